@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.CharField(label="Username", max_length=150)
+    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password.",
+        "inactive": "This account is inactive. Ask your administrator.",
+    }
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app.",
+        min_length=6,
+        max_length=8,
+    )
+
+    def __init__(self, *args, device=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError("Enter the security code using numbers only.")
+        if self.device is None or not self.device.verify_token(token):
+            raise forms.ValidationError("The security code is wrong or has expired. Try again.")
+        return token

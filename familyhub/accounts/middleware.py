@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+# Pages a signed-in person may reach before completing two-factor sign-in.
+_OPEN_BEFORE_2FA = ("accounts:", "core:health")
+
+
+class TwoFactorRequiredMiddleware:
+    """Outside the demo, a signed-in account must verify a TOTP device before anything else.
+
+    Accounts without a device are sent to set one up; accounts with one are asked for a code.
+    API requests authenticated by token are machine clients and are not affected.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not settings.FAMILYHUB_REQUIRE_2FA:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        name = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
+        if any(name.startswith(prefix) for prefix in _OPEN_BEFORE_2FA):
+            return None
+        if request.path.startswith("/api/"):
+            # A browser session must finish two-factor sign-in before using the API too;
+            # token clients never reach here signed in (DRF authenticates them later).
+            return JsonResponse({"detail": "Two-factor sign-in is required."}, status=403)
+        return redirect("accounts:two-factor")

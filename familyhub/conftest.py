@@ -1,0 +1,108 @@
+"""Fixtures shared by every part's tests.
+
+make_user(role, team=None, username=None) -> a signed-in-able user (password PASSWORD)
+signed_in(client, user) -> the client, signed in and (outside the demo) two-factor verified
+page -> a Playwright page in Debian's Chromium (browser tests; use with live_server)
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from familyhub.testing import factories
+
+PASSWORD = "correct-horse-battery"
+CHROMIUM = "/usr/bin/chromium"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop beside live_server
+
+
+@pytest.fixture
+def authority(db):
+    return factories.AuthorityFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, *, team=None, username: str | None = None, **fields):
+        kwargs = {"role": role, **fields}
+        if username:
+            kwargs["username"] = username
+        user = factories.UserFactory(**kwargs)
+        if team is not None:
+            factories.TeamMembershipFactory(user=user, team=team)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def signed_in():
+    """Sign a test client in as a user, marking two-factor as done (django-otp's session key)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def sign_in(client, user):
+        client.force_login(user)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server, settings):
+    # Browser journeys sign in without the authenticator step; test_sign_in_browser covers it.
+    settings.FAMILYHUB_REQUIRE_2FA = False
+    context = _browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_sign_in(page):
+    """Sign in through the real sign-in page (two-factor is off in browser tests: see settings)."""
+
+    def sign_in(user, password: str = PASSWORD):
+        page.goto("/account/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/")
+        return page
+
+    return sign_in

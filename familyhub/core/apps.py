@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "familyhub.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from familyhub.core import navigation
+
+        navigation.register("Home", "core:home", order=0)

@@ -1,0 +1,223 @@
+"""Familyhub settings, read from the environment through the typed helpers in familyhub.env.
+
+Defaults are safe for production (DEBUG off, HTTPS-only cookies, HSTS, a strict CSP) except where
+FAMILYHUB_DEMO=true asks for the local demo: then the database is SQLite under var/, two-factor
+sign-in is not required, cookies work over plain http://127.0.0.1 and a secret key is made once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from familyhub.env import envbool, envdatabase, envint, envlist, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(envstr("FAMILYHUB_VAR_DIR", str(BASE_DIR / "var")))
+
+DEMO = envbool("FAMILYHUB_DEMO", False)
+DEBUG = envbool("DEBUG", False)
+HTTPS = envbool("FAMILYHUB_HTTPS", not DEMO)
+
+
+def _secret_key() -> str:
+    key = envsecret("SECRET_KEY")
+    if key:
+        if len(key) < 50 and not DEMO:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+        return key
+    if not DEMO:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE), "
+            "or FAMILYHUB_DEMO=true for the local demo."
+        )
+    # The demo keeps one generated key under var/ so sessions survive a restart.
+    path = VAR_DIR / "demo_secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    "familyhub.core",
+    "familyhub.accounts",
+    "familyhub.places",
+    "familyhub.services",
+    "familyhub.people",
+    "familyhub.access",
+    "familyhub.referrals",
+    "familyhub.casework",
+    "familyhub.childhealth",
+    "familyhub.hubs",
+    "familyhub.outcomes",
+    "familyhub.planning",
+    "familyhub.api",
+    # Last, so our GOV.UK form templates override Django's built-in ones.
+    "django.forms",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "familyhub.accounts.middleware.TwoFactorRequiredMiddleware",
+    "familyhub.core.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Axes must come last so it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "familyhub.urls"
+WSGI_APPLICATION = "familyhub.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:sign-in"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "familyhub.core.context_processors.service",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "familyhub.core.forms.GovukFormRenderer"
+
+DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{VAR_DIR / 'familyhub.sqlite3'}")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lock an account after repeated failed sign-ins (django-axes).
+AXES_FAILURE_LIMIT = envint("FAMILYHUB_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("FAMILYHUB_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP) is required for every account outside the demo.
+FAMILYHUB_REQUIRE_2FA = envbool("FAMILYHUB_REQUIRE_2FA", not DEMO)
+OTP_TOTP_ISSUER = envstr("FAMILYHUB_SERVICE_NAME", "Familyhub")
+
+# Sessions end after a period without activity.
+SESSION_COOKIE_AGE = envint("FAMILYHUB_SESSION_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS and envbool("FAMILYHUB_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("FAMILYHUB_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Familyhub API",
+    "DESCRIPTION": "The register and services of an integrated 0-19 family wellbeing service.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# The service as people see it.
+FAMILYHUB_SERVICE_NAME = envstr("FAMILYHUB_SERVICE_NAME", "Familyhub")
+FAMILYHUB_COUNCIL_NAME = envstr("FAMILYHUB_COUNCIL_NAME", "Demo Borough Council")
+FAMILYHUB_AUTHORITY_CODE = envstr("FAMILYHUB_AUTHORITY_CODE", "E06000034")
+# Bank holidays skipped by working-day deadlines and recurring sessions (ISO dates, comma list).
+FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+}

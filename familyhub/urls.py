@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Familyhub administration"
+admin.site.site_title = "Familyhub administration"
+
+urlpatterns = [
+    path("", include("familyhub.core.urls")),
+    path("account/", include("familyhub.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("people/", include("familyhub.people.urls")),
+    path("access/", include("familyhub.access.urls")),
+    path("referrals/", include("familyhub.referrals.urls")),
+    path("casework/", include("familyhub.casework.urls")),
+    path("child-health/", include("familyhub.childhealth.urls")),
+    path("hubs/", include("familyhub.hubs.urls")),
+    path("outcomes/", include("familyhub.outcomes.urls")),
+    path("planning/", include("familyhub.planning.urls")),
+    path("api/", include("familyhub.api.urls")),
+]
