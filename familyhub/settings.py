@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "familyhub.places",
     "familyhub.services",
     "familyhub.people",
+    "familyhub.matching",
     "familyhub.access",
     "familyhub.referrals",
     "familyhub.casework",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("familyhub.accounts.urls")),
     path("admin/", admin.site.urls),
     path("people/", include("familyhub.people.urls")),
+    path("matching/", include("familyhub.matching.urls")),
     path("access/", include("familyhub.access.urls")),
     path("referrals/", include("familyhub.referrals.urls")),
     path("casework/", include("familyhub.casework.urls")),
