@@ -1,0 +1,176 @@
+"""Match keys: normalised names, sound-alike codes and date parts, one row per person.
+
+people.services calls `refresh_keys(person_ids)` after every write to a person (create, edit,
+merge, unmerge); batch loads call `refresh_all_keys()` once at the end.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+import jellyfish
+
+from familyhub.people.nicknames import canonical
+
+_NOT_LETTER = re.compile(r"[^a-z]")
+CHUNK = 5000
+
+
+def norm_name(raw: str | None) -> str:
+    """'  O'Brien-Smith ' -> 'obriensmith': case, accents, spaces and punctuation do not count."""
+    if not raw:
+        return ""
+    text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
+    return _NOT_LETTER.sub("", text)
+
+
+def first_given(raw: str | None) -> str:
+    """The first of several given names ('Mary Jane' -> 'mary'), normalised."""
+    parts = (raw or "").split()
+    return norm_name(parts[0]) if parts else ""
+
+
+def sound_key(name: str) -> str:
+    """Soundex of a normalised name: forgiving of vowel typos and doubled letters."""
+    return jellyfish.soundex(name) if name else ""
+
+
+def given_canon(name: str) -> str:
+    return canonical(name) if name else ""
+
+
+def norm_postcode(raw: str | None) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (raw or "").upper())[:8]
+
+
+def postcode_sector(compact: str) -> str:
+    """'RM175DQ' -> 'RM175' (outward code and the inward code's digit)."""
+    return compact[:-2] if len(compact) >= 5 else ""
+
+
+def postcode_district(compact: str) -> str:
+    return compact[:-3] if len(compact) >= 5 else ""
+
+
+def norm_nhs(raw: str | None) -> str:
+    digits = re.sub(r"\D", "", raw or "")
+    return digits if len(digits) == 10 else ""
+
+
+def norm_sex(raw: str | None) -> str:
+    value = (raw or "").strip().upper()[:1]
+    return value if value in {"F", "M"} else ""
+
+
+def key_values(
+    *,
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: date | None = None,
+    postcode: str = "",
+    nhs_number: str = "",
+    sex: str = "",
+    previous_families: Iterable[str] = (),
+) -> dict:
+    given = first_given(given_name)
+    family = norm_name(family_name)
+    compact = norm_postcode(postcode)
+    previous = sorted({norm_name(n) for n in previous_families if norm_name(n)} - {family})
+    return {
+        "given": given,
+        "given_canon": given_canon(given),
+        "family": family,
+        "family_key": sound_key(family),
+        "previous_families": " ".join(previous)[:300],
+        "dob": date_of_birth,
+        "dob_year": date_of_birth.year if date_of_birth else None,
+        "postcode": compact,
+        "postcode_sector": postcode_sector(compact),
+        "nhs_number": norm_nhs(nhs_number),
+        "sex": norm_sex(sex),
+    }
+
+
+def _keys_for(people) -> list:
+    from familyhub.matching.models import MatchKey
+
+    keys = []
+    for person in people:
+        keys.append(
+            MatchKey(
+                person_id=person.pk,
+                authority_id=person.authority_id,
+                **key_values(
+                    given_name=person.given_name,
+                    family_name=person.family_name,
+                    date_of_birth=person.date_of_birth,
+                    postcode=person.postcode,
+                    nhs_number=person.nhs_number,
+                    sex=person.sex,
+                    previous_families=[p.family_name for p in person.previous_names.all()],
+                ),
+            )
+        )
+    return keys
+
+
+_FIELDS = [
+    "authority_id",
+    "given",
+    "given_canon",
+    "family",
+    "family_key",
+    "previous_families",
+    "dob",
+    "dob_year",
+    "postcode",
+    "postcode_sector",
+    "nhs_number",
+    "sex",
+]
+
+
+def refresh_keys(person_ids: Iterable[int]) -> None:
+    """Recompute the keys of these people (after a create, edit, merge or unmerge). People who
+    were merged away, or no longer exist, lose their key and so drop out of every search."""
+    from django.db import transaction
+
+    from familyhub.matching.models import MatchKey
+    from familyhub.people.models import Person
+
+    ids = sorted({int(i) for i in person_ids})
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic():
+            people = list(
+                Person.objects.filter(pk__in=chunk, merged_into__isnull=True).prefetch_related(
+                    "previous_names"
+                )
+            )
+            live = {p.pk for p in people}
+            MatchKey.objects.filter(person_id__in=[i for i in chunk if i not in live]).delete()
+            MatchKey.objects.bulk_create(
+                _keys_for(people),
+                update_conflicts=True,
+                unique_fields=["person"],
+                update_fields=_FIELDS,
+            )
+
+
+def refresh_all_keys(*, stdout=None) -> int:
+    """Rebuild every key (after a bulk load, or to repair). Streams the register in chunks."""
+    from familyhub.matching.models import MatchKey
+    from familyhub.people.models import Person
+
+    MatchKey.objects.filter(person__merged_into__isnull=False).delete()
+    ids = list(
+        Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), CHUNK):
+        refresh_keys(ids[start : start + CHUNK])
+        if stdout is not None and start and start % (CHUNK * 20) == 0:
+            stdout.write(f"Match keys: {start:,} of {len(ids):,}")
+    return len(ids)
