@@ -18,6 +18,463 @@ CONTRACT (other parts code against these names and signatures; the access part o
 
 Channels: "page", "api", "search", "export", "report", "registration", "task".
 Actions: "read", "search", "export", "change", "create", "merge".
+
+Also here (additions, same module):
+
+    household_for_viewer(user, public_id, *, purpose, channel) -> Household
+        A family (household) whose core record the user may see (any member visible), or Http404;
+        logs one "read" per current member.
+    record_for_viewer(user, model_or_queryset, public_id, *, purpose, channel) -> record
+        One PersonRecord row through records_visible_to, or Http404; logs one entry.
+    hidden_record_count(user, queryset) -> int
+        How many rows of a PersonRecord queryset the user may not see ("N items not shared
+        with you"); only call it for people whose core record the user may see.
+    can_see_person(user, person) -> bool
+
+MARKING VIEWS (the URL-walk test, access/tests/test_url_coverage.py, fails for any view with a
+uuid/pk/id URL parameter that is not marked):
+
+    from familyhub.access.layer import person_view, no_person_data
+
+    @person_view            # the view gets people/households/records through this module
+    def person_detail(request, public_id): ...
+
+    @no_person_data("a job's progress: only its owner, no person data")
+    def job_progress(request, public_id): ...
+
+DRF viewsets / API views: set the class attribute `access_checked = True` (or decorate the class
+with @person_view), and make get_queryset() use visible_people / records_visible_to.
+Views outside your part: list their dotted names in access.coverage.KNOWN_SAFE with a reason.
 """
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Exists, IntegerField, Model, OuterRef, Q, QuerySet, When
+from django.http import Http404
+from django.utils import timezone
+
+from familyhub.access import involvement
+from familyhub.access.log import append
+from familyhub.access.records import PersonRecord, sensitive_categories
+from familyhub.accounts.roles import PRACTITIONER_ROLES
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+CHANNELS = frozenset({"page", "api", "search", "export", "report", "registration", "task"})
+ACTIONS = frozenset({"read", "search", "export", "change", "create", "merge", "break_glass"})
+
+
+# --- markers -------------------------------------------------------------------------------
+
+
+def person_view(view: V) -> V:
+    """Mark a view (function or class) as getting person data only through this module."""
+    view.access_checked = True  # type: ignore[attr-defined]
+    return view
+
+
+def no_person_data(reason: str) -> Callable[[V], V]:
+    """Mark a view with an identifier in its URL that shows no person's information."""
+
+    def mark(view: V) -> V:
+        view.access_checked = True  # type: ignore[attr-defined]
+        view.no_person_data = reason  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+# --- who the user is -----------------------------------------------------------------------
+
+
+def _is_practitioner(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in PRACTITIONER_ROLES
+
+
+def _team_ids(user) -> list[int]:
+    from familyhub.services.selectors import teams_of
+
+    cache = getattr(user, "_access_team_ids", None)
+    if cache is None:
+        cache = list(teams_of(user).values_list("pk", flat=True))
+        user._access_team_ids = cache
+    return cache
+
+
+def _service_ids(user) -> list[int]:
+    from familyhub.services.models import Team
+
+    cache = getattr(user, "_access_service_ids", None)
+    if cache is None:
+        cache = sorted(
+            set(Team.objects.filter(pk__in=_team_ids(user)).values_list("service_id", flat=True))
+        )
+        user._access_service_ids = cache
+    return cache
+
+
+def _authority_ids(user) -> list[int]:
+    from familyhub.services.models import Service
+
+    return list(
+        Service.objects.filter(pk__in=_service_ids(user)).values_list("authority_id", flat=True)
+    )
+
+
+def forget_cached_teams(user) -> None:
+    """Tests and long-lived objects: drop the per-request cache of the user's teams."""
+    for name in ("_access_team_ids", "_access_service_ids"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def break_glass_hours() -> int:
+    return int(getattr(settings, "FAMILYHUB_BREAK_GLASS_HOURS", 24))
+
+
+def _break_glass_person_ids(user) -> QuerySet:
+    from familyhub.access.models import BreakGlass
+
+    return BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values("person_id")
+
+
+# --- core record ---------------------------------------------------------------------------
+
+
+def visible_people(user, *, channel: str = "page") -> QuerySet:
+    """The people whose core record the user may see now.
+
+    Involved people (every registered provider), the current household members of involved
+    people (the family record), and people under an active break-glass (with their households).
+    Merged-away records are left out; person_for_viewer follows their redirect. The same rule
+    serves every channel, so no channel shows what another hides.
+    """
+    from familyhub.people.models import HouseholdMembership, Person
+
+    if not _is_practitioner(user):
+        return Person.objects.none()
+    direct = Person.objects.filter(
+        involvement.involved_q(user) | Q(pk__in=_break_glass_person_ids(user))
+    )
+    today = timezone.localdate()
+    households = HouseholdMembership.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today), person__in=direct.values("pk")
+    ).values("household_id")
+    members = HouseholdMembership.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today), household_id__in=households
+    ).values("person_id")
+    return Person.objects.filter(
+        Q(pk__in=direct.values("pk")) | Q(pk__in=members),
+        merged_into__isnull=True,
+        authority_id__in=_authority_ids(user),
+    )
+
+
+def can_see_person(user, person) -> bool:
+    return visible_people(user).filter(pk=person.pk).exists()
+
+
+def _parse_uuid(value) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _resolve_merges(person):
+    from familyhub.people.models import Person
+
+    seen = set()
+    while person.merged_into_id is not None and person.pk not in seen:
+        seen.add(person.pk)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def person_for_viewer(user, public_id, *, purpose: str, channel: str, action: str = "read"):
+    """One person for this user, or Http404 for both "absent" and "not allowed".
+
+    Follows merge redirects (the surviving record is checked and returned). Writes exactly one
+    access-log entry for an allowed read; refusals are not logged as reads of the person.
+    """
+    from familyhub.people.models import Person
+
+    key = _parse_uuid(public_id)
+    if key is None:
+        raise Http404("No such person")
+    person = Person.objects.filter(public_id=key).first()
+    if person is None:
+        raise Http404("No such person")
+    person = _resolve_merges(person)
+    if not visible_people(user, channel=channel).filter(pk=person.pk).exists():
+        raise Http404("No such person")
+    append(
+        user,
+        [(person.pk, person.public_id)],
+        action=action,
+        purpose=purpose,
+        channel=channel,
+        detail="" if str(person.public_id) == str(key) else f"requested merged record {key}",
+    )
+    return person
+
+
+def _pairs(people) -> list[tuple[int, object]]:
+    from familyhub.people.models import Person
+
+    if isinstance(people, QuerySet):
+        if people.model is not Person:
+            raise TypeError("log_person_access takes people (Person rows or a Person queryset)")
+        return list(people.values_list("pk", "public_id"))
+    if isinstance(people, Model):
+        people = [people]
+    pairs: list[tuple[int, object]] = []
+    for item in people:
+        if isinstance(item, Model):
+            pairs.append((item.pk, getattr(item, "public_id", None)))
+        else:
+            pairs.append((int(item), None))
+    return pairs
+
+
+def log_person_access(
+    user, people, *, action: str, purpose: str, channel: str, detail: str = ""
+) -> None:
+    """Append one access-log entry per person (a Person, an iterable of them, or a queryset)."""
+    append(user, _pairs(people), action=action, purpose=purpose, channel=channel, detail=detail)
+
+
+def match_candidates_for_registration(user, queryset) -> QuerySet:
+    """Duplicate-check candidates the user may be shown while registering: anyone in the user's
+    authority (not merged away), minimal fields only by the caller's template. Each returned
+    candidate is logged as a "search" on channel "registration". The order is kept."""
+    from familyhub.people.models import Person
+
+    if not _is_practitioner(user):
+        return Person.objects.none()
+    if isinstance(queryset, QuerySet):
+        ids = list(queryset.values_list("pk", flat=True))
+    else:
+        ids = [p.pk if isinstance(p, Model) else int(p) for p in queryset]
+    allowed = Person.objects.filter(
+        pk__in=ids, merged_into__isnull=True, authority_id__in=_authority_ids(user)
+    )
+    allowed_ids = set(allowed.values_list("pk", flat=True))
+    ordered = [pk for pk in ids if pk in allowed_ids]
+    result = Person.objects.filter(pk__in=ordered).order_by(
+        Case(*[When(pk=pk, then=i) for i, pk in enumerate(ordered)], output_field=IntegerField())
+        if ordered
+        else "pk"
+    )
+    log_person_access(
+        user,
+        result,
+        action="search",
+        purpose="Duplicate check at registration",
+        channel="registration",
+    )
+    return result
+
+
+# --- records: the sharing rules ------------------------------------------------------------
+
+
+def _applicable_agreements(user) -> list:
+    from familyhub.access.models import SharingAgreement
+
+    services = _service_ids(user)
+    if not services:
+        return []
+    today = timezone.localdate()
+    rows = SharingAgreement.objects.filter(
+        Q(recipient_service__isnull=True) | Q(recipient_service_id__in=services),
+        Q(starts__isnull=True) | Q(starts__lte=today),
+        Q(ends__isnull=True) | Q(ends__gte=today),
+    )
+    return [a for a in rows if not a.roles or user.role in a.roles]
+
+
+def _agreement_q(user) -> Q:
+    """OR of every agreement that covers this user, as one filter over the record table."""
+    from familyhub.access.models import Basis, Consent, ConsentPurpose, DecisionNotToShare
+
+    sensitive = sensitive_categories()
+    services = _service_ids(user)
+    combined = Q(pk__in=[])
+    for agreement in _applicable_agreements(user):
+        categories = [str(c) for c in agreement.categories]
+        if agreement.recipient_service_id is None:
+            # A blanket line never covers a sensitive category: it must name its recipient.
+            categories = [c for c in categories if c not in sensitive]
+        if not categories:
+            continue
+        recipients = (
+            [agreement.recipient_service_id] if agreement.recipient_service_id else services
+        )
+        rule = Q(owning_service_id=agreement.owner_service_id, category__in=categories)
+        if agreement.basis == Basis.CONSENT:
+            consent = Consent.objects.filter(
+                Q(services__isnull=True) | Q(services__in=recipients),
+                person_id=OuterRef("person_id"),
+                given=True,
+                withdrawn_at__isnull=True,
+                purpose=ConsentPurpose.SHARING,
+            )
+            rule &= Q(Exists(consent))
+        decided_not = DecisionNotToShare.objects.filter(
+            Q(recipient_service__isnull=True) | Q(recipient_service_id__in=recipients),
+            Q(category="") | Q(category=OuterRef("category")),
+            person_id=OuterRef("person_id"),
+            owning_service_id=OuterRef("owning_service_id"),
+            ended_at__isnull=True,
+        )
+        rule &= ~Q(Exists(decided_not))
+        combined |= rule
+    return combined
+
+
+def _share_q(user, model) -> Q:
+    from familyhub.access.models import Share
+
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(model)
+    shares = Share.objects.filter(
+        Q(recipient_team_id__in=_team_ids(user)) | Q(recipient_service_id__in=_service_ids(user)),
+        Q(category="") | Q(category=OuterRef("category")),
+        Q(content_type__isnull=True) | Q(content_type=content_type, object_id=OuterRef("pk")),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        person_id=OuterRef("person_id"),
+        owning_service_id=OuterRef("owning_service_id"),
+        revoked_at__isnull=True,
+    )
+    return Q(Exists(shares))
+
+
+def records_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Filter a queryset of any PersonRecord subclass by the sharing rules, in the database.
+
+    A practitioner sees a record when:
+      - their service owns it; or
+      - they hold an active break-glass for its person; or
+      - an explicit share names their team or service (the whole person, a category, or this
+        record); or
+      - they may see the person's core record AND an agreement covers (their service, their
+        role, the record's owning service, its category), on its basis (consent needs a given,
+        unwithdrawn sharing consent covering their service), and no decision not to share
+        stands against it.
+    Everyone else sees nothing.
+    """
+    model = queryset.model
+    if not (isinstance(model, type) and issubclass(model, PersonRecord)):
+        raise TypeError(f"records_visible_to filters PersonRecord querysets, not {model.__name__}")
+    if not _is_practitioner(user):
+        return queryset.none()
+    owned = Q(owning_service_id__in=_service_ids(user))
+    glass = Q(person_id__in=_break_glass_person_ids(user))
+    shared = _share_q(user, model)
+    agreed = Q(person_id__in=visible_people(user).values("pk")) & _agreement_q(user)
+    return queryset.filter(owned | glass | shared | agreed)
+
+
+def hidden_record_count(user, queryset: QuerySet) -> int:
+    """How many rows of the queryset the user may not see (for "N items not shared with you")."""
+    return queryset.count() - records_visible_to(user, queryset).count()
+
+
+def record_for_viewer(
+    user, model_or_queryset, public_id, *, purpose: str, channel: str, action: str = "read"
+):
+    """One PersonRecord (by public_id) the user may see, or Http404; logs one entry."""
+    queryset = (
+        model_or_queryset
+        if isinstance(model_or_queryset, QuerySet)
+        else model_or_queryset._default_manager.all()
+    )
+    key = _parse_uuid(public_id)
+    if key is None:
+        raise Http404("No such record")
+    record = (
+        records_visible_to(user, queryset).filter(public_id=key).select_related("person").first()
+    )
+    if record is None:
+        raise Http404("No such record")
+    append(
+        user,
+        [(record.person_id, record.person.public_id)],
+        action=action,
+        purpose=purpose,
+        channel=channel,
+        detail=f"{model_or_queryset._meta.label if not isinstance(model_or_queryset, QuerySet) else queryset.model._meta.label} {key}",
+    )
+    return record
+
+
+def household_for_viewer(user, public_id, *, purpose: str, channel: str):
+    """A household the user may see (any current member's core record visible), or Http404.
+    Logs one "read" per current member the user may see."""
+    from familyhub.people.models import Household
+
+    key = _parse_uuid(public_id)
+    if key is None:
+        raise Http404("No such family")
+    household = Household.objects.filter(public_id=key).first()
+    if household is None:
+        raise Http404("No such family")
+    today = timezone.localdate()
+    members = (
+        visible_people(user, channel=channel)
+        .filter(
+            Q(household_memberships__end__isnull=True) | Q(household_memberships__end__gte=today),
+            household_memberships__household=household,
+        )
+        .distinct()
+    )
+    if not members.exists():
+        raise Http404("No such family")
+    log_person_access(
+        user, members, action="read", purpose=purpose, channel=channel, detail=f"family {key}"
+    )
+    return household
+
+
+def break_glass_start(*, user, person, reason: str):
+    """Give `user` time-limited access to `person` (and their household's core record) for a
+    stated safeguarding reason. Logged; queued for the information governance lead's review.
+    Preconditions: the user is a practitioner; the reason is at least a sentence."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import transaction
+
+    from familyhub.access.models import BreakGlass
+
+    if not _is_practitioner(user):
+        raise PermissionDenied("Only practitioners may break the glass.")
+    reason = (reason or "").strip()
+    if len(reason) < 20:
+        raise ValidationError({"reason": "Give the safeguarding reason in a sentence or more."})
+    now = timezone.now()
+    with transaction.atomic():
+        use = BreakGlass.objects.create(
+            user=user,
+            person=person,
+            reason=reason,
+            started_at=now,
+            expires_at=now + timedelta(hours=break_glass_hours()),
+        )
+        append(
+            user,
+            [(person.pk, person.public_id)],
+            action="break_glass",
+            purpose=reason[:200],
+            channel="page",
+            detail=f"break-glass {use.public_id} until {use.expires_at.isoformat()}",
+        )
+    return use

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from familyhub.access.models import SharedNote, SharingAgreement
+from familyhub.access.records import Category
+from familyhub.people.models import Registration
+from familyhub.testing.factories import PersonFactory, ServiceFactory
+
+
+class SharedNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharedNote
+
+    person = factory.SubFactory(PersonFactory)
+    owning_service = factory.SubFactory(ServiceFactory)
+    category = Category.GENERAL
+    title = factory.Sequence(lambda n: f"Note {n}")
+    body = "Discussed the family's week."
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    person = factory.SubFactory(PersonFactory)
+    service = factory.SubFactory(ServiceFactory)
+    registered_at = factory.LazyFunction(timezone.now)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SharingAgreement
+
+    name = factory.Sequence(lambda n: f"Agreement {n}")
+    owner_service = factory.SubFactory(ServiceFactory)
+    recipient_service = None
+    roles: list = []
+    categories = factory.LazyFunction(lambda: [Category.GENERAL])
