@@ -9,6 +9,7 @@ os.environ.setdefault("FAMILYHUB_VAR_DIR", "/tmp/familyhub-test-var")
 
 from familyhub.settings import *  # noqa: E402
 
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,15 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.FAMILYHUB_REQUIRE_2FA
+            and request.path.startswith("/api/")
+            and request.user.is_authenticated
+            and not request.user.is_verified()
+        ):
+            # A browser session must finish two-factor sign-in before using the API too; token
+            # clients are not signed in at this point (DRF authenticates them later).
+            return JsonResponse({"detail": "Two-factor sign-in is required."}, status=403)
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
@@ -34,7 +43,5 @@ class TwoFactorRequiredMiddleware:
         if any(name.startswith(prefix) for prefix in _OPEN_BEFORE_2FA):
             return None
         if request.path.startswith("/api/"):
-            # A browser session must finish two-factor sign-in before using the API too;
-            # token clients never reach here signed in (DRF authenticates them later).
-            return JsonResponse({"detail": "Two-factor sign-in is required."}, status=403)
+            return None  # answered in __call__
         return redirect("accounts:two-factor")

@@ -1,0 +1,161 @@
+"""The demo borough: real published ward and centre figures, a synthetic population, one account
+per role, and each part's own demo records. Every person in it is invented."""
+
+from __future__ import annotations
+
+import importlib
+import random
+from pathlib import Path
+from typing import TextIO
+
+from django.conf import settings
+from django.db import transaction
+
+from familyhub.accounts.models import User
+from familyhub.accounts.roles import Role
+from familyhub.places.models import Authority, Locality, Site, SiteKind
+from familyhub.places.reference import load_reference
+from familyhub.services.models import Service, ServiceKind, Team, TeamMembership
+
+DEMO_PASSWORD = "demo-password-2026"
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "places" / "data" / "reference"
+POSTCODES_FILE = Path(__file__).resolve().parent.parent / "places" / "data" / "demo_postcodes.csv"
+
+# Services every integrated model has, beyond those in the published services file.
+CORE_SERVICES = [
+    ("Early help (Early Offer of Help)", ServiceKind.EARLY_HELP, "Children's Services", "Council"),
+    ("Front door (multi-agency)", ServiceKind.FRONT_DOOR, "Children's Services", "Council"),
+    ("Children's social care", ServiceKind.SOCIAL_CARE, "Children's Services", "Council"),
+]
+# Which service's team each demo account belongs to (in the Central locality).
+ROLE_SERVICE_KIND = {
+    Role.RECEPTION: ServiceKind.FAMILY_HUB,
+    Role.FAMILY_SUPPORT_WORKER: ServiceKind.FAMILY_HUB,
+    Role.LEAD_PROFESSIONAL: ServiceKind.EARLY_HELP,
+    Role.HEALTH_VISITOR: ServiceKind.HEALTH_VISITING,
+    Role.SCHOOL_NURSE: ServiceKind.SCHOOL_NURSING,
+    Role.TRIAGE_OFFICER: ServiceKind.FRONT_DOOR,
+    Role.TEAM_LEADER: ServiceKind.EARLY_HELP,
+    Role.SERVICE_MANAGER: ServiceKind.EARLY_HELP,
+}
+DEMO_NAMES = {
+    Role.RECEPTION: ("Rita", "Reeve"),
+    Role.FAMILY_SUPPORT_WORKER: ("Femi", "Sowande"),
+    Role.LEAD_PROFESSIONAL: ("Leah", "Price"),
+    Role.HEALTH_VISITOR: ("Hannah", "Vickers"),
+    Role.SCHOOL_NURSE: ("Sunita", "Nair"),
+    Role.TRIAGE_OFFICER: ("Tom", "Okafor"),
+    Role.TEAM_LEADER: ("Tina", "Lowe"),
+    Role.SERVICE_MANAGER: ("Sam", "Mensah"),
+    Role.COMMISSIONER: ("Chris", "Adeyemi"),
+    Role.IG_LEAD: ("Imogen", "Grant"),
+    Role.ADMINISTRATOR: ("Adam", "Ward"),
+}
+# Parts whose demo.load_demo runs after the register is filled, in this order.
+DEMO_PARTS = [
+    "access",
+    "people",
+    "matching",
+    "referrals",
+    "casework",
+    "childhealth",
+    "hubs",
+    "outcomes",
+    "planning",
+]
+
+
+def demo_is_loaded() -> bool:
+    return User.objects.filter(username=Role.ADMINISTRATOR.value).exists()
+
+
+def demo_accounts() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+@transaction.atomic
+def _reference_and_teams(authority: Authority, out: TextIO) -> None:
+    report = load_reference(REFERENCE_DIR, authority=authority)
+    out.write(
+        f"Loaded {report.areas} wards, {report.sites} family hubs and {report.services} services.\n"
+    )
+    for name, kind, commissioner, provider in CORE_SERVICES:
+        Service.objects.get_or_create(
+            authority=authority,
+            name=name,
+            defaults={"kind": kind, "commissioner": commissioner, "provider": provider},
+        )
+    for locality in Locality.objects.filter(authority=authority):
+        hub = Site.objects.filter(locality=locality, kind=SiteKind.FAMILY_HUB).first()
+        for kind in (
+            ServiceKind.FAMILY_HUB,
+            ServiceKind.HEALTH_VISITING,
+            ServiceKind.SCHOOL_NURSING,
+            ServiceKind.EARLY_HELP,
+        ):
+            service = Service.objects.filter(authority=authority, kind=kind).order_by("id").first()
+            Team.objects.get_or_create(
+                service=service,
+                locality=locality,
+                defaults={"name": f"{service.get_kind_display()}, {locality.name}", "base": hub},
+            )
+    front_door = Service.objects.get(authority=authority, kind=ServiceKind.FRONT_DOOR)
+    Team.objects.get_or_create(service=front_door, locality=None, defaults={"name": "Front door"})
+
+
+def _accounts(authority: Authority) -> None:
+    central = Locality.objects.get(authority=authority, name="Central")
+    for role in Role:
+        given, family = DEMO_NAMES[role]
+        user, created = User.objects.get_or_create(
+            username=role.value,
+            defaults={
+                "first_name": given,
+                "last_name": family,
+                "role": role,
+                "job_title": role.label,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            if role == Role.ADMINISTRATOR:
+                user.is_staff = user.is_superuser = True
+            user.save()
+        kind = ROLE_SERVICE_KIND.get(role)
+        if kind is None:
+            continue
+        teams = Team.objects.filter(service__kind=kind, service__authority=authority)
+        team = teams.filter(locality=central).first() or teams.first()
+        TeamMembership.objects.get_or_create(user=user, team=team)
+
+
+def _postcodes_and_people(authority: Authority, people: int, seed: int, out: TextIO) -> None:
+    try:
+        lookup = importlib.import_module("familyhub.places.postcode_lookup")
+        synth = importlib.import_module("familyhub.people.synth")
+    except ImportError as error:
+        out.write(f"Skipped the synthetic population: {error}.\n")
+        return
+    if POSTCODES_FILE.exists():
+        count = lookup.load_postcode_lookup(POSTCODES_FILE, authority=authority)
+        out.write(f"Loaded {count} postcodes for the demo borough.\n")
+    out.write(f"Making {people} synthetic people (seed {seed})...\n")
+    stats = synth.fill_database(people, seed=seed, authority=authority, progress=True)
+    out.write(f"Made {stats}.\n")
+
+
+def load_demo_borough(*, people: int, seed: int, out: TextIO) -> None:
+    authority, _ = Authority.objects.get_or_create(
+        code=settings.FAMILYHUB_AUTHORITY_CODE, defaults={"name": settings.FAMILYHUB_COUNCIL_NAME}
+    )
+    _reference_and_teams(authority, out)
+    _postcodes_and_people(authority, people, seed, out)
+    _accounts(authority)
+    rng = random.Random(seed)
+    for part in DEMO_PARTS:
+        try:
+            module = importlib.import_module(f"familyhub.{part}.demo")
+        except ModuleNotFoundError:
+            continue
+        out.write(f"Adding the {part} demo records...\n")
+        module.load_demo(authority=authority, rng=rng, stdout=out)

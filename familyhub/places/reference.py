@@ -1,0 +1,231 @@
+"""Load a borough's reference data from CSV files shaped like the published figures in
+../shared/reference/thurrock_*.csv: wards (with their centre and locality), centres, services.
+
+Everything loads in one transaction: a bad file stops the load with a message naming the file,
+row and column, and nothing is half-loaded. Re-loading the same files updates rows in place.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from familyhub.core.csvfiles import CsvError, open_csv
+from familyhub.places.models import Area, AreaKind, Authority, Locality, Site, SiteKind, SiteStatus
+from familyhub.services.models import Service, ServiceKind
+
+WARD_COLUMNS = ["ward", "centre", "locality", "idaci_rank", "imd_rank"]
+CENTRE_COLUMNS = ["centre", "locality"]
+SERVICE_COLUMNS = ["service", "commissioner", "provider"]
+
+# When a wards file has no population columns, the under-fives a centre reaches (2011 census, in
+# the centres file) are shared among the wards it serves, and the other age bands follow the
+# England age profile (ONS mid-year estimates: about 6.2% of people are 0-4, 7.4% 5-10,
+# 5.9% 11-15 and 4.7% 16-19).
+_BAND_RATIO_TO_UNDER_FIVES = {"5_10": 7.4 / 6.2, "11_15": 5.9 / 6.2, "16_19": 4.7 / 6.2}
+_UNDER_FIVE_SHARE = 0.062
+
+
+@dataclass
+class LoadReport:
+    localities: int = 0
+    areas: int = 0
+    sites: int = 0
+    services: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _find(directory: Path, word: str, prefix: str = "") -> Path | None:
+    """The CSV whose name contains `word`, preferring the same prefix as the wards file
+    (thurrock_wards.csv goes with thurrock_centres.csv, not sefton_centres.csv)."""
+    matches = sorted(directory.glob(f"{prefix}*{word}*.csv")) or sorted(
+        directory.glob(f"*{word}*.csv")
+    )
+    return matches[0] if matches else None
+
+
+def _service_kind(name: str) -> str:
+    lowered = name.lower()
+    for words, kind in (
+        (("health visiting", "0-5"), ServiceKind.HEALTH_VISITING),
+        (("school nursing", "5-19"), ServiceKind.SCHOOL_NURSING),
+        (("children's centre", "family hub"), ServiceKind.FAMILY_HUB),
+        (("early help", "early offer"), ServiceKind.EARLY_HELP),
+        (("front door", "mash"), ServiceKind.FRONT_DOOR),
+        (("social care",), ServiceKind.SOCIAL_CARE),
+    ):
+        if any(word in lowered for word in words):
+            return kind
+    return ServiceKind.COMMISSIONED
+
+
+@transaction.atomic
+def load_reference(directory: Path | str, *, authority: Authority) -> LoadReport:
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CsvError(directory, "is not a folder of reference CSV files.")
+    wards = _find(directory, "wards")
+    if wards is None:
+        raise CsvError(directory, "has no wards file (a CSV whose name contains 'wards').")
+    prefix = wards.name.split("wards")[0]
+    report = LoadReport()
+    centres = _load_centres(_find(directory, "centres", prefix), authority, report)
+    _load_wards(wards, authority, centres, report)
+    services = _find(directory, "services", prefix)
+    if services is not None:
+        _load_services(services, authority, report)
+    return report
+
+
+def _locality(authority: Authority, name: str, cache: dict[str, Locality]) -> Locality:
+    if name not in cache:
+        cache[name], _ = Locality.objects.get_or_create(authority=authority, name=name)
+    return cache[name]
+
+
+def _load_centres(path: Path | None, authority: Authority, report: LoadReport) -> dict[str, dict]:
+    """Centres become family hub sites; returns their reach figures by name for the wards."""
+    if path is None:
+        return {}
+    localities: dict[str, Locality] = {}
+    centres: dict[str, dict] = {}
+    with open_csv(path, required=CENTRE_COLUMNS) as rows:
+        for row in rows:
+            name = row.text("centre")
+            if name in centres:
+                raise row.error("centre", f"'{name}' appears twice.")
+            locality = _locality(authority, row.text("locality"), localities)
+            grade = row.integer("ofsted_grade", minimum=1)
+            if grade is not None and grade > 4:
+                raise row.error("ofsted_grade", "must be 1 (outstanding) to 4 (inadequate).")
+            site, _ = Site.objects.update_or_create(
+                authority=authority,
+                name=name,
+                defaults={
+                    "kind": SiteKind.FAMILY_HUB,
+                    "status": SiteStatus.OPEN,
+                    "locality": locality,
+                    "ofsted_grade": grade,
+                },
+            )
+            centres[name] = {
+                "site": site,
+                "locality": locality,
+                "reach_families": row.integer("reach_families", minimum=0) or 0,
+                "reach_under_fives": row.integer("reach_under_fives", minimum=0) or 0,
+                "row": row.number,
+            }
+    report.sites = len(centres)
+    report.localities += len(localities)
+    return centres
+
+
+def _load_wards(
+    path: Path, authority: Authority, centres: dict[str, dict], report: LoadReport
+) -> None:
+    localities: dict[str, Locality] = {}
+    parsed = []
+    with open_csv(path, required=WARD_COLUMNS) as rows:
+        for row in rows:
+            centre = row.text("centre", required=False)
+            if centres and centre and centre not in centres:
+                raise row.error("centre", f"'{centre}' is not in the centres file.")
+            parsed.append(
+                {
+                    "row": row,
+                    "name": row.text("ward"),
+                    "code": row.text("code", required=False) or slugify(row.text("ward")),
+                    "centre": centre,
+                    "locality": _locality(authority, row.text("locality"), localities),
+                    "imd_rank": row.integer("imd_rank", required=True, minimum=1),
+                    "idaci_rank": row.integer("idaci_rank", minimum=1),
+                    "rates": {
+                        "child_poverty_rate": row.real(
+                            "children_in_poverty_rate", minimum=0, maximum=1
+                        ),
+                        "unemployment_rate": row.real("unemployment_rate", minimum=0, maximum=1),
+                        "low_birth_weight_rate": row.real(
+                            "low_birth_weight_rate", minimum=0, maximum=1
+                        ),
+                        "excess_weight_reception_rate": row.real(
+                            "excess_weight_reception_rate", minimum=0, maximum=1
+                        ),
+                    },
+                    "population_0_4": row.integer("population_0_4", minimum=0),
+                }
+            )
+    if not parsed:
+        raise CsvError(path, "has no wards in it.")
+    # Ranks in a ward table are among the borough's own wards; a rural ward may be missing, so
+    # the decile is read against the highest rank given, not the number of rows.
+    highest_rank = max(ward["imd_rank"] for ward in parsed)
+    wards_per_centre: dict[str, int] = {}
+    for ward in parsed:
+        wards_per_centre[ward["centre"]] = wards_per_centre.get(ward["centre"], 0) + 1
+    estimated = False
+    for ward in parsed:
+        centre = centres.get(ward["centre"])
+        share = 1 / wards_per_centre[ward["centre"]]
+        under_fives = ward["population_0_4"]
+        families = None
+        if under_fives is None:
+            estimated = True
+            under_fives = round((centre["reach_under_fives"] if centre else 0) * share)
+            families = round((centre["reach_families"] if centre else 0) * share)
+        if families is None:
+            families = round(under_fives * 0.78)
+        area, _ = Area.objects.update_or_create(
+            authority=authority,
+            code=ward["code"],
+            defaults={
+                "name": ward["name"],
+                "kind": AreaKind.WARD,
+                "locality": ward["locality"],
+                "imd_rank": ward["imd_rank"],
+                "imd_decile": min(10, math.ceil(ward["imd_rank"] * 10 / highest_rank)),
+                "idaci_rank": ward["idaci_rank"],
+                **ward["rates"],
+                "population_0_4": under_fives,
+                "population_5_10": round(under_fives * _BAND_RATIO_TO_UNDER_FIVES["5_10"]),
+                "population_11_15": round(under_fives * _BAND_RATIO_TO_UNDER_FIVES["11_15"]),
+                "population_16_19": round(under_fives * _BAND_RATIO_TO_UNDER_FIVES["16_19"]),
+                "population_total": round(under_fives / _UNDER_FIVE_SHARE),
+                "families_with_under_fives": families,
+            },
+        )
+        if centre:
+            centre["site"].reach_areas.add(area)
+            if centre["site"].area_id is None:
+                centre["site"].area = area
+                centre["site"].save(update_fields=["area"])
+    report.areas = len(parsed)
+    report.localities += len(localities)
+    if estimated:
+        report.notes.append(
+            "Ward populations were estimated from the centres' reach (2011 census) and the England "
+            "age profile, because the wards file has no population columns."
+        )
+
+
+def _load_services(path: Path, authority: Authority, report: LoadReport) -> None:
+    with open_csv(path, required=SERVICE_COLUMNS) as rows:
+        for row in rows:
+            cost = row.real("cost_2016_17_gbp", minimum=0)
+            Service.objects.update_or_create(
+                authority=authority,
+                name=row.text("service"),
+                defaults={
+                    "kind": _service_kind(row.text("service")),
+                    "commissioner": row.text("commissioner", required=False),
+                    "provider": row.text("provider", required=False),
+                    "main_location": row.text("main_location", required=False),
+                    "part_of": row.text("part_of", required=False),
+                    "contract_value": None if cost is None else Decimal(str(cost)),
+                },
+            )
+            report.services += 1
