@@ -1,4 +1,18 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from familyhub.hubs import views
+
 app_name = "hubs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.sessions, name="sessions"),
+    path("timetable/", views.timetable, name="timetable"),
+    path("timetable/print/", views.timetable_print, name="timetable-print"),
+    path("sessions/<uuid:public_id>/register/", views.register, name="register"),
+    path("sessions/<uuid:public_id>/walk-in/", views.walk_in, name="walk-in"),
+    path("sessions/<uuid:public_id>/book/", views.book, name="book"),
+    path("bookings/<uuid:public_id>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("reach/", views.reach, name="reach"),
+    path("capacity/", views.capacity, name="capacity"),
+]
