@@ -1,4 +1,19 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from familyhub.planning import views
+
 app_name = "planning"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("needs/", views.needs, name="needs"),
+    path("sites/", views.sites, name="sites"),
+    path("sessions/", views.sessions, name="sessions"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("funding/", views.funding, name="funding"),
+    path("budget/", views.budget, name="budget"),
+    path("compare/", views.compare, name="compare"),
+    path("scenarios/<uuid:public_id>/", views.scenario, name="scenario"),
+    path("scenarios/<uuid:public_id>/export.<str:fmt>", views.export, name="export"),
+]

@@ -1,0 +1,255 @@
+"""Planner's inputs. Each form turns bad input into a field error with the field named."""
+
+from __future__ import annotations
+
+from django import forms
+
+from familyhub.places.models import Authority
+from familyhub.planning.models import ScenarioKind
+from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
+from familyhub.planning.selectors import candidate_sites, scenarios_for
+from familyhub.services.models import Service
+
+NAME_HELP = "So you can find and compare it later, for example “Keep 6, one per locality”."
+
+
+def _lines(text: str, field: str, *, integer: bool = False) -> dict[str, float]:
+    """Parse lines of 'name: number' (site sessions by hand, staff by role)."""
+    result: dict[str, float] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.rpartition(":")
+        if not sep or not name.strip():
+            raise forms.ValidationError(f"Line {number}: write it as “name: number”.")
+        try:
+            parsed = float(value.strip())
+        except ValueError:
+            raise forms.ValidationError(
+                f"Line {number}: “{value.strip()}” is not a number."
+            ) from None
+        if parsed < 0 or (integer and parsed != int(parsed)):
+            raise forms.ValidationError(
+                f"Line {number}: the number must be {'a whole number, ' if integer else ''}0 or more."
+            )
+        result[name.strip()] = parsed
+    return result
+
+
+class NeedsForm(forms.Form):
+    name = forms.CharField(
+        label="Scenario name", max_length=160, required=False, help_text=NAME_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for m in MEASURES:
+            self.fields[f"w_{m.key}"] = forms.FloatField(
+                label=f"Weight: {m.label}",
+                min_value=0,
+                max_value=100,
+                initial=DEFAULT_WEIGHTS[m.key],
+                help_text="From the record" if m.source == "record" else None,
+            )
+
+    def weights(self) -> dict[str, float]:
+        return {m.key: self.cleaned_data[f"w_{m.key}"] for m in MEASURES}
+
+
+def _scenario_choices(authority: Authority, kind: str) -> list[tuple[str, str]]:
+    return [("", "None")] + [
+        (str(s.public_id), f"{s.name} ({s.created_at:%d %b %Y})")
+        for s in scenarios_for(authority, kind)
+    ]
+
+
+class SitesForm(forms.Form):
+    name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
+    keep = forms.IntegerField(label="Number of sites to keep as hubs", min_value=0, required=False)
+    cost_per_hub = forms.IntegerField(
+        label="Running cost of a hub a year (£)", min_value=0, initial=0, required=False
+    )
+    budget = forms.IntegerField(
+        label="Budget for hubs a year (£)",
+        min_value=0,
+        required=False,
+        help_text="Leave empty to plan by the number of sites only.",
+    )
+    min_per_locality = forms.IntegerField(
+        label="At least this many hubs in each locality", min_value=0, initial=1
+    )
+    cover_every_area = forms.BooleanField(
+        label="Every area must be within reach of a hub", required=False
+    )
+    max_walk_minutes = forms.FloatField(
+        label="Longest walk to a hub (minutes)", min_value=1, max_value=240, initial=30
+    )
+    must_keep = forms.MultipleChoiceField(
+        label="Sites that must stay", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    must_close = forms.MultipleChoiceField(
+        label="Sites that must close", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    fallback = forms.ChoiceField(
+        label="Without coordinates, an area is covered by",
+        choices=[("serving", "the site that serves it"), ("locality", "any hub in its locality")],
+        initial="serving",
+        widget=forms.RadioSelect,
+    )
+    population_basis = forms.ChoiceField(
+        label="Population to cover",
+        choices=[("0_4", "Children under five"), ("0_19", "Children and young people 0-19")],
+        initial="0_4",
+        widget=forms.RadioSelect,
+    )
+    needs_scenario = forms.ChoiceField(
+        label="Need weights from",
+        required=False,
+        help_text="A saved needs analysis; none = the default weights.",
+    )
+
+    def __init__(self, *args, authority: Authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [(s.name, s.name) for s in candidate_sites(authority)]
+        self.fields["must_keep"].choices = names  # type: ignore[attr-defined]
+        self.fields["must_close"].choices = names  # type: ignore[attr-defined]
+        self.fields["needs_scenario"].choices = _scenario_choices(authority, ScenarioKind.NEEDS)  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("keep") is None and data.get("budget") is None:
+            self.add_error("keep", "Enter the number of sites to keep, or a budget")
+        both = set(data.get("must_keep") or []) & set(data.get("must_close") or [])
+        if both:
+            self.add_error("must_close", f"{', '.join(sorted(both))} cannot both stay and close")
+        return data
+
+
+class SessionsForm(forms.Form):
+    name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
+    site_scenario = forms.ChoiceField(
+        label="Hubs from",
+        required=False,
+        help_text="A saved site network; none = the open family hubs.",
+    )
+    enhanced = forms.IntegerField(
+        label="Sessions a week at the enhanced hub in each locality", min_value=0, initial=12
+    )
+    standard = forms.IntegerField(label="Sessions a week at other hubs", min_value=0, initial=7)
+    outreach = forms.IntegerField(label="Sessions a week at outreach sites", min_value=0, initial=0)
+    overrides = forms.CharField(
+        label="Set by hand (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One site a line, for example “Tilbury: 10”.",
+    )
+
+    def __init__(self, *args, authority: Authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site_scenario"].choices = _scenario_choices(authority, ScenarioKind.SITES)  # type: ignore[attr-defined]
+
+    def clean_overrides(self) -> dict[str, int]:
+        return {
+            k: int(v)
+            for k, v in _lines(self.cleaned_data["overrides"], "overrides", integer=True).items()
+        }
+
+
+class CaseloadForm(forms.Form):
+    name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
+    service = forms.ModelChoiceField(
+        label="Service", queryset=Service.objects.none(), required=False, empty_label="All services"
+    )
+    expected_cases = forms.IntegerField(
+        label="Expected cases a year",
+        min_value=1,
+        required=False,
+        help_text="Leave empty to use the referrals in the record.",
+    )
+    mix_2 = forms.FloatField(
+        label="Share of cases at level 2 (%)", min_value=0, max_value=100, initial=60
+    )
+    mix_3 = forms.FloatField(
+        label="Share of cases at level 3 (%)", min_value=0, max_value=100, initial=30
+    )
+    mix_4 = forms.FloatField(
+        label="Share of cases at level 4 (%)", min_value=0, max_value=100, initial=10
+    )
+    weight_2 = forms.FloatField(label="Caseload weight of a level 2 case", min_value=0, initial=1)
+    weight_3 = forms.FloatField(label="Caseload weight of a level 3 case", min_value=0, initial=1.5)
+    weight_4 = forms.FloatField(label="Caseload weight of a level 4 case", min_value=0, initial=2)
+    tolerance = forms.FloatField(
+        label="Tolerance (% either side of the average)", min_value=0, max_value=100, initial=10
+    )
+    team_min = forms.FloatField(label="Smallest team (FTE)", min_value=0, initial=1)
+    team_max = forms.FloatField(label="Largest team (FTE)", min_value=0, required=False)
+    staff = forms.CharField(
+        label="Staff by role (FTE, optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One role a line, for example “family_support_worker: 12.5”. Empty = the teams' members.",
+    )
+
+    def __init__(self, *args, authority: Authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+
+    def clean_staff(self) -> dict[str, float]:
+        return _lines(self.cleaned_data["staff"], "staff")
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("team_max") is not None
+            and data.get("team_min") is not None
+            and data["team_max"] < data["team_min"]
+        ):
+            self.add_error("team_max", "The largest team cannot be smaller than the smallest")
+        if (
+            all(data.get(f"mix_{lv}") is not None for lv in "234")
+            and sum(data[f"mix_{lv}"] for lv in "234") <= 0
+        ):
+            self.add_error("mix_2", "The shares of cases by level must add up to more than 0%")
+        return data
+
+
+class FundingForm(forms.Form):
+    name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
+    budget = forms.IntegerField(label="Budget to share (£)", min_value=0)
+    universal_share = forms.FloatField(
+        label="Universal share (%)",
+        min_value=0,
+        max_value=100,
+        initial=30,
+        help_text="Shared per child under five; the rest by deprivation.",
+    )
+    unit = forms.ChoiceField(
+        label="Share among",
+        choices=[("sites", "Sites"), ("areas", "Areas")],
+        initial="sites",
+        widget=forms.RadioSelect,
+    )
+    w_idaci = forms.FloatField(label="Weight: IDACI rank", min_value=0, initial=1)
+    w_child_poverty = forms.FloatField(label="Weight: children in poverty", min_value=0, initial=1)
+    w_imd = forms.FloatField(label="Weight: IMD rank", min_value=0, initial=0)
+    w_need = forms.FloatField(label="Weight: need score", min_value=0, initial=0)
+    current = forms.ChoiceField(
+        label="Compare with",
+        required=False,
+        help_text="A saved funding scenario as the current allocation.",
+    )
+
+    def __init__(self, *args, authority: Authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current"].choices = _scenario_choices(authority, ScenarioKind.FUNDING)  # type: ignore[attr-defined]
+
+    def weights(self) -> dict[str, float]:
+        return {k: self.cleaned_data[f"w_{k}"] for k in ("idaci", "child_poverty", "imd", "need")}
+
+
+class BudgetForm(forms.Form):
+    baseline = forms.TypedChoiceField(label="Baseline year", coerce=int, required=False)
+
+    def __init__(self, *args, years: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["baseline"].choices = [(y["year"], y["label"]) for y in years]  # type: ignore[attr-defined]

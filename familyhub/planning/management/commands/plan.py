@@ -1,0 +1,124 @@
+"""`familyhub plan sites --areas FILE --sites FILE --keep K [...] --json`: a site network from CSV.
+
+Also `familyhub plan needs --areas FILE --sites FILE` (the need scores alone). Bad input stops
+with one line naming the file, row and column and a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from familyhub.planning.csvinput import CsvInputError, read_site_problem, read_travel_times
+from familyhub.planning.optimiser import (
+    DEFAULT_MAX_WALK_MINUTES,
+    PlanningError,
+    SiteProblem,
+    solve_sites,
+)
+
+
+def _weight(text: str) -> tuple[str, float]:
+    key, _, value = text.partition("=")
+    try:
+        return key.strip(), float(value)
+    except ValueError:
+        raise CommandError(
+            f"--weight {text!r}: write it as measure=number, for example idaci=2"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "Planning calculations from CSV files (site network, need scores)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        for name in ("sites", "needs"):
+            p = sub.add_parser(name)
+            p.add_argument(
+                "--areas", required=True, type=Path, help="wards: ward,centre,locality,..."
+            )
+            p.add_argument("--sites", required=True, type=Path, help="centres: centre,locality,...")
+            p.add_argument(
+                "--weight", action="append", default=[], help="need weight, e.g. idaci=2"
+            )
+            p.add_argument("--json", action="store_true", help="print JSON")
+            if name == "sites":
+                p.add_argument("--keep", type=int, help="how many sites to keep as hubs")
+                p.add_argument(
+                    "--budget", type=float, help="running-cost budget (sites file 'annual_cost')"
+                )
+                p.add_argument("--min-per-locality", type=int, default=1)
+                p.add_argument("--cover-every-area", action="store_true")
+                p.add_argument("--max-walk-minutes", type=float, default=DEFAULT_MAX_WALK_MINUTES)
+                p.add_argument("--travel-times", type=Path, help="CSV: area,site,minutes")
+                p.add_argument("--must-keep", nargs="+", default=[], metavar="NAME")
+                p.add_argument("--must-close", nargs="+", default=[], metavar="NAME")
+                p.add_argument(
+                    "--fallback",
+                    choices=["serving", "locality"],
+                    default="serving",
+                    help="without coordinates: covered by the serving site, or any site in the locality",
+                )
+
+    def handle(self, *args, **options) -> None:
+        weights = dict(_weight(w) for w in options["weight"])
+        try:
+            areas, sites, needs, notes = read_site_problem(
+                options["areas"], options["sites"], weights=weights
+            )
+            if options["action"] == "needs":
+                self._print(needs, options["json"], lambda: self._needs_text(needs))
+                return
+            if options["keep"] is None and options["budget"] is None:
+                raise CommandError("Give --keep K (sites to keep) or --budget AMOUNT.")
+            problem = SiteProblem(
+                areas=areas,
+                sites=sites,
+                keep=options["keep"],
+                budget=options["budget"],
+                min_per_locality=options["min_per_locality"],
+                cover_every_area=options["cover_every_area"],
+                max_walk_minutes=options["max_walk_minutes"],
+                must_keep=options["must_keep"],
+                must_close=options["must_close"],
+                travel_minutes=read_travel_times(options["travel_times"])
+                if options["travel_times"]
+                else None,
+                fallback=options["fallback"],
+            )
+            result = solve_sites(problem)
+        except (CsvInputError, PlanningError) as error:
+            raise CommandError(str(error)) from None
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        result["notes"] = notes + needs["notes"]
+        result["need_weights"] = needs["weights"]
+        self._print(result, options["json"], lambda: self._sites_text(result))
+
+    def _print(self, data: dict, as_json: bool, text) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            text()
+
+    def _needs_text(self, needs: dict) -> None:
+        for a in sorted(needs["areas"], key=lambda a: a["rank"]):
+            self.stdout.write(f"{a['rank']:>3}  {a['score']:6.1f}  {a['name']} ({a['locality']})")
+
+    def _sites_text(self, r: dict) -> None:
+        self.stdout.write(r["coverage_rule"])
+        self.stdout.write(
+            f"Keep {r['sites_kept']} hubs: {', '.join(r['kept'])}. Outreach: {', '.join(r['outreach']) or 'none'}."
+        )
+        self.stdout.write(
+            f"Need-weighted population covered: {r['need_weighted_covered']:,.1f} of "
+            f"{r['need_weighted_total']:,.1f} ({r['need_weighted_covered_pct']}%); areas covered "
+            f"{r['areas_covered']} of {r['areas_total']}; cost £{r['cost']:,.0f}."
+        )
+        for s in r["sites"]:
+            self.stdout.write(f"- {s['site']} ({s['locality']}): {s['decision']}. {s['why']}")
+        for note in r.get("notes", []):
+            self.stdout.write(f"Note: {note}")

@@ -1,0 +1,346 @@
+"""Running each kind of plan against the council's own areas, sites and teams.
+
+Each run_* function takes the planner's inputs (plain values) and returns the results dict that a
+Scenario stores. They read through selectors and compute through optimiser; they write nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from familyhub.places.models import Authority, SiteKind, SiteStatus
+from familyhub.planning import selectors
+from familyhub.planning.optimiser import (
+    AreaInput,
+    CaseloadArea,
+    CaseloadTeam,
+    FundingUnit,
+    PlanningError,
+    SiteInput,
+    SiteProblem,
+    allocate_caseload,
+    funding_formula,
+    rank_score,
+    sessions_by_rule,
+    solve_sites,
+)
+from familyhub.services.models import Team, TeamMembership
+
+
+def _serving(authority: Authority) -> tuple[list, dict[int, list[str]]]:
+    sites = list(selectors.candidate_sites(authority))
+    serving: dict[int, list[str]] = defaultdict(list)
+    for site in sites:
+        reach = {a.pk for a in site.reach_areas.all()}
+        if site.area_id:
+            reach.add(site.area_id)
+        for area_id in reach:
+            serving[area_id].append(site.name)
+    return sites, serving
+
+
+def run_needs(authority: Authority, *, weights: dict[str, float]) -> dict:
+    return selectors.needs_analysis(authority, weights)
+
+
+def run_sites(
+    authority: Authority,
+    *,
+    keep: int | None,
+    budget: float | None = None,
+    cost_per_hub: float = 0.0,
+    min_per_locality: int = 1,
+    cover_every_area: bool = False,
+    max_walk_minutes: float = 30.0,
+    must_keep: list[str] | None = None,
+    must_close: list[str] | None = None,
+    fallback: str = "serving",
+    population_basis: str = "0_4",
+    weights: dict[str, float] | None = None,
+) -> dict:
+    needs = selectors.needs_analysis(authority, weights)
+    sites, serving = _serving(authority)
+    areas = []
+    for a in needs["areas"]:
+        f = a["figures"]
+        population = float(
+            f["population_0_4"] if population_basis == "0_4" else f["population_0_19"]
+        )
+        areas.append(
+            AreaInput(
+                name=a["name"],
+                locality=a["locality"],
+                population=population,
+                need=a["score"],
+                weight=population * a["score"] / 100,
+                serving_sites=serving.get(a["id"], []),
+                latitude=a.get("latitude"),
+                longitude=a.get("longitude"),
+            )
+        )
+    site_inputs = []
+    for s in sites:
+        lat, lon = s.latitude, s.longitude
+        if (lat is None or lon is None) and s.area is not None:
+            lat, lon = s.area.latitude, s.area.longitude  # the site's own area's centre
+        site_inputs.append(
+            SiteInput(
+                name=s.name,
+                locality=s.locality.name,
+                kind=s.get_kind_display(),
+                cost=cost_per_hub,
+                latitude=lat,
+                longitude=lon,
+            )
+        )
+    problem = SiteProblem(
+        areas=areas,
+        sites=site_inputs,
+        keep=keep,
+        budget=budget,
+        min_per_locality=min_per_locality,
+        cover_every_area=cover_every_area,
+        max_walk_minutes=max_walk_minutes,
+        must_keep=must_keep or [],
+        must_close=must_close or [],
+        fallback=fallback,
+    )
+    result = solve_sites(problem)
+    result["need_weights"] = needs["weights"]
+    result["notes"] = needs["notes"] + [
+        f"Population: children aged {'0-4' if population_basis == '0_4' else '0-19'}; "
+        "need-weighted population = population x need score / 100."
+    ]
+    result["map"] = {
+        "areas": [
+            {"name": a.name, "lat": a.latitude, "lon": a.longitude, "need": a.need} for a in areas
+        ],
+        "sites": [
+            {
+                "name": s.name,
+                "lat": s.latitude,
+                "lon": s.longitude,
+                "kept": s.name in result["kept"],
+            }
+            for s in site_inputs
+        ],
+    }
+    return result
+
+
+def _site_need(needs: dict, authority: Authority) -> dict[str, float]:
+    sites, serving = _serving(authority)
+    by_site: dict[str, list[float]] = defaultdict(list)
+    for a in needs["areas"]:
+        for name in serving.get(a["id"], []):
+            by_site[name].append(a["score"])
+    return {
+        s.name: (sum(by_site[s.name]) / len(by_site[s.name]) if by_site[s.name] else 0.0)
+        for s in sites
+    }
+
+
+def run_sessions(
+    authority: Authority,
+    *,
+    enhanced: int,
+    standard: int,
+    outreach: int,
+    overrides: dict[str, int],
+    site_plan: dict | None = None,
+) -> dict:
+    """Sessions a week; hubs come from a saved site scenario if one is given, else the open
+    family hubs (other sites count as outreach)."""
+    needs = selectors.needs_analysis(authority)
+    need = _site_need(needs, authority)
+    rows = []
+    for s in selectors.candidate_sites(authority):
+        if site_plan is not None:
+            hub = s.name in site_plan.get("kept", [])
+        else:
+            hub = s.kind == SiteKind.FAMILY_HUB and s.status == SiteStatus.OPEN
+        rows.append(
+            {"name": s.name, "locality": s.locality.name, "hub": hub, "need": need.get(s.name, 0.0)}
+        )
+    if not rows:
+        raise PlanningError("There are no sites to plan sessions for.")
+    result = sessions_by_rule(
+        rows, enhanced=enhanced, standard=standard, outreach=outreach, overrides=overrides
+    )
+    result["hubs_from"] = (
+        "the chosen site scenario" if site_plan is not None else "the open family hubs"
+    )
+    return result
+
+
+def run_funding(
+    authority: Authority,
+    *,
+    budget: int,
+    universal_share: float,
+    weights: dict[str, float],
+    unit: str = "sites",
+    current: dict[str, float] | None = None,
+) -> dict:
+    """Share a budget among the open sites (by the areas each serves) or among areas.
+
+    Indicators, each 0-1 with 1 = most deprived: idaci (rank), imd (rank), child_poverty (rate
+    / largest), need (need score / 100).
+    """
+    needs = selectors.needs_analysis(authority)
+    areas = needs["areas"]
+    poverty_top = max((a["figures"]["child_poverty"] or 0.0 for a in areas), default=0.0) or 1.0
+    idaci_n = max([len(areas)] + [a["figures"]["idaci"] or 0 for a in areas])
+    imd_n = max([len(areas)] + [a["figures"]["imd"] or 0 for a in areas])
+    per_area = {}
+    for a in areas:
+        f = a["figures"]
+        per_area[a["id"]] = {
+            "name": a["name"],
+            "children": float(f["population_0_4"] or 0),
+            "idaci": rank_score(f["idaci"], idaci_n),
+            "imd": rank_score(f["imd"], imd_n),
+            "child_poverty": (f["child_poverty"] or 0.0) / poverty_top,
+            "need": a["score"] / 100,
+        }
+    keys = ["idaci", "imd", "child_poverty", "need"]
+    units: list[FundingUnit] = []
+    if unit == "areas":
+        for row in per_area.values():
+            units.append(
+                FundingUnit(
+                    row["name"],
+                    row["children"],
+                    {k: row[k] for k in keys},
+                    (current or {}).get(row["name"]),
+                )
+            )
+    else:
+        sites, serving = _serving(authority)
+        members: dict[str, list[dict]] = defaultdict(list)
+        for area_id, names in serving.items():
+            for name in names:
+                # an area served by two sites gives each half its children
+                if area_id in per_area:
+                    share = dict(per_area[area_id])
+                    share["children"] = share["children"] / len(names)
+                    members[name].append(share)
+        for s in sites:
+            rows = members.get(s.name, [])
+            children = sum(r["children"] for r in rows)
+            indicators = {
+                k: (
+                    sum((r[k] or 0.0) * r["children"] for r in rows) / children if children else 0.0
+                )
+                for k in keys
+            }
+            units.append(FundingUnit(s.name, children, indicators, (current or {}).get(s.name)))
+        if all(u.children == 0 for u in units):
+            raise PlanningError(
+                "No site has areas with children under five recorded against it: fund areas instead, "
+                "or record which areas each site serves."
+            )
+    result = funding_formula(units, budget=budget, universal_share=universal_share, weights=weights)
+    result["unit_kind"] = unit
+    result["explanation"] = (
+        f"{round(universal_share * 100, 1):g}% shared per child under five; the rest in proportion to "
+        "children under five x the weighted deprivation measures (each 0-1, 1 = most deprived). "
+        "Whole pounds, rounded by largest remainder so the amounts add up to the budget exactly."
+    )
+    return result
+
+
+LEVELS = ["2", "3", "4"]
+
+
+def run_caseload(
+    authority: Authority,
+    *,
+    expected_cases: int | None,
+    level_mix: dict[str, float],
+    level_weights: dict[str, float],
+    tolerance: float,
+    team_min: float,
+    team_max: float | None,
+    staff_fte: dict[str, float] | None,
+    service_id: int | None = None,
+) -> dict:
+    """Balance staff across areas and teams. Demand per area: referrals in the last year split by
+    the level mix when the record has them (and no total is entered), otherwise the expected
+    cases shared by need-weighted children 0-19."""
+    needs = selectors.needs_analysis(authority)
+    areas = needs["areas"]
+    mix_total = sum(level_mix.values())
+    if mix_total <= 0:
+        raise PlanningError("The mix of cases by level must add up to more than 0%.")
+    teams_qs = Team.objects.filter(locality__authority=authority).select_related("locality")
+    if service_id:
+        teams_qs = teams_qs.filter(service_id=service_id)
+    team_of_locality: dict[str, str] = {}
+    current: dict[str, float] = {}
+    for team in teams_qs.order_by("name"):
+        if team.locality and team.locality.name not in team_of_locality:
+            team_of_locality[team.locality.name] = team.name
+            fte = TeamMembership.objects.filter(team=team).aggregate(t=Sum("fte"))["t"] or Decimal(
+                0
+            )
+            current[team.name] = float(fte)
+    note = ""
+    for a in areas:
+        if a["locality"] not in team_of_locality:
+            name = f"{a['locality']} team"
+            team_of_locality[a["locality"]] = name
+            current.setdefault(name, 0.0)
+            note = "Localities without a team in the register get a team named after the locality."
+    staff: dict[str, float] = dict(staff_fte or {})
+    if not staff:
+        memberships = (
+            TeamMembership.objects.filter(team__in=teams_qs)
+            .values("user__role")
+            .annotate(t=Sum("fte"))
+        )
+        staff = {m["user__role"]: float(m["t"]) for m in memberships if m["t"]}
+    if not staff:
+        raise PlanningError("No staff found in the teams: enter the staff FTE by role.")
+    referrals_known = all(a["figures"]["referrals"] is not None for a in areas)
+    if expected_cases is None and referrals_known:
+        demand_from = "referrals in the last year, split by the level mix"
+        base = {a["name"]: float(a["figures"]["referrals"] or 0) for a in areas}
+    else:
+        if expected_cases is None:
+            raise PlanningError("The record has no referrals yet: enter the expected cases a year.")
+        demand_from = "expected cases shared by need-weighted children aged 0-19"
+        weights = {a["name"]: a["figures"]["population_0_19"] * a["score"] / 100 for a in areas}
+        total = sum(weights.values()) or 1.0
+        base = {name: expected_cases * w / total for name, w in weights.items()}
+    cl_areas = [
+        CaseloadArea(
+            a["name"],
+            team_of_locality[a["locality"]],
+            {
+                lv: round(base[a["name"]] * level_mix.get(lv, 0) / mix_total, 2)
+                for lv in level_weights
+            },
+        )
+        for a in areas
+    ]
+    cl_teams = [
+        CaseloadTeam(
+            name,
+            team_min,
+            team_max if team_max is not None else float("inf"),
+            current.get(name, 0.0),
+        )
+        for name in sorted(set(team_of_locality.values()))
+    ]
+    result = allocate_caseload(
+        cl_areas, cl_teams, staff_fte=staff, level_weights=level_weights, tolerance=tolerance
+    )
+    result["demand_from"] = demand_from
+    result["level_mix"] = level_mix
+    if note:
+        result["note"] += " " + note
+    return result

@@ -1,0 +1,170 @@
+"""Writes for planning: scenarios, contracts, the budget plan. Each is atomic and validated."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+
+from familyhub.places.models import Authority
+from familyhub.planning.csvinput import CsvInputError
+from familyhub.planning.models import BudgetLine, Contract, Scenario
+from familyhub.services.models import Service
+
+
+def _json_safe(data: dict) -> dict:
+    # Decimals and dates become strings, so a saved scenario reads back exactly as shown.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+@transaction.atomic
+def scenario_save(
+    *, authority: Authority, name: str, kind: str, inputs: dict, results: dict, created_by=None
+) -> Scenario:
+    """Save a named scenario with the inputs it was run from and its results."""
+    scenario = Scenario(
+        authority=authority,
+        name=name.strip(),
+        kind=kind,
+        inputs=_json_safe(inputs),
+        results=_json_safe(results),
+        created_by=created_by,
+    )
+    scenario.full_clean()
+    scenario.save()
+    return scenario
+
+
+@transaction.atomic
+def contract_save(
+    *,
+    authority: Authority,
+    service: Service,
+    provider: str,
+    annual_value: Decimal,
+    start: datetime.date,
+    end: datetime.date | None = None,
+) -> Contract:
+    contract = Contract(
+        authority=authority,
+        service=service,
+        provider=provider,
+        annual_value=annual_value,
+        start=start,
+        end=end,
+    )
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
+_YEAR_COLUMN = re.compile(r"^(spend|actual|planned|budget)_(\d{4})_(\d{2})(_gbp)?$")
+
+
+@transaction.atomic
+def budget_plan_load(*, authority: Authority, path: Path) -> int:
+    """Load a budget plan shaped like thurrock_budget_plan.csv: a programme column and one column
+    per year named spend_2016_17_gbp (actual) or planned_2017_18_gbp (planned).
+
+    Replaces the lines for the programmes and years in the file; all or nothing.
+    """
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip() for h in reader.fieldnames or []]
+        if "programme" not in header:
+            raise CsvInputError(path, 1, "programme", "the column is missing")
+        year_columns = []
+        for column in header:
+            match = _YEAR_COLUMN.match(column)
+            if match:
+                year_columns.append((column, int(match.group(2)), match.group(1) != "planned"))
+        if not year_columns:
+            raise CsvInputError(
+                path, 1, "-", "no year columns (for example spend_2016_17_gbp, planned_2017_18_gbp)"
+            )
+        count = 0
+        for number, row in enumerate(reader, start=2):
+            programme = (row.get("programme") or "").strip()
+            if not programme:
+                raise CsvInputError(path, number, "programme", "this is blank")
+            for column, year, is_actual in year_columns:
+                text = (row.get(column) or "").strip().replace(",", "").replace("£", "")
+                if not text:
+                    continue
+                try:
+                    amount = Decimal(text)
+                except InvalidOperation:
+                    raise CsvInputError(path, number, column, f"{text!r} is not a number") from None
+                if amount < 0:
+                    raise CsvInputError(path, number, column, "an amount cannot be negative")
+                BudgetLine.objects.update_or_create(
+                    authority=authority,
+                    programme=programme,
+                    year=year,
+                    defaults={"amount": amount, "is_actual": is_actual},
+                )
+                count += 1
+    return count
+
+
+@transaction.atomic
+def contracts_load(
+    *, authority: Authority, path: Path, start: datetime.date, end: datetime.date | None
+) -> int:
+    """Contracts from a services table shaped like thurrock_services_2016.csv (service, provider,
+    cost_YYYY_YY_gbp). Rows with no cost (commissioned by the NHS, outside the council's budget)
+    are skipped. A service not yet in the register is added with its commissioner and programme.
+    """
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [h.strip() for h in reader.fieldnames or []]
+        for needed in ("service", "provider"):
+            if needed not in header:
+                raise CsvInputError(path, 1, needed, "the column is missing")
+        cost_column = next((h for h in header if h.startswith("cost")), None)
+        if cost_column is None:
+            raise CsvInputError(path, 1, "cost_2016_17_gbp", "the column is missing")
+        count = 0
+        for number, row in enumerate(reader, start=2):
+            text = (row.get(cost_column) or "").strip().replace(",", "")
+            if not text:
+                continue
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                raise CsvInputError(
+                    path, number, cost_column, f"{text!r} is not a number"
+                ) from None
+            name = (row.get("service") or "").strip()
+            if not name:
+                raise CsvInputError(path, number, "service", "this is blank")
+            service, _ = Service.objects.get_or_create(
+                authority=authority,
+                name=name,
+                defaults={
+                    "commissioner": (row.get("commissioner") or "").strip(),
+                    "provider": (row.get("provider") or "").strip(),
+                    "main_location": (row.get("main_location") or "").strip(),
+                    "part_of": (row.get("part_of") or "").strip(),
+                },
+            )
+            provider = (row.get("provider") or "").strip() or service.provider or "Not recorded"
+            if not Contract.objects.filter(
+                authority=authority, service=service, provider=provider, start=start
+            ).exists():
+                contract_save(
+                    authority=authority,
+                    service=service,
+                    provider=provider,
+                    annual_value=value,
+                    start=start,
+                    end=end,
+                )
+                count += 1
+    return count

@@ -1,0 +1,381 @@
+"""Planning pages for commissioners and managers. Aggregates only, so require_role is the guard.
+
+Every calculation here is small (a MILP over tens of sites solves in well under a second), so it
+runs in the request; nothing needs a background job or a progress page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from familyhub.accounts.roles import PLANNING_ROLES
+from familyhub.core.access import require_role
+from familyhub.planning import exports, scenarios, selectors, services, svg
+from familyhub.planning.forms import (
+    BudgetForm,
+    CaseloadForm,
+    FundingForm,
+    NeedsForm,
+    SessionsForm,
+    SitesForm,
+)
+from familyhub.planning.models import Scenario, ScenarioKind
+from familyhub.planning.optimiser import PlanningError
+
+planner = require_role(PLANNING_ROLES)
+
+
+def _authority_or_page(request: HttpRequest):
+    authority = selectors.current_authority()
+    if authority is None:
+        return None, render(request, "planning/no_authority.html", status=200)
+    return authority, None
+
+
+@planner
+def index(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    needs = selectors.needs_analysis(authority)
+    top = sorted(needs["areas"], key=lambda a: a["rank"])[:10]
+    sites = list(selectors.candidate_sites(authority))
+    picture = svg.area_map(
+        [
+            {
+                "name": a["name"],
+                "lat": a.get("latitude"),
+                "lon": a.get("longitude"),
+                "need": a["score"],
+            }
+            for a in needs["areas"]
+        ],
+        [{"name": s.name, "lat": s.latitude, "lon": s.longitude, "kept": True} for s in sites],
+        title="Need by area, with the council's sites",
+    )
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "scenarios": selectors.scenarios_for(authority)[:100],
+            "top_areas": top,
+            "needs": needs,
+            "map": picture,
+        },
+    )
+
+
+def _save_and_go(request, authority, *, name, kind, inputs, results) -> HttpResponse:
+    scenario = services.scenario_save(
+        authority=authority,
+        name=name,
+        kind=kind,
+        inputs=inputs,
+        results=results,
+        created_by=request.user,
+    )
+    messages.success(request, f"Scenario “{scenario.name}” saved.")
+    return redirect("planning:scenario", public_id=scenario.public_id)
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def needs(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    form = NeedsForm(request.POST if request.method == "POST" else (request.GET or None))
+    weights = None
+    if form.is_bound and form.is_valid():
+        weights = form.weights()
+        if request.method == "POST":
+            if not form.cleaned_data["name"]:
+                form.add_error("name", "Enter a name to save the scenario")
+            else:
+                results = scenarios.run_needs(authority, weights=weights)
+                return _save_and_go(
+                    request,
+                    authority,
+                    name=form.cleaned_data["name"],
+                    kind=ScenarioKind.NEEDS,
+                    inputs={"weights": weights},
+                    results=results,
+                )
+    elif form.is_bound:
+        weights = None
+    result = selectors.needs_analysis(
+        authority, weights if form.is_bound and not form.errors else None
+    )
+    areas = sorted(result["areas"], key=lambda a: a["rank"])
+    return render(request, "planning/needs.html", {"form": form, "result": result, "areas": areas})
+
+
+def _tool(request, *, form_class, template_title, kind, run, intro) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    form = form_class(request.POST or None, authority=authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inputs, results = run(authority, form.cleaned_data)
+        except PlanningError as error:
+            form.add_error(None, str(error))
+        else:
+            return _save_and_go(
+                request,
+                authority,
+                name=form.cleaned_data["name"],
+                kind=kind,
+                inputs=inputs,
+                results=results,
+            )
+    return render(
+        request, "planning/tool.html", {"form": form, "title": template_title, "intro": intro}
+    )
+
+
+def _saved_results(authority, public_id: str | None, kind: str) -> dict | None:
+    if not public_id:
+        return None
+    scenario = Scenario.objects.filter(authority=authority, public_id=public_id, kind=kind).first()
+    return scenario.results if scenario else None
+
+
+def _run_sites(authority, data: dict) -> tuple[dict, dict]:
+    weights_from = _saved_results(authority, data.get("needs_scenario"), ScenarioKind.NEEDS)
+    weights = weights_from["weights"] if weights_from else None
+    inputs = {
+        "keep": data["keep"],
+        "budget": data["budget"],
+        "cost_per_hub": data["cost_per_hub"] or 0,
+        "min_per_locality": data["min_per_locality"],
+        "cover_every_area": data["cover_every_area"],
+        "max_walk_minutes": data["max_walk_minutes"],
+        "must_keep": data["must_keep"],
+        "must_close": data["must_close"],
+        "fallback": data["fallback"],
+        "population_basis": data["population_basis"],
+    }
+    results = scenarios.run_sites(
+        authority,
+        **{**inputs, "budget": float(data["budget"]) if data["budget"] is not None else None},
+        weights=weights,
+    )
+    inputs["need_weights"] = results["need_weights"]
+    return inputs, results
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def sites(request: HttpRequest) -> HttpResponse:
+    return _tool(
+        request,
+        form_class=SitesForm,
+        template_title="Plan the site network",
+        kind=ScenarioKind.SITES,
+        run=_run_sites,
+        intro="Choose which sites to keep as hubs and which to serve by outreach, covering as much "
+        "need-weighted population as the constraints allow. The plan is solved exactly.",
+    )
+
+
+def _run_sessions(authority, data: dict) -> tuple[dict, dict]:
+    plan = _saved_results(authority, data.get("site_scenario"), ScenarioKind.SITES)
+    inputs = {k: data[k] for k in ("enhanced", "standard", "outreach", "overrides")}
+    inputs["site_scenario"] = data.get("site_scenario") or None
+    return inputs, scenarios.run_sessions(
+        authority,
+        enhanced=data["enhanced"],
+        standard=data["standard"],
+        outreach=data["outreach"],
+        overrides=data["overrides"],
+        site_plan=plan,
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def sessions(request: HttpRequest) -> HttpResponse:
+    return _tool(
+        request,
+        form_class=SessionsForm,
+        template_title="Plan sessions",
+        kind=ScenarioKind.SESSIONS,
+        run=_run_sessions,
+        intro="Sessions a week at each site: one enhanced hub in each locality (the highest-need "
+        "hub) and the rest standard, as the county's redesigned service did (12 and 7), or set by hand.",
+    )
+
+
+def _run_caseload(authority, data: dict) -> tuple[dict, dict]:
+    inputs = {
+        "service": data["service"].pk if data["service"] else None,
+        "expected_cases": data["expected_cases"],
+        "level_mix": {lv: data[f"mix_{lv}"] for lv in "234"},
+        "level_weights": {lv: data[f"weight_{lv}"] for lv in "234"},
+        "tolerance": data["tolerance"] / 100,
+        "team_min": data["team_min"],
+        "team_max": data["team_max"],
+        "staff_fte": data["staff"] or None,
+    }
+    results = scenarios.run_caseload(
+        authority,
+        expected_cases=inputs["expected_cases"],
+        level_mix=inputs["level_mix"],
+        level_weights=inputs["level_weights"],
+        tolerance=inputs["tolerance"],
+        team_min=inputs["team_min"],
+        team_max=inputs["team_max"],
+        staff_fte=inputs["staff_fte"],
+        service_id=inputs["service"],
+    )
+    return inputs, results
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def caseload(request: HttpRequest) -> HttpResponse:
+    return _tool(
+        request,
+        form_class=CaseloadForm,
+        template_title="Balance caseloads",
+        kind=ScenarioKind.CASELOAD,
+        run=_run_caseload,
+        intro="Share practitioners' time among areas and teams so that weighted caseloads are as "
+        "even as possible, within each team's size limits.",
+    )
+
+
+def _run_funding(authority, data: dict) -> tuple[dict, dict]:
+    current_results = _saved_results(authority, data.get("current"), ScenarioKind.FUNDING)
+    current = (
+        {u["unit"]: u["amount"] for u in current_results["units"]} if current_results else None
+    )
+    inputs = {
+        "budget": data["budget"],
+        "universal_share": data["universal_share"] / 100,
+        "unit": data["unit"],
+        "weights": {k: data[f"w_{k}"] for k in ("idaci", "child_poverty", "imd", "need")},
+        "current": data.get("current") or None,
+    }
+    return inputs, scenarios.run_funding(
+        authority,
+        budget=data["budget"],
+        universal_share=inputs["universal_share"],
+        weights=inputs["weights"],
+        unit=data["unit"],
+        current=current,
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def funding(request: HttpRequest) -> HttpResponse:
+    return _tool(
+        request,
+        form_class=FundingForm,
+        template_title="Share a budget",
+        kind=ScenarioKind.FUNDING,
+        run=_run_funding,
+        intro="A universal share per child under five plus a share by deprivation, with the weights "
+        "you choose. Amounts are whole pounds and add up to the budget exactly.",
+    )
+
+
+@planner
+def budget(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    summary = selectors.budget_summary(authority)
+    form = BudgetForm(request.GET or None, years=summary["years"])
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("baseline"):
+        summary = selectors.budget_summary(authority, form.cleaned_data["baseline"])
+    return render(
+        request,
+        "planning/budget.html",
+        {"summary": summary, "form": form, "contracts": selectors.contracts_for(authority)},
+    )
+
+
+@planner
+def scenario(request: HttpRequest, public_id) -> HttpResponse:
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+    picture = None
+    chart = None
+    r = item.results
+    if item.kind == ScenarioKind.SITES and r.get("map"):
+        picture = svg.area_map(
+            r["map"]["areas"], r["map"]["sites"], title=f"{item.name}: areas and hubs"
+        )
+    if item.kind == ScenarioKind.FUNDING:
+        chart = svg.bar_chart(
+            [(u["unit"], u["amount"]) for u in r.get("units", [])], title="Allocation (£)"
+        )
+    if item.kind == ScenarioKind.SESSIONS:
+        chart = svg.bar_chart(
+            list(r.get("by_locality", {}).items()), title="Sessions a week by locality"
+        )
+    if item.kind == ScenarioKind.CASELOAD:
+        chart = svg.bar_chart(
+            [(t["team"], t["proposed_caseload_per_fte"] or 0) for t in r.get("teams", [])],
+            title="Proposed weighted caseload per FTE",
+        )
+    return render(
+        request,
+        "planning/scenario.html",
+        {
+            "scenario": item,
+            "r": r,
+            "map": picture,
+            "chart": chart,
+            "inputs": sorted(item.inputs.items()),
+        },
+    )
+
+
+@planner
+def export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+    filename = f"scenario-{item.public_id}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.scenario_xlsx(item),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.scenario_csv(item), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@planner
+def compare(request: HttpRequest) -> HttpResponse:
+    authority = selectors.current_authority()
+    ids = request.GET.getlist("s")
+    chosen = []
+    for public_id in ids[:6]:
+        try:
+            chosen.append(selectors.scenario_for_planner(authority, public_id))
+        except Exception:  # a malformed or unknown id: leave it out and say so below
+            continue
+    if len(chosen) < 2:
+        messages.error(request, "Choose at least two saved scenarios to compare.")
+        return redirect(reverse("planning:index"))
+    rows = exports.compare_rows(chosen)
+    charts = []
+    if all(s.kind == ScenarioKind.SITES for s in chosen):
+        charts.append(
+            svg.bar_chart(
+                [(s.name, s.results.get("need_weighted_covered_pct", 0)) for s in chosen],
+                title="Need-weighted population covered (%)",
+                unit="%",
+            )
+        )
+    return render(
+        request, "planning/compare.html", {"scenarios": chosen, "rows": rows, "charts": charts}
+    )
