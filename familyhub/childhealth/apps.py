@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,25 @@ class ChildhealthConfig(AppConfig):
     name = "familyhub.childhealth"
     label = "childhealth"
     verbose_name = "Child health"
+
+    def ready(self) -> None:
+        from familyhub.childhealth.access import CHILD_HEALTH_ROLES, INDICATOR_ROLES
+        from familyhub.core import navigation
+
+        navigation.register("Reviews", "childhealth:worklist", roles=CHILD_HEALTH_ROLES, order=20)
+        navigation.register(
+            "Health visiting indicators", "childhealth:indicators", roles=INDICATOR_ROLES, order=70
+        )
+        try:
+            from familyhub.access import involvement
+        except ImportError:  # the registry is the access part's; until it lands, interim rules
+            return
+        from familyhub.childhealth.involvement import (
+            caseload_of_teams,
+            services_involved,
+            universal_schedule,
+        )
+
+        involvement.register(caseload_of_teams)
+        involvement.register(universal_schedule)
+        involvement.register_services(services_involved)

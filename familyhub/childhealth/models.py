@@ -1,1 +1,409 @@
+"""Child health: the Healthy Child Programme schedule, reviews, measurements and school nursing.
+
+Every record is a PersonRecord of category "health", owned by the health visiting or school
+nursing service, so the access layer filters it and merge moves it with the person. Nothing here
+carries a uniqueness constraint on `person`: merge moves rows between people with plain UPDATEs,
+and `services.schedule_refresh` resolves the duplicates a merge leaves.
+"""
+
 from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from familyhub.access.records import Category, PersonRecord
+from familyhub.childhealth.asq import AsqBand
+from familyhub.childhealth.centiles import ClinicalCategory, PopulationCategory
+from familyhub.childhealth.schedule import NCMP_KINDS, SCHOOL_NURSING_KINDS, ReviewKind
+
+
+class DueStatus(models.TextChoices):
+    DUE = "due", "Due"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+    NOT_BROUGHT = "not_brought", "Not brought / no access"
+    MOVED = "moved", "Moved out of the area"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Which outcome wins when a merge leaves two rows for one review (the record of work done first).
+STATUS_PRECEDENCE = [
+    DueStatus.COMPLETED,
+    DueStatus.DECLINED,
+    DueStatus.NOT_BROUGHT,
+    DueStatus.MOVED,
+    DueStatus.DUE,
+    DueStatus.CANCELLED,
+]
+
+
+class HealthVisitorAllocation(PersonRecord):
+    """The named health visitor (or school nurse) for a child: their caseload."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Named health visitor"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="childhealth_caseload"
+    )
+    team = models.ForeignKey("services.Team", on_delete=models.PROTECT, related_name="+")
+    start = models.DateField(default=date.today)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practitioner", "end"], name="ch_alloc_practitioner_idx")]
+
+    def timeline_summary(self) -> str:
+        return f"Named practitioner: {self.practitioner.get_full_name() or self.practitioner}"
+
+
+class ReviewDue(PersonRecord):
+    """One review in a child's schedule, with its window. Refreshed by schedule_refresh."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Review due"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey("places.Authority", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=ReviewKind.choices)
+    window_start = models.DateField()
+    window_end = models.DateField()
+    late_until = models.DateField()
+    provisional = models.BooleanField(
+        default=False, help_text="Planned from the expected date of delivery"
+    )
+    status = models.CharField(max_length=12, choices=DueStatus.choices, default=DueStatus.DUE)
+    status_reason = models.CharField(max_length=200, blank=True)
+    # True once a practitioner has recorded an outcome: the schedule never changes it after that.
+    recorded = models.BooleanField(default=False)
+    completed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["window_start"]
+        indexes = [
+            models.Index(fields=["authority", "status", "window_start"], name="ch_due_work_idx"),
+            models.Index(fields=["person", "kind"], name="ch_due_person_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_end__gte=models.F("window_start"))
+                & models.Q(late_until__gte=models.F("window_end")),
+                name="ch_due_window_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person}"
+
+    # people.merging calls these after moving every row: schedules follow merges.
+    @classmethod
+    def after_person_merge(cls, *, survivor, duplicate) -> None:
+        from familyhub.childhealth.services import schedule_refresh
+
+        schedule_refresh(survivor)
+
+    @classmethod
+    def after_person_unmerge(cls, *, survivor, duplicate) -> None:
+        from familyhub.childhealth.services import schedule_refresh
+
+        schedule_refresh(survivor)
+        schedule_refresh(duplicate)
+
+    def timeline_summary(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_status_display().lower()}"
+
+    def timeline_date(self):
+        return self.window_start
+
+    @property
+    def is_school_nursing(self) -> bool:
+        return self.kind in SCHOOL_NURSING_KINDS
+
+    @property
+    def is_ncmp(self) -> bool:
+        return self.kind in NCMP_KINDS
+
+    def state_on(self, day: date) -> str:
+        """upcoming, open, overdue (late but still counted), missed, or the recorded status."""
+        if self.status != DueStatus.DUE:
+            return self.status
+        if day < self.window_start:
+            return "upcoming"
+        if day <= self.window_end:
+            return "open"
+        if day <= self.late_until:
+            return "overdue"
+        return "missed"
+
+
+class Place(models.TextChoices):
+    HOME = "home", "Home"
+    FAMILY_HUB = "family_hub", "Family hub"
+    CLINIC = "clinic", "Clinic"
+    SCHOOL = "school", "School"
+    VIRTUAL = "virtual", "Video or phone"
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+    NOT_BROUGHT = "not_brought", "Not brought / no access"
+    MOVED = "moved", "Moved out of the area"
+
+
+class Feeding(models.TextChoices):
+    EXCLUSIVE = "exclusive", "Totally breastfed"
+    PARTIAL = "partial", "Partially breastfed"
+    NOT = "not", "Not breastfed"
+
+
+class Review(PersonRecord):
+    """A review as done (or attempted): who, where, when, outcome, and what was found."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Health review"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    due = models.ForeignKey(ReviewDue, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=ReviewKind.choices)
+    done_on = models.DateField()
+    place = models.CharField(max_length=12, choices=Place.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # A nursery nurse may do a review delegated by the health visitor who stays accountable.
+    delegated = models.BooleanField(default=False)
+    accountable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The accountable health visitor when the review was delegated",
+    )
+    # Maternal mood: the two Whooley questions, the help question, then the EPDS if done.
+    whooley_low_mood = models.BooleanField(null=True, blank=True)
+    whooley_little_interest = models.BooleanField(null=True, blank=True)
+    whooley_wants_help = models.BooleanField(null=True, blank=True)
+    epds_total = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(30)]
+    )
+    epds_self_harm = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(3)]
+    )
+    breastfeeding = models.CharField(max_length=10, choices=Feeding.choices, blank=True)
+    # ASQ-3 scores only (0-60 per domain); the licensed questions are never stored.
+    asq_used = models.BooleanField(default=False)
+    asq_questionnaire = models.PositiveSmallIntegerField(null=True, blank=True)
+    asq_communication = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    asq_gross_motor = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    asq_fine_motor = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    asq_problem_solving = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    asq_personal_social = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(60)]
+    )
+    safeguarding_concern = models.BooleanField(default=False)
+    safeguarding_referral_offered = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-done_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(epds_total__isnull=True) | models.Q(epds_total__lte=30),
+                name="ch_review_epds_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delegated=False) | models.Q(accountable__isnull=False),
+                name="ch_review_delegated_has_accountable",
+            ),
+        ]
+
+    def timeline_summary(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_outcome_display().lower()}"
+
+    def timeline_date(self):
+        return self.done_on
+
+    def asq_scores(self) -> dict[str, int | None]:
+        return {
+            "communication": self.asq_communication,
+            "gross_motor": self.asq_gross_motor,
+            "fine_motor": self.asq_fine_motor,
+            "problem_solving": self.asq_problem_solving,
+            "personal_social": self.asq_personal_social,
+        }
+
+
+class AsqResult(models.Model):
+    """The band of one ASQ-3 domain score, as banded when recorded (cut-offs may change later)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="asq_results")
+    domain = models.CharField(max_length=20)
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(60)])
+    band = models.CharField(max_length=12, choices=AsqBand.choices)
+
+
+class AlertKind(models.TextChoices):
+    EPDS = "epds", "EPDS at or above the cut-off"
+    SELF_HARM = "self_harm", "EPDS self-harm answer"
+    WHOOLEY = "whooley", "Whooley: wants help"
+    WEIGHT = "weight", "Weight above the clinical threshold"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+
+
+class Alert(PersonRecord):
+    """Something a practitioner must act on; shown on the worklist and the child's page."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Alert"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    message = models.CharField(max_length=300)
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["person", "resolved_at"], name="ch_alert_open_idx")]
+
+    def timeline_summary(self) -> str:
+        return f"Alert: {self.get_kind_display()}"
+
+
+class MeasurementContext(models.TextChoices):
+    REVIEW = "review", "At a review"
+    NCMP_RECEPTION = "ncmp_reception", "NCMP Reception"
+    NCMP_YEAR_SIX = "ncmp_year_six", "NCMP Year 6"
+    OTHER = "other", "Other contact"
+
+
+class Measurement(PersonRecord):
+    access_category = Category.HEALTH
+    timeline_label = "Height and weight"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    measured_on = models.DateField()
+    context = models.CharField(
+        max_length=16, choices=MeasurementContext.choices, default=MeasurementContext.OTHER
+    )
+    height_cm = models.DecimalField(
+        max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    weight_kg = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    bmi = models.FloatField()
+    reference = models.CharField(max_length=10)  # UK90 or UK-WHO
+    z_score = models.FloatField()
+    centile = models.FloatField()
+    population_category = models.CharField(
+        max_length=16, choices=PopulationCategory.choices, blank=True
+    )
+    clinical_category = models.CharField(
+        max_length=16, choices=ClinicalCategory.choices, blank=True
+    )
+    due = models.ForeignKey(
+        ReviewDue, on_delete=models.SET_NULL, null=True, blank=True, related_name="measurements"
+    )
+
+    class Meta:
+        ordering = ["-measured_on"]
+
+    def timeline_summary(self) -> str:
+        return f"Height {self.height_cm} cm, weight {self.weight_kg} kg, BMI centile {self.centile:.1f}"
+
+    def timeline_date(self):
+        return self.measured_on
+
+
+class ScreeningKind(models.TextChoices):
+    VISION = "vision", "Vision"
+    HEARING = "hearing", "Hearing"
+
+
+class ScreeningResult(models.TextChoices):
+    PASS = "pass", "Pass"
+    REFER = "refer", "Refer"
+    NOT_DONE = "not_done", "Not done"
+
+
+class Screening(PersonRecord):
+    """A school vision or hearing screen, with a result per eye or ear."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Screening"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=8, choices=ScreeningKind.choices)
+    screened_on = models.DateField()
+    left = models.CharField(max_length=10, choices=ScreeningResult.choices)
+    right = models.CharField(max_length=10, choices=ScreeningResult.choices)
+    notes = models.CharField(max_length=300, blank=True)
+
+    def timeline_summary(self) -> str:
+        return (
+            f"{self.get_kind_display()} screen: left {self.get_left_display().lower()}, "
+            f"right {self.get_right_display().lower()}"
+        )
+
+    def timeline_date(self):
+        return self.screened_on
+
+    @property
+    def needs_referral(self) -> bool:
+        return ScreeningResult.REFER in (self.left, self.right)
+
+
+class OnwardReason(models.TextChoices):
+    WEIGHT_MANAGEMENT = "weight_management", "Weight management"
+    VISION = "vision", "Vision (orthoptics or optometry)"
+    HEARING = "hearing", "Hearing (audiology)"
+    EMOTIONAL_HEALTH = "emotional_health", "Emotional health and wellbeing"
+    DEVELOPMENT = "development", "Development (speech and language, paediatrics)"
+    PERINATAL_MENTAL_HEALTH = "perinatal_mh", "Perinatal mental health"
+    OTHER = "other", "Other"
+
+
+class OnwardReferral(PersonRecord):
+    """A referral from health visiting or school nursing to a named service."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Onward referral"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reason = models.CharField(max_length=20, choices=OnwardReason.choices)
+    to_service_name = models.CharField("service referred to", max_length=160)
+    to_service = models.ForeignKey(
+        "services.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    referred_on = models.DateField()
+    notes = models.CharField(max_length=300, blank=True)
+
+    def timeline_summary(self) -> str:
+        return f"Referred to {self.to_service_name} ({self.get_reason_display().lower()})"
+
+    def timeline_date(self):
+        return self.referred_on

@@ -1,0 +1,198 @@
+"""Reads that cross rows. Every queryset that shows people is filtered by the access layer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from familyhub.accounts.roles import Role
+from familyhub.childhealth import access
+from familyhub.childhealth.models import (
+    Alert,
+    DueStatus,
+    HealthVisitorAllocation,
+    Measurement,
+    OnwardReferral,
+    Review,
+    ReviewDue,
+    Screening,
+)
+from familyhub.childhealth.schedule import HEALTH_VISITING_KINDS, SCHOOL_NURSING_KINDS
+from familyhub.places.models import Locality, Site
+from familyhub.services.selectors import teams_of
+
+SECTIONS = {
+    "due": "Due this week",
+    "overdue": "Overdue",
+    "outside": "Outside their window",
+}
+# How far back "outside their window" looks: older misses are history, not work.
+OUTSIDE_LOOKBACK = timedelta(days=365)
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def kinds_for(user) -> tuple[str, ...]:
+    if user.role == Role.HEALTH_VISITOR:
+        return tuple(HEALTH_VISITING_KINDS)
+    if user.role == Role.SCHOOL_NURSE:
+        return tuple(SCHOOL_NURSING_KINDS)
+    return tuple(HEALTH_VISITING_KINDS) + tuple(SCHOOL_NURSING_KINDS)
+
+
+def _allocated_q(prefix: str = "person__") -> str:
+    return f"{prefix}childhealth_healthvisitorallocation_records"
+
+
+def worklist(
+    user,
+    *,
+    section: str,
+    scope: str = "mine",
+    today: date | None = None,
+    locality: Locality | None = None,
+    site: Site | None = None,
+) -> QuerySet[ReviewDue]:
+    """Open reviews for the user ("mine": children they are the named practitioner for) or their
+    teams ("team": children allocated to the team or living in its localities)."""
+    today = today or timezone.localdate()
+    rows = ReviewDue.objects.filter(
+        status=DueStatus.DUE, kind__in=kinds_for(user), person__merged_into__isnull=True
+    )
+    if section == "due":
+        _, sunday = week_bounds(today)
+        rows = rows.filter(window_start__lte=sunday, window_end__gte=today)
+    elif section == "overdue":
+        rows = rows.filter(window_end__lt=today, late_until__gte=today)
+    elif section == "outside":
+        rows = rows.filter(late_until__lt=today, late_until__gte=today - OUTSIDE_LOOKBACK)
+    else:
+        raise ValueError(f"Unknown worklist section {section!r}")
+    allocations = _allocated_q()
+    if scope == "mine":
+        rows = rows.filter(
+            **{f"{allocations}__practitioner": user, f"{allocations}__end__isnull": True}
+        )
+    else:
+        teams = teams_of(user)
+        rows = rows.filter(
+            Q(**{f"{allocations}__team__in": teams, f"{allocations}__end__isnull": True})
+            | Q(person__area__locality__in=teams.values("locality"))
+        )
+    if locality is not None:
+        rows = rows.filter(person__area__locality=locality)
+    if site is not None:
+        rows = rows.filter(
+            Q(person__area__in=site.reach_areas.all()) | Q(person__area=site.area_id)
+        )
+    rows = access.records_visible_to(user, rows.distinct())
+    return rows.select_related("person", "person__area", "person__area__locality").order_by(
+        "window_end", "person__family_name"
+    )
+
+
+def open_alerts_for(person_ids: list[int]) -> dict[int, list[Alert]]:
+    grouped: dict[int, list[Alert]] = {}
+    for alert in Alert.objects.filter(person_id__in=person_ids, resolved_at__isnull=True):
+        grouped.setdefault(alert.person_id, []).append(alert)
+    return grouped
+
+
+def named_practitioners(person_ids: list[int]) -> dict[int, HealthVisitorAllocation]:
+    return {
+        a.person_id: a
+        for a in HealthVisitorAllocation.objects.filter(
+            person_id__in=person_ids, end__isnull=True
+        ).select_related("practitioner", "team")
+    }
+
+
+def caseload(viewer, practitioner) -> QuerySet[HealthVisitorAllocation]:
+    """The children a practitioner is the named health visitor (or school nurse) for."""
+    rows = HealthVisitorAllocation.objects.filter(practitioner=practitioner, end__isnull=True)
+    rows = access.records_visible_to(viewer, rows)
+    return rows.select_related("person", "person__area", "team").order_by(
+        "person__family_name", "person__given_name"
+    )
+
+
+def colleagues(user):
+    """Practitioners in the user's teams whose caseloads the user may open."""
+    from familyhub.accounts.models import User
+
+    return (
+        User.objects.filter(
+            memberships__team__in=teams_of(user),
+            role__in=[Role.HEALTH_VISITOR, Role.SCHOOL_NURSE],
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def localities_for(user) -> QuerySet[Locality]:
+    from familyhub.people.selectors import authority_of
+
+    return Locality.objects.filter(authority=authority_of(user))
+
+
+def sites_for(user) -> QuerySet[Site]:
+    from familyhub.people.selectors import authority_of
+
+    return Site.objects.filter(authority=authority_of(user))
+
+
+def child_record(viewer, person) -> dict:
+    """Everything on a child's health page, each list filtered by the sharing rules."""
+
+    def visible(qs):
+        return access.records_visible_to(viewer, qs.filter(person=person))
+
+    return {
+        "schedule": visible(ReviewDue.objects.exclude(status=DueStatus.CANCELLED)).order_by(
+            "window_start"
+        ),
+        "reviews": visible(Review.objects.select_related("done_by", "accountable")).order_by(
+            "-done_on"
+        ),
+        "measurements": visible(Measurement.objects.all()).order_by("-measured_on"),
+        "screenings": visible(Screening.objects.all()).order_by("-screened_on"),
+        "referrals": visible(OnwardReferral.objects.all()).order_by("-referred_on"),
+        "alerts": visible(Alert.objects.filter(resolved_at__isnull=True)),
+        "allocation": visible(
+            HealthVisitorAllocation.objects.filter(end__isnull=True).select_related(
+                "practitioner", "team"
+            )
+        ).first(),
+    }
+
+
+def review_due_for_viewer(viewer, public_id) -> ReviewDue:
+    """One schedule row by its public id, through the access layer (404 both ways; logged)."""
+    from familyhub.access.layer import record_for_viewer
+
+    return record_for_viewer(
+        viewer,
+        ReviewDue.objects.select_related("person"),
+        public_id,
+        purpose="Record a health review",
+        channel="page",
+    )
+
+
+def alert_for_viewer(viewer, public_id) -> Alert:
+    from familyhub.access.layer import record_for_viewer
+
+    return record_for_viewer(
+        viewer,
+        Alert.objects.select_related("person"),
+        public_id,
+        purpose="Resolve a child health alert",
+        channel="page",
+        action="change",
+    )

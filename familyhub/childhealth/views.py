@@ -1,0 +1,443 @@
+"""Child health pages. Thin: parse, get through the access layer, call a service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from familyhub.access.layer import no_person_data, person_view
+from familyhub.childhealth import access, indicators, selectors, services
+from familyhub.childhealth.forms import (
+    AllocationForm,
+    MeasurementForm,
+    OnwardReferralForm,
+    ResolveAlertForm,
+    ReviewForm,
+    ScreeningForm,
+)
+from familyhub.childhealth.models import AlertKind
+from familyhub.core.access import require_role
+from familyhub.places.models import Locality, Site
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _filter_object(model, queryset, value):
+    if not value:
+        return None
+    try:
+        return queryset.get(**{"public_id" if model is Site else "pk": value})
+    except (model.DoesNotExist, ValueError, ValidationError):
+        return None
+
+
+@require_role(access.CHILD_HEALTH_ROLES)
+@person_view
+def worklist(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    section = request.GET.get("section", "due")
+    if section not in selectors.SECTIONS:
+        section = "due"
+    scope = request.GET.get("scope") or ("team" if user.role == "team_leader" else "mine")
+    if scope not in ("mine", "team"):
+        scope = "mine"
+    localities = selectors.localities_for(user)
+    sites = selectors.sites_for(user)
+    locality = _filter_object(Locality, localities, request.GET.get("locality"))
+    site = _filter_object(Site, sites, request.GET.get("site"))
+    today = timezone.localdate()
+    rows = list(
+        selectors.worklist(
+            user, section=section, scope=scope, today=today, locality=locality, site=site
+        )[:500]
+    )
+    people = list({row.person_id: row.person for row in rows}.values())
+    access.log_person_access(
+        user,
+        people,
+        action="search",
+        purpose="Child health worklist",
+        channel="page",
+        detail=f"{section} {scope}",
+    )
+    ids = [p.pk for p in people]
+    alerts = selectors.open_alerts_for(ids)
+    named = selectors.named_practitioners(ids)
+    counts = {
+        key: selectors.worklist(
+            user, section=key, scope=scope, today=today, locality=locality, site=site
+        ).count()
+        for key in selectors.SECTIONS
+    }
+    return render(
+        request,
+        "childhealth/worklist.html",
+        {
+            "rows": [
+                {
+                    "due": row,
+                    "state": row.state_on(today),
+                    "alerts": alerts.get(row.person_id, []),
+                    "named": named.get(row.person_id),
+                }
+                for row in rows
+            ],
+            "section": section,
+            "sections": selectors.SECTIONS,
+            "counts": counts,
+            "scope": scope,
+            "localities": localities,
+            "sites": sites,
+            "locality": locality,
+            "site": site,
+            "today": today,
+            "can_record": access.can_record(user),
+        },
+    )
+
+
+@require_role(access.CHILD_HEALTH_ROLES)
+@person_view
+def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
+    """A named practitioner's caseload: one's own, or a colleague's in the same team."""
+    user = request.user
+    if public_id is None:
+        practitioner = user
+    else:
+        practitioner = selectors.colleagues(user).filter(public_id=public_id).first()
+        if practitioner is None:
+            raise Http404("No such caseload")
+    rows = list(selectors.caseload(user, practitioner))
+    people = [row.person for row in rows]
+    access.log_person_access(
+        user, people, action="search", purpose="Health visiting caseload", channel="page"
+    )
+    today = timezone.localdate()
+    next_due: dict[int, object] = {}
+    from familyhub.childhealth.models import DueStatus, ReviewDue
+
+    for due in ReviewDue.objects.filter(
+        person_id__in=[p.pk for p in people], status=DueStatus.DUE, late_until__gte=today
+    ).order_by("window_start"):
+        next_due.setdefault(due.person_id, due)
+    alerts = selectors.open_alerts_for([p.pk for p in people])
+    return render(
+        request,
+        "childhealth/caseload.html",
+        {
+            "practitioner": practitioner,
+            "rows": [
+                {
+                    "allocation": r,
+                    "next": next_due.get(r.person_id),
+                    "alerts": alerts.get(r.person_id, []),
+                }
+                for r in rows
+            ],
+            "colleagues": selectors.colleagues(user),
+            "today": today,
+        },
+    )
+
+
+@require_role(access.CHILD_HEALTH_ROLES)
+@person_view
+def child(request: HttpRequest, public_id) -> HttpResponse:
+    person = access.person_for_viewer(
+        request.user, public_id, purpose="Child health record", channel="page"
+    )
+    record = selectors.child_record(request.user, person)
+    today = timezone.localdate()
+    return render(
+        request,
+        "childhealth/child.html",
+        {
+            "person": person,
+            "today": today,
+            "schedule": [{"due": d, "state": d.state_on(today)} for d in record["schedule"]],
+            **{k: v for k, v in record.items() if k != "schedule"},
+            "can_record": access.can_record(request.user),
+            "referral_url": services.safeguarding_referral_url(person),
+            "weight_alert_kind": AlertKind.WEIGHT,
+            "resolve_form": ResolveAlertForm(),
+        },
+    )
+
+
+@require_role(access.RECORDING_ROLES)
+@person_view
+def review_record(request: HttpRequest, public_id) -> HttpResponse:
+    due = selectors.review_due_for_viewer(request.user, public_id)
+    person = due.person
+    form = ReviewForm(request.POST or None, kind=due.kind, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_record(due=due, by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            access.log_person_access(
+                request.user,
+                [person],
+                action="create",
+                purpose="Record a health review",
+                channel="page",
+                detail=str(review.public_id),
+            )
+            messages.success(
+                request, f"{due.get_kind_display()} recorded for {person.display_name}"
+            )
+            if review.safeguarding_concern:
+                url = services.safeguarding_referral_url(person)
+                messages.info(
+                    request,
+                    "Safeguarding concern recorded. "
+                    + (
+                        "Make a referral to the front door from this child's page."
+                        if url
+                        else "The front door's referral form is not available here: phone the front door."
+                    ),
+                )
+            return redirect("childhealth:child", public_id=person.public_id)
+    return render(
+        request, "childhealth/review_form.html", {"form": form, "due": due, "person": person}
+    )
+
+
+def _person_form(request, public_id, form_class, purpose: str):
+    person = access.person_for_viewer(request.user, public_id, purpose=purpose, channel="page")
+    return person, form_class(request.POST or None)
+
+
+@require_role(access.RECORDING_ROLES)
+@person_view
+def measurement_add(request: HttpRequest, public_id) -> HttpResponse:
+    person, form = _person_form(request, public_id, MeasurementForm, "Record height and weight")
+    if request.method == "POST" and form.is_valid():
+        try:
+            measurement = services.measurement_record(
+                person=person, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            access.log_person_access(
+                request.user,
+                [person],
+                action="create",
+                purpose="Record height and weight",
+                channel="page",
+            )
+            messages.success(
+                request,
+                f"BMI {measurement.bmi:.1f}, {measurement.reference} centile "
+                f"{measurement.centile:.1f} recorded",
+            )
+            return redirect("childhealth:child", public_id=person.public_id)
+    return render(
+        request,
+        "childhealth/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Record height and weight",
+            "button": "Save measurement",
+        },
+    )
+
+
+@require_role(access.RECORDING_ROLES)
+@person_view
+def screening_add(request: HttpRequest, public_id) -> HttpResponse:
+    person, form = _person_form(request, public_id, ScreeningForm, "Record a screening result")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.screening_record(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            access.log_person_access(
+                request.user,
+                [person],
+                action="create",
+                purpose="Record a screening result",
+                channel="page",
+            )
+            messages.success(request, "Screening result recorded")
+            return redirect("childhealth:child", public_id=person.public_id)
+    return render(
+        request,
+        "childhealth/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Record vision or hearing screening",
+            "button": "Save result",
+        },
+    )
+
+
+@require_role(access.RECORDING_ROLES)
+@person_view
+def referral_add(request: HttpRequest, public_id) -> HttpResponse:
+    person, form = _person_form(request, public_id, OnwardReferralForm, "Make an onward referral")
+    if request.method == "GET" and request.GET.get("reason"):
+        form = OnwardReferralForm(
+            initial={
+                "reason": request.GET["reason"],
+                "to_service_name": "Weight management"
+                if request.GET["reason"] == "weight_management"
+                else "",
+                "referred_on": timezone.localdate(),
+            }
+        )
+    if request.method == "POST" and form.is_valid():
+        from familyhub.accounts.roles import Role
+        from familyhub.services.models import ServiceKind
+
+        try:
+            services.onward_referral_create(
+                person=person,
+                by=request.user,
+                owner_kind=ServiceKind.HEALTH_VISITING
+                if request.user.role == Role.HEALTH_VISITOR
+                else ServiceKind.SCHOOL_NURSING,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            access.log_person_access(
+                request.user,
+                [person],
+                action="create",
+                purpose="Make an onward referral",
+                channel="page",
+            )
+            messages.success(request, "Referral recorded")
+            return redirect("childhealth:child", public_id=person.public_id)
+    return render(
+        request,
+        "childhealth/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Refer to another service",
+            "button": "Save referral",
+        },
+    )
+
+
+@require_role(access.ALLOCATING_ROLES)
+@person_view
+def allocate(request: HttpRequest, public_id) -> HttpResponse:
+    person = access.person_for_viewer(
+        request.user, public_id, purpose="Name the health visitor", channel="page"
+    )
+    form = AllocationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        from familyhub.services.selectors import teams_of
+
+        practitioner = form.cleaned_data["practitioner"]
+        team = teams_of(request.user).filter(memberships__user=practitioner).first()
+        try:
+            if team is None:
+                raise ValidationError({"practitioner": ["Choose someone in your team"]})
+            services.allocation_set(
+                person=person, practitioner=practitioner, team=team, by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            access.log_person_access(
+                request.user,
+                [person],
+                action="change",
+                purpose="Name the health visitor",
+                channel="page",
+            )
+            messages.success(request, f"Named practitioner set for {person.display_name}")
+            return redirect("childhealth:child", public_id=person.public_id)
+    return render(
+        request,
+        "childhealth/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Name the health visitor or school nurse",
+            "button": "Save",
+        },
+    )
+
+
+@require_role(access.CHILD_HEALTH_ROLES)
+@require_POST
+@person_view
+def alert_resolve(request: HttpRequest, public_id) -> HttpResponse:
+    alert = selectors.alert_for_viewer(request.user, public_id)
+    form = ResolveAlertForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_resolve(alert=alert, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, "Alert resolved")
+    else:
+        messages.error(request, "Say what was done to resolve the alert")
+    return redirect("childhealth:child", public_id=alert.person.public_id)
+
+
+@require_role(access.INDICATOR_ROLES)
+@no_person_data("aggregate counts only: no names, no identifiers")
+def indicator_page(request: HttpRequest) -> HttpResponse:
+    from familyhub.people.models import Person
+    from familyhub.people.selectors import authority_of
+
+    today = timezone.localdate()
+    current = indicators.quarter_of(today)
+    try:
+        year = int(request.GET.get("year") or current.start.year)
+        number = int(request.GET.get("quarter") or (((current.start.month - 4) % 12) // 3 + 1))
+        quarter = indicators.financial_quarter(year, number)
+    except ValueError:
+        quarter = current
+        year, number = current.start.year, 1
+    breakdown = request.GET.get("breakdown", "all")
+    if breakdown not in indicators.BREAKDOWNS:
+        breakdown = "all"
+    people = Person.objects.filter(authority=authority_of(request.user))
+    rows = indicators.all_indicators(people, quarter)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(indicators.to_csv(rows, quarter), content_type="text/csv")
+        name = quarter.label.replace("/", "-").replace(" ", "_")
+        response["Content-Disposition"] = f'attachment; filename="health-visiting-{name}.csv"'
+        return response
+    titles = {name: title for name, (title, _) in indicators.INDICATORS.items()}
+    table: dict[str, list] = {}
+    for row in rows:
+        if row.breakdown == breakdown:
+            table.setdefault(row.indicator, []).append(row)
+    return render(
+        request,
+        "childhealth/indicators.html",
+        {
+            "quarter": quarter,
+            "year": quarter.start.year,
+            "number": number,
+            "years": list(range(today.year - 3, today.year + 1)),
+            "breakdown": breakdown,
+            "breakdowns": indicators.BREAKDOWN_LABELS,
+            "table": [(titles[name], table.get(name, [])) for name in indicators.INDICATORS],
+        },
+    )
