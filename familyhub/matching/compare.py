@@ -7,6 +7,7 @@ The level names are the Fellegi-Sunter model's: parameters.py holds m and u per 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import jellyfish
 
@@ -114,6 +115,41 @@ def compare(query: dict, candidate: dict) -> dict[str, int]:
         "postcode": postcode_level(query["postcode"], candidate["postcode"]),
         "nhs": exact_level(query["nhs_number"], candidate["nhs_number"]),
         "sex": exact_level(query["sex"], candidate["sex"]),
+    }
+
+
+# The model's comparisons. Names, date of birth and postcode form one joint comparison
+# ("identity", 5 x 5 x 5 x 5 levels, missing counted as a level): people at one address share a
+# surname and a postcode, twins share a birthday too, a parent and child may share every name,
+# so these fields are far from independent among the pairs that are not one person. A joint
+# comparison learns, for example, that a different given name with the same birthday, surname and
+# address is a twin, not a typo. NHS number and sex stay separate comparisons.
+JOINT: dict[str, tuple[str, ...]] = {"identity": ("given", "dob", "family", "postcode")}
+MODEL_COMPARISONS: tuple[str, ...] = ("identity", "nhs", "sex")
+
+
+def model_size(name: str) -> int:
+    if name in JOINT:
+        size = 1
+        for part in JOINT[name]:
+            size *= len(LEVELS[part]) + 1
+        return size
+    return len(LEVELS[name])
+
+
+def joint_index(name: str, levels: dict) -> Any:
+    """Mixed-radix index of a joint comparison's level (works on ints and numpy arrays)."""
+    index: Any = 0
+    for part in JOINT[name]:
+        index = index * (len(LEVELS[part]) + 1) + (levels[part] + 1)
+    return index
+
+
+def model_levels(levels: dict[str, int]) -> dict[str, int]:
+    """Field levels -> the model's comparison levels (-1 = missing, for nhs and sex only)."""
+    return {
+        name: joint_index(name, levels) if name in JOINT else levels[name]
+        for name in MODEL_COMPARISONS
     }
 
 

@@ -30,9 +30,9 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q
 
-from familyhub.matching.compare import compare, shown
+from familyhub.matching.compare import compare, model_levels, shown
 from familyhub.matching.keys import key_values
-from familyhub.matching.parameters import active_parameters, prior_weight, probability, weights_of
+from familyhub.matching.parameters import active_weights, prior_weight, probability, weights_of
 
 MAX_CANDIDATES = 200
 _VALUES = (
@@ -121,13 +121,20 @@ def _candidate_rows(authority_id: int, keys: dict) -> list[dict[str, Any]]:
     return rows
 
 
-def score_rows(keys: dict, rows: list[dict[str, Any]], parameters: dict) -> list[Candidate]:
-    weights = weights_of(parameters)
-    prior = prior_weight(parameters)
+def score_rows(
+    keys: dict,
+    rows: list[dict[str, Any]],
+    parameters: dict | None = None,
+) -> list[Candidate]:
+    if parameters is None:
+        _parameters, weights, prior = active_weights()
+    else:
+        weights, prior = weights_of(parameters), prior_weight(parameters)
     out = []
     for row in rows:
         levels = compare(keys, row)
-        score = prior + sum(weights[name][level] for name, level in levels.items() if level >= 0)
+        model = model_levels(levels)
+        score = prior + sum(weights[name][level] for name, level in model.items() if level >= 0)
         out.append(
             Candidate(
                 person_id=row["person_id"],
@@ -163,4 +170,4 @@ def search_candidates(
     )
     authority_id = getattr(authority, "pk", authority)
     rows = _candidate_rows(int(authority_id), keys)
-    return score_rows(keys, rows, active_parameters())[: max(0, int(limit))]
+    return score_rows(keys, rows)[: max(0, int(limit))]

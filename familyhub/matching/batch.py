@@ -1,0 +1,541 @@
+"""The batch engine: blocking, comparison, training and scoring in DuckDB; clustering by connected
+components. The same comparison levels as compare.py (written here in SQL) and the same
+parameters as real-time search.
+
+    frame = frame_from_csv(path)            # or frame_from_register()
+    engine = Engine(frame)
+    engine.block(); engine.compare()
+    parameters = engine.train()             # EM over the candidate pairs (+ labelled pairs)
+    pairs = engine.score(parameters)        # l, r, score, probability per candidate pair
+    labels = engine.cluster(parameters)     # one cluster id per record
+
+Training is expectation-maximisation over the candidate pairs the blocking rules produce (not
+over random pairs): search and batch only ever score candidate pairs, and among those the people
+who are not one person are mostly relatives at one address, so u measured there is what makes a
+twin's different given name outweigh a shared birthday, surname and postcode.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jellyfish
+import numpy as np
+import pandas as pd
+
+from familyhub.matching.compare import (
+    CLOSE_NAME,
+    JOINT,
+    LEVELS,
+    MODEL_COMPARISONS,
+    joint_index,
+    model_size,
+)
+from familyhub.matching.parameters import DEFAULTS
+from familyhub.people.nicknames import NAME_GROUPS
+
+CSV_COLUMNS = ("id", "first_name", "surname", "dob", "sex", "postcode", "nhs_number")
+COMPARISONS = tuple(LEVELS)
+LEVEL_COLUMNS = {"given": "g", "family": "f", "dob": "d", "postcode": "p", "nhs": "n", "sex": "s"}
+
+
+class InputError(ValueError):
+    """A file the engine cannot read, with a message naming the column and rows."""
+
+
+@cache
+def _nickname_tables() -> tuple[dict[str, str], dict[str, list[int]]]:
+    canon: dict[str, str] = {}
+    groups: dict[str, list[int]] = {}
+    for index, group in enumerate(NAME_GROUPS):
+        for name in group:
+            canon.setdefault(name, group[0])
+            groups.setdefault(name, []).append(index)
+    return canon, groups
+
+
+def _letters(series: pd.Series) -> pd.Series:
+    text = series.fillna("").astype(str)
+    if not text.map(str.isascii).all():
+        text = text.map(
+            lambda s: unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+        )
+    return text.str.lower().str.replace(r"[^a-z ]", "", regex=True)
+
+
+def _soundex_map(values: pd.Series) -> pd.Series:
+    unique = values.unique()
+    codes = {v: (jellyfish.soundex(v) if v else "") for v in unique}
+    return values.map(codes)
+
+
+def build_frame(
+    *,
+    ids: Any,
+    given: pd.Series,
+    family: pd.Series,
+    dob: pd.Series,
+    postcode: pd.Series,
+    nhs: pd.Series,
+    sex: pd.Series,
+    previous: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Normalise raw columns the way keys.key_values does, vectorised."""
+    canon, _groups = _nickname_tables()
+    first = _letters(given).str.strip().str.split(" ", n=1).str[0].fillna("")
+    fam = _letters(family).str.replace(" ", "", regex=False)
+    compact = postcode.fillna("").astype(str).str.upper().str.replace(r"[^A-Z0-9]", "", regex=True)
+    digits = nhs.fillna("").astype(str).str.replace(r"\D", "", regex=True)
+    sexes = sex.fillna("").astype(str).str.strip().str.upper().str[:1]
+    frame = pd.DataFrame(
+        {
+            "id": np.asarray(ids, dtype=np.int64),
+            "given": first.values,
+            "given_canon": first.map(lambda n: canon.get(n, n)).values,
+            "family": fam.values,
+            "family_key": _soundex_map(fam).values,
+            "previous_families": previous.fillna("").values if previous is not None else "",
+            "dob": pd.to_datetime(dob).values,
+            "postcode": compact.str[:8].values,
+            "nhs_number": digits.where(digits.str.len() == 10, "").values,
+            "sex": sexes.where(sexes.isin(["F", "M"]), "").values,
+        }
+    )
+    return frame
+
+
+def _parse_dates(raw: pd.Series) -> tuple[pd.Series, list[int]]:
+    text = raw.fillna("").astype(str).str.strip()
+    iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    other = pd.to_datetime(text.where(iso.isna()), format="%d/%m/%Y", errors="coerce")
+    parsed = iso.fillna(other)
+    bad = text.ne("") & parsed.isna()
+    return parsed, list(np.flatnonzero(bad.to_numpy()))
+
+
+def frame_from_csv(path: str | Path, *, truth: str | None = None) -> pd.DataFrame:
+    """Read a CSV with the synthetic generator's columns. Raises InputError naming the column
+    (and the rows) when the file cannot be used."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: the file is not UTF-8 text ({exc.reason})") from exc
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: cannot read it as CSV ({exc})") from exc
+    wanted = list(CSV_COLUMNS) + ([truth] if truth else [])
+    missing = [c for c in wanted if c not in raw.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}; the file has "
+            f"{', '.join(raw.columns) or 'no columns'}"
+        )
+    ids = pd.to_numeric(raw["id"], errors="coerce")
+    bad_ids = list(np.flatnonzero(ids.isna().to_numpy()))
+    if bad_ids:
+        rows = ", ".join(str(i + 2) for i in bad_ids[:10])
+        raise InputError(f"{path}: column id must be a whole number (rows {rows})")
+    if ids.duplicated().any():
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(ids.duplicated().to_numpy())[:10])
+        raise InputError(f"{path}: column id has repeated values (rows {rows})")
+    dob, bad_dates = _parse_dates(raw["dob"])
+    if bad_dates:
+        rows = ", ".join(str(i + 2) for i in bad_dates[:10])
+        raise InputError(
+            f"{path}: column dob must be a date like 2019-03-07 (rows {rows}"
+            f"{' and more' if len(bad_dates) > 10 else ''})"
+        )
+    frame = build_frame(
+        ids=ids.astype(np.int64),
+        given=raw["first_name"],
+        family=raw["surname"],
+        dob=dob,
+        postcode=raw["postcode"],
+        nhs=raw["nhs_number"],
+        sex=raw["sex"],
+    )
+    if truth:
+        # A blank truth means the record is the person itself (the generator labels duplicates
+        # with the id of the record they duplicate).
+        labels = raw[truth].astype(str).str.strip()
+        frame["truth"] = labels.where(labels != "", raw["id"].astype(str).str.strip()).values
+    return frame
+
+
+def frame_from_register(authority_id: int | None = None) -> pd.DataFrame:
+    """The register's match keys (already normalised), streamed from the database."""
+    from django.db import connection
+
+    from familyhub.matching.models import MatchKey
+
+    columns = [
+        "person_id",
+        "given",
+        "given_canon",
+        "family",
+        "family_key",
+        "previous_families",
+        "dob",
+        "postcode",
+        "nhs_number",
+        "sex",
+    ]
+    query = MatchKey.objects.filter(person__merged_into__isnull=True)
+    if authority_id is not None:
+        query = query.filter(authority_id=authority_id)
+    sql, params = query.values_list(*columns).query.sql_with_params()
+    chunks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(50_000):
+            chunks.append(pd.DataFrame.from_records(rows, columns=columns))
+    frame = pd.concat(chunks) if chunks else pd.DataFrame(columns=columns)
+    frame = frame.rename(columns={"person_id": "id"})
+    frame["id"] = frame["id"].astype(np.int64)
+    frame["dob"] = pd.to_datetime(frame["dob"])
+    return frame.reset_index(drop=True)
+
+
+# Blocking rules: each pair of records sharing one of these is a candidate pair.
+BLOCKING_RULES = (
+    "l.nhs_number = r.nhs_number AND l.nhs_number <> ''",
+    "l.given_canon = r.given_canon AND l.dob = r.dob AND l.given_canon <> ''",
+    "l.family_key = r.family_key AND l.dob = r.dob AND l.family_key <> ''",
+    "l.postcode = r.postcode AND l.dob = r.dob AND l.postcode <> ''",
+    "l.postcode = r.postcode AND l.family_key = r.family_key AND l.postcode <> ''",
+    "l.given_canon = r.given_canon AND l.family_key = r.family_key AND l.dob_year = r.dob_year "
+    "AND l.given_canon <> ''",
+    "l.given_canon = r.given_canon AND l.family_key = r.family_key AND l.dob_swap = r.dob "
+    "AND l.given_canon <> ''",
+)
+
+LEVEL_SQL = f"""
+CASE WHEN l.given = '' OR r.given = '' THEN -1
+     WHEN l.given = r.given THEN 0
+     WHEN list_has_any(l.groups, r.groups) THEN 1
+     WHEN jaro_winkler_similarity(l.given, r.given) >= {CLOSE_NAME} THEN 2 ELSE 3 END AS g,
+CASE WHEN l.family = '' OR r.family = '' THEN -1
+     WHEN l.family = r.family THEN 0
+     WHEN jaro_winkler_similarity(l.family, r.family) >= {CLOSE_NAME} THEN 1
+     WHEN list_contains(string_split(r.previous_families, ' '), l.family)
+       OR list_contains(string_split(l.previous_families, ' '), r.family) THEN 2 ELSE 3 END AS f,
+CASE WHEN l.dob IS NULL OR r.dob IS NULL THEN -1
+     WHEN l.dob = r.dob THEN 0
+     WHEN l.dob_swap = r.dob THEN 1
+     WHEN (l.dob_year = r.dob_year)::INT + (month(l.dob) = month(r.dob))::INT
+          + (day(l.dob) = day(r.dob))::INT = 2 THEN 2 ELSE 3 END AS d,
+CASE WHEN l.postcode = '' OR r.postcode = '' THEN -1
+     WHEN l.postcode = r.postcode THEN 0
+     WHEN length(l.postcode) >= 5 AND length(r.postcode) >= 5
+          AND left(l.postcode, length(l.postcode) - 2) = left(r.postcode, length(r.postcode) - 2)
+          THEN 1
+     WHEN length(l.postcode) >= 5 AND length(r.postcode) >= 5
+          AND left(l.postcode, length(l.postcode) - 3) = left(r.postcode, length(r.postcode) - 3)
+          THEN 2 ELSE 3 END AS p,
+CASE WHEN l.nhs_number = '' OR r.nhs_number = '' THEN -1
+     WHEN l.nhs_number = r.nhs_number THEN 0 ELSE 1 END AS n,
+CASE WHEN l.sex = '' OR r.sex = '' THEN -1 WHEN l.sex = r.sex THEN 0 ELSE 1 END AS s
+"""
+
+
+@dataclass
+class Engine:
+    frame: pd.DataFrame
+    threads: int = 2
+    memory_limit: str = "1500MB"
+    con: duckdb.DuckDBPyConnection = field(init=False)
+    pattern_counts: pd.DataFrame | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.con = duckdb.connect()
+        self.con.execute(f"SET threads = {int(self.threads)}")
+        self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        _canon, groups = _nickname_tables()
+        nick = pd.DataFrame(
+            [(name, gid) for name, gids in groups.items() for gid in gids],
+            columns=["name", "gid"],
+        )
+        self.con.register("nick_df", nick)
+        self.con.register("frame_df", self.frame)
+        self.con.execute(
+            """
+            CREATE TABLE recs AS
+            WITH g AS (SELECT name, list(gid) AS groups FROM nick_df GROUP BY name)
+            SELECT f.id, f.given, f.given_canon, f.family, f.family_key,
+                   coalesce(f.previous_families, '') AS previous_families,
+                   CAST(f.dob AS DATE) AS dob, year(f.dob) AS dob_year,
+                   CASE WHEN day(f.dob) <= 12 AND day(f.dob) <> month(f.dob)
+                        THEN make_date(year(f.dob), day(f.dob), month(f.dob)) END AS dob_swap,
+                   f.postcode, f.nhs_number, f.sex,
+                   coalesce(g.groups, []::BIGINT[]) AS groups
+            FROM frame_df f LEFT JOIN g ON g.name = f.given
+            """
+        )
+        self.con.unregister("frame_df")
+
+    def block(self) -> int:
+        """Candidate pairs: the union of every blocking rule's pairs, each pair once."""
+        selects = " UNION ".join(
+            f"SELECT l.id AS l, r.id AS r FROM recs l JOIN recs r ON {rule} AND l.id < r.id"
+            for rule in BLOCKING_RULES
+        )
+        self.con.execute(f"CREATE OR REPLACE TABLE pairs AS {selects}")
+        return int(self.con.execute("SELECT count(*) FROM pairs").fetchone()[0])  # type: ignore[index]
+
+    def compare(self) -> None:
+        self.con.execute(
+            f"""
+            CREATE OR REPLACE TABLE cmp AS
+            SELECT p.l, p.r, {LEVEL_SQL}
+            FROM pairs p JOIN recs l ON l.id = p.l JOIN recs r ON r.id = p.r
+            """
+        )
+        self.pattern_counts = self.con.execute(
+            "SELECT g, f, d, p, n, s, count(*) AS c FROM cmp GROUP BY ALL"
+        ).df()
+
+    def levels_of(self, pairs: list[tuple[int, int]]) -> pd.DataFrame:
+        """Comparison levels of given pairs (labelled pairs), in the same columns as cmp."""
+        wanted = pd.DataFrame(
+            [(min(a, b), max(a, b)) for a, b in pairs], columns=["l", "r"], dtype=np.int64
+        )
+        self.con.register("wanted_df", wanted)
+        try:
+            return self.con.execute(
+                f"""SELECT w.l, w.r, {LEVEL_SQL} FROM wanted_df w
+                    JOIN recs l ON l.id = w.l JOIN recs r ON r.id = w.r"""
+            ).df()
+        finally:
+            self.con.unregister("wanted_df")
+
+    def train(
+        self,
+        *,
+        start: dict | None = None,
+        iterations: int = 0,
+        labelled: pd.DataFrame | None = None,
+        label_weight: float = 1.0,
+    ) -> dict:
+        """Estimate m, u and the prior from the candidate pairs themselves.
+
+        Where both records carry an NHS number, it says (almost surely) whether they are one
+        person: those pairs are the register's own labelled sample, and m and u of every other
+        comparison are counted from them, among candidate pairs, so u carries the household
+        structure (a sibling at the same address with the same surname is a typical
+        non-match). People's review decisions (`labelled`: columns g..s and `match` 0/1) are
+        added to those counts, `label_weight` times each. Optional EM iterations then refine
+        the model over all candidate pairs (off by default: EM over candidate pairs drifts
+        towards finding households rather than people). Without NHS numbers or labels, EM it
+        is."""
+        assert self.pattern_counts is not None, "compare() first"
+        counts = self.pattern_counts
+        base = start or DEFAULTS
+        silver = counts[counts["n"] >= 0].copy()
+        silver["match"] = (silver["n"] == 0).astype(float)
+        silver_total = float(silver["c"].sum())
+        parts = []
+        if silver_total:
+            parts.append(silver.rename(columns={"c": "w"}))
+        if labelled is not None and len(labelled):
+            extra = labelled.copy()
+            extra["w"] = label_weight
+            parts.append(extra)
+        if not parts:
+            return em(counts, start=base, iterations=max(iterations, 60))
+        sample = pd.concat(parts, ignore_index=True)
+        parameters = supervised(sample, start=base)
+        if silver_total:
+            matches = float(silver.loc[silver["match"] == 1, "c"].sum())
+            parameters["prior"] = min(max(matches / silver_total, 1e-4), 0.9)
+        if iterations:
+            parameters = em(
+                counts,
+                start=parameters,
+                iterations=iterations,
+                labelled=labelled,
+                label_weight=label_weight,
+            )
+        return parameters
+
+    def score(self, parameters: dict) -> None:
+        """Scores every candidate pair into table `scored` (l, r, score, probability)."""
+        table = pattern_scores(self._patterns_frame(), parameters)
+        self.con.register("pattern_df", table)
+        self.con.execute(
+            """
+            CREATE OR REPLACE TABLE scored AS
+            SELECT c.l, c.r, t.score, t.probability, c.g, c.f, c.d, c.p, c.n, c.s
+            FROM cmp c JOIN pattern_df t USING (g, f, d, p, n, s)
+            """
+        )
+        self.con.unregister("pattern_df")
+
+    def _patterns_frame(self) -> pd.DataFrame:
+        assert self.pattern_counts is not None
+        return self.pattern_counts[list(LEVEL_COLUMNS.values())].copy()
+
+    def links(self, threshold: float) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT l, r, score, probability, g, f, d, p, n, s FROM scored "
+            "WHERE probability >= ? ORDER BY probability DESC",
+            [threshold],
+        ).df()
+
+    def cluster(self, threshold: float) -> np.ndarray:
+        """Cluster id per record (in frame order): connected components of the linked pairs."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        ids = self.frame["id"].to_numpy()
+        index = pd.Series(np.arange(len(ids)), index=ids)
+        edges = self.con.execute(
+            "SELECT l, r FROM scored WHERE probability >= ?", [threshold]
+        ).fetchnumpy()
+        rows = index.reindex(edges["l"]).to_numpy()
+        cols = index.reindex(edges["r"]).to_numpy()
+        graph = coo_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(ids),) * 2)
+        _n, labels = connected_components(graph, directed=False)
+        return labels
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _level_arrays(patterns: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The model's comparison levels from field level columns (g f d p n s)."""
+    fields = {name: patterns[col].to_numpy(dtype=np.int64) for name, col in LEVEL_COLUMNS.items()}
+    return {
+        name: joint_index(name, fields) if name in JOINT else fields[name]
+        for name in MODEL_COMPARISONS
+    }
+
+
+def pattern_scores(patterns: pd.DataFrame, parameters: dict) -> pd.DataFrame:
+    """Score and probability for each comparison pattern."""
+    from familyhub.matching.parameters import prior_weight, weights_of
+
+    weights = weights_of(parameters)
+    score = np.full(len(patterns), prior_weight(parameters))
+    for name, levels in _level_arrays(patterns).items():
+        table = np.asarray(weights[name])
+        score += np.where(levels >= 0, table[np.clip(levels, 0, None)], 0.0)
+    out = patterns.copy()
+    out["score"] = score
+    out["probability"] = 1.0 / (1.0 + np.power(2.0, -np.clip(score, -60, 60)))
+    return out
+
+
+def _estimate(
+    levels: dict[str, np.ndarray], wm: np.ndarray, wu: np.ndarray, start: dict, shrink: float
+) -> dict[str, dict[str, list[float]]]:
+    """m and u per model comparison from match / non-match weights per row, shrunk towards
+    `start` by `shrink` pseudo-pairs (so a level never seen keeps its starting weight)."""
+    comparisons = {}
+    for k, lv in levels.items():
+        size = model_size(k)
+        ok = lv >= 0
+        idx = np.clip(lv, 0, None)
+        m_num = np.bincount(idx[ok], weights=wm[ok], minlength=size)
+        u_num = np.bincount(idx[ok], weights=wu[ok], minlength=size)
+        m0 = np.asarray(start["comparisons"][k]["m"], dtype=float)
+        u0 = np.asarray(start["comparisons"][k]["u"], dtype=float)
+        m = (m_num + shrink * m0 / m0.sum()) / (m_num.sum() + shrink)
+        u = (u_num + shrink * u0 / u0.sum()) / (u_num.sum() + shrink)
+        comparisons[k] = {
+            "m": [float(f"{x:.6g}") for x in m],
+            "u": [float(f"{x:.6g}") for x in u],
+        }
+    return comparisons
+
+
+def supervised(sample: pd.DataFrame, *, start: dict, shrink: float = 20.0) -> dict:
+    """m and u counted from labelled pattern rows (columns g..s, match 0/1, w = weight). The NHS
+    comparison keeps `start`'s values: the labels come from it."""
+    levels = _level_arrays(sample)
+    match = sample["match"].to_numpy(dtype=float)
+    weight = sample["w"].to_numpy(dtype=float)
+    comparisons = _estimate(levels, weight * match, weight * (1 - match), start, shrink)
+    comparisons["nhs"] = dict(start["comparisons"]["nhs"])
+    matches = float((weight * match).sum())
+    return {
+        "version": start.get("version", 2),
+        "prior": min(max(matches / float(weight.sum()), 1e-4), 0.9),
+        "threshold": start.get("threshold", 0.7),
+        "comparisons": comparisons,
+    }
+
+
+def em(
+    counts: pd.DataFrame,
+    *,
+    start: dict,
+    iterations: int = 60,
+    labelled: pd.DataFrame | None = None,
+    label_weight: float = 1.0,
+    evidence: tuple[str, ...] = ("identity", "nhs", "sex"),
+) -> dict:
+    """Fellegi-Sunter EM on pattern counts (columns g f d p n s c), with labelled rows (match
+    0/1) fixed to their label.
+
+    The E-step weighs only the `evidence` comparisons (who the person is), the M-step estimates
+    every comparison. Letting the household into the E-step makes EM find households (same
+    address, same surname) instead of people: candidate pairs are mostly relatives."""
+    rows = counts
+    fixed = np.zeros(len(counts))
+    is_fixed = np.zeros(len(counts), dtype=bool)
+    weights = counts["c"].to_numpy(dtype=float)
+    if labelled is not None and len(labelled):
+        rows = pd.concat([counts, labelled], ignore_index=True)
+        fixed = np.concatenate([fixed, labelled["match"].to_numpy(dtype=float)])
+        is_fixed = np.concatenate([is_fixed, np.ones(len(labelled), dtype=bool)])
+        weights = np.concatenate([weights, np.full(len(labelled), float(label_weight))])
+    levels = _level_arrays(rows)
+    parameters = dict(start)
+    for _ in range(iterations):
+        from familyhub.matching.parameters import weights_of
+
+        table = weights_of(parameters)
+        log_odds = np.full(len(rows), math.log(parameters["prior"] / (1 - parameters["prior"])))
+        for k in evidence:
+            lv = levels[k]
+            w = np.asarray(table[k]) * math.log(2)
+            log_odds += np.where(lv >= 0, w[np.clip(lv, 0, None)], 0.0)
+        post = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -500, 500)))
+        post = np.where(is_fixed, fixed, post)
+        wm, wu = weights * post, weights * (1 - post)
+        parameters = {
+            **parameters,
+            "prior": float(np.clip(wm.sum() / weights.sum(), 1e-4, 0.9)),
+            "comparisons": _estimate(levels, wm, wu, parameters, 1.0),
+        }
+    return parameters
+
+
+def pairwise_metrics(predicted: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of a clustering against the true clusters."""
+    frame = pd.DataFrame({"p": predicted, "t": pd.factorize(truth)[0]})
+
+    def pairs(sizes: pd.Series) -> float:
+        s = sizes.to_numpy(dtype=float)
+        return float((s * (s - 1) / 2).sum())
+
+    predicted_pairs = pairs(frame.groupby("p").size())
+    true_pairs = pairs(frame.groupby("t").size())
+    both = pairs(frame.groupby(["p", "t"]).size())
+    precision = both / predicted_pairs if predicted_pairs else 1.0
+    recall = both / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 5),
+        "recall": round(recall, 5),
+        "f1": round(f1, 5),
+        "true_pairs": int(true_pairs),
+        "predicted_pairs": int(predicted_pairs),
+        "true_positive_pairs": int(both),
+    }

@@ -1,0 +1,272 @@
+"""Batch deduplication: of a labelled CSV (measured against its truth column), or of the register
+(likely duplicates go to the review queue).
+
+Peak memory is the process's maximum resident set size (resource.getrusage ru_maxrss), which
+counts DuckDB's native memory as well as Python's.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from familyhub.matching.batch import Engine, frame_from_csv, frame_from_register, pairwise_metrics
+from familyhub.matching.compare import FIELD_NAMES, LEVELS, SHOWN
+from familyhub.matching.parameters import DEFAULTS
+
+LEVEL_COLUMNS = ("g", "f", "d", "p", "n", "s")
+
+
+def peak_memory_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _truth_of(frame: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
+    truth = pd.Series(frame["truth"].to_numpy(), index=frame["id"].to_numpy())
+    return (
+        truth.reindex(pairs["l"].to_numpy()).to_numpy()
+        == truth.reindex(pairs["r"].to_numpy()).to_numpy()
+    )
+
+
+def _cluster_with_decisions(
+    engine: Engine, threshold: float, decided: pd.DataFrame | None
+) -> np.ndarray:
+    """Clusters where people's decisions overrule the model: a confirmed pair is linked, a
+    rejected one is not."""
+    if decided is None or not len(decided):
+        return engine.cluster(threshold)
+    engine.con.register("decided_df", decided[["l", "r", "match"]])
+    try:
+        engine.con.execute(
+            """
+            CREATE OR REPLACE TABLE scored AS
+            SELECT s.l, s.r, s.score,
+                   CASE WHEN d.match IS NULL THEN s.probability
+                        WHEN d.match = 1 THEN 1.0 ELSE 0.0 END AS probability,
+                   s.g, s.f, s.d, s.p, s.n, s.s
+            FROM scored s LEFT JOIN decided_df d ON d.l = s.l AND d.r = s.r
+            """
+        )
+    finally:
+        engine.con.unregister("decided_df")
+    return engine.cluster(threshold)
+
+
+def run_file(
+    path: str | Path,
+    *,
+    truth: str | None,
+    threshold: float | None = None,
+    simulate_review: int = 0,
+    threads: int = 2,
+    label_weight: float = 0.0,
+) -> dict[str, Any]:
+    """Deduplicate a CSV with the generator's columns; with `truth`, measure pairwise precision,
+    recall and F1. With `simulate_review`, also answer that many review-queue pairs from the
+    truth (the most uncertain first, as the queue shows them), retrain with them and measure
+    again."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        timings[name] = round(time.perf_counter() - started - sum(timings.values()), 2)
+
+    frame = frame_from_csv(path, truth=truth)
+    lap("read_seconds")
+    engine = Engine(frame, threads=threads)
+    candidate_pairs = engine.block()
+    lap("block_seconds")
+    engine.compare()
+    lap("compare_seconds")
+    parameters = engine.train()
+    lap("train_seconds")
+    threshold = float(threshold if threshold is not None else parameters["threshold"])
+    engine.score(parameters)
+    labels = engine.cluster(threshold)
+    lap("score_and_cluster_seconds")
+    result: dict[str, Any] = {
+        "input": str(path),
+        "records": int(len(frame)),
+        "candidate_pairs": candidate_pairs,
+        "threshold": threshold,
+        "clusters": int(len(np.unique(labels))),
+        "training": "counts of candidate pairs where both records have an NHS number "
+        "(same number = one person), joint name/date-of-birth/postcode comparison",
+    }
+    if truth:
+        result["metrics"] = pairwise_metrics(labels, frame["truth"].to_numpy())
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    result["timings"] = timings
+    result["peak_memory_mb"] = peak_memory_mb()
+    result["peak_memory_measure"] = "resource.getrusage(RUSAGE_SELF).ru_maxrss (whole process)"
+    if truth and simulate_review:
+        result["review"] = _simulate_review(
+            engine, frame, parameters, threshold, simulate_review, label_weight
+        )
+    engine.close()
+    return result
+
+
+def review_candidates(engine: Engine, threshold: float, count: int) -> pd.DataFrame:
+    """The pairs the review queue shows first: the least certain of the model's links and
+    near-links (probability between 0.05 and 0.995), nearest the threshold first."""
+    return engine.con.execute(
+        """
+        SELECT l, r, g, f, d, p, n, s, probability FROM scored
+        WHERE probability BETWEEN 0.05 AND 0.995
+        ORDER BY abs(probability - ?), l, r LIMIT ?
+        """,
+        [threshold, int(count)],
+    ).df()
+
+
+def _simulate_review(
+    engine: Engine,
+    frame: pd.DataFrame,
+    parameters: dict,
+    threshold: float,
+    count: int,
+    label_weight: float,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    before = pairwise_metrics(engine.cluster(threshold), frame["truth"].to_numpy())
+    asked = review_candidates(engine, threshold, count)
+    asked["match"] = _truth_of(frame, asked).astype(int)
+    weight = label_weight or _default_label_weight(engine, len(asked))
+    retrained = engine.train(labelled=asked, label_weight=weight)
+    engine.score(retrained)
+    model_only = pairwise_metrics(engine.cluster(threshold), frame["truth"].to_numpy())
+    after = pairwise_metrics(
+        _cluster_with_decisions(engine, threshold, asked), frame["truth"].to_numpy()
+    )
+    engine.score(parameters)
+    return {
+        "labelled_pairs": int(len(asked)),
+        "confirmed": int(asked["match"].sum()),
+        "rejected": int(len(asked) - asked["match"].sum()),
+        "label_weight": round(weight, 2),
+        "f1_before": before["f1"],
+        "f1_after_retraining": model_only["f1"],
+        "f1_after_retraining_and_decisions": after["f1"],
+        "before": before,
+        "after": after,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _default_label_weight(engine: Engine, labelled: int) -> float:
+    """A person's decision counts as much as many NHS-number pairs: together the labelled pairs
+    weigh a fifth of the register's own sample, so a few hundred decisions move the model."""
+    assert engine.pattern_counts is not None
+    silver = float(engine.pattern_counts.loc[engine.pattern_counts["n"] >= 0, "c"].sum())
+    if not labelled:
+        return 1.0
+    return max(1.0, 0.2 * silver / labelled)
+
+
+# --- the register ---------------------------------------------------------------------------
+
+
+def _shown(row: Any) -> dict[str, str]:
+    out = {}
+    for name, column in zip(LEVELS, LEVEL_COLUMNS, strict=True):
+        level = int(getattr(row, column))
+        out[FIELD_NAMES[name]] = "missing" if level < 0 else SHOWN[name][level]
+    return out
+
+
+def labelled_pairs_frame(engine: Engine) -> pd.DataFrame | None:
+    """People's decisions so far, as labelled comparison rows."""
+    from familyhub.matching.models import ReviewPair, ReviewStatus
+
+    decided = list(
+        ReviewPair.objects.exclude(status=ReviewStatus.PENDING).values_list(
+            "person_a_id", "person_b_id", "status"
+        )
+    )
+    if not decided:
+        return None
+    levels = engine.levels_of([(a, b) for a, b, _ in decided])
+    status = {(min(a, b), max(a, b)): s for a, b, s in decided}
+    levels["match"] = [
+        1 if status[(int(lo), int(hi))] == ReviewStatus.CONFIRMED else 0
+        for lo, hi in zip(levels["l"], levels["r"], strict=True)
+    ]
+    return levels
+
+
+def run_register(
+    *,
+    authority_id: int | None = None,
+    train: bool = True,
+    threshold: float | None = None,
+    review_floor: float = 0.5,
+    threads: int = 2,
+    stdout=None,
+) -> dict[str, Any]:
+    """Deduplicate the register: train (from the register and people's decisions so far), save
+    the model, and put every likely duplicate pair not yet decided in the review queue."""
+    from django.db import transaction
+
+    from familyhub.matching.models import ReviewPair, ReviewStatus
+    from familyhub.matching.parameters import active_parameters, save_model
+
+    started = time.perf_counter()
+    frame = frame_from_register(authority_id)
+    result: dict[str, Any] = {"records": int(len(frame))}
+    if len(frame) < 2:
+        result.update(candidate_pairs=0, queued=0, seconds=round(time.perf_counter() - started, 2))
+        return result
+    engine = Engine(frame, threads=threads)
+    result["candidate_pairs"] = engine.block()
+    engine.compare()
+    parameters = active_parameters(fresh=True)
+    if train:
+        labelled = labelled_pairs_frame(engine)
+        n_labelled = 0 if labelled is None else len(labelled)
+        parameters = engine.train(
+            start=DEFAULTS,
+            labelled=labelled,
+            label_weight=_default_label_weight(engine, n_labelled),
+        )
+        save_model(
+            parameters,
+            method="familyhub dedupe: NHS-number pairs among candidate pairs"
+            + (f" and {n_labelled} reviewed pairs" if n_labelled else ""),
+            trained_on=len(frame),
+            labelled_pairs=n_labelled,
+        )
+        result["trained"] = True
+        result["labelled_pairs"] = n_labelled
+    threshold = float(threshold if threshold is not None else parameters["threshold"])
+    engine.score(parameters)
+    links = engine.links(min(threshold, review_floor))
+    existing = set(ReviewPair.objects.values_list("person_a_id", "person_b_id"))
+    new = [
+        ReviewPair(
+            person_a_id=int(row.l),
+            person_b_id=int(row.r),
+            score=round(float(row.score), 3),
+            probability=round(float(row.probability), 4),
+            comparison=_shown(row),
+        )
+        for row in links.itertuples(index=False)
+        if (int(row.l), int(row.r)) not in existing
+    ]
+    with transaction.atomic():
+        ReviewPair.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    engine.close()
+    result.update(
+        threshold=threshold,
+        queued=len(new),
+        pending=ReviewPair.objects.filter(status=ReviewStatus.PENDING).count(),
+        seconds=round(time.perf_counter() - started, 2),
+        peak_memory_mb=peak_memory_mb(),
+    )
+    return result
