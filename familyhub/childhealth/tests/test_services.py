@@ -1,0 +1,346 @@
+"""The schedule's reaction to each change, recording reviews, alerts, measurements."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from familyhub.accounts.roles import Role
+from familyhub.childhealth import services
+from familyhub.childhealth.models import (
+    Alert,
+    AlertKind,
+    DueStatus,
+    Measurement,
+    Review,
+    ReviewDue,
+)
+from familyhub.childhealth.schedule import ReviewKind
+from familyhub.childhealth.tests.conftest import TODAY
+from familyhub.people.models import Person
+from familyhub.testing import factories as shared
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(person):
+    return {
+        r.kind: r
+        for r in ReviewDue.objects.filter(person=person).exclude(
+            status_reason__startswith="Duplicate"
+        )
+    }
+
+
+def test_newborn_gets_health_visiting_reviews(make_child, hv_service):
+    child = make_child(date_of_birth=TODAY - timedelta(days=3))
+    services.schedule_refresh(child, today=TODAY)
+    found = rows(child)
+    assert set(found) == {
+        ReviewKind.NEW_BIRTH,
+        ReviewKind.SIX_EIGHT_WEEK,
+        ReviewKind.TWELVE_MONTH,
+        ReviewKind.TWO_YEAR,
+    }
+    assert found[ReviewKind.NEW_BIRTH].owning_service == hv_service
+    assert found[ReviewKind.NEW_BIRTH].category == "health"
+    # Refreshing again adds nothing.
+    services.schedule_refresh(child, today=TODAY)
+    assert ReviewDue.objects.filter(person=child).count() == 4
+
+
+def test_pregnancy_then_birth(make_child):
+    child = make_child(
+        date_of_birth=None, is_unborn=True, expected_date_of_delivery=TODAY + timedelta(days=40)
+    )
+    services.schedule_refresh(child, today=TODAY)
+    found = rows(child)
+    assert found[ReviewKind.ANTENATAL].status == DueStatus.DUE
+    assert found[ReviewKind.NEW_BIRTH].provisional
+    # Born ten days early.
+    born = TODAY + timedelta(days=30)
+    Person.objects.filter(pk=child.pk).update(is_unborn=False, date_of_birth=born)
+    services.schedule_refresh(child, today=TODAY)
+    found = rows(child)
+    assert not found[ReviewKind.NEW_BIRTH].provisional
+    assert found[ReviewKind.NEW_BIRTH].window_start == born + timedelta(days=10)
+    assert found[ReviewKind.ANTENATAL].window_end == born - timedelta(days=1)
+
+
+def test_very_premature_birth_cancels_antenatal(make_child):
+    edd = TODAY + timedelta(weeks=14)
+    child = make_child(date_of_birth=None, is_unborn=True, expected_date_of_delivery=edd)
+    services.schedule_refresh(child, today=TODAY)
+    Person.objects.filter(pk=child.pk).update(
+        is_unborn=False, date_of_birth=TODAY - timedelta(days=1)
+    )
+    services.schedule_refresh(child, today=TODAY)
+    antenatal = ReviewDue.objects.get(person=child, kind=ReviewKind.ANTENATAL)
+    assert antenatal.status == DueStatus.CANCELLED
+
+
+def test_change_of_date_of_birth_moves_windows(make_child):
+    child = make_child(date_of_birth=TODAY - timedelta(days=3))
+    services.schedule_refresh(child, today=TODAY)
+    Person.objects.filter(pk=child.pk).update(date_of_birth=TODAY - timedelta(days=5))
+    services.schedule_refresh(child, today=TODAY)
+    assert rows(child)[ReviewKind.NEW_BIRTH].window_start == TODAY + timedelta(days=5)
+
+
+def test_death_cancels_open_reviews_but_keeps_recorded(make_child, owner):
+    child = make_child(date_of_birth=TODAY - timedelta(days=12))
+    services.schedule_refresh(child, today=TODAY)
+    nbv = rows(child)[ReviewKind.NEW_BIRTH]
+    services.review_record(due=nbv, by=owner, done_on=TODAY, place="home", outcome="completed")
+    Person.objects.filter(pk=child.pk).update(date_of_death=TODAY)
+    services.schedule_refresh(child, today=TODAY)
+    found = rows(child)
+    assert found[ReviewKind.NEW_BIRTH].status == DueStatus.COMPLETED
+    assert found[ReviewKind.SIX_EIGHT_WEEK].status == DueStatus.CANCELLED
+
+
+def test_move_out_marks_transferred_and_move_back_restores(make_child, authority):
+    child = make_child(date_of_birth=TODAY - timedelta(days=3))
+    services.schedule_refresh(child, today=TODAY)
+    elsewhere = shared.AreaFactory(
+        authority=shared.AuthorityFactory(code="E99999999", name="Other")
+    )
+    ward = child.area
+    Person.objects.filter(pk=child.pk).update(area=elsewhere)
+    services.schedule_refresh(child, today=TODAY)
+    assert {r.status for r in rows(child).values()} == {DueStatus.MOVED}
+    Person.objects.filter(pk=child.pk).update(area=None)
+    services.schedule_refresh(child, today=TODAY)
+    assert {r.status for r in rows(child).values()} == {DueStatus.MOVED}
+    Person.objects.filter(pk=child.pk).update(area=ward)
+    services.schedule_refresh(child, today=TODAY)
+    assert {r.status for r in rows(child).values()} == {DueStatus.DUE}
+
+
+def test_merge_keeps_recorded_review_and_cancels_duplicate(make_child, owner):
+    survivor = make_child(date_of_birth=TODAY - timedelta(days=12))
+    duplicate = make_child(date_of_birth=TODAY - timedelta(days=12))
+    services.schedule_refresh(survivor, today=TODAY)
+    services.schedule_refresh(duplicate, today=TODAY)
+    dup_nbv = rows(duplicate)[ReviewKind.NEW_BIRTH]
+    services.review_record(
+        due=dup_nbv, by=owner, done_on=TODAY, place="clinic", outcome="completed"
+    )
+    # What people.merging does: move every reference, then call the hook.
+    ReviewDue.objects.filter(person=duplicate).update(person=survivor)
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
+    ReviewDue.after_person_merge(survivor=survivor, duplicate=duplicate)
+    open_nbv = ReviewDue.objects.filter(person=survivor, kind=ReviewKind.NEW_BIRTH).exclude(
+        status=DueStatus.CANCELLED
+    )
+    assert [r.pk for r in open_nbv] == [dup_nbv.pk]
+    assert (
+        ReviewDue.objects.filter(
+            person=survivor, kind=ReviewKind.NEW_BIRTH, status=DueStatus.CANCELLED
+        ).count()
+        == 1
+    )
+
+
+def test_real_merge_runs_the_hook(make_child, owner):
+    from django.utils import timezone
+
+    from familyhub.people.merging import person_merge
+
+    born = timezone.localdate() - timedelta(days=12)
+    survivor = make_child(date_of_birth=born)
+    duplicate = make_child(date_of_birth=born)
+    services.schedule_refresh(survivor)
+    services.schedule_refresh(duplicate)
+    person_merge(survivor=survivor, duplicate=duplicate, by=owner, reason="Same baby")
+    for kind in (ReviewKind.NEW_BIRTH, ReviewKind.SIX_EIGHT_WEEK):
+        live = ReviewDue.objects.filter(person=survivor, kind=kind, status=DueStatus.DUE)
+        assert live.count() == 1
+
+
+def test_school_age_child_gets_school_nursing_reviews(make_child, sn_service):
+    child = make_child(date_of_birth=date(2020, 11, 3))
+    services.schedule_refresh(child, today=TODAY)
+    found = rows(child)
+    assert found[ReviewKind.RECEPTION].window_start == date(2025, 9, 1)
+    assert found[ReviewKind.NCMP_RECEPTION].owning_service == sn_service
+    assert ReviewKind.NEW_BIRTH not in found  # history, not added
+
+
+def _due(make_child, kind, born):
+    child = make_child(date_of_birth=born)
+    services.schedule_refresh(child, today=TODAY)
+    return rows(child)[kind]
+
+
+def test_epds_at_cutoff_raises_alert_and_below_does_not(make_child, owner, settings):
+    due = _due(make_child, ReviewKind.SIX_EIGHT_WEEK, TODAY - timedelta(weeks=7))
+    services.review_record(
+        due=due,
+        by=owner,
+        done_on=TODAY,
+        place="home",
+        outcome="completed",
+        whooley_low_mood=True,
+        epds_total=13,
+        epds_self_harm=0,
+    )
+    assert list(Alert.objects.values_list("kind", flat=True)) == [AlertKind.EPDS]
+    settings.FAMILYHUB_EPDS_CUTOFF = 14
+    due2 = _due(make_child, ReviewKind.SIX_EIGHT_WEEK, TODAY - timedelta(weeks=7))
+    services.review_record(
+        due=due2, by=owner, done_on=TODAY, place="home", outcome="completed", epds_total=13
+    )
+    assert Alert.objects.count() == 1
+
+
+def test_any_self_harm_answer_raises_alert(make_child, owner):
+    due = _due(make_child, ReviewKind.SIX_EIGHT_WEEK, TODAY - timedelta(weeks=7))
+    services.review_record(
+        due=due,
+        by=owner,
+        done_on=TODAY,
+        place="home",
+        outcome="completed",
+        epds_total=5,
+        epds_self_harm=1,
+    )
+    assert list(Alert.objects.values_list("kind", flat=True)) == [AlertKind.SELF_HARM]
+
+
+def test_review_recorded_once_only(make_child, owner, colleague):
+    due = _due(make_child, ReviewKind.NEW_BIRTH, TODAY - timedelta(days=11))
+    services.review_record(due=due, by=owner, done_on=TODAY, place="home", outcome="completed")
+    with pytest.raises(ValidationError) as error:
+        services.review_record(
+            due=due, by=colleague, done_on=TODAY, place="home", outcome="completed"
+        )
+    assert "outcome" in error.value.message_dict
+    assert Review.objects.count() == 1
+
+
+def test_delegated_review_needs_accountable_health_visitor(make_child, make_user, hv_team, owner):
+    nurse = make_user(Role.HEALTH_VISITOR, team=hv_team, username="nn", job_title="Nursery nurse")
+    due = _due(make_child, ReviewKind.TWELVE_MONTH, TODAY - timedelta(days=300))
+    with pytest.raises(ValidationError) as error:
+        services.review_record(
+            due=due,
+            by=nurse,
+            done_on=TODAY,
+            place="family_hub",
+            outcome="completed",
+            delegated=True,
+        )
+    assert "accountable" in error.value.message_dict
+    review = services.review_record(
+        due=due,
+        by=nurse,
+        done_on=TODAY,
+        place="family_hub",
+        outcome="completed",
+        delegated=True,
+        accountable=owner,
+    )
+    assert review.accountable == owner
+
+
+def test_asq_scores_banded_at_two_year_review(make_child, owner):
+    due = _due(make_child, ReviewKind.TWO_YEAR, TODAY - timedelta(days=790))
+    review = services.review_record(
+        due=due,
+        by=owner,
+        done_on=TODAY,
+        place="clinic",
+        outcome="completed",
+        asq_scores={
+            "communication": 20,
+            "gross_motor": 60,
+            "fine_motor": 40,
+            "problem_solving": 35,
+            "personal_social": 50,
+        },
+    )
+    bands = {r.domain: r.band for r in review.asq_results.all()}
+    assert review.asq_used and review.asq_questionnaire in (24, 27, 30)
+    assert bands["communication"] == "below"
+    assert bands["gross_motor"] == "on_schedule"
+
+
+def test_asq_scores_out_of_range_name_the_field(make_child, owner):
+    due = _due(make_child, ReviewKind.TWO_YEAR, TODAY - timedelta(days=790))
+    with pytest.raises(ValidationError) as error:
+        services.review_record(
+            due=due,
+            by=owner,
+            done_on=TODAY,
+            place="clinic",
+            outcome="completed",
+            asq_scores={
+                "communication": 61,
+                "gross_motor": 60,
+                "fine_motor": 40,
+                "problem_solving": 35,
+                "personal_social": 50,
+            },
+        )
+    assert "asq_communication" in error.value.message_dict
+    assert Review.objects.count() == 0
+
+
+def test_safeguarding_concern_records_flag_and_alert(make_child, owner):
+    due = _due(make_child, ReviewKind.NEW_BIRTH, TODAY - timedelta(days=11))
+    review = services.review_record(
+        due=due,
+        by=owner,
+        done_on=TODAY,
+        place="home",
+        outcome="completed",
+        safeguarding_concern=True,
+    )
+    assert review.safeguarding_concern
+    assert Alert.objects.filter(kind=AlertKind.SAFEGUARDING).exists()
+
+
+def test_measurement_over_clinical_threshold_offers_weight_management(make_child, owner):
+    child = make_child(date_of_birth=date(2020, 1, 10), sex="M")
+    m = services.measurement_record(
+        person=child,
+        by=owner,
+        measured_on=date(2025, 1, 10),
+        height_cm=110,
+        weight_kg=26,
+        context="ncmp_reception",
+    )
+    assert m.reference == "UK90"
+    assert m.clinical_category == "obese"
+    assert Alert.objects.filter(person=child, kind=AlertKind.WEIGHT).exists()
+
+
+def test_implausible_measurement_names_field_and_saves_nothing(make_child, owner):
+    child = make_child(date_of_birth=date(2020, 1, 10), sex="F")
+    for height, weight, field in (
+        (11.0, 19, "height_cm"),
+        (110, 1.9, "weight_kg"),
+        (110, 150, "weight_kg"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.measurement_record(
+                person=child,
+                by=owner,
+                measured_on=date(2025, 1, 10),
+                height_cm=height,
+                weight_kg=weight,
+            )
+        assert field in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.measurement_record(
+            person=make_child(date_of_birth=date(2000, 1, 1)),
+            by=owner,
+            measured_on=date(2025, 1, 10),
+            height_cm=170,
+            weight_kg=60,
+        )
+    assert "measured_on" in error.value.message_dict  # 25: outside the reference
+    assert Measurement.objects.count() == 0
