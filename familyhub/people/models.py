@@ -142,6 +142,14 @@ class HouseholdMembership(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "end"], name="membership_person_end_idx")]
+        constraints = [
+            # One open membership of a household per person (merge keeps a clashing one aside).
+            models.UniqueConstraint(
+                fields=["household", "person"],
+                condition=models.Q(end__isnull=True),
+                name="membership_one_open_per_household",
+            )
+        ]
 
 
 class RelationshipKind(models.TextChoices):
@@ -244,3 +252,106 @@ class PersonChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+
+class MergeRecord(models.Model):
+    """One merge of a duplicate record into a survivor: who, when, why, and (in its moves) every
+    reference that changed, so that the merge can be undone exactly."""
+
+    # The merge's own references to both people must never be moved by a later merge.
+    merge_policy = "skip"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_absorbed")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField()
+    reason = models.TextField()
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerge_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.duplicate_id} into {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.unmerged_at is not None
+
+
+class MergeAction(models.TextChoices):
+    MOVED = "moved", "Reference moved to the survivor"
+    KEPT = "kept", "Reference kept on the duplicate (it would clash with the survivor's own)"
+    COPIED = "copied", "Field copied onto the survivor (it was empty)"
+
+
+class MergeMove(models.Model):
+    """One reference or field that a merge changed, with the value it had before."""
+
+    merge = models.ForeignKey(MergeRecord, on_delete=models.CASCADE, related_name="moves")
+    action = models.CharField(max_length=10, choices=MergeAction.choices)
+    model_label = models.CharField(max_length=100, help_text="app_label.ModelName")
+    object_pk = models.CharField(max_length=64)
+    field_name = models.CharField(max_length=100)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    note = models.CharField(max_length=240, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merge", "action"], name="mergemove_merge_action_idx")]
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", "Checked, waiting to import"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed"
+
+
+class PersonImport(models.Model):
+    """An uploaded file of people: its rows, the column mapping chosen, and what became of it."""
+
+    merge_policy = "skip"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=200)
+    # Rows as parsed (a list of lists of strings, the header first), kept so the browser journey
+    # can map columns, check and import in separate requests without re-uploading.
+    rows = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, help_text="Our field name -> column header")
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    linked_count = models.PositiveIntegerField(default=0)
+    # Rows that failed checks: [{"row": n, "values": {...}, "errors": {"field": "message"}}]
+    bad_rows = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ImportLink(models.Model):
+    """A row of an import and the person it became: created new, or linked to an existing one."""
+
+    person_import = models.ForeignKey(PersonImport, on_delete=models.CASCADE, related_name="links")
+    row_number = models.PositiveIntegerField()
+    source_id = models.CharField(max_length=100, blank=True, help_text="The file's own id")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="import_links")
+    created = models.BooleanField(help_text="True: a new person; False: linked to an existing one")
+    score = models.FloatField(null=True, blank=True)

@@ -1,0 +1,533 @@
+"""Every write to the register. Views, the API, the import and the demo call these only.
+
+Each service checks its input (people.validation) and raises ValidationError({field: [message]})
+before writing anything, runs in one transaction, and records who did it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from familyhub.people import validation
+from familyhub.people.models import (
+    Address,
+    ContactDetail,
+    Household,
+    HouseholdMembership,
+    Person,
+    PersonChange,
+    Registration,
+    Relationship,
+    RelationshipKind,
+)
+from familyhub.places.models import Area, Authority, PostcodeArea, Site
+
+# The fields a person's edit form may change (the address changes through person_move, which
+# keeps the address history).
+EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "known_as",
+    "date_of_birth",
+    "expected_date_of_delivery",
+    "is_unborn",
+    "sex",
+    "nhs_number",
+    "upn",
+    "ethnicity",
+    "first_language",
+    "interpreter_needed",
+    "disability_or_send",
+    "send_detail",
+    "date_of_death",
+)
+ADDRESS_FIELDS = ("address_line1", "address_line2", "town", "postcode")
+PARENT_KINDS = (
+    RelationshipKind.MOTHER,
+    RelationshipKind.FATHER,
+    RelationshipKind.PARENT,
+    RelationshipKind.STEP_PARENT,
+    RelationshipKind.CARER,
+    RelationshipKind.FOSTER_CARER,
+    RelationshipKind.GRANDPARENT,
+)
+
+
+class StaleEdit(ValidationError):
+    """The record changed since the editor loaded it: their edit is refused, not merged in."""
+
+
+def area_for_postcode(postcode: str, *, authority: Authority | None = None) -> Area | None:
+    try:
+        from familyhub.places.postcode_lookup import area_for_postcode as lookup
+    except ImportError:
+        lookup = None
+    if lookup is not None:
+        return lookup(postcode)
+    row = PostcodeArea.objects.filter(postcode=postcode).select_related("area").first()
+    return row.area if row else None
+
+
+def refresh_match_keys(person_ids) -> None:
+    """Keep the matching engine's keys in step with every write (same transaction, so a search
+    straight after a write, as in an import, sees it)."""
+    try:
+        from familyhub.matching.keys import refresh_keys
+    except ImportError:  # the matching part not installed: nothing to keep in step
+        return
+    refresh_keys(list(person_ids))
+
+
+def _record_changes(person: Person, by, changes: dict[str, tuple[Any, Any]]) -> None:
+    PersonChange.objects.bulk_create(
+        PersonChange(
+            person=person,
+            changed_by=by,
+            field=name,
+            old_value="" if old is None else str(old),
+            new_value="" if new is None else str(new),
+        )
+        for name, (old, new) in changes.items()
+    )
+
+
+@transaction.atomic
+def person_register(*, authority: Authority, by, **fields: Any) -> Person:
+    """Create a new person from checked fields (names, dates, identifiers, address...).
+
+    The caller has already searched for this person (single registration or import matching):
+    this service never looks for duplicates itself. An address, when given, opens the address
+    history and sets the area from the postcode lookup.
+    """
+    clean = validation.clean_person_fields(fields)
+    validation.check_person_rules(clean)
+    address = {name: clean.pop(name, "") for name in ADDRESS_FIELDS}
+    if clean.get("is_unborn"):
+        clean["date_of_birth"] = None
+    person = Person(authority=authority, **clean)
+    person.full_clean()
+    person.save()
+    _record_changes(person, by, {"record": ("", "created")})
+    if address["postcode"] or address["address_line1"]:
+        person_move(
+            person=person,
+            by=by,
+            line1=address["address_line1"],
+            line2=address["address_line2"],
+            town=address["town"],
+            postcode=address["postcode"],
+            start=timezone.localdate(),
+            expected_version=person.version,
+            record_history=False,
+        )
+        person.refresh_from_db()
+    refresh_match_keys([person.pk])
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by, expected_version: int, **changes: Any) -> Person:
+    """Change a person's details, keeping who changed what from what to what.
+
+    `expected_version` is the version the editor saw. The update is a conditional UPDATE on it:
+    if anyone saved in between, StaleEdit is raised and nothing is written.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed here"] for name in unknown})
+    clean = validation.clean_person_fields(changes, partial=True)
+    current = Person.objects.get(pk=person.pk)
+    if current.version != expected_version:
+        raise StaleEdit(_stale_message())
+    merged = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+    merged.update(clean)
+    validation.check_person_rules(merged)
+    diff = {
+        name: (getattr(current, name), value)
+        for name, value in clean.items()
+        if getattr(current, name) != value
+    }
+    if not diff:
+        return current
+    candidate = Person(
+        **{
+            **{f.attname: getattr(current, f.attname) for f in Person._meta.concrete_fields},
+            **clean,
+        }
+    )
+    candidate.full_clean(exclude=["public_id"], validate_unique=False)
+    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        **{name: value for name, (_, value) in diff.items()},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise StaleEdit(_stale_message())
+    _record_changes(current, by, diff)
+    current.refresh_from_db()
+    refresh_match_keys([current.pk])
+    return current
+
+
+def _stale_message() -> str:
+    return (
+        "Someone else changed this record after you opened it. Your changes have not been saved: "
+        "reload the page to see their changes, then make yours again."
+    )
+
+
+def _card_number() -> str:
+    # Not a secret (it is printed on the card), but random so it says nothing about order.
+    return "FH" + "".join(secrets.choice("0123456789") for _ in range(8))
+
+
+@transaction.atomic
+def household_create(*, authority: Authority, by=None, card_number: str = "") -> Household:
+    number = card_number or _card_number()
+    while not card_number and Household.objects.filter(card_number=number).exists():
+        number = _card_number()
+    household = Household(authority=authority, card_number=number)
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, household: Household, person: Person, by=None, start: datetime.date | None = None
+) -> HouseholdMembership:
+    """Add a person to a household from `start` (today by default). Idempotent: an open
+    membership of the same household is returned as it is."""
+    if household.authority_id != person.authority_id:
+        raise ValidationError({"household": ["That household belongs to another council"]})
+    existing = HouseholdMembership.objects.filter(
+        household=household, person=person, end__isnull=True
+    ).first()
+    if existing:
+        return existing
+    return HouseholdMembership.objects.create(
+        household=household, person=person, start=start or timezone.localdate()
+    )
+
+
+@transaction.atomic
+def relationship_add(
+    *,
+    person: Person,
+    relative: Person,
+    kind: str,
+    parental_responsibility: bool = False,
+    by=None,
+    start: datetime.date | None = None,
+) -> Relationship:
+    """Record that `person` is the `kind` of `relative` (Jane is Tom's mother). Idempotent."""
+    validation.clean_relationship_kind(kind)
+    if person.pk == relative.pk:
+        raise ValidationError({"relative": ["A person cannot be related to themselves"]})
+    if parental_responsibility and kind not in PARENT_KINDS:
+        raise ValidationError(
+            {"parental_responsibility": ["Only a parent or carer can have parental responsibility"]}
+        )
+    existing = Relationship.objects.filter(
+        person=person, relative=relative, kind=kind, end__isnull=True
+    ).first()
+    if existing:
+        if parental_responsibility and not existing.parental_responsibility:
+            existing.parental_responsibility = True
+            existing.save(update_fields=["parental_responsibility"])
+        return existing
+    return Relationship.objects.create(
+        person=person,
+        relative=relative,
+        kind=kind,
+        parental_responsibility=parental_responsibility,
+        start=start,
+    )
+
+
+@transaction.atomic
+def person_move(
+    *,
+    person: Person,
+    by,
+    line1: str,
+    postcode: str,
+    line2: str = "",
+    town: str = "",
+    start: datetime.date | None = None,
+    expected_version: int | None = None,
+    record_history: bool = True,
+) -> Address:
+    """A new current address: ends the open one, opens this one, and sets the person's current
+    address fields and area (from the postcode lookup). Refused if the record is stale."""
+    errors: dict[str, list[str]] = {}
+    try:
+        postcode = validation.clean_postcode(postcode, required=True)
+    except ValidationError as error:
+        errors["postcode"] = list(error.messages)
+    line1 = (line1 or "").strip()
+    if not line1:
+        errors["line1"] = ["Enter the first line of the address"]
+    if errors:
+        raise ValidationError(errors)
+    start = start or timezone.localdate()
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(_stale_message())
+    area = area_for_postcode(postcode, authority=locked.authority)
+    Address.objects.filter(person=locked, end__isnull=True).update(end=start)
+    address = Address(
+        person=locked,
+        line1=line1,
+        line2=(line2 or "").strip(),
+        town=(town or "").strip(),
+        postcode=postcode,
+        area=area,
+        start=start,
+    )
+    address.full_clean()
+    address.save()
+    new = {"address_line1": address.line1, "address_line2": address.line2, "town": address.town}
+    new.update(postcode=postcode)
+    diff = {
+        name: (getattr(locked, name), value)
+        for name, value in new.items()
+        if getattr(locked, name) != value
+    }
+    Person.objects.filter(pk=locked.pk).update(
+        **new, area=area, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if record_history and diff:
+        _record_changes(locked, by, diff)
+    refresh_match_keys([locked.pk])
+    return address
+
+
+@transaction.atomic
+def contact_detail_add(
+    *,
+    person: Person,
+    by,
+    kind: str,
+    value: str,
+    preferred: bool = False,
+    ok_to_leave_message: bool = False,
+    ok_to_text: bool = False,
+) -> ContactDetail:
+    """Add a phone number or email with the person's contact preferences. A new preferred
+    contact replaces the old preference."""
+    clean = validation.clean_contact(kind, value)
+    if ok_to_text and kind == "email":
+        raise ValidationError({"ok_to_text": ["Text messages need a mobile number"]})
+    if preferred:
+        ContactDetail.objects.filter(person=person, preferred=True).update(preferred=False)
+    detail = ContactDetail.objects.create(
+        person=person,
+        kind=kind,
+        value=clean,
+        preferred=preferred,
+        ok_to_leave_message=ok_to_leave_message,
+        ok_to_text=ok_to_text,
+    )
+    _record_changes(person, by, {f"contact:{kind}": ("", clean)})
+    return detail
+
+
+@transaction.atomic
+def registration_record(
+    *, person: Person, by, site: Site | None, service, at: datetime.datetime | None = None
+) -> Registration:
+    """Register a person with a site and service (the involvement that lets that service see
+    them). An open registration with the same site and service is returned as it is."""
+    existing = Registration.objects.filter(
+        person=person, site=site, service=service, ended_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    return Registration.objects.create(
+        person=person,
+        site=site,
+        service=service,
+        registered_by=by,
+        registered_at=at or timezone.now(),
+    )
+
+
+# --- single registration: one service for the pages and the API --------------------------
+
+
+@dataclass
+class FamilyMember:
+    """One person in a family registration: an existing record (public_id) or new details."""
+
+    role: str  # "parent" (an adult in the family) or "child"
+    existing: uuid.UUID | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    relationship: str = RelationshipKind.PARENT  # for parents: how they are related to the children
+    parental_responsibility: bool = True
+    create_new: bool = False  # the registrar saw the candidates and chose a new record
+
+
+@dataclass
+class FamilyRegistration:
+    household: Household
+    people: list[Person]
+    created: list[Person]
+    reused: list[Person]
+
+
+class PossibleDuplicates(ValidationError):
+    """A new person looks like someone already registered: the caller must choose."""
+
+    def __init__(self, matches: dict[int, list[Any]]):
+        self.matches = matches
+        super().__init__(
+            {
+                f"members[{index}]": [
+                    "This person may already be registered: choose the existing record or "
+                    "confirm that they are new"
+                ]
+                for index in matches
+            }
+        )
+
+
+# A candidate this likely is shown to the registrar before a new record is made.
+DUPLICATE_PROBABILITY = 0.9
+
+
+@transaction.atomic
+def family_register(
+    *,
+    authority: Authority,
+    by,
+    members: list[FamilyMember],
+    site: Site | None,
+    service,
+    address: dict[str, str] | None = None,
+    household: Household | None = None,
+    resolve_existing=None,
+    search=None,
+) -> FamilyRegistration:
+    """Register a family once: reuse existing records, create new ones, put everyone in one
+    household, relate parents to children (with parental responsibility) and register everyone
+    with the registering site and service.
+
+    Every new member without `create_new` is searched for first; likely matches raise
+    PossibleDuplicates and nothing is written. `resolve_existing(public_id) -> Person` fetches an
+    existing record through the access layer (it raises Http404 for a person the caller may not
+    choose). All or nothing: one transaction.
+    """
+    if not members:
+        raise ValidationError({"members": ["Add at least one person"]})
+    address = {k: (v or "").strip() for k, v in (address or {}).items()}
+    errors: dict[str, list[str]] = {}
+    if address.get("postcode"):
+        try:
+            address["postcode"] = validation.clean_postcode(address["postcode"])
+        except ValidationError as error:
+            errors["postcode"] = list(error.messages)
+    # Check every new member before writing anything, naming the member and field.
+    for index, member in enumerate(members):
+        if member.role not in ("parent", "child"):
+            errors[f"members[{index}].role"] = ["Say whether this is a parent or a child"]
+        if member.existing is not None:
+            continue
+        try:
+            clean = validation.clean_person_fields(member.fields)
+            validation.check_person_rules(clean)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[f"members[{index}].{name}"] = messages
+        if member.role == "parent":
+            try:
+                validation.clean_relationship_kind(member.relationship)
+            except ValidationError:
+                errors[f"members[{index}].relationship"] = ["Select how they are related"]
+    if errors:
+        raise ValidationError(errors)
+    if search is not None:
+        matches: dict[int, list[Any]] = {}
+        for index, member in enumerate(members):
+            if member.existing is not None or member.create_new:
+                continue
+            fields = validation.clean_person_fields(member.fields)
+            found = search(
+                authority=authority,
+                given_name=fields.get("given_name", ""),
+                family_name=fields.get("family_name", ""),
+                date_of_birth=fields.get("date_of_birth"),
+                postcode=fields.get("postcode") or address.get("postcode", ""),
+                nhs_number=fields.get("nhs_number", ""),
+                sex=fields.get("sex", ""),
+                limit=5,
+            )
+            likely = [c for c in found if c.probability >= DUPLICATE_PROBABILITY]
+            if likely:
+                matches[index] = likely
+        if matches:
+            raise PossibleDuplicates(matches)
+
+    people: list[tuple[FamilyMember, Person]] = []
+    created: list[Person] = []
+    reused: list[Person] = []
+    for member in members:
+        if member.existing is not None:
+            if resolve_existing is None:
+                raise ValidationError({"members": ["Existing records cannot be chosen here"]})
+            person = resolve_existing(member.existing)
+            reused.append(person)
+        else:
+            fields = dict(member.fields)
+            for name, value in (
+                ("address_line1", address.get("line1", "")),
+                ("address_line2", address.get("line2", "")),
+                ("town", address.get("town", "")),
+                ("postcode", address.get("postcode", "")),
+            ):
+                if value and not fields.get(name):
+                    fields[name] = value
+            person = person_register(authority=authority, by=by, **fields)
+            created.append(person)
+        people.append((member, person))
+
+    if household is None:
+        from familyhub.people.selectors import current_household
+
+        for _, person in people:
+            household = current_household(person)
+            if household is not None:
+                break
+    if household is None:
+        household = household_create(authority=authority, by=by)
+    for _, person in people:
+        household_add_member(household=household, person=person, by=by)
+    parents = [(m, p) for m, p in people if m.role == "parent"]
+    children = [p for m, p in people if m.role == "child"]
+    for member, parent in parents:
+        for child in children:
+            relationship_add(
+                person=parent,
+                relative=child,
+                kind=member.relationship,
+                parental_responsibility=member.parental_responsibility,
+                by=by,
+            )
+    for index, child in enumerate(children):
+        for sibling in children[index + 1 :]:
+            relationship_add(person=child, relative=sibling, kind=RelationshipKind.SIBLING, by=by)
+            relationship_add(person=sibling, relative=child, kind=RelationshipKind.SIBLING, by=by)
+    for _, person in people:
+        registration_record(person=person, by=by, site=site, service=service)
+    return FamilyRegistration(
+        household=household, people=[p for _, p in people], created=created, reused=reused
+    )
