@@ -126,7 +126,14 @@ def budget_summary(authority: Authority, baseline_year: int | None = None) -> di
     lines = list(BudgetLine.objects.filter(authority=authority).order_by("programme", "year"))
     years = sorted({line.year for line in lines})
     if not years:
-        return {"years": [], "programmes": [], "totals": [], "baseline_year": None}
+        return {
+            "years": [],
+            "programmes": [],
+            "totals": [],
+            "baseline_year": None,
+            "families_reached": adapters.registered_families_total(authority.pk),
+            "contracts_total": contracts_for(authority).aggregate(total=Sum("annual_value"))["total"],
+        }
     base = baseline_year if baseline_year in years else years[0]
     table: dict[str, dict[int, Decimal]] = defaultdict(dict)
     actual: dict[int, bool] = {}

@@ -6,8 +6,10 @@ runs in the request; nothing needs a background job or a progress page.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -54,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
             }
             for a in needs["areas"]
         ],
-        [{"name": s.name, "lat": s.latitude, "lon": s.longitude, "kept": True} for s in sites],
+        [_site_point(s) for s in sites],
         title="Need by area, with the council's sites",
     )
     return render(
@@ -67,6 +69,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "map": picture,
         },
     )
+
+
+def _site_point(site) -> dict:
+    """A site on the map: its own coordinates, else its area's centre."""
+    lat, lon = site.latitude, site.longitude
+    if (lat is None or lon is None) and site.area is not None:
+        lat, lon = site.area.latitude, site.area.longitude
+    return {"name": site.name, "lat": lat, "lon": lon, "kept": True}
 
 
 def _save_and_go(request, authority, *, name, kind, inputs, results) -> HttpResponse:
@@ -340,6 +350,8 @@ def scenario(request: HttpRequest, public_id) -> HttpResponse:
 
 @planner
 def export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
     item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
     filename = f"scenario-{item.public_id}"
     if fmt == "xlsx":
@@ -360,8 +372,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     chosen = []
     for public_id in ids[:6]:
         try:
-            chosen.append(selectors.scenario_for_planner(authority, public_id))
-        except Exception:  # a malformed or unknown id: leave it out and say so below
+            chosen.append(selectors.scenario_for_planner(authority, uuid.UUID(public_id)))
+        except (ValueError, Http404):  # a malformed or unknown id: left out, said below
             continue
     if len(chosen) < 2:
         messages.error(request, "Choose at least two saved scenarios to compare.")

@@ -1,0 +1,66 @@
+"""The need score and its explanation; the record adapters when other parts are absent."""
+
+from __future__ import annotations
+
+import pytest
+
+from familyhub.planning import adapters
+from familyhub.planning.needs import score_areas
+from familyhub.testing import factories
+
+
+def test_score_is_a_weighted_average_and_explained():
+    rows = [
+        {"name": "A", "locality": "L", "idaci": 1, "child_poverty": 0.3},
+        {"name": "B", "locality": "L", "idaci": 2, "child_poverty": 0.15},
+    ]
+    weights = dict.fromkeys(
+        ("imd", "under_fives", "excess_weight_reception", "open_episodes", "referrals"), 0
+    )
+    weights.update({"idaci": 1, "child_poverty": 3})
+    result = score_areas(rows, weights)
+    a, b = result["areas"]
+    # A: idaci (2-1+1)/2 = 1, poverty 1 -> 100. B: idaci 0.5, poverty 0.5 -> 100 x (0.5 + 1.5)/4 = 50
+    assert a["score"] == 100 and b["score"] == 50
+    points = {c["key"]: c["points"] for c in b["components"]}
+    assert points["idaci"] == 12.5 and points["child_poverty"] == 37.5
+    assert a["rank"] == 1 and b["rank"] == 2
+
+
+def test_measures_without_figures_drop_out_and_are_named():
+    result = score_areas([{"name": "A", "idaci": 1}], {"referrals": 5})
+    assert any("Referrals in the last year: no figures yet" in n for n in result["notes"])
+    assert "referrals" not in result["active_measures"]
+
+
+def test_bad_weights_are_refused():
+    with pytest.raises(ValueError, match="no need measure called 'nonsense'"):
+        score_areas([], {"nonsense": 1})
+    with pytest.raises(ValueError, match="cannot be negative"):
+        score_areas([], {"idaci": -1})
+
+
+@pytest.mark.django_db
+def test_registered_families_counted_by_area(authority):
+    from django.utils import timezone
+
+    from familyhub.people.models import Registration
+
+    area = factories.AreaFactory(authority=authority)
+    household = factories.HouseholdFactory(authority=authority)
+    for _ in range(2):
+        person = factories.PersonFactory(authority=authority, area=area)
+        factories.HouseholdMembershipFactory(household=household, person=person)
+        Registration.objects.create(person=person, registered_at=timezone.now())
+    counts = adapters.registered_families_by_area(authority.pk)
+    assert counts == {area.pk: 1}
+    assert adapters.registered_families_total(authority.pk) == 1
+
+
+@pytest.mark.django_db
+def test_adapters_return_none_for_parts_not_there(authority):
+    assert adapters._count_by_area(None, authority.pk, []) is None
+    # a model that lacks the field asked for: None, not an error
+    from familyhub.places.models import Area
+
+    assert adapters._count_by_area(Area, authority.pk, [adapters.Q(no_such_field=1)]) is None

@@ -1,0 +1,278 @@
+"""Planning pages: who may use them, building and comparing scenarios, exports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from familyhub.planning.models import Scenario
+from familyhub.planning.tests.factories import ScenarioFactory
+from familyhub.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["index", "needs", "sites", "sessions", "caseload", "funding", "budget"]
+
+
+@pytest.fixture
+def commissioner(make_user, client, signed_in):
+    return signed_in(client, make_user("commissioner"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_commissioner_can_open_every_planning_page(borough, commissioner, page):
+    response = commissioner.get(reverse(f"planning:{page}"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["service_manager", "administrator"])
+def test_other_planning_roles_can_open_planning(borough, make_user, client, signed_in, role):
+    assert signed_in(client, make_user(role)).get(reverse("planning:index")).status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_reception_gets_403(borough, make_user, client, signed_in, page):
+    response = signed_in(client, make_user("reception")).get(reverse(f"planning:{page}"))
+    assert response.status_code == 403
+
+
+def test_reception_cannot_see_a_scenario_or_export(borough, make_user, client, signed_in):
+    scenario = ScenarioFactory(authority=borough["authority"])
+    reception = signed_in(client, make_user("reception"))
+    assert reception.get(reverse("planning:scenario", args=[scenario.public_id])).status_code == 403
+    assert (
+        reception.get(reverse("planning:export", args=[scenario.public_id, "csv"])).status_code
+        == 403
+    )
+
+
+def test_signed_out_is_sent_to_sign_in(client, borough):
+    response = client.get(reverse("planning:index"))
+    assert response.status_code == 302
+
+
+def test_another_councils_scenario_is_not_found(borough, commissioner):
+    other = factories.AuthorityFactory(code="E99999999", name="Elsewhere")
+    scenario = ScenarioFactory(authority=other)
+    assert (
+        commissioner.get(reverse("planning:scenario", args=[scenario.public_id])).status_code == 404
+    )
+
+
+def test_index_draws_a_map_from_area_centres(borough, commissioner):
+    html = commissioner.get(reverse("planning:index")).content.decode()
+    assert "<svg" in html and "<circle" in html and "Hub North" in html
+
+
+def test_needs_page_explains_scores_and_saves_weights(borough, commissioner):
+    response = commissioner.get(
+        reverse("planning:needs"),
+        {
+            "w_idaci": 5,
+            **{
+                f"w_{k}": 0
+                for k in (
+                    "imd",
+                    "child_poverty",
+                    "under_fives",
+                    "excess_weight_reception",
+                    "open_episodes",
+                    "referrals",
+                )
+            },
+        },
+    )
+    html = response.content.decode()
+    assert "Children in income-deprived families (IDACI rank)" in html
+    data = {
+        f"w_{k}": 0
+        for k in (
+            "imd",
+            "idaci",
+            "child_poverty",
+            "under_fives",
+            "unemployment",
+            "low_birth_weight",
+            "excess_weight_reception",
+            "registered_families",
+            "open_episodes",
+            "referrals",
+            "reviews_due",
+            "obesity_reception",
+        )
+    }
+    data.update({"w_idaci": 2, "name": "IDACI only"})
+    response = commissioner.post(reverse("planning:needs"), data)
+    scenario = Scenario.objects.get(name="IDACI only")
+    assert response.status_code == 302
+    assert scenario.inputs["weights"]["idaci"] == 2
+    assert scenario.results["areas"][0]["components"]
+
+
+def sites_post(client, **fields):
+    data = {
+        "name": "Keep 2",
+        "keep": 2,
+        "cost_per_hub": 100000,
+        "min_per_locality": 1,
+        "max_walk_minutes": 30,
+        "fallback": "serving",
+        "population_basis": "0_4",
+    }
+    data.update(fields)
+    return client.post(reverse("planning:sites"), data)
+
+
+def test_site_scenario_is_solved_saved_and_explained(borough, commissioner):
+    response = sites_post(commissioner)
+    scenario = Scenario.objects.get(name="Keep 2")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("planning:scenario", args=[scenario.public_id])
+    assert sorted(scenario.results["kept"]) == ["Hub North", "Hub South"]
+    assert scenario.results["cost"] == 200000
+    assert scenario.inputs["need_weights"]["idaci"] == 2
+    page = commissioner.get(response["Location"]).content.decode()
+    assert "keep as hub" in page and "Need-weighted population covered" in page
+    assert "<rect" in page  # sites drawn as squares
+
+
+def test_infeasible_site_scenario_shows_the_clash_and_saves_nothing(borough, commissioner):
+    response = sites_post(commissioner, keep=1, min_per_locality=1)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "keep exactly 1 site" in html and "at least 1 site in each of the 2 localities" in html
+    assert not Scenario.objects.exists()
+
+
+def test_site_form_field_errors(borough, commissioner):
+    response = sites_post(commissioner, keep="", must_keep=["Hub North"], must_close=["Hub North"])
+    html = response.content.decode()
+    assert "Enter the number of sites to keep, or a budget" in html
+    assert "Hub North cannot both stay and close" in html
+
+
+def test_sessions_scenario_from_a_site_scenario(borough, commissioner):
+    sites_post(commissioner)
+    site_plan = Scenario.objects.get(name="Keep 2")
+    response = commissioner.post(
+        reverse("planning:sessions"),
+        {
+            "name": "Sessions",
+            "site_scenario": str(site_plan.public_id),
+            "enhanced": 12,
+            "standard": 7,
+            "outreach": 2,
+            "overrides": "",
+        },
+    )
+    assert response.status_code == 302
+    results = Scenario.objects.get(name="Sessions").results
+    assert results["by_locality"] == {"North": 14, "South": 12}
+    assert results["total"] == 26
+
+
+def test_sessions_bad_override_line_is_a_field_error(borough, commissioner):
+    response = commissioner.post(
+        reverse("planning:sessions"),
+        {"name": "S", "enhanced": 12, "standard": 7, "outreach": 0, "overrides": "Hub North: lots"},
+    )
+    assert "Line 1: “lots” is not a number." in response.content.decode()
+
+
+def test_caseload_scenario_balances_teams(borough, commissioner):
+    response = commissioner.post(
+        reverse("planning:caseload"),
+        {
+            "name": "Balance",
+            "expected_cases": 100,
+            "mix_2": 60,
+            "mix_3": 30,
+            "mix_4": 10,
+            "weight_2": 1,
+            "weight_3": 1.5,
+            "weight_4": 2,
+            "tolerance": 10,
+            "team_min": 0.5,
+            "staff": "",
+        },
+    )
+    assert response.status_code == 302
+    results = Scenario.objects.get(name="Balance").results
+    assert results["total_fte"] == 3.0  # the three members of the teams
+    assert sum(t["proposed_fte"] for t in results["teams"]) == pytest.approx(3.0)
+    page = commissioner.get(response["Location"]).content.decode()
+    assert "Current and proposed caseload per worker" in page
+
+
+def test_funding_scenario_sums_to_the_pound(borough, commissioner):
+    response = commissioner.post(
+        reverse("planning:funding"),
+        {
+            "name": "Fund",
+            "budget": 808500,
+            "universal_share": 30,
+            "unit": "sites",
+            "w_idaci": 1,
+            "w_child_poverty": 1,
+            "w_imd": 0,
+            "w_need": 0,
+        },
+    )
+    assert response.status_code == 302
+    results = Scenario.objects.get(name="Fund").results
+    assert sum(u["amount"] for u in results["units"]) == 808500
+    # compare a second formula with the first as the current allocation
+    first = Scenario.objects.get(name="Fund")
+    commissioner.post(
+        reverse("planning:funding"),
+        {
+            "name": "Fund 2",
+            "budget": 808500,
+            "universal_share": 50,
+            "unit": "sites",
+            "w_idaci": 1,
+            "w_child_poverty": 0,
+            "w_imd": 0,
+            "w_need": 0,
+            "current": str(first.public_id),
+        },
+    )
+    second = Scenario.objects.get(name="Fund 2").results
+    assert all(u["change"] is not None for u in second["units"])
+    assert sum(u["change"] for u in second["units"]) == 0
+
+
+def test_compare_two_site_scenarios_side_by_side(borough, commissioner):
+    sites_post(commissioner, name="A", keep=2)
+    sites_post(commissioner, name="B", keep=3)
+    a, b = Scenario.objects.get(name="A"), Scenario.objects.get(name="B")
+    html = commissioner.get(
+        reverse("planning:compare"), {"s": [a.public_id, b.public_id]}
+    ).content.decode()
+    assert "Hubs kept" in html and "Library North" in html and "serve by outreach" in html
+
+
+def test_compare_needs_two(borough, commissioner):
+    a = ScenarioFactory(authority=borough["authority"])
+    response = commissioner.get(reverse("planning:compare"), {"s": [a.public_id, "not-a-uuid"]})
+    assert response.status_code == 302
+
+
+def test_exports_csv_and_xlsx(borough, commissioner):
+    scenario = ScenarioFactory(authority=borough["authority"], name="Export me")
+    csv_response = commissioner.get(reverse("planning:export", args=[scenario.public_id, "csv"]))
+    assert csv_response["Content-Type"].startswith("text/csv")
+    text = csv_response.content.decode()
+    assert "Export me" in text and "Hub B" in text
+    assert "'=cmd" in text  # a formula-looking cell is kept as text
+    xlsx = commissioner.get(reverse("planning:export", args=[scenario.public_id, "xlsx"]))
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Summary", "Sites", "Areas"]
+    assert book["Sites"]["A2"].value == "Hub A"
+    assert (
+        commissioner.get(reverse("planning:export", args=[scenario.public_id, "pdf"])).status_code
+        == 404
+    )
