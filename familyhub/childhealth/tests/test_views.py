@@ -1,0 +1,200 @@
+"""Every protected page: owner (named health visitor), colleague (same team), outsider."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from familyhub.accounts.roles import Role
+from familyhub.childhealth import services
+from familyhub.childhealth.models import Alert, Measurement, Review, ReviewDue
+from familyhub.childhealth.schedule import ReviewKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def child(make_child, owner, hv_team):
+    today = timezone.localdate()
+    person = make_child(date_of_birth=today - timedelta(days=11), sex="F")
+    services.schedule_refresh(person)
+    services.allocation_set(person=person, practitioner=owner, team=hv_team, by=owner)
+    return person
+
+
+@pytest.fixture
+def nbv(child):
+    return ReviewDue.objects.get(person=child, kind=ReviewKind.NEW_BIRTH)
+
+
+def test_worklist_owner_sees_child_in_mine(client, signed_in, owner, child):
+    response = signed_in(client, owner).get(reverse("childhealth:worklist"))
+    assert response.status_code == 200
+    assert child.family_name in response.content.decode()
+
+
+def test_worklist_logs_each_person_shown(client, signed_in, owner, child):
+    from familyhub.access.models import AccessLog
+
+    signed_in(client, owner).get(reverse("childhealth:worklist"))
+    assert AccessLog.objects.filter(person_pk=child.pk, action="search").exists()
+
+
+def test_worklist_colleague_sees_child_in_team_not_mine(client, signed_in, colleague, child):
+    signed_in(client, colleague)
+    mine = client.get(reverse("childhealth:worklist")).content.decode()
+    team = client.get(reverse("childhealth:worklist") + "?scope=team").content.decode()
+    assert child.family_name not in mine
+    assert child.family_name in team
+
+
+def test_worklist_outsider_sees_nothing(client, signed_in, outsider, child):
+    response = signed_in(client, outsider).get(reverse("childhealth:worklist") + "?scope=team")
+    assert response.status_code == 200
+    assert child.family_name not in response.content.decode()
+
+
+def test_worklist_refuses_roles_without_reviews(client, signed_in, make_user, child):
+    user = make_user(Role.RECEPTION)
+    assert signed_in(client, user).get(reverse("childhealth:worklist")).status_code == 403
+
+
+@pytest.mark.parametrize("who,status", [("owner", 200), ("colleague", 200), ("outsider", 404)])
+def test_child_page(client, signed_in, request, who, status, child):
+    user = request.getfixturevalue(who)
+    response = signed_in(client, user).get(reverse("childhealth:child", args=[child.public_id]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("who,status", [("owner", 200), ("colleague", 200), ("outsider", 404)])
+def test_record_review_page(client, signed_in, request, who, status, nbv):
+    user = request.getfixturevalue(who)
+    response = signed_in(client, user).get(
+        reverse("childhealth:review-record", args=[nbv.public_id])
+    )
+    assert response.status_code == status
+
+
+def test_owner_records_review_with_mood_alert(client, signed_in, owner, nbv, child):
+    signed_in(client, owner)
+    response = client.post(
+        reverse("childhealth:review-record", args=[nbv.public_id]),
+        {
+            "done_on": timezone.localdate().isoformat(),
+            "place": "home",
+            "outcome": "completed",
+            "whooley_low_mood": "yes",
+            "whooley_little_interest": "no",
+            "whooley_wants_help": "yes",
+            "epds_total": "15",
+            "epds_self_harm": "0",
+            "breastfeeding": "exclusive",
+        },
+    )
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert review.breastfeeding == "exclusive" and review.whooley_low_mood is True
+    page = client.get(reverse("childhealth:child", args=[child.public_id])).content.decode()
+    assert "EPDS total 15" in page
+
+
+def test_bad_epds_is_a_field_error_not_a_500(client, signed_in, owner, nbv):
+    signed_in(client, owner)
+    response = client.post(
+        reverse("childhealth:review-record", args=[nbv.public_id]),
+        {
+            "done_on": timezone.localdate().isoformat(),
+            "place": "home",
+            "outcome": "completed",
+            "epds_total": "31",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert Review.objects.count() == 0
+
+
+def test_outsider_cannot_post_a_review(client, signed_in, outsider, nbv):
+    signed_in(client, outsider)
+    response = client.post(
+        reverse("childhealth:review-record", args=[nbv.public_id]),
+        {"done_on": timezone.localdate().isoformat(), "place": "home", "outcome": "completed"},
+    )
+    assert response.status_code == 404
+    assert Review.objects.count() == 0
+
+
+@pytest.mark.parametrize("who,status", [("owner", 200), ("colleague", 200), ("outsider", 404)])
+def test_measurement_page(client, signed_in, request, who, status, child):
+    user = request.getfixturevalue(who)
+    url = reverse("childhealth:measurement-add", args=[child.public_id])
+    assert signed_in(client, user).get(url).status_code == status
+
+
+def test_implausible_measurement_names_the_field(client, signed_in, owner, make_child, hv_team):
+    from datetime import date
+
+    older = make_child(date_of_birth=date(2020, 1, 1), sex="M")
+    services.allocation_set(person=older, practitioner=owner, team=hv_team, by=owner)
+    signed_in(client, owner)
+    response = client.post(
+        reverse("childhealth:measurement-add", args=[older.public_id]),
+        {"measured_on": "2025-01-01", "height_cm": "110", "weight_kg": "190", "context": "other"},
+    )
+    assert response.status_code == 200
+    assert 'href="#id_weight_kg"' in response.content.decode()
+    assert Measurement.objects.count() == 0
+
+
+@pytest.mark.parametrize("who,status", [("owner", 200), ("colleague", 200), ("outsider", 404)])
+def test_screening_and_referral_pages(client, signed_in, request, who, status, child):
+    user = request.getfixturevalue(who)
+    signed_in(client, user)
+    for name in ("childhealth:screening-add", "childhealth:referral-add", "childhealth:allocate"):
+        assert client.get(reverse(name, args=[child.public_id])).status_code == status
+
+
+def test_caseload_own_colleague_and_outsider(client, signed_in, owner, colleague, outsider, child):
+    signed_in(client, colleague)
+    mine = client.get(reverse("childhealth:caseload")).content.decode()
+    assert child.family_name not in mine
+    theirs = client.get(reverse("childhealth:caseload-of", args=[owner.public_id]))
+    assert theirs.status_code == 200 and child.family_name in theirs.content.decode()
+    signed_in(client, outsider)
+    assert client.get(reverse("childhealth:caseload-of", args=[owner.public_id])).status_code == 404
+
+
+def test_alert_resolve_owner_and_outsider(client, signed_in, owner, outsider, nbv):
+    review = services.review_record(
+        due=nbv,
+        by=owner,
+        done_on=timezone.localdate(),
+        place="home",
+        outcome="completed",
+        epds_total=20,
+    )
+    alert = Alert.objects.get(review=review)
+    url = reverse("childhealth:alert-resolve", args=[alert.public_id])
+    assert signed_in(client, outsider).post(url, {"resolution": "x"}).status_code == 404
+    assert (
+        signed_in(client, owner).post(url, {"resolution": "GP appointment made"}).status_code == 302
+    )
+    alert.refresh_from_db()
+    assert alert.resolved_at is not None
+
+
+def test_indicators_page_for_commissioner_and_refused_to_health_visitor(
+    client, signed_in, make_user, owner, child
+):
+    commissioner = make_user(Role.COMMISSIONER)
+    signed_in(client, commissioner)
+    response = client.get(reverse("childhealth:indicators"))
+    assert response.status_code == 200
+    assert child.family_name not in response.content.decode()
+    csv = client.get(reverse("childhealth:indicators") + "?format=csv")
+    assert csv["Content-Type"].startswith("text/csv")
+    signed_in(client, owner)
+    assert client.get(reverse("childhealth:indicators")).status_code == 403
