@@ -256,6 +256,7 @@ class Engine:
         self.con.execute(f"SET threads = {int(self.threads)}")
         self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
         _canon, groups = _nickname_tables()
         nick = pd.DataFrame(
             [(name, gid) for name, gids in groups.items() for gid in gids],

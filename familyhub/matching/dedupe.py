@@ -181,24 +181,19 @@ def _shown(row: Any) -> dict[str, str]:
     return out
 
 
-def labelled_pairs_frame(engine: Engine) -> pd.DataFrame | None:
-    """People's decisions so far, as labelled comparison rows."""
+def labelled_pairs_frame() -> pd.DataFrame | None:
+    """People's decisions so far, as labelled comparison rows (levels as found when queued)."""
     from familyhub.matching.models import ReviewPair, ReviewStatus
 
-    decided = list(
-        ReviewPair.objects.exclude(status=ReviewStatus.PENDING).values_list(
-            "person_a_id", "person_b_id", "status"
-        )
-    )
-    if not decided:
-        return None
-    levels = engine.levels_of([(a, b) for a, b, _ in decided])
-    status = {(min(a, b), max(a, b)): s for a, b, s in decided}
-    levels["match"] = [
-        1 if status[(int(lo), int(hi))] == ReviewStatus.CONFIRMED else 0
-        for lo, hi in zip(levels["l"], levels["r"], strict=True)
-    ]
-    return levels
+    rows = []
+    for levels, status in ReviewPair.objects.exclude(status=ReviewStatus.PENDING).values_list(
+        "levels", "status"
+    ):
+        if levels and all(column in levels for column in LEVEL_COLUMNS):
+            row = {column: int(levels[column]) for column in LEVEL_COLUMNS}
+            row["match"] = 1 if status == ReviewStatus.CONFIRMED else 0
+            rows.append(row)
+    return pd.DataFrame(rows) if rows else None
 
 
 def run_register(
@@ -228,7 +223,7 @@ def run_register(
     engine.compare()
     parameters = active_parameters(fresh=True)
     if train:
-        labelled = labelled_pairs_frame(engine)
+        labelled = labelled_pairs_frame()
         n_labelled = 0 if labelled is None else len(labelled)
         parameters = engine.train(
             start=DEFAULTS,
@@ -255,6 +250,7 @@ def run_register(
             score=round(float(row.score), 3),
             probability=round(float(row.probability), 4),
             comparison=_shown(row),
+            levels={column: int(getattr(row, column)) for column in LEVEL_COLUMNS},
         )
         for row in links.itertuples(index=False)
         if (int(row.l), int(row.r)) not in existing

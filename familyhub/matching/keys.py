@@ -161,16 +161,87 @@ def refresh_keys(person_ids: Iterable[int]) -> None:
 
 
 def refresh_all_keys(*, stdout=None) -> int:
-    """Rebuild every key (after a bulk load, or to repair). Streams the register in chunks."""
-    from familyhub.matching.models import MatchKey
-    from familyhub.people.models import Person
+    """Rebuild every key (after a bulk load, or to repair): the register is read in one pass and
+    normalised vectorised (the same rules as key_values), then written in batches."""
+    import pandas as pd
+    from django.db import connection, transaction
 
-    MatchKey.objects.filter(person__merged_into__isnull=False).delete()
-    ids = list(
-        Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
+    from familyhub.matching.batch import build_frame
+    from familyhub.matching.models import MatchKey
+    from familyhub.people.models import Person, PreviousName
+
+    columns = [
+        "pk",
+        "authority_id",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "postcode",
+        "nhs_number",
+        "sex",
+    ]
+    sql, params = (
+        Person.objects.filter(merged_into__isnull=True)
+        .order_by()
+        .values_list(*columns)
+        .query.sql_with_params()
     )
-    for start in range(0, len(ids), CHUNK):
-        refresh_keys(ids[start : start + CHUNK])
-        if stdout is not None and start and start % (CHUNK * 20) == 0:
-            stdout.write(f"Match keys: {start:,} of {len(ids):,}")
-    return len(ids)
+    chunks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(50_000):
+            chunks.append(pd.DataFrame.from_records(rows, columns=columns))
+    with transaction.atomic():
+        MatchKey.objects.all().delete()
+        if not chunks:
+            return 0
+        people = pd.concat(chunks, ignore_index=True)
+        previous: dict[int, list[str]] = {}
+        for person_id, family in PreviousName.objects.values_list("person_id", "family_name"):
+            previous.setdefault(person_id, []).append(family)
+        prev = people["pk"].map(
+            lambda pk: " ".join(sorted({norm_name(n) for n in previous.get(pk, []) if n}))
+        )
+        frame = build_frame(
+            ids=people["pk"],
+            given=people["given_name"],
+            family=people["family_name"],
+            dob=pd.to_datetime(people["date_of_birth"]),
+            postcode=people["postcode"],
+            nhs=people["nhs_number"],
+            sex=people["sex"],
+            previous=prev,
+        )
+        frame["authority_id"] = people["authority_id"].to_numpy()
+        dob = frame["dob"]
+        years = dob.dt.year
+        frame["dob_year"] = years.astype("Int64")
+        frame["postcode_sector"] = frame["postcode"].where(frame["postcode"].str.len() >= 5, "")
+        frame["postcode_sector"] = frame["postcode_sector"].str[:-2]
+        batch = 10_000
+        total = len(frame)
+        for start in range(0, total, batch):
+            part = frame.iloc[start : start + batch]
+            MatchKey.objects.bulk_create(
+                [
+                    MatchKey(
+                        person_id=int(row.id),
+                        authority_id=int(row.authority_id),
+                        given=row.given,
+                        given_canon=row.given_canon,
+                        family=row.family,
+                        family_key=row.family_key,
+                        previous_families=(row.previous_families or "")[:300],
+                        dob=None if pd.isna(row.dob) else row.dob.date(),
+                        dob_year=None if pd.isna(row.dob_year) else int(row.dob_year),
+                        postcode=row.postcode,
+                        postcode_sector=row.postcode_sector,
+                        nhs_number=row.nhs_number,
+                        sex=row.sex,
+                    )
+                    for row in part.itertuples(index=False)
+                ]
+            )
+            if stdout is not None and start and start % 200_000 == 0:
+                stdout.write(f"Match keys: {start:,} of {total:,}")
+    return total

@@ -3,6 +3,8 @@ review queue whose decisions become labelled pairs."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -82,11 +84,15 @@ class ReviewPair(models.Model):
     # Both people stay in the pair through a merge: it records a decision about two records.
     merge_policy = "skip"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(help_text="Match weight in bits")
     probability = models.FloatField()
     comparison = models.JSONField(default=dict, help_text="Field -> agree/close/differ/missing")
+    # The comparison levels (g f d p n s, as batch.py computes them), kept so that a decision
+    # still teaches the model after the merge has taken one record out of the register.
+    levels = models.JSONField(default=dict)
     status = models.CharField(
         max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
