@@ -5,3 +5,19 @@ class ReferralsConfig(AppConfig):
     name = "familyhub.referrals"
     label = "referrals"
     verbose_name = "Referrals"
+
+    def ready(self) -> None:
+        from familyhub.access import involvement
+        from familyhub.accounts.roles import MANAGER_ROLES, Role
+        from familyhub.core import navigation
+        from familyhub.referrals import involvement as referral_involvement
+        from familyhub.referrals.access import REFERRER_ROLES
+
+        involvement.register(referral_involvement.live_referrals)
+        involvement.register_services(referral_involvement.referral_services)
+
+        navigation.register("Front door", "referrals:queue", roles={Role.TRIAGE_OFFICER}, order=20)
+        navigation.register(
+            "Make a referral", "referrals:find-person", roles=REFERRER_ROLES, order=25
+        )
+        navigation.register("Late decisions", "referrals:breaches", roles=MANAGER_ROLES, order=26)

@@ -1,4 +1,17 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from familyhub.referrals import api, views
+
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("late/", views.breaches, name="breaches"),
+    path("new/", views.find_person, name="find-person"),
+    path("new/<uuid:person_id>/", views.referral_new, name="new"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/decide/", views.decide, name="decide"),
+    path("api/referrals/", api.referral_list, name="api-list"),
+    path("api/referrals/<uuid:public_id>/", api.referral_detail, name="api-detail"),
+]

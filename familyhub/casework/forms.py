@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+
+from familyhub.casework.models import NeedOutcome
+from familyhub.referrals.needs import NEED_LABELS, Need
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def practitioners_for(episode):
+    """People who can be a family's lead professional: members of this council's early help and
+    family hub teams."""
+    from familyhub.accounts.models import User
+    from familyhub.services.models import ServiceKind
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__team__service__authority_id=episode.authority_id,
+            memberships__team__service__kind__in=[ServiceKind.EARLY_HELP, ServiceKind.FAMILY_HUB],
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class AllocateForm(VersionedForm):
+    lead_professional = forms.ModelChoiceField(label="Lead professional", queryset=None)
+    family_agrees = forms.ChoiceField(
+        label="Does the family agree to this lead professional?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, episode, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = practitioners_for(episode)
+
+    def agrees(self) -> bool | None:
+        return _yes_no(self.cleaned_data["family_agrees"])
+
+
+class TransferForm(AllocateForm):
+    handover_note = forms.CharField(
+        label="Handover note",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the new lead professional needs to know",
+    )
+
+
+class TeamMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="A practitioner in Familyhub", queryset=None, required=False
+    )
+    name = forms.CharField(
+        label="Or the name of a professional outside Familyhub", max_length=160, required=False
+    )
+    organisation = forms.CharField(max_length=160, required=False)
+    role = forms.CharField(max_length=120, required=False, help_text="For example, class teacher")
+    contact = forms.CharField(label="Phone or email", max_length=200, required=False)
+
+    def __init__(self, *args, episode, **kwargs) -> None:
+        from familyhub.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                is_active=True, memberships__team__service__authority_id=episode.authority_id
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class AssessmentForm(forms.Form):
+    needs = forms.MultipleChoiceField(
+        label="Which needs does the family have?",
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The Supporting Families outcome areas. Select all that apply.",
+    )
+    need_detail = forms.CharField(
+        label="What the needs look like for this family",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    strengths = forms.CharField(
+        label="The family's strengths", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    child_voice = forms.CharField(
+        label="The child's voice",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the child says about their life, in their words",
+    )
+    family_views = forms.CharField(
+        label="The family's views", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    level = forms.ModelChoiceField(
+        label="Level of need", queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, levels, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+        self.fields["level"].label_from_instance = lambda level: f"{level.level}: {level.name}"
+
+
+class GoalForm(forms.Form):
+    need = forms.ChoiceField(label="Which need is this goal about?", widget=forms.RadioSelect)
+    description = forms.CharField(
+        label="The goal",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In the family's words",
+    )
+
+    def __init__(self, *args, needs: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = [(n, NEED_LABELS[n]) for n in needs]
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(
+        label="What will be done", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.ModelChoiceField(label="Who will do it", queryset=None, required=False)
+    owner_name = forms.CharField(
+        label="Or their name, if they do not use Familyhub",
+        max_length=160,
+        required=False,
+        help_text="For example, Mum, or the class teacher",
+    )
+    due_on = forms.DateField(
+        label="Due by", input_formats=DATE_FORMATS, help_text="For example, 2026-12-18"
+    )
+
+    def __init__(self, *args, episode, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = practitioners_for(episode)
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(
+        label="Date of the meeting", input_formats=DATE_FORMATS, initial=datetime.date.today
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    next_review_due = forms.DateField(
+        label="Next review due",
+        input_formats=DATE_FORMATS,
+        required=False,
+        help_text="Leave blank for the usual interval (6 weeks)",
+    )
+
+    def __init__(self, *args, goals, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            self.fields[f"score_{goal.public_id}"] = forms.IntegerField(
+                label=f"Progress on: {goal.description}",
+                min_value=0,
+                max_value=10,
+                help_text="0 (no progress) to 10 (goal met)",
+                required=False,
+            )
+
+    def scores(self) -> dict[str, int | None]:
+        return {
+            str(goal.public_id): self.cleaned_data.get(f"score_{goal.public_id}")
+            for goal in self.goals
+        }
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class StepDownForm(ReasonForm):
+    level = forms.ModelChoiceField(
+        label="Level of need now", queryset=None, required=False, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, levels, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+        self.fields["level"].label_from_instance = lambda level: f"{level.level}: {level.name}"
+
+
+class CloseForm(VersionedForm):
+    reason = forms.CharField(label="Reason for closing", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, needs: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs = needs
+        for need in needs:
+            self.fields[f"outcome_{need}"] = forms.ChoiceField(
+                label=f"Outcome: {NEED_LABELS[need]}",
+                choices=NeedOutcome.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def outcomes(self) -> dict[str, str | None]:
+        return {need: self.cleaned_data.get(f"outcome_{need}") or None for need in self.needs}

@@ -1,0 +1,44 @@
+"""Casework's involvement with families, for the access layer (registered in apps.ready)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from familyhub.access.involvement import Involvement
+from familyhub.casework.models import LIVE_STATUSES, Episode, TeamMember
+
+
+def live_episodes(user) -> QuerySet:
+    """A live episode with one of the user's teams, led by them, or with them in the team around
+    the family."""
+    from familyhub.services.selectors import teams_of
+
+    return Episode.objects.filter(
+        Q(team__in=teams_of(user).values("pk"))
+        | Q(lead_professional=user)
+        | Q(pk__in=TeamMember.objects.filter(user=user, left_on__isnull=True).values("episode_id")),
+        status__in=LIVE_STATUSES,
+    ).values("person_id")
+
+
+def episode_services(person_ids: list[int]) -> Iterable[Involvement]:
+    """Early help on the family record: the team and the lead professional, and how to reach them."""
+    rows = (
+        Episode.objects.filter(person_id__in=person_ids, status__in=LIVE_STATUSES)
+        .select_related("team", "team__service", "lead_professional")
+        .order_by("start")
+    )
+    for episode in rows:
+        lead = episode.lead_professional
+        yield Involvement(
+            service_name=episode.team.service.name,
+            what=f"Early help episode ({episode.get_status_display().lower()})",
+            person_ids=[episode.person_id],
+            team_name=episode.team.name,
+            lead_professional=str(lead) if lead else "",
+            lead_contact=(lead.phone or lead.email) if lead else "",
+            since=None,
+            service_id=episode.team.service_id,
+        )

@@ -1,0 +1,258 @@
+"""Reads that cross rows: worklists, team caseloads, Supporting Families evidence. Every list is
+already filtered for the viewer (casework.access.episodes_for_viewer or the manager's teams)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from familyhub.casework.access import episodes_for_viewer
+from familyhub.casework.models import LIVE_STATUSES, Action, Episode, EpisodeStatus
+
+# Weight of a family by level of need on the continuum (rank): a complex family takes more time.
+DEFAULT_CASE_WEIGHTS = {1: 0.5, 2: 1.0, 3: 1.5, 4: 2.0}
+
+
+def case_weight(rank: int | None) -> float:
+    weights = getattr(settings, "FAMILYHUB_CASE_WEIGHTS", None) or DEFAULT_CASE_WEIGHTS
+    if rank is None:
+        return 1.0
+    return float(weights.get(rank, weights.get(str(rank), 1.0)))
+
+
+def _with_worklist_facts(episodes: QuerySet[Episode], today: datetime.date) -> QuerySet[Episode]:
+    overdue = Action.objects.filter(
+        goal__episode=OuterRef("pk"), done_on__isnull=True, due_on__lt=today
+    )
+    return episodes.annotate(
+        overdue_actions=Count(
+            "goals__actions",
+            filter=Q(goals__actions__done_on__isnull=True, goals__actions__due_on__lt=today),
+            distinct=True,
+        ),
+        has_overdue_action=Exists(overdue),
+    ).select_related("person", "team", "lead_professional", "level")
+
+
+@dataclass
+class WorklistFilters:
+    q: str = ""
+    status: str = ""
+    level: str = ""
+    team: str = ""
+    overdue_only: bool = False
+
+    @classmethod
+    def from_query(cls, query) -> WorklistFilters:
+        return cls(
+            q=(query.get("q") or "").strip()[:100],
+            status=query.get("status") or "",
+            level=query.get("level") or "",
+            team=query.get("team") or "",
+            overdue_only=query.get("overdue") == "1",
+        )
+
+
+def _apply(
+    episodes: QuerySet[Episode], filters: WorklistFilters, today: datetime.date
+) -> QuerySet[Episode]:
+    if filters.q:
+        for word in filters.q.split()[:4]:
+            episodes = episodes.filter(
+                Q(person__given_name__icontains=word)
+                | Q(person__family_name__icontains=word)
+                | Q(person__known_as__icontains=word)
+            )
+    if filters.status and filters.status in EpisodeStatus.values:
+        episodes = episodes.filter(status=filters.status)
+    if filters.level:
+        episodes = episodes.filter(level__level=filters.level)
+    if filters.team:
+        episodes = (
+            episodes.filter(team__public_id=filters.team)
+            if _is_uuid(filters.team)
+            else episodes.none()
+        )
+    if filters.overdue_only:
+        episodes = episodes.filter(
+            Q(next_review_due__lt=today)
+            | Q(goals__actions__done_on__isnull=True, goals__actions__due_on__lt=today)
+        ).distinct()
+    return episodes
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def my_caseload(user, filters: WorklistFilters | None = None) -> QuerySet[Episode]:
+    """The families the user is lead professional for, with their next review and overdue
+    actions, soonest review first."""
+    today = timezone.localdate()
+    episodes = episodes_for_viewer(user).filter(lead_professional=user, status__in=LIVE_STATUSES)
+    episodes = _apply(episodes, filters or WorklistFilters(), today)
+    return _with_worklist_facts(episodes, today).order_by("next_review_due", "start")
+
+
+def my_overdue_actions(user) -> QuerySet[Action]:
+    today = timezone.localdate()
+    return (
+        Action.objects.filter(owner=user, done_on__isnull=True, due_on__lt=today)
+        .filter(
+            goal__episode__in=episodes_for_viewer(user), goal__episode__status__in=LIVE_STATUSES
+        )
+        .select_related("goal__episode__person")
+        .order_by("due_on")
+    )
+
+
+def managed_teams(user):
+    from familyhub.accounts.roles import MANAGER_ROLES
+    from familyhub.services.selectors import teams_of
+
+    if user.role not in MANAGER_ROLES:
+        return teams_of(user).none()
+    return teams_of(user)
+
+
+def unallocated_episodes(user, filters: WorklistFilters | None = None) -> QuerySet[Episode]:
+    """Episodes in the user's teams waiting for a lead professional, oldest first."""
+    today = timezone.localdate()
+    from familyhub.services.selectors import teams_of
+
+    episodes = episodes_for_viewer(user).filter(
+        status=EpisodeStatus.AWAITING_ALLOCATION, team__in=teams_of(user).values("pk")
+    )
+    episodes = _apply(episodes, filters or WorklistFilters(), today)
+    return _with_worklist_facts(episodes, today).order_by("start", "id")
+
+
+@dataclass
+class PractitionerLoad:
+    user: object
+    team_name: str
+    fte: Decimal
+    families: int = 0
+    weight: float = 0.0
+    overdue_reviews: int = 0
+    overdue_actions: int = 0
+    levels: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def weight_per_fte(self) -> float:
+        return round(self.weight / float(self.fte), 2) if self.fte else self.weight
+
+
+def team_caseload(user, filters: WorklistFilters | None = None) -> list[PractitionerLoad]:
+    """For a team leader: each practitioner in the teams they manage, with live families, the
+    weighted caseload (by level of need) per full-time equivalent, and overdue work."""
+    from familyhub.services.models import TeamMembership
+
+    today = timezone.localdate()
+    filters = filters or WorklistFilters()
+    teams = managed_teams(user)
+    if filters.team and _is_uuid(filters.team):
+        teams = teams.filter(public_id=filters.team)
+    memberships = (
+        TeamMembership.objects.filter(team__in=teams.values("pk"))
+        .select_related("user", "team")
+        .order_by("team__name", "user__last_name", "user__first_name")
+    )
+    loads: dict[int, PractitionerLoad] = {}
+    for membership in memberships:
+        if membership.user_id not in loads:
+            loads[membership.user_id] = PractitionerLoad(
+                user=membership.user, team_name=membership.team.name, fte=membership.fte
+            )
+    episodes = _apply(
+        Episode.objects.filter(
+            team__in=teams.values("pk"),
+            status__in=LIVE_STATUSES,
+            lead_professional_id__in=list(loads),
+        ),
+        WorklistFilters(q=filters.q, level=filters.level, status=filters.status),
+        today,
+    )
+    episodes = _with_worklist_facts(episodes, today)
+    for episode in episodes:
+        load = loads[episode.lead_professional_id]  # type: ignore[index]
+        load.families += 1
+        rank = episode.level.rank if episode.level else None
+        load.weight += case_weight(rank)
+        key = episode.level.level if episode.level else "not set"
+        load.levels[key] = load.levels.get(key, 0) + 1
+        if episode.next_review_due and episode.next_review_due < today:
+            load.overdue_reviews += 1
+        load.overdue_actions += episode.overdue_actions  # type: ignore[attr-defined]
+    return sorted(loads.values(), key=lambda load: (-load.weight_per_fte, str(load.user)))
+
+
+def sustainment_breaking_referrals(episode: Episode):
+    """Referrals received for the family during the sustainment period break it."""
+    from familyhub.referrals.models import Referral
+
+    family = Q(person_id=episode.person_id)
+    if episode.household_id:
+        family |= Q(household_id=episode.household_id)
+    return Referral.objects.filter(
+        family,
+        received_at__date__gt=episode.sustainment_from,
+        received_at__date__lte=episode.sustainment_until,
+    )
+
+
+def sf_families(user, *, on: datetime.date | None = None) -> dict[str, list[Episode]]:
+    """Supporting Families families the user's service can see: those in the six-month
+    sustainment period, and those whose outcomes were sustained (evidence for a claim). A new
+    referral for the family in the period means the outcome was not sustained."""
+    from familyhub.referrals.models import Referral
+
+    today = on or timezone.localdate()
+    closed = (
+        episodes_for_viewer(user)
+        .filter(status=EpisodeStatus.CLOSED, sf_eligible=True, sustainment_until__isnull=False)
+        .select_related("person", "team", "lead_professional")
+        .prefetch_related("needs")
+        .annotate(
+            broken=Exists(
+                Referral.objects.filter(
+                    Q(person_id=OuterRef("person_id")) | Q(household_id=OuterRef("household_id")),
+                    received_at__date__gt=OuterRef("sustainment_from"),
+                    received_at__date__lte=OuterRef("sustainment_until"),
+                )
+            )
+        )
+        .order_by("sustainment_until")
+    )
+    result: dict[str, list[Episode]] = {"sustained": [], "in_progress": [], "not_sustained": []}
+    for episode in closed:
+        if episode.broken:  # type: ignore[attr-defined]
+            result["not_sustained"].append(episode)
+        elif episode.sustainment_until <= today:  # type: ignore[operator]
+            result["sustained"].append(episode)
+        else:
+            result["in_progress"].append(episode)
+    return result
+
+
+def eligible_open_families(user) -> QuerySet[Episode]:
+    return episodes_for_viewer(user).filter(sf_eligible=True, status__in=LIVE_STATUSES)
+
+
+def live_episodes_for_people(person_ids: list[int]) -> QuerySet[Episode]:
+    return (
+        Episode.objects.filter(person_id__in=person_ids, status__in=LIVE_STATUSES)
+        .select_related("team", "team__service", "lead_professional")
+        .order_by("start")
+    )

@@ -1,0 +1,461 @@
+"""Pages of early help casework. Thin: parse, access, call a service, redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from familyhub.access.layer import person_view
+from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES
+from familyhub.casework import forms, selectors, services
+from familyhub.casework.access import can_manage, episode_for_manager, episode_for_viewer
+from familyhub.casework.models import Action, EpisodeStatus, Goal, TeamMember
+from familyhub.core.access import require_role
+from familyhub.referrals.access import log_person_access
+from familyhub.referrals.services import continuum_levels
+
+
+def _log(request, people, *, action: str = "read", purpose: str) -> None:
+    people = list(people)
+    if people:
+        log_person_access(request.user, people, action=action, purpose=purpose, channel="page")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+def _to_episode(episode) -> HttpResponse:
+    return redirect("casework:episode", public_id=episode.public_id)
+
+
+# Worklists ------------------------------------------------------------------------------------
+
+
+def _filter_context(request, filters) -> dict:
+    from familyhub.services.selectors import teams_of
+
+    return {
+        "filters": filters,
+        "statuses": EpisodeStatus.choices,
+        "levels": continuum_levels(None),
+        "teams": teams_of(request.user),
+    }
+
+
+@require_role(PRACTITIONER_ROLES)
+def my_caseload(request: HttpRequest) -> HttpResponse:
+    filters = selectors.WorklistFilters.from_query(request.GET)
+    episodes = list(selectors.my_caseload(request.user, filters)[:300])
+    actions = list(selectors.my_overdue_actions(request.user)[:100])
+    _log(
+        request,
+        {e.person for e in episodes} | {a.goal.episode.person for a in actions},
+        purpose="my caseload",
+    )
+    return render(
+        request,
+        "casework/my_caseload.html",
+        {
+            "episodes": episodes,
+            "actions": actions,
+            "today": timezone.localdate(),
+            **_filter_context(request, filters),
+        },
+    )
+
+
+@require_role(MANAGER_ROLES)
+def team_caseload(request: HttpRequest) -> HttpResponse:
+    filters = selectors.WorklistFilters.from_query(request.GET)
+    loads = selectors.team_caseload(request.user, filters)
+    return render(
+        request,
+        "casework/team_caseload.html",
+        {
+            "loads": loads,
+            "total_families": sum(load.families for load in loads),
+            "total_weight": round(sum(load.weight for load in loads), 1),
+            **_filter_context(request, filters),
+        },
+    )
+
+
+@require_role(MANAGER_ROLES)
+def unallocated(request: HttpRequest) -> HttpResponse:
+    filters = selectors.WorklistFilters.from_query(request.GET)
+    episodes = list(selectors.unallocated_episodes(request.user, filters)[:300])
+    _log(request, [e.person for e in episodes], purpose="unallocated episodes")
+    return render(
+        request,
+        "casework/unallocated.html",
+        {"episodes": episodes, "today": timezone.localdate(), **_filter_context(request, filters)},
+    )
+
+
+@require_role(MANAGER_ROLES)
+def supporting_families(request: HttpRequest) -> HttpResponse:
+    groups = selectors.sf_families(request.user)
+    eligible = list(
+        selectors.eligible_open_families(request.user).select_related("person", "team")[:300]
+    )
+    _log(
+        request,
+        [e.person for e in eligible] + [e.person for g in groups.values() for e in g],
+        purpose="Supporting Families evidence",
+    )
+    return render(
+        request, "casework/supporting_families.html", {"groups": groups, "eligible": eligible}
+    )
+
+
+# The episode --------------------------------------------------------------------------------
+
+
+@person_view
+def episode(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    _log(request, [ep.person], purpose="early help episode")
+    goals = ep.goals.prefetch_related("actions", "actions__owner").all()
+    return render(
+        request,
+        "casework/episode.html",
+        {
+            "episode": ep,
+            "can_manage": can_manage(request.user, ep),
+            "members": ep.team_members.select_related("user").filter(left_on__isnull=True),
+            "assessment": ep.assessments.select_related("level").first(),
+            "needs": ep.needs.all(),
+            "goals": goals,
+            "reviews": ep.reviews.prefetch_related("scores__goal").all(),
+            "events": ep.events.select_related("by").all(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _form_page(
+    request,
+    ep,
+    form,
+    *,
+    title: str,
+    button: str,
+    save: Callable[[], object],
+    success: str,
+    purpose: str,
+) -> HttpResponse:
+    """The shape every casework form shares: validate, call the service, say what happened."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except services.EpisodeConflict as conflict:
+            messages.error(request, str(conflict))
+            return _to_episode(ep)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _log(request, [ep.person], action="change", purpose=purpose)
+            messages.success(request, success)
+            return _to_episode(ep)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "casework/form.html",
+        {"episode": ep, "form": form, "title": title, "button": button},
+        status=status,
+    )
+
+
+@person_view
+def allocate(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_manager(request.user, public_id)
+    form = forms.AllocateForm(request.POST or None, episode=ep, initial={"version": ep.version})
+
+    def save():
+        services.episode_allocate(
+            episode=ep,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            lead_professional=form.cleaned_data["lead_professional"],
+            family_agrees=form.agrees(),
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Allocate a lead professional",
+        button="Allocate",
+        save=save,
+        success="Lead professional allocated.",
+        purpose="allocation",
+    )
+
+
+@person_view
+def transfer(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_manager(request.user, public_id)
+    form = forms.TransferForm(request.POST or None, episode=ep, initial={"version": ep.version})
+
+    def save():
+        services.episode_transfer_lead(
+            episode=ep,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            new_lead=form.cleaned_data["lead_professional"],
+            handover_note=form.cleaned_data["handover_note"],
+            family_agrees=form.agrees(),
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Transfer to a new lead professional",
+        button="Transfer",
+        save=save,
+        success="Lead professional transferred.",
+        purpose="transfer",
+    )
+
+
+@person_view
+def team_member_add(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    form = forms.TeamMemberForm(request.POST or None, episode=ep)
+
+    def save():
+        services.team_member_add(episode=ep, by=request.user, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Add to the team around the family",
+        button="Add",
+        save=save,
+        success="Added to the team around the family.",
+        purpose="team around the family",
+    )
+
+
+@require_POST
+@person_view
+def team_member_leave(request: HttpRequest, public_id, member_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    try:
+        member = TeamMember.objects.get(episode=ep, public_id=member_id, left_on__isnull=True)
+    except TeamMember.DoesNotExist:
+        raise Http404("No such member")
+    services.team_member_leave(member=member, by=request.user)
+    messages.success(request, f"{member.display_name} has left the team around the family.")
+    return _to_episode(ep)
+
+
+@person_view
+def assessment(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    last = ep.assessments.first()
+    initial = {}
+    if last:
+        initial = {"needs": last.needs, "strengths": last.strengths, "level": last.level_id}
+    elif ep.referral_id and ep.referral:
+        initial = {"needs": ep.referral.needs, "level": ep.level_id}
+    levels = continuum_levels(ep.authority)
+    form = forms.AssessmentForm(request.POST or None, levels=levels, initial=initial)
+
+    def save():
+        services.assessment_record(episode=ep, by=request.user, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Early help assessment",
+        button="Save the assessment",
+        save=save,
+        success="Assessment saved.",
+        purpose="assessment",
+    )
+
+
+@person_view
+def goal_add(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    needs = list(ep.needs.values_list("need", flat=True))
+    if not needs:
+        messages.error(
+            request, "Record the family's assessment first: goals are tied to its needs."
+        )
+        return _to_episode(ep)
+    form = forms.GoalForm(request.POST or None, needs=needs)
+
+    def save():
+        services.goal_add(episode=ep, by=request.user, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Add a goal to the family plan",
+        button="Add the goal",
+        save=save,
+        success="Goal added to the family plan.",
+        purpose="family plan",
+    )
+
+
+@person_view
+def action_add(request: HttpRequest, public_id, goal_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    try:
+        goal = Goal.objects.get(episode=ep, public_id=goal_id)
+    except Goal.DoesNotExist:
+        raise Http404("No such goal")
+    form = forms.ActionForm(request.POST or None, episode=ep)
+
+    def save():
+        services.action_add(goal=goal, by=request.user, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title=f"Add an action: {goal.description[:60]}",
+        button="Add the action",
+        save=save,
+        success="Action added.",
+        purpose="family plan",
+    )
+
+
+@require_POST
+@person_view
+def action_done(request: HttpRequest, public_id, action_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    try:
+        action = Action.objects.get(goal__episode=ep, public_id=action_id)
+    except Action.DoesNotExist:
+        raise Http404("No such action")
+    services.action_complete(action=action, by=request.user)
+    messages.success(request, "Action marked as done.")
+    return _to_episode(ep)
+
+
+@person_view
+def review(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_viewer(request.user, public_id)
+    form = forms.ReviewForm(request.POST or None, goals=ep.goals.all())
+
+    def save():
+        data = form.cleaned_data
+        services.review_record(
+            episode=ep,
+            by=request.user,
+            held_on=data["held_on"],
+            notes=data["notes"],
+            next_review_due=data["next_review_due"],
+            scores=form.scores(),
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Team around the family review",
+        button="Save the review",
+        save=save,
+        success="Review saved.",
+        purpose="review",
+    )
+
+
+@person_view
+def step_up(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_manager(request.user, public_id)
+    form = forms.ReasonForm(request.POST or None, initial={"version": ep.version})
+
+    def save():
+        services.episode_step_up(
+            episode=ep,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Step up to children's social care",
+        button="Step up",
+        save=save,
+        success="Stepped up to children's social care.",
+        purpose="step-up",
+    )
+
+
+@person_view
+def step_down(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_manager(request.user, public_id)
+    form = forms.StepDownForm(
+        request.POST or None, levels=continuum_levels(ep.authority), initial={"version": ep.version}
+    )
+
+    def save():
+        services.episode_step_down(
+            episode=ep,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            level=form.cleaned_data["level"],
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Step down to early help",
+        button="Step down",
+        save=save,
+        success="Stepped down to early help.",
+        purpose="step-down",
+    )
+
+
+@person_view
+def close(request: HttpRequest, public_id) -> HttpResponse:
+    ep = episode_for_manager(request.user, public_id)
+    needs = list(ep.needs.values_list("need", flat=True))
+    form = forms.CloseForm(request.POST or None, needs=needs, initial={"version": ep.version})
+
+    def save():
+        services.episode_close(
+            episode=ep,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            outcomes=form.outcomes(),
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="Close the episode",
+        button="Close the episode",
+        save=save,
+        success="Episode closed.",
+        purpose="closure",
+    )

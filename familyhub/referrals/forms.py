@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+
+from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
+from familyhub.referrals.needs import Need
+
+
+class FindPersonForm(forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100, required=False)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        help_text="For example, 27 3 2019 or 2019-03-27",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"],
+    )
+    postcode = forms.CharField(max_length=8, required=False)
+
+
+class ReferralForm(forms.Form):
+    """The professional referral form and a family's own request share these fields; the
+    service (referrals.services.referral_create) checks them again for the API."""
+
+    referrer_kind = forms.ChoiceField(
+        label="Who is making the referral?", choices=ReferrerKind.choices, widget=forms.RadioSelect
+    )
+    referrer_name = forms.CharField(label="Referrer's name", max_length=160)
+    referrer_organisation = forms.CharField(
+        label="Organisation",
+        max_length=160,
+        required=False,
+        help_text="For example, the school's name. Leave blank for a family's own request.",
+    )
+    referrer_role = forms.CharField(
+        label="Their role", max_length=120, required=False, help_text="For example, DSL"
+    )
+    referrer_phone = forms.CharField(label="Phone", max_length=40, required=False)
+    referrer_email = forms.EmailField(label="Email", required=False)
+    needs = forms.MultipleChoiceField(
+        label="Which areas are the concerns about?",
+        choices=Need.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply",
+    )
+    concerns = forms.CharField(
+        label="What are the concerns?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What is happening for the child and family, in your own words",
+    )
+    consent = forms.ChoiceField(
+        label="Does the family know about this referral and agree to it?",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        help_text="Early help needs the family's agreement; a safeguarding concern does not.",
+    )
+    urgency = forms.ChoiceField(
+        label="How urgent is it?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        initial=Urgency.STANDARD,
+    )
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ModelChoiceField(
+        label="Level of need", queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+    outcome = forms.ChoiceField(
+        label="What happens next?", choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    team = forms.ModelChoiceField(
+        label="Early help team",
+        queryset=None,
+        required=False,
+        help_text="Only when allocating to early help",
+    )
+    reason = forms.CharField(
+        label="Reasons for your decision", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, levels, teams, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = levels
+        self.fields["level"].label_from_instance = lambda level: (
+            f"{level.level}: {level.name} ({level.description.lower()})"
+        )
+        self.fields["team"].queryset = teams

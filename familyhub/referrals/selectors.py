@@ -1,0 +1,140 @@
+"""Reads that cross rows: the front door queue, late decisions, what the register already knows
+about a referred family. Every list is filtered for the viewer."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from familyhub.referrals.access import authority_ids_of, is_front_door
+from familyhub.referrals.models import Referral, ReferralStatus, ReferrerKind, Urgency
+
+
+@dataclass
+class QueueFilters:
+    urgency: str = ""
+    referrer_kind: str = ""
+    overdue_only: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> QueueFilters:
+        return cls(
+            urgency=query.get("urgency", "") if query.get("urgency") in Urgency.values else "",
+            referrer_kind=(
+                query.get("referrer_kind", "")
+                if query.get("referrer_kind") in ReferrerKind.values
+                else ""
+            ),
+            overdue_only=query.get("overdue") == "1",
+            q=(query.get("q") or "").strip()[:100],
+        )
+
+
+def front_door_queue(user, filters: QueueFilters | None = None) -> QuerySet[Referral]:
+    """Referrals waiting for a decision in the user's councils, the most pressing first."""
+    if not is_front_door(user):
+        return Referral.objects.none()
+    filters = filters or QueueFilters()
+    referrals = Referral.objects.filter(
+        authority_id__in=authority_ids_of(user), status=ReferralStatus.RECEIVED
+    )
+    if filters.urgency:
+        referrals = referrals.filter(urgency=filters.urgency)
+    if filters.referrer_kind:
+        referrals = referrals.filter(referrer_kind=filters.referrer_kind)
+    if filters.overdue_only:
+        referrals = referrals.filter(decision_due_at__lt=timezone.now())
+    for word in filters.q.split()[:4]:
+        referrals = referrals.filter(
+            Q(person__given_name__icontains=word)
+            | Q(person__family_name__icontains=word)
+            | Q(referrer_organisation__icontains=word)
+        )
+    return referrals.select_related("person").order_by("decision_due_at", "received_at")
+
+
+def late_decisions(user, *, days: int = 30) -> dict[str, QuerySet[Referral]]:
+    """For managers: referrals past their deadline and still waiting, and those decided late in
+    the last `days` days."""
+    from familyhub.accounts.roles import MANAGER_ROLES
+
+    if user.role not in MANAGER_ROLES:
+        none = Referral.objects.none()
+        return {"waiting": none, "decided_late": none}
+    now = timezone.now()
+    mine = Referral.objects.filter(authority_id__in=authority_ids_of(user)).select_related(
+        "person", "decided_by"
+    )
+    return {
+        "waiting": mine.filter(status=ReferralStatus.RECEIVED, decision_due_at__lt=now).order_by(
+            "decision_due_at"
+        ),
+        "decided_late": mine.exclude(status=ReferralStatus.RECEIVED)
+        .filter(
+            decided_at__gte=now - datetime.timedelta(days=days),
+            decided_at__gt=F("decision_due_at"),
+        )
+        .order_by("-decided_at"),
+    }
+
+
+@dataclass
+class RegisterKnowledge:
+    """What the register already knows about a referred family, for the triage officer."""
+
+    family_ids: list[int]
+    services: list = field(default_factory=list)
+    past_referrals: list[Referral] = field(default_factory=list)
+    lead_professionals: list[str] = field(default_factory=list)
+    household_size: int = 0
+
+
+def family_person_ids(referral: Referral) -> list[int]:
+    from familyhub.people.models import HouseholdMembership
+
+    ids = {referral.person_id}
+    if referral.household_id:
+        ids |= set(
+            HouseholdMembership.objects.filter(
+                household_id=referral.household_id, end__isnull=True
+            ).values_list("person_id", flat=True)
+        )
+    return sorted(ids)
+
+
+def register_knowledge(referral: Referral) -> RegisterKnowledge:
+    from familyhub.access import involvement
+    from familyhub.casework.selectors import live_episodes_for_people
+
+    ids = family_person_ids(referral)
+    knowledge = RegisterKnowledge(family_ids=ids, household_size=len(ids))
+    knowledge.services = [
+        row
+        for row in involvement.services_involved(ids)
+        if "waiting for a decision" not in row.what
+    ]
+    family = Q(person_id__in=ids)
+    if referral.household_id:
+        family |= Q(household_id=referral.household_id)
+    knowledge.past_referrals = list(
+        Referral.objects.filter(family)
+        .exclude(pk=referral.pk)
+        .select_related("person", "level")
+        .order_by("-received_at")[:20]
+    )
+    knowledge.lead_professionals = sorted(
+        {
+            f"{episode.lead_professional} ({episode.team})"
+            for episode in live_episodes_for_people(ids)
+            if episode.lead_professional_id
+        }
+    )
+    return knowledge
+
+
+def referral_events(referral: Referral):
+    return referral.events.select_related("by").order_by("at", "id")

@@ -1,0 +1,42 @@
+"""How long a referral has waited, and how long is left, in words a triage officer reads fast."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+def _span(delta: datetime.timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hr"
+    return f"{hours // 24} days"
+
+
+@register.simple_tag
+def age_of(moment: datetime.datetime, now: datetime.datetime | None = None) -> str:
+    return _span((now or timezone.now()) - moment)
+
+
+@register.inclusion_tag("referrals/_deadline.html")
+def deadline_tag(referral, now: datetime.datetime | None = None) -> dict:
+    moment = now or timezone.now()
+    if not referral.is_open:
+        late = referral.is_overdue()
+        return {
+            "text": "Decided late" if late else "Decided in time",
+            "css": "red" if late else "green",
+        }
+    left = referral.decision_due_at - moment
+    if left.total_seconds() < 0:
+        return {"text": f"Overdue by {_span(left)}", "css": "red"}
+    if left.total_seconds() < 4 * 3600:
+        return {"text": f"Due in {_span(left)}", "css": "orange"}
+    return {"text": f"Due in {_span(left)}", "css": "blue"}
