@@ -24,6 +24,10 @@ YES_NO = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None) -> None:
+        # The browser's date input takes and gives ISO dates whatever the locale.
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
