@@ -191,19 +191,8 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-# The commonest names in England and Wales (ONS baby names and surname counts), in rough order
-# of frequency. They carry most of the weight; Faker's locale lists make the long tail.
-_COMMON_SURNAMES = _words(
-    "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson "
-    "Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson "
-    "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen "
-    "James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook "
-    "Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Richards Marshall Anderson "
-    "Simpson Ellis Adams Wilkinson Foster Chapman Powell Webb Rogers Gray Mason Hunt Campbell "
-    "Matthews Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Barker Fisher Stevens "
-    "Jenkins Murray Dixon Harvey Graham Pearson Ahmed Fletcher Walsh Kaur Gibson Howard Andrews "
-    "Stewart Elliott Reynolds Saunders Payne Fox Ford Pearce Day Brooks West Lawrence Cole Atkinson"
-)
+# The commonest given names in England and Wales (ONS baby names), in rough order of frequency.
+# They carry half the weight; Faker's locale lists make the long tail.
 _COMMON_BOYS = _words(
     "Oliver Jack Harry George Noah Charlie Jacob Alfie Freddie Oscar Leo Arthur Thomas James "
     "William Henry Archie Joshua Theo Isaac Ethan Logan Lucas Max Mason Teddy Alexander Daniel "
@@ -262,6 +251,14 @@ _POLISH_WOMEN = _words(
     "Oliwia Natalia Aleksandra Magdalena Joanna Karolina Monika Ewa Marta Paulina Kinga Wiktoria"
 )
 
+_RARE_IN_ENGLAND = frozenset(
+    _words(
+        "Garcia Lopez Torres Flores Rivera Cruz Reyes Morales Ramos Castillo Moreno Romero "
+        "Herrera Medina Aguilar Vargas Guzman Salazar Garza Soto Delgado Castro Ortega Silva Vega "
+        "Nguyen Kim Tran Le Pham Chen Wang Li Zhang Liu Yang Huang Wu Zhou Xu Sun Ma Zhu Hu Guo "
+        "Mendoza Contreras Ortiz Jimenez Guerrero Estrada Rojas Figueroa Espinoza Sandoval Leon"
+    )
+)
 STREET_STEMS = _words(
     "Church Station Park Victoria Queens Kings Mill School Manor Chapel Orchard Windmill "
     "Stanford London Thames Dock Clarence Bridge Broadway Hathaway Rectory Chadwell Lodge "
@@ -357,11 +354,21 @@ def _name_tables() -> dict[str, tuple[list[str], list[float]]]:
                 return name[: -len(ending)] + female
         return name
 
+    def english(source: Any) -> dict[str, float]:
+        # The American list's Hispanic and East Asian names are rare in an English borough.
+        return {
+            name: weight
+            for name, weight in weighted(source).items()
+            if not name.endswith("ez") and name not in _RARE_IN_ENGLAND
+        }
+
+    # Faker's en_GB surnames carry their real shares of the population (Smith 1.15%, the 500
+    # together 39.5%); the rest of the population has rarer names, drawn evenly from the
+    # Irish and (English-sounding) American lists.
     british_surnames = _mix(
-        (0.40, _zipf(_COMMON_SURNAMES, 12)),
-        (0.30, weighted(GB.last_names)),
-        (0.18, weighted(US.last_names)),
-        (0.12, _uniform(IE.last_names)),
+        (0.395, weighted(GB.last_names)),
+        (0.30, _uniform(IE.last_names)),
+        (0.305, _uniform(english(US.last_names))),
     )
     tables = {
         f"{BRITISH}:surname": british_surnames,
@@ -390,7 +397,7 @@ def _name_tables() -> dict[str, tuple[list[str], list[float]]]:
             (0.10, _uniform(IE.first_names_female)),
         ),
         f"{SOUTH_ASIAN}:surname": _mix(
-            (0.75, _zipf(_SOUTH_ASIAN_SURNAMES, 3)), (0.25, _uniform(IN.last_names))
+            (0.4, _zipf(_SOUTH_ASIAN_SURNAMES, 10)), (0.6, _uniform(IN.last_names))
         ),
         f"{SOUTH_ASIAN}:M": _mix(
             (0.7, _zipf(_SOUTH_ASIAN_MEN, 4)), (0.3, _uniform(IN.first_names_male))
@@ -399,9 +406,9 @@ def _name_tables() -> dict[str, tuple[list[str], list[float]]]:
             (0.7, _zipf(_SOUTH_ASIAN_WOMEN, 4)), (0.3, _uniform(IN.first_names_female))
         ),
         f"{WEST_AFRICAN}:surname": _mix(
-            (0.6, _zipf(_WEST_AFRICAN_SURNAMES, 5)),
-            (0.25, _uniform(NG.last_names)),
-            (0.15, _uniform(YO.last_names)),
+            (0.2, _zipf(_WEST_AFRICAN_SURNAMES, 10)),
+            (0.3, _uniform(NG.last_names)),
+            (0.5, _uniform(YO.last_names)),
         ),
         f"{WEST_AFRICAN}:M": _mix(
             (0.6, _zipf(_WEST_AFRICAN_MEN, 5)),
@@ -414,7 +421,7 @@ def _name_tables() -> dict[str, tuple[list[str], list[float]]]:
             (0.15, _uniform(YO.first_names_female)),
         ),
         f"{POLISH}:surname": _mix(
-            (0.7, _zipf(_POLISH_SURNAMES, 4)), (0.3, _uniform(list(PL.male_last_names)))
+            (0.4, _zipf(_POLISH_SURNAMES, 10)), (0.6, _uniform(list(PL.male_last_names)))
         ),
         f"{POLISH}:M": _mix((0.7, _zipf(_POLISH_MEN, 4)), (0.3, _uniform(PL.first_names_male))),
         f"{POLISH}:F": _mix((0.7, _zipf(_POLISH_WOMEN, 4)), (0.3, _uniform(PL.first_names_female))),
@@ -1066,6 +1073,78 @@ def csv_text(n_people: int, **options: Any) -> str:
 
 
 # --- Filling the database ---------------------------------------------------------------------
+class _Table:
+    """Rows for one table, written in bulk below the ORM: COPY on PostgreSQL, executemany
+    elsewhere. Building a model instance per row costs more than the rest of the fill put
+    together. Columns the fill does not set take their model default, worked out once, so a
+    field another part adds to the model (with a default) needs no change here."""
+
+    def __init__(self, model: Any, explicit: list[str], connection: Any, now: Any) -> None:
+        import uuid
+
+        from django.db import models
+
+        self.table = model._meta.db_table
+        self.connection = connection
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name in explicit or f.attname in explicit or not f.primary_key
+        ]
+        names = {f.name: i for i, f in enumerate(fields)} | {
+            f.attname: i for i, f in enumerate(fields)
+        }
+        self.columns = [f.column for f in fields]
+        self.positions = [names[name] for name in explicit]
+        self.template: list[Any] = [None] * len(fields)
+        self.uuid_positions: list[int] = []
+        native_uuid = connection.features.has_native_uuid_field
+        self.new_uuid: Callable[[], Any] = uuid.uuid4 if native_uuid else (lambda: uuid.uuid4().hex)
+        for index, f in enumerate(fields):
+            if f.name in explicit or f.attname in explicit:
+                continue
+            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+                self.template[index] = f.get_db_prep_save(now, connection)
+            elif isinstance(f, models.UUIDField) and callable(f.default):
+                self.uuid_positions.append(index)
+            else:
+                default = f.get_default()
+                if default is None and not f.null:
+                    raise ValueError(
+                        f"{model.__name__}.{f.name} has no default, so the synthetic fill "
+                        "cannot leave it out: add it to the fill."
+                    )
+                self.template[index] = f.get_db_prep_save(default, connection)
+        self.rows: list[list[Any]] = []
+
+    def add(self, *values: Any) -> None:
+        row = self.template.copy()
+        for position, value in zip(self.positions, values, strict=True):
+            row[position] = value
+        for position in self.uuid_positions:
+            row[position] = self.new_uuid()
+        self.rows.append(row)
+
+    def flush(self) -> int:
+        count = len(self.rows)
+        if not count:
+            return 0
+        quote = self.connection.ops.quote_name
+        columns = ", ".join(quote(column) for column in self.columns)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quote(self.table)} ({columns}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.columns))
+                cursor.executemany(
+                    f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({marks})", self.rows
+                )
+        self.rows = []
+        return count
+
+
 def fill_database(
     n_people: int,
     *,
@@ -1075,20 +1154,21 @@ def fill_database(
     areas: list[SynthArea] | None = None,
     as_of: datetime.date | None = None,
     progress: bool = False,
-    batch_size: int = 5000,
 ) -> SynthStats:
     """Add the population to the register: Person, Household, HouseholdMembership,
-    Relationship (mother/father with parental responsibility, sibling, partner) and Address rows.
+    Relationship (mother/father with parental responsibility, partner, sibling) and Address rows.
 
     Near-duplicates become separate Person rows with no household, as a second registration
     would; the truth is returned in `stats.truth` as (duplicate pk, true pk) pairs, never stored
-    on Person. One transaction: an error leaves the register as it was. Primary keys are
-    assigned here, above the highest in use (the tables are locked on PostgreSQL meanwhile),
-    so that relationships need no round trip; the sequences are moved on afterwards.
-    Bypasses people.services on purpose: this is bulk loading of invented people.
+    on Person. Households' needs come back in `stats.needs_by_household`. One transaction: an
+    error leaves the register as it was. Primary keys are assigned here, above the highest in
+    use (the two tables are locked on PostgreSQL meanwhile), so relationships need no round
+    trip; the key sequences are moved on afterwards. Writes below the ORM on purpose (bulk
+    loading of invented people), so it bypasses people.services and any signals.
     """
     import time
 
+    from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.db.models import Max
     from django.utils import timezone
@@ -1112,6 +1192,28 @@ def fill_database(
         from tqdm import tqdm
 
         bar = tqdm(total=n_people, desc="People", unit=" people", leave=False)
+    now = timezone.now()
+    adapt_date = connection.ops.adapt_datefield_value
+    people = _Table(
+        Person,
+        ["id", "authority_id", "given_name", "family_name", "date_of_birth", "sex",
+         "nhs_number", "ethnicity", "address_line1", "town", "postcode", "area_id"],
+        connection, now,
+    )  # fmt: skip
+    households = _Table(Household, ["id", "authority_id", "card_number"], connection, now)
+    memberships = _Table(
+        HouseholdMembership, ["household_id", "person_id", "start"], connection, now
+    )
+    relationships = _Table(
+        Relationship,
+        ["person_id", "relative_id", "kind", "parental_responsibility", "start"],
+        connection, now,
+    )  # fmt: skip
+    addresses = _Table(
+        Address, ["person_id", "line1", "town", "postcode", "area_id", "start"], connection, now
+    )
+    mother, father = str(RelationshipKind.MOTHER), str(RelationshipKind.FATHER)
+    partner, sibling = str(RelationshipKind.PARTNER), str(RelationshipKind.SIBLING)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -1125,87 +1227,73 @@ def fill_database(
         for chunk in generate_chunks(
             n_people, seed=seed, duplicate_rate=duplicate_rate, areas=areas, as_of=as_of
         ):
-            people: list[Person] = []
-            addresses: list[Address] = []
-            households: list[Household] = []
-            memberships: list[HouseholdMembership] = []
-            relationships: list[Relationship] = []
             for record in chunk:
                 pk = person_base + record.id
-                people.append(
-                    Person(
-                        pk=pk,
-                        authority_id=authority_id,
-                        given_name=record.first_name,
-                        family_name=record.surname,
-                        date_of_birth=record.dob,
-                        sex=record.sex,
-                        nhs_number=record.nhs_number,
-                        ethnicity=record.ethnicity,
-                        address_line1=record.address_line1,
-                        town=record.town,
-                        postcode=record.postcode,
-                        area_id=record.area_id,
-                    )
-                )
+                dob = adapt_date(record.dob)
+                people.add(
+                    pk, authority_id, record.first_name, record.surname, dob, record.sex,
+                    record.nhs_number, record.ethnicity, record.address_line1, record.town,
+                    record.postcode, record.area_id,
+                )  # fmt: skip
                 household = record.household
-                start = record.dob
-                if household is not None and record.role != "child":
-                    start = (
-                        min(m.dob for m in household.members if m.role == "child")
-                        if any(m.role == "child" for m in household.members)
-                        else record.dob
-                    )
-                if record.address_line1:
-                    addresses.append(
-                        Address(
-                            person_id=pk,
-                            line1=record.address_line1,
-                            town=record.town,
-                            postcode=record.postcode,
-                            area_id=record.area_id,
-                            start=start,
-                        )
-                    )
-                if record.true_person is not None:
+                if household is None:  # a near-duplicate: a registration of its own
                     stats.duplicates += 1
-                    stats.truth.append((pk, person_base + record.true_person.id))
-                    continue
-                assert household is not None
-                household_pk = household_base + household.id
-                memberships.append(
-                    HouseholdMembership(household_id=household_pk, person_id=pk, start=start)
-                )
-                if record is household.members[0]:
-                    households.append(
-                        Household(
-                            pk=household_pk,
-                            authority_id=authority_id,
-                            card_number=f"S{household_pk:09d}",
+                    stats.truth.append((pk, person_base + record.true_person_id))  # type: ignore[operator]
+                    if record.address_line1:
+                        addresses.add(
+                            pk,
+                            record.address_line1,
+                            record.town,
+                            record.postcode,
+                            record.area_id,
+                            None,
                         )
-                    )
-                    relationships.extend(
-                        _relationships(household, person_base, Relationship, RelationshipKind)
-                    )
+                    continue
+                if record is household.members[0]:
+                    household_pk = household_base + household.id
+                    households.add(household_pk, authority_id, f"S{household_pk:09d}")
+                    children = [m for m in household.members if m.role == "child"]
+                    parents = [m for m in household.members if m.role != "child"]
+                    # The household began with its eldest child (or its parents, if none).
+                    began = adapt_date(min(c.dob for c in children)) if children else None
+                    for member in household.members:
+                        member_pk = person_base + member.id
+                        start = adapt_date(member.dob) if member.role == "child" else began
+                        memberships.add(household_pk, member_pk, start)
+                        addresses.add(
+                            member_pk, member.address_line1, member.town, member.postcode,
+                            member.area_id, start,
+                        )  # fmt: skip
+                    for parent in parents:
+                        kind = mother if parent.role == "mother" else father
+                        for child in children:
+                            relationships.add(
+                                person_base + parent.id, person_base + child.id, kind, True,
+                                adapt_date(child.dob),
+                            )  # fmt: skip
+                    if len(parents) == 2:
+                        a, b = (person_base + p.id for p in parents)
+                        relationships.add(a, b, partner, False, None)
+                        relationships.add(b, a, partner, False, None)
+                    for child in children:
+                        for other in children:
+                            if other is not child:
+                                relationships.add(
+                                    person_base + child.id, person_base + other.id, sibling,
+                                    False, adapt_date(max(child.dob, other.dob)),
+                                )  # fmt: skip
                     if household.needs:
                         stats.households_with_needs += 1
                         stats.needs_by_household[household_pk] = household.needs
-            Household.objects.bulk_create(households, batch_size=batch_size)
-            Person.objects.bulk_create(people, batch_size=batch_size)
-            HouseholdMembership.objects.bulk_create(memberships, batch_size=batch_size)
-            Relationship.objects.bulk_create(relationships, batch_size=batch_size)
-            Address.objects.bulk_create(addresses, batch_size=batch_size)
-            stats.people += len(people)
-            stats.households += len(households)
-            stats.memberships += len(memberships)
-            stats.relationships += len(relationships)
-            stats.addresses += len(addresses)
+            stats.households += households.flush()
+            stats.people += people.flush()
+            stats.memberships += memberships.flush()
+            stats.relationships += relationships.flush()
+            stats.addresses += addresses.flush()
             if bar is not None:
                 bar.update(len(chunk))
         # Explicit keys do not move PostgreSQL's sequences; the next ordinary insert must not
         # collide with the rows just made.
-        from django.core.management.color import no_style
-
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Person, Household]):
                 cursor.execute(sql)
@@ -1213,49 +1301,6 @@ def fill_database(
         bar.close()
     stats.seconds = time.perf_counter() - started
     return stats
-
-
-def _relationships(
-    household: HouseholdRecord, person_base: int, relationship: Any, kinds: Any
-) -> list[Any]:
-    """(person, kind, relative) rows for one household: 'Jane is Tom's mother'."""
-    out = []
-    children = [m for m in household.members if m.role == "child"]
-    parents = [m for m in household.members if m.role != "child"]
-    for parent in parents:
-        kind = kinds.MOTHER if parent.role == "mother" else kinds.FATHER
-        for child in children:
-            out.append(
-                relationship(
-                    person_id=person_base + parent.id,
-                    relative_id=person_base + child.id,
-                    kind=kind,
-                    parental_responsibility=True,
-                    start=child.dob,
-                )
-            )
-    if len(parents) == 2:
-        a, b = parents
-        for one, other in ((a, b), (b, a)):
-            out.append(
-                relationship(
-                    person_id=person_base + one.id,
-                    relative_id=person_base + other.id,
-                    kind=kinds.PARTNER,
-                )
-            )
-    for child in children:
-        for other in children:
-            if other is not child:
-                out.append(
-                    relationship(
-                        person_id=person_base + child.id,
-                        relative_id=person_base + other.id,
-                        kind=kinds.SIBLING,
-                        start=max(child.dob, other.dob),
-                    )
-                )
-    return out
 
 
 def write_truth(path: Path | str, pairs: Iterable[tuple[int, int]]) -> int:
