@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +23,11 @@ from familyhub.people.forms import MEMBER_ROLES, PARENT_RELATIONSHIPS
 from familyhub.people.models import Person, Sex
 from familyhub.people.registration import find_candidates
 from familyhub.people.selectors import authority_of, current_household, registering_unit
+
+
+# Token first, so that a request without credentials gets 401 with "WWW-Authenticate: Token"
+# (a partner system's cue to sign in) rather than the 403 session authentication gives.
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 class PractitionerOnly:
@@ -192,6 +198,7 @@ class PersonViewSet(viewsets.GenericViewSet):
     """People on the register: read one (if your service is involved) and search for duplicates."""
 
     access_checked = True  # every person comes through the access layer (people.access)
+    authentication_classes = AUTHENTICATION
     serializer_class = PersonSerializer
     lookup_field = "public_id"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
@@ -234,6 +241,7 @@ class FamilyViewSet(viewsets.GenericViewSet):
     """Register a family once: the same service, checks and matching as the registration pages."""
 
     access_checked = True
+    authentication_classes = AUTHENTICATION
     serializer_class = FamilySerializer
 
     def get_queryset(self):

@@ -102,6 +102,15 @@ class MemberForm(CheckedFormMixin, forms.Form):
         label="This is a new person: none of the records shown is them", required=False
     )
 
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank() and not data.get("existing"):
+            try:
+                validation.check_person_rules(validation.clean_person_fields(self.person_fields()))
+            except ValidationError as error:
+                self.apply_errors(error)
+        return data
+
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", None) or {}
         return not (

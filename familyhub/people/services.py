@@ -401,8 +401,9 @@ class PossibleDuplicates(ValidationError):
         )
 
 
-# A candidate this likely is shown to the registrar before a new record is made.
-DUPLICATE_PROBABILITY = 0.9
+# A candidate at least this likely is shown to the registrar before a new record is made:
+# a wrong "maybe" costs one tick, a missed duplicate costs a family telling its story twice.
+DUPLICATE_PROBABILITY = 0.5
 
 
 @transaction.atomic

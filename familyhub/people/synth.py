@@ -174,8 +174,8 @@ class SynthStats:
     addresses: int = 0
     households_with_needs: int = 0
     seconds: float = 0.0
-    # For a database fill: (duplicate's Person pk, true Person pk), and each household's needs
-    # by Household pk (only households with at least one need).
+    # (duplicate's id, true person's id): the file's ids, or Person pks for a database fill.
+    # For a database fill, each household's needs by Household pk (households with any need).
     truth: list[tuple[int, int]] = field(default_factory=list, repr=False)
     needs_by_household: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -1033,7 +1033,8 @@ def write_csv(
     as_of: datetime.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SynthStats:
-    """Write the population as CSV (CSV_COLUMNS, dates ISO); `progress(n)` after each block."""
+    """Write the population as CSV (CSV_COLUMNS, dates ISO); `progress(n)` after each block.
+    The returned stats' `truth` holds (id, true_person_id) for every near-duplicate."""
     import time
 
     started = time.perf_counter()
@@ -1054,6 +1055,7 @@ def write_csv(
             for record in chunk:
                 if record.true_person is not None:
                     stats.duplicates += 1
+                    stats.truth.append((record.id, record.true_person.id))
                 elif record.household is not None and record.household.id not in households:
                     households.add(record.household.id)
                     stats.households_with_needs += bool(record.household.needs)

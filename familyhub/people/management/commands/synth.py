@@ -54,6 +54,11 @@ class Command(BaseCommand):
             help=f"Ages are as on this date (default: {synth.DEFAULT_AS_OF} for a file, today for the database)",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
+        parser.add_argument(
+            "--skip-match-keys",
+            action="store_true",
+            help="Do not rebuild the duplicate search's match keys after filling the database",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         people = int(options["people"])  # type: ignore[call-overload]
@@ -88,18 +93,7 @@ class Command(BaseCommand):
                 bar.close()
             self.stdout.write(f"Wrote {stats} to {out}.")
             if truth_out:
-                pairs = (
-                    (record.id, record.true_person_id)
-                    for record in synth.generate_population(
-                        people,
-                        seed=seed,
-                        duplicate_rate=rate,
-                        areas=self._areas(authority),
-                        as_of=as_of,  # type: ignore[arg-type]
-                    )
-                    if record.true_person is not None
-                )
-                count = synth.write_truth(str(truth_out), pairs)  # type: ignore[arg-type]
+                count = synth.write_truth(str(truth_out), stats.truth)
                 self.stdout.write(f"Wrote {count} duplicate pairs to {truth_out}.")
             return
         if authority is None:
@@ -117,9 +111,21 @@ class Command(BaseCommand):
             progress=show,  # type: ignore[arg-type]
         )
         self.stdout.write(f"Added {stats} to the database.")
+        if not options["skip_match_keys"]:
+            self._refresh_match_keys()
         if truth_out:
             count = synth.write_truth(str(truth_out), stats.truth)
             self.stdout.write(f"Wrote {count} duplicate pairs (database ids) to {truth_out}.")
+
+    def _refresh_match_keys(self) -> None:
+        # The duplicate search reads precomputed keys; a batch load refreshes them once.
+        try:
+            from familyhub.matching.keys import refresh_all_keys
+
+            self.stdout.write("Refreshing the match keys...")
+            refresh_all_keys(stdout=self.stdout)
+        except ImportError as error:
+            self.stdout.write(f"Match keys not refreshed ({error}).")
 
     def _authority(self):  # type: ignore[no-untyped-def]
         from familyhub.places.models import Authority

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from familyhub.people import services
+from familyhub.people.merging import person_merge
+from familyhub.people.models import Household, Person, Registration
+from familyhub.people.tests.factories import RegistrationFactory
+from familyhub.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def person_url(person, name="people:person"):
+    return reverse(name, args=[person.public_id])
+
+
+def family_post(**overrides):
+    data = {
+        "address-line1": "3 Elm Close",
+        "address-line2": "",
+        "address-town": "Grays",
+        "address-postcode": "rm17 6aa",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "8",
+        "members-0-role": "parent",
+        "members-0-given_name": "Jade",
+        "members-0-family_name": "Lee",
+        "members-0-date_of_birth": "1/5/1992",
+        "members-0-sex": "F",
+        "members-0-relationship": "mother",
+        "members-1-role": "child",
+        "members-1-given_name": "Kai",
+        "members-1-family_name": "Lee",
+        "members-1-date_of_birth": "3/2/2021",
+        "members-1-sex": "M",
+        "members-2-role": "child",
+        "members-2-sex": "U",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_register_page_is_for_practitioners(client, signed_in, owner, make_user):
+    assert signed_in(client, owner).get(reverse("people:register")).status_code == 200
+    commissioner = make_user("commissioner")
+    assert signed_in(client, commissioner).get(reverse("people:register")).status_code == 403
+
+
+def test_search_without_javascript_shows_candidates_and_why(
+    client, signed_in, outsider, registered_person
+):
+    response = signed_in(client, outsider).get(
+        reverse("people:register"),
+        {
+            "given_name": registered_person.given_name,
+            "family_name": registered_person.family_name,
+            "date_of_birth": registered_person.date_of_birth.strftime("%d/%m/%Y"),
+            "postcode": "RM17 5DQ",
+        },
+    )
+    html = response.content.decode()
+    assert "Amelia Okafor" in html
+    assert "Same:" in html and "Date of birth" in html
+    table = html.split("candidate-table")[1].split("</table>")[0]
+    assert "RM17" in table and "5DQ" not in table  # the postcode district only
+
+
+def test_candidate_fragment_for_the_script(client, signed_in, owner, registered_person):
+    response = signed_in(client, owner).get(
+        reverse("people:register-candidates"),
+        {"family_name": "Okafor", "date_of_birth": registered_person.date_of_birth.isoformat()},
+    )
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b"Amelia Okafor" in response.content
+
+
+def test_choosing_a_candidate_registers_them_with_my_service(
+    client, signed_in, outsider, other_team, registered_person
+):
+    response = signed_in(client, outsider).post(
+        reverse("people:register-existing", args=[registered_person.public_id])
+    )
+    assert response.status_code == 302
+    assert Registration.objects.filter(
+        person=registered_person, service=other_team.service
+    ).exists()
+    assert Person.objects.count() == 1
+    assert client.get(person_url(registered_person)).status_code == 200
+
+
+def test_register_new_family(client, signed_in, owner, hub):
+    response = signed_in(client, owner).post(reverse("people:register-new"), family_post())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    household = Household.objects.get()
+    assert response["Location"] == reverse("people:household", args=[household.public_id])
+    assert Person.objects.count() == 2
+    assert Registration.objects.filter(service=hub.service, site=hub.base).count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "Jade Lee" in page and "Kai Lee" in page
+
+
+def test_register_new_family_bad_input_names_the_field(client, signed_in, owner):
+    response = signed_in(client, owner).post(
+        reverse("people:register-new"),
+        family_post(**{"members-1-date_of_birth": "3/2/2099", "address-postcode": "XX1"}),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Date of birth must be today or in the past" in html
+    assert "Enter a real UK postcode" in html
+    assert not Person.objects.exists()
+
+
+def test_register_new_family_offers_existing_record(client, signed_in, owner, registered_person):
+    data = family_post(
+        **{
+            "members-1-given_name": "Amelia",
+            "members-1-family_name": "Okafor",
+            "members-1-date_of_birth": registered_person.date_of_birth.strftime("%d/%m/%Y"),
+            "members-1-sex": "F",
+            "address-postcode": "RM17 5DQ",
+        }
+    )
+    response = signed_in(client, owner).post(reverse("people:register-new"), data)
+    assert response.status_code == 200
+    assert "may already be registered" in response.content.decode()
+    assert Person.objects.count() == 1
+    data["members-1-existing"] = str(registered_person.public_id)
+    response = client.post(reverse("people:register-new"), data)
+    assert response.status_code == 302
+    assert Person.objects.count() == 2  # the mother is new; the child is the existing record
+
+
+@pytest.mark.parametrize("who,status", [("owner", 200), ("colleague", 200), ("outsider", 404)])
+def test_person_page_access(client, signed_in, request, registered_person, who, status):
+    user = request.getfixturevalue(who)
+    assert signed_in(client, user).get(person_url(registered_person)).status_code == status
+    assert (
+        signed_in(client, user).get(person_url(registered_person, "people:person-edit")).status_code
+        == status
+    )
+
+
+def test_household_page_outsider_gets_404(client, signed_in, owner, outsider, registered_person):
+    household = services.household_create(authority=registered_person.authority)
+    services.household_add_member(household=household, person=registered_person)
+    url = reverse("people:household", args=[household.public_id])
+    assert signed_in(client, owner).get(url).status_code == 200
+    assert signed_in(client, outsider).get(url).status_code == 404
+
+
+def test_edit_keeps_history_and_refuses_stale_version(
+    client, signed_in, owner, colleague, registered_person
+):
+    url = person_url(registered_person, "people:person-edit")
+    form = {
+        "version": registered_person.version,
+        "given_name": "Amy",
+        "family_name": "Okafor",
+        "sex": "F",
+        "date_of_birth": registered_person.date_of_birth.strftime("%d/%m/%Y"),
+    }
+    assert signed_in(client, owner).post(url, form).status_code == 302
+    page = client.get(person_url(registered_person)).content.decode()
+    assert "Amy" in page and "given_name" in page
+    # A colleague working from the page they opened before the change is refused.
+    response = signed_in(client, colleague).post(url, {**form, "given_name": "Mia"})
+    assert response.status_code == 200
+    assert "Someone else changed this record" in response.content.decode()
+    assert Person.objects.get(pk=registered_person.pk).given_name == "Amy"
+
+
+def test_edit_bad_nhs_number_is_a_field_error(client, signed_in, owner, registered_person):
+    response = signed_in(client, owner).post(
+        person_url(registered_person, "people:person-edit"),
+        {
+            "version": registered_person.version,
+            "family_name": "Okafor",
+            "sex": "F",
+            "given_name": "A",
+            "nhs_number": "1234567890",
+        },
+    )
+    assert response.status_code == 200
+    assert "check digit" in response.content.decode()
+
+
+def test_merged_record_redirects_and_merge_can_be_undone_from_the_page(
+    client, signed_in, owner, hub, registered_person
+):
+    duplicate = factories.PersonFactory(
+        authority=registered_person.authority, given_name="Amelia", family_name="Okafor"
+    )
+    RegistrationFactory(person=duplicate, service=hub.service, site=hub.base)
+    client = signed_in(client, owner)
+    response = client.post(
+        reverse("people:merge-confirm", args=[registered_person.public_id, duplicate.public_id]),
+        {"reason": "Same child, registered twice"},
+    )
+    assert response.status_code == 302
+    response = client.get(person_url(duplicate))
+    assert response.status_code == 302 and response["Location"] == person_url(registered_person)
+    merge = registered_person.merges_kept.get()
+    response = client.post(
+        reverse("people:merge-undo", args=[merge.public_id]), {"reason": "Twins"}
+    )
+    assert response.status_code == 302
+    assert client.get(person_url(duplicate)).status_code == 200
+
+
+def test_move_page(client, signed_in, owner, registered_person):
+    response = signed_in(client, owner).post(
+        person_url(registered_person, "people:person-move"),
+        {"version": registered_person.version, "line1": "9 New Rd", "postcode": "rm16 2ab"},
+    )
+    assert response.status_code == 302
+    assert Person.objects.get(pk=registered_person.pk).postcode == "RM16 2AB"
+
+
+def test_contact_page_bad_input(client, signed_in, owner, registered_person):
+    response = signed_in(client, owner).post(
+        person_url(registered_person, "people:contact-add"), {"kind": "mobile", "value": "123"}
+    )
+    assert response.status_code == 200
+    assert "Enter a UK phone number" in response.content.decode()
