@@ -24,7 +24,8 @@ class MatchKey(models.Model):
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, primary_key=True, related_name="match_key"
     )
-    authority_id = models.BigIntegerField(db_index=True)
+    # Not indexed on its own: the search filters on it after the blocking indexes.
+    authority_id = models.BigIntegerField()
     given = models.CharField(max_length=100, blank=True)
     given_canon = models.CharField(max_length=100, blank=True)
     family = models.CharField(max_length=100, blank=True)

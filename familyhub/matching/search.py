@@ -28,24 +28,12 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 
 from familyhub.matching.compare import compare, model_levels, shown
 from familyhub.matching.keys import key_values
 from familyhub.matching.parameters import active_weights, prior_weight, probability, weights_of
 
 MAX_CANDIDATES = 200
-_VALUES = (
-    "person_id",
-    "person__public_id",
-    "given",
-    "family",
-    "previous_families",
-    "dob",
-    "postcode",
-    "nhs_number",
-    "sex",
-)
 
 
 @dataclass
@@ -66,57 +54,104 @@ def _swapped(dob: date) -> date | None:
         return None
 
 
-def blocking_filter(keys: dict) -> Q | None:
-    """The OR of every blocking rule the query's fields allow; None when they allow none."""
+def blocking_rules(keys: dict) -> list[tuple[str, list[Any]]]:
+    """The blocking rules the query's fields allow, as (SQL condition, parameters); each is
+    served by one index of MatchKey."""
     dobs = [keys["dob"]] if keys["dob"] else []
     if dobs and (swapped := _swapped(dobs[0])) is not None:
         dobs.append(swapped)
-    rules: list[Q] = []
+    marks = ", ".join(["%s"] * len(dobs))
+    rules: list[tuple[str, list[Any]]] = []
     if keys["nhs_number"]:
-        rules.append(Q(nhs_number=keys["nhs_number"]))
+        rules.append(("nhs_number = %s", [keys["nhs_number"]]))
     if dobs:
         if keys["given_canon"]:
-            rules.append(Q(given_canon=keys["given_canon"], dob__in=dobs))
+            rules.append((f"given_canon = %s AND dob IN ({marks})", [keys["given_canon"], *dobs]))
         if keys["family_key"]:
-            rules.append(Q(family_key=keys["family_key"], dob__in=dobs))
+            rules.append((f"family_key = %s AND dob IN ({marks})", [keys["family_key"], *dobs]))
         if keys["postcode"]:
-            rules.append(Q(postcode=keys["postcode"], dob__in=dobs))
+            rules.append((f"postcode = %s AND dob IN ({marks})", [keys["postcode"], *dobs]))
     if keys["postcode"] and keys["family_key"]:
-        rules.append(Q(postcode=keys["postcode"], family_key=keys["family_key"]))
+        rules.append(("postcode = %s AND family_key = %s", [keys["postcode"], keys["family_key"]]))
     if keys["given_canon"] and keys["family_key"]:
         if keys["dob_year"]:
             year = keys["dob_year"]
             rules.append(
-                Q(
-                    given_canon=keys["given_canon"],
-                    family_key=keys["family_key"],
-                    dob_year__in=[year - 1, year, year + 1],
+                (
+                    "given_canon = %s AND family_key = %s AND dob_year IN (%s, %s, %s)",
+                    [keys["given_canon"], keys["family_key"], year - 1, year, year + 1],
                 )
             )
         else:
-            rules.append(Q(given_canon=keys["given_canon"], family_key=keys["family_key"]))
-    if not rules:
-        return None
-    combined = rules[0]
-    for rule in rules[1:]:
-        combined |= rule
-    return combined
+            rules.append(
+                ("given_canon = %s AND family_key = %s", [keys["given_canon"], keys["family_key"]])
+            )
+    return rules
+
+
+_COLUMNS = (
+    "k.person_id, p.public_id, k.given, k.family, k.previous_families, k.dob, k.postcode, "
+    "k.nhs_number, k.sex"
+)
+_NAMES = (
+    "person_id",
+    "person__public_id",
+    "given",
+    "family",
+    "previous_families",
+    "dob",
+    "postcode",
+    "nhs_number",
+    "sex",
+)
+
+
+def _fetch(where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
+    from familyhub.matching.models import MatchKey
+    from familyhub.people.models import Person
+
+    sql = (
+        f"SELECT {_COLUMNS} FROM {MatchKey._meta.db_table} k "
+        f"JOIN {Person._meta.db_table} p ON p.id = k.person_id "
+        f"WHERE p.merged_into_id IS NULL AND k.authority_id = %s AND k.person_id IN ({where}) "
+        f"LIMIT {int(limit)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        item = dict(zip(_NAMES, row, strict=True))
+        if isinstance(item["dob"], str):  # SQLite returns text
+            item["dob"] = date.fromisoformat(item["dob"])
+        if not isinstance(item["person__public_id"], uuid.UUID):
+            item["person__public_id"] = uuid.UUID(str(item["person__public_id"]))
+        out.append(item)
+    return out
 
 
 def _candidate_rows(authority_id: int, keys: dict) -> list[dict[str, Any]]:
+    """One statement: the union of the rules' index lookups, joined to Person to leave out
+    merged-away people."""
     from familyhub.matching.models import MatchKey
 
-    rules = blocking_filter(keys)
-    if rules is None:
+    rules = blocking_rules(keys)
+    if not rules:
         return []
-    base = MatchKey.objects.filter(authority_id=authority_id, person__merged_into__isnull=True)
-    rows = list(base.filter(rules).values(*_VALUES)[:MAX_CANDIDATES])
+    table = MatchKey._meta.db_table
+    union = " UNION ".join(f"SELECT person_id FROM {table} WHERE {sql}" for sql, _ in rules)
+    params: list[Any] = [authority_id]
+    for _sql, rule_params in rules:
+        params.extend(rule_params)
+    rows = _fetch(union, params, MAX_CANDIDATES)
     if connection.vendor == "postgresql" and len(rows) < 5 and keys["family"] and keys["dob_year"]:
         # A family-name spelling the sound-alike code splits (Thompson / Tomson), born that year.
         seen = {row["person_id"] for row in rows}
-        extra = base.filter(
-            family__trigram_similar=keys["family"], dob_year=keys["dob_year"]
-        ).values(*_VALUES)[:50]
+        extra = _fetch(
+            f"SELECT person_id FROM {table} WHERE family %% %s AND dob_year = %s",
+            [authority_id, keys["family"], keys["dob_year"]],
+            50,
+        )
         rows.extend(row for row in extra if row["person_id"] not in seen)
     return rows
 
