@@ -24,7 +24,6 @@ from familyhub.people.models import Person, Sex
 from familyhub.people.registration import find_candidates
 from familyhub.people.selectors import authority_of, current_household, registering_unit
 
-
 # Token first, so that a request without credentials gets 401 with "WWW-Authenticate: Token"
 # (a partner system's cue to sign in) rather than the 403 session authentication gives.
 AUTHENTICATION = [TokenAuthentication, SessionAuthentication]

@@ -5,14 +5,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from familyhub.people.models import Person, Registration
-from familyhub.people.tests.conftest import (  # noqa: F401 - shared fixtures of the people part
-    colleague,
-    hub,
-    other_team,
-    outsider,
-    owner,
-    registered_person,
-)
 
 pytestmark = pytest.mark.django_db
 

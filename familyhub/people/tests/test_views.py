@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from familyhub.people import services
-from familyhub.people.merging import person_merge
 from familyhub.people.models import Household, Person, Registration
 from familyhub.people.tests.factories import RegistrationFactory
 from familyhub.testing import factories
