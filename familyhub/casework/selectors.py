@@ -209,7 +209,7 @@ def sustainment_breaking_referrals(episode: Episode):
         family,
         received_at__date__gt=episode.sustainment_from,
         received_at__date__lte=episode.sustainment_until,
-    )
+    ).exclude(pk=episode.referral_id)
 
 
 def sf_families(user, *, on: datetime.date | None = None) -> dict[str, list[Episode]]:
@@ -230,7 +230,7 @@ def sf_families(user, *, on: datetime.date | None = None) -> dict[str, list[Epis
                     Q(person_id=OuterRef("person_id")) | Q(household_id=OuterRef("household_id")),
                     received_at__date__gt=OuterRef("sustainment_from"),
                     received_at__date__lte=OuterRef("sustainment_until"),
-                )
+                ).exclude(pk=OuterRef("referral_id"))
             )
         )
         .order_by("sustainment_until")

@@ -153,7 +153,7 @@ def find_people_to_refer(
         people = people.filter(given_name__istartswith=given_name.strip()[:3])
     if date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
-    ids += [pk for pk in people.order_by("given_name", "pk").values_list("pk", flat=True)[:10]]
+    ids += list(people.order_by("given_name", "pk").values_list("pk", flat=True)[:10])
     ids = list(dict.fromkeys(ids))[:10]
     queryset = Person.objects.filter(pk__in=ids, merged_into__isnull=True)
     from familyhub.access import layer
