@@ -13,7 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 def bar_chart(
     rows: list[tuple[str, float | None]], *, title: str, maximum: float = 1.0, percent: bool = True
 ) -> SafeString:
-    label_width, bar_width, row_height, top = 260, 360, 28, 10
+    # Room for the longest label at about 7.5px a character (14px Arial), within reason.
+    longest = max((len(label) for label, _ in rows), default=10)
+    label_width = int(min(max(longest * 7.5 + 16, 120), 420))
+    bar_width, row_height, top = 360, 28, 10
     height = top + row_height * len(rows) + 30
     width = label_width + bar_width + 80
     parts = [
@@ -28,8 +31,8 @@ def bar_chart(
             f'<line class="fh-chart__grid" x1="{x:.0f}" y1="{top}" x2="{x:.0f}" '
             f'y2="{height - 25}"/>'
         )
-        value = maximum * tick / 4
-        text = f"{value:.0%}" if percent else f"{value:g}"
+        tick_value = maximum * tick / 4
+        text = f"{tick_value:.0%}" if percent else f"{tick_value:g}"
         parts.append(
             f'<text x="{x:.0f}" y="{height - 8}" text-anchor="middle">{escape(text)}</text>'
         )

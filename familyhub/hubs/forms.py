@@ -28,8 +28,16 @@ class TimetableFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    end = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    start = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="For example 2026-09-01 or 01/09/2026",
+    )
+    end = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="For example 2026-12-18 or 18/12/2026",
+    )
 
     def clean(self):
         data = super().clean()

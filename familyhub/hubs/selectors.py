@@ -265,7 +265,7 @@ def _mark_groups(children: dict[int, _Child], as_of: datetime.date) -> bool:
         born = births.get(child_id)
         if (
             # Under 20 at the child's birth: born less than 20 years before the child.
-            born is not None and parent_dob > _years_before(born, 20)
+            born is not None and parent_dob is not None and parent_dob > _years_before(born, 20)
         ):
             children[child_id].teen_parent = True
     from familyhub.hubs.models import EntitlementFlag

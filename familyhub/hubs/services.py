@@ -236,7 +236,7 @@ def booking_cancel(*, booking: Booking, by=None) -> list[Booking]:
 
 
 def _promote_session(session: Session) -> list[Booking]:
-    promoted = []
+    promoted: list[Booking] = []
     free = session.capacity - session.bookings.filter(status=BookingStatus.BOOKED).count()
     if free <= 0:
         return promoted

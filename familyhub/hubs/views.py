@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import re
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -96,7 +97,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 # --- the register --------------------------------------------------------------------------
 
 
-def _register_rows(session: Session) -> list[dict]:
+def _register_rows(session: Session) -> list[dict[str, Any]]:
     bookings = {
         b.person_id: b
         for b in session.bookings.exclude(status=BookingStatus.CANCELLED).order_by("requested_at")
@@ -106,7 +107,7 @@ def _register_rows(session: Session) -> list[dict]:
         "family_name", "given_name"
     )
     cards = _cards([p.pk for p in people])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for person in people:
         booking = bookings.get(person.pk)
         status = booking.get_status_display() if booking else "Walk-in"
@@ -213,7 +214,7 @@ def register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         channel="page",
     )
     search = SearchForm(request.GET or None)
-    results = []
+    results: list[dict[str, Any]] = []
     on_register = {r["person"].pk for r in rows}
     if search.is_valid() and search.cleaned_data["q"]:
         results = [
