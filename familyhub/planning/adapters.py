@@ -95,10 +95,11 @@ def open_episodes_by_area(authority_id: int) -> dict[int, int] | None:
         _model("casework", ["Episode", "EarlyHelpEpisode"]),
         authority_id,
         [
+            # casework.Episode: waiting for a lead professional or open (stepped up is social care)
+            Q(status__in=["awaiting", "open"]),
             Q(closed_at__isnull=True),
             Q(closed_on__isnull=True),
             Q(end__isnull=True),
-            Q(status="open"),
         ],
     )
 
@@ -122,9 +123,11 @@ def reviews_due_by_area(authority_id: int) -> dict[int, int] | None:
     """Children with a health review due or overdue and not yet done."""
     today = timezone.localdate()
     return _count_by_area(
-        _model("childhealth", ["Review", "HealthReview", "ScheduledReview", "ReviewDue"]),
+        _model("childhealth", ["ReviewDue", "Review", "HealthReview", "ScheduledReview"]),
         authority_id,
         [
+            # childhealth.ReviewDue: still due and its window has opened (due now or overdue)
+            Q(status="due", window_start__lte=today),
             Q(completed_at__isnull=True, due_date__lte=today),
             Q(completed_on__isnull=True, due_date__lte=today),
             Q(done_on__isnull=True, due_on__lte=today),
@@ -138,9 +141,14 @@ def reviews_due_by_area(authority_id: int) -> dict[int, int] | None:
 def obesity_reception_by_area(authority_id: int) -> dict[int, float] | None:
     """Share of Reception children measured who were obese or severely obese (NCMP categories)."""
     model = _model("childhealth", ["Measurement", "NcmpMeasurement"])
-    reception = [Q(programme="reception"), Q(school_year="reception"), Q(ncmp_year="reception")]
+    reception = [
+        Q(context="ncmp_reception"),
+        Q(programme="reception"),
+        Q(school_year="reception"),
+        Q(ncmp_year="reception"),
+    ]
+    # not `category`: on every record that is the data-sharing category, not a weight category
     obese = [
-        Q(category__in=["obese", "severely_obese"]),
         Q(population_category__in=["obese", "severely_obese"]),
         Q(bmi_category__in=["obese", "severely_obese"]),
     ]
@@ -153,6 +161,41 @@ def obesity_reception_by_area(authority_id: int) -> dict[int, float] | None:
             if counted is not None:
                 return {area: counted.get(area, 0) / n for area, n in measured.items() if n}
     return None
+
+
+def referrals_by_area_and_level(
+    authority_id: int, *, days: int = 365
+) -> dict[int, dict[str, int]] | None:
+    """Referrals in the last year by area and the level of need the front door decided.
+
+    Levels are the council's own ("4a", "4b" ...); callers group them. Undecided referrals are
+    left out here (they have no level yet).
+    """
+    model = _model("referrals", ["Referral"])
+    if model is None:
+        return None
+    since = timezone.now() - datetime.timedelta(days=days)
+    try:
+        with transaction.atomic():
+            rows = (
+                model._default_manager.filter(
+                    received_at__gte=since,
+                    person__area__authority_id=authority_id,
+                    level__isnull=False,
+                )
+                .values("person__area", "level__level")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            result: dict[int, dict[str, int]] = {}
+            for row in rows:
+                if row["person__area"] is None:
+                    continue
+                levels = result.setdefault(row["person__area"], {})
+                levels[str(row["level__level"])] = row["n"]
+            return result
+    except (FieldError, DatabaseError):
+        return None
 
 
 # name -> (label, function); the needs analysis reads them in this order

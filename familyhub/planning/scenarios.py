@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from familyhub.places.models import Authority, SiteKind, SiteStatus
-from familyhub.planning import selectors
+from familyhub.planning import adapters, selectors
 from familyhub.planning.optimiser import (
     AreaInput,
     CaseloadArea,
@@ -305,27 +305,42 @@ def run_caseload(
         staff = {m["user__role"]: float(m["t"]) for m in memberships if m["t"]}
     if not staff:
         raise PlanningError("No staff found in the teams: enter the staff FTE by role.")
+    by_level = (
+        adapters.referrals_by_area_and_level(authority.pk) if expected_cases is None else None
+    )
     referrals_known = all(a["figures"]["referrals"] is not None for a in areas)
-    if expected_cases is None and referrals_known:
-        demand_from = "referrals in the last year, split by the level mix"
-        base = {a["name"]: float(a["figures"]["referrals"] or 0) for a in areas}
+    cases: dict[str, dict[str, float]] = {}
+    if by_level:
+        # the front door's own decisions: "4a", "4b" count as level 4; levels without a caseload
+        # weight (level 1, universal) carry no casework
+        demand_from = "referrals in the last year at the level of need decided at the front door"
+        for a in areas:
+            counts: dict[str, float] = dict.fromkeys(level_weights, 0.0)
+            for level, n in by_level.get(a["id"], {}).items():
+                key = level[:1]
+                if key in counts:
+                    counts[key] += n
+            cases[a["name"]] = counts
     else:
-        if expected_cases is None:
-            raise PlanningError("The record has no referrals yet: enter the expected cases a year.")
-        demand_from = "expected cases shared by need-weighted children aged 0-19"
-        weights = {a["name"]: a["figures"]["population_0_19"] * a["score"] / 100 for a in areas}
-        total = sum(weights.values()) or 1.0
-        base = {name: expected_cases * w / total for name, w in weights.items()}
-    cl_areas = [
-        CaseloadArea(
-            a["name"],
-            team_of_locality[a["locality"]],
-            {
+        if expected_cases is None and referrals_known:
+            demand_from = "referrals in the last year, split by the level mix"
+            base = {a["name"]: float(a["figures"]["referrals"] or 0) for a in areas}
+        else:
+            if expected_cases is None:
+                raise PlanningError(
+                    "The record has no referrals yet: enter the expected cases a year."
+                )
+            demand_from = "expected cases shared by need-weighted children aged 0-19"
+            weights = {a["name"]: a["figures"]["population_0_19"] * a["score"] / 100 for a in areas}
+            total = sum(weights.values()) or 1.0
+            base = {name: expected_cases * w / total for name, w in weights.items()}
+        for a in areas:
+            cases[a["name"]] = {
                 lv: round(base[a["name"]] * level_mix.get(lv, 0) / mix_total, 2)
                 for lv in level_weights
-            },
-        )
-        for a in areas
+            }
+    cl_areas = [
+        CaseloadArea(a["name"], team_of_locality[a["locality"]], cases[a["name"]]) for a in areas
     ]
     cl_teams = [
         CaseloadTeam(

@@ -132,7 +132,9 @@ def budget_summary(authority: Authority, baseline_year: int | None = None) -> di
             "totals": [],
             "baseline_year": None,
             "families_reached": adapters.registered_families_total(authority.pk),
-            "contracts_total": contracts_for(authority).aggregate(total=Sum("annual_value"))["total"],
+            "contracts_total": contracts_for(authority).aggregate(total=Sum("annual_value"))[
+                "total"
+            ],
         }
     base = baseline_year if baseline_year in years else years[0]
     table: dict[str, dict[int, Decimal]] = defaultdict(dict)

@@ -64,3 +64,90 @@ def test_adapters_return_none_for_parts_not_there(authority):
     from familyhub.places.models import Area
 
     assert adapters._count_by_area(Area, authority.pk, [adapters.Q(no_such_field=1)]) is None
+
+
+@pytest.mark.django_db
+def test_counts_from_the_other_parts_of_the_record(authority, borough):
+    """Referrals, open episodes, reviews due and Reception obesity, as those parts store them."""
+    import datetime
+
+    from django.apps import apps
+
+    try:
+        referral_model = apps.get_model("referrals", "Referral")
+        level_model = apps.get_model("referrals", "ContinuumLevel")
+        episode_model = apps.get_model("casework", "Episode")
+        due_model = apps.get_model("childhealth", "ReviewDue")
+        measurement_model = apps.get_model("childhealth", "Measurement")
+    except LookupError:
+        pytest.skip("those parts are not in this tree yet")
+    from familyhub.services.models import Team
+
+    area = borough["areas"]["N1"]
+    service = borough["service"]
+    team = Team.objects.get(name="North team")
+    now = timezone_now()
+    level3 = level_model.objects.filter(level="3").first() or level_model.objects.create(
+        level="3", name="Complex", rank=3
+    )
+    children = [factories.PersonFactory(authority=authority, area=area) for _ in range(3)]
+    for child in children[:2]:
+        referral_model.objects.create(
+            person=child,
+            owning_service=service,
+            authority=authority,
+            referrer_kind="school",
+            referrer_name="A teacher",
+            concerns="x",
+            consent="agrees",
+            decision_due_at=now,
+            level=level3,
+        )
+    episode_model.objects.create(
+        person=children[0], owning_service=service, authority=authority, team=team, status="open"
+    )
+    episode_model.objects.create(
+        person=children[1],
+        owning_service=service,
+        authority=authority,
+        team=team,
+        status="closed",
+        end=datetime.date.today(),
+        closure_reason="Needs met",
+    )
+    today = datetime.date.today()
+    due_model.objects.create(
+        person=children[2],
+        owning_service=service,
+        authority=authority,
+        kind="two_year",
+        window_start=today - datetime.timedelta(days=3),
+        window_end=today,
+        late_until=today,
+        status="due",
+    )
+    for child, category in ((children[0], "obese"), (children[1], "healthy")):
+        measurement_model.objects.create(
+            person=child,
+            owning_service=service,
+            measured_on=today,
+            context="ncmp_reception",
+            height_cm=110,
+            weight_kg=25,
+            bmi=20.7,
+            reference="UK90",
+            z_score=2.1,
+            centile=98.2,
+            population_category=category,
+        )
+    assert adapters.referrals_by_area(authority.pk) == {area.pk: 2}
+    assert adapters.referrals_by_area_and_level(authority.pk) == {area.pk: {"3": 2}}
+    assert adapters.open_episodes_by_area(authority.pk) == {area.pk: 1}
+    assert adapters.reviews_due_by_area(authority.pk) == {area.pk: 1}
+    assert adapters.obesity_reception_by_area(authority.pk) == {area.pk: 0.5}
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
