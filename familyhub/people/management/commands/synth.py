@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import datetime
 import sys
 
@@ -10,14 +11,31 @@ from django.db import DatabaseError
 from familyhub.people import synth
 
 
-def _positive_int(value: str) -> int:
+def _count(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise CommandError(f"--people: '{value}' is not a whole number.") from None
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
     if number < 0:
-        raise CommandError("--people must be 0 or more.")
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return number
+
+
+def _share(value: str) -> float:
+    try:
+        share = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number") from None
+    if not 0 <= share < 1:
+        raise argparse.ArgumentTypeError("must be a share from 0 up to 1, for example 0.05")
+    return share
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-11-01") from None
 
 
 class Command(BaseCommand):
@@ -32,14 +50,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--people",
-            type=_positive_int,
+            type=_count,
             required=True,
             help="How many records, duplicates included",
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--duplicates",
-            type=float,
+            type=_share,
             default=0.05,
             help="Share of records that are near-duplicates (default 0.05)",
         )
@@ -50,7 +68,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--as-of",
-            type=datetime.date.fromisoformat,
+            type=_date,
             help=f"Ages are as on this date (default: {synth.DEFAULT_AS_OF} for a file, today for the database)",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
@@ -64,10 +82,6 @@ class Command(BaseCommand):
         people = int(options["people"])  # type: ignore[call-overload]
         seed = int(options["seed"])  # type: ignore[call-overload]
         rate = float(options["duplicates"])  # type: ignore[arg-type]
-        if not 0 <= rate < 1:
-            raise CommandError(
-                "--duplicates must be a share from 0 up to (not including) 1, for example 0.05."
-            )
         out = options.get("out")
         truth_out = options.get("truth_out")
         as_of: datetime.date | None = options.get("as_of")  # type: ignore[assignment]

@@ -11,6 +11,8 @@ from familyhub.places.postcode_lookup import load_postcode_lookup, write_demo_po
 
 
 class Command(BaseCommand):
+    # A data load needs no URL or admin checks (and should not fail on an unrelated page).
+    requires_system_checks: list[str] = []
     help = (
         "Load a postcode lookup shaped like the ONS National Statistics Postcode Lookup "
         "(columns pcds, osward or wd22cd, lat, long) into the council's postcode -> area table, "
