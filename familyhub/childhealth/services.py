@@ -149,6 +149,7 @@ def schedule_refresh(person: Person, *, today: date | None = None) -> list[Revie
                 owning_service=services[owner_kind],
                 kind=kind,
             )
+        before = _schedule_state(keep)
         keep.window_start, keep.window_end, keep.late_until = (
             window.start,
             window.end,
@@ -165,10 +166,23 @@ def schedule_refresh(person: Person, *, today: date | None = None) -> list[Revie
                 )
             else:
                 keep.status, keep.status_reason = DueStatus.DUE, ""
-        keep.full_clean(validate_unique=False)
-        keep.save()
+        # The values are computed here, not typed in: the database constraints are the check.
+        # Unchanged rows are not written, so the nightly refresh of a register is cheap.
+        if keep.pk is None or _schedule_state(keep) != before:
+            keep.save()
         in_force.append(keep)
     return in_force
+
+
+def _schedule_state(row: ReviewDue) -> tuple:
+    return (
+        row.window_start if row.pk else None,
+        row.window_end if row.pk else None,
+        row.late_until if row.pk else None,
+        row.provisional,
+        row.status,
+        row.status_reason,
+    )
 
 
 def _set_status(row: ReviewDue, status: str, reason: str) -> None:

@@ -16,8 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, make_child, hv_team):
     today = timezone.localdate()
-    first = make_child(date_of_birth=today - timedelta(days=11), given_name="Amara", family_name="Okafor")
-    second = make_child(date_of_birth=today - timedelta(days=45), given_name="Ben", family_name="Ashworth")
+    first = make_child(
+        date_of_birth=today - timedelta(days=11), given_name="Amara", family_name="Okafor"
+    )
+    second = make_child(
+        date_of_birth=today - timedelta(days=45), given_name="Ben", family_name="Ashworth"
+    )
     for child in (first, second):
         services.schedule_refresh(child)
         services.allocation_set(person=child, practitioner=owner, team=hv_team, by=owner)
@@ -51,6 +55,11 @@ def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, mak
     page.get_by_role("link", name="Reviews").first.click()
     assert page.get_by_test_id("worklist-empty").is_visible()
 
-    assert ReviewDue.objects.get(person=first, kind=ReviewKind.NEW_BIRTH).status == DueStatus.COMPLETED
-    assert ReviewDue.objects.get(person=second, kind=ReviewKind.SIX_EIGHT_WEEK).status == DueStatus.NOT_BROUGHT
+    assert (
+        ReviewDue.objects.get(person=first, kind=ReviewKind.NEW_BIRTH).status == DueStatus.COMPLETED
+    )
+    assert (
+        ReviewDue.objects.get(person=second, kind=ReviewKind.SIX_EIGHT_WEEK).status
+        == DueStatus.NOT_BROUGHT
+    )
     assert Alert.objects.filter(person=first).count() == 1
