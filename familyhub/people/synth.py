@@ -702,7 +702,7 @@ class _Generator:
             first_birth = rng.uniform(15.5, 19.9)
         else:
             first_birth = min(44.0, max(20.0, rng.gauss(30.5 - 3.5 * d, 5.0)))
-        mother_days = eldest_days + int(first_birth * 365.25) + rng.randrange(0, 365)
+        mother_days = eldest_days + int(first_birth * 365.25)
         father_days = mother_days + int(rng.gauss(2.5, 3.5) * 365.25)
         father_days = max(father_days, eldest_days + int(16.5 * 365.25))
 
