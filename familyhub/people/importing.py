@@ -52,7 +52,7 @@ FIELD_LABELS = {
 REQUIRED = ("given_name", "family_name")
 # Only a near-certain match links a row to an existing person: an import has nobody watching
 # each row, so a doubtful one becomes a new record for the review queue to catch.
-LINK_PROBABILITY = 0.98
+LINK_PROBABILITY = 0.95
 MAX_ROWS = 200_000
 
 

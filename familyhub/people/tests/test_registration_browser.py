@@ -1,0 +1,82 @@
+"""The single registration journey in Chromium: search first, see likely matches as you type,
+then either reuse the existing record or register a new family."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from familyhub.people.models import Person, Registration
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_matches_appear_as_you_type_and_a_new_family_is_registered(
+    transactional_db, page, browser_sign_in, owner, hub, registered_person
+):
+    browser_sign_in(owner)
+    page.goto("/")
+    page.get_by_role("link", name="Register a family").first.click()
+    page.get_by_label("Given name").fill("Amelia")
+    page.get_by_label("Family name").fill("Okafor")
+    page.get_by_label("Date of birth").fill(registered_person.date_of_birth.strftime("%d/%m/%Y"))
+    # No button pressed: the page's script fetches the possible matches.
+    row = page.get_by_test_id("candidate").first
+    expect(row).to_contain_text("Amelia Okafor")
+    expect(row).to_contain_text("Same:")
+    expect(row).to_contain_text("RM17")
+
+    # Not them after all (a new family): the new-family form starts from what was typed.
+    page.get_by_label("Given name").fill("Jade")
+    page.get_by_label("Family name").fill("Lee")
+    page.get_by_label("Date of birth").fill("1/5/1992")
+    expect(page.get_by_test_id("no-candidates")).to_be_visible()
+    page.get_by_test_id("register-new").click()
+    expect(page.locator("#id_members-0-given_name")).to_have_value("Jade")
+    page.get_by_label("Address line 1").fill("3 Elm Close")
+    page.get_by_label("Postcode").fill("rm17 6aa")
+    page.locator("#id_members-0-sex").select_option("F")
+    page.locator("#id_members-0-relationship").select_option("mother")
+    page.locator("#id_members-1-role").select_option("child")
+    page.locator("#id_members-1-given_name").fill("Kai")
+    page.locator("#id_members-1-family_name").fill("Lee")
+    page.locator("#id_members-1-date_of_birth").fill("3/2/2021")
+    page.get_by_role("button", name="Register the family").click()
+    expect(page.get_by_test_id("household-heading")).to_be_visible()
+    expect(page.get_by_test_id("household-members")).to_contain_text("Kai Lee")
+    page.get_by_role("link", name="Kai Lee").click()
+    expect(page.get_by_test_id("relationships")).to_contain_text("mother")
+    assert Person.objects.count() == 3
+
+
+def test_choosing_an_existing_record_registers_them_without_a_duplicate(
+    transactional_db, page, browser_sign_in, outsider, other_team, registered_person
+):
+    browser_sign_in(outsider)
+    page.goto("/people/register/")
+    page.get_by_label("Family name").fill("Okafor")
+    page.get_by_label("Date of birth").fill(registered_person.date_of_birth.isoformat())
+    page.get_by_role("button", name="Register this person").first.click()
+    expect(page.get_by_test_id("person-name")).to_have_text("Amelia Okafor")
+    assert Person.objects.count() == 1
+    assert Registration.objects.filter(
+        person=registered_person, service=other_team.service
+    ).exists()
+
+
+def test_search_works_without_javascript(
+    transactional_db, _browser, live_server, settings, owner, registered_person
+):
+    settings.FAMILYHUB_REQUIRE_2FA = False
+    context = _browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill(owner.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/people/register/")
+    page.get_by_label("Family name").fill("Okafor")
+    page.get_by_label("Date of birth").fill(registered_person.date_of_birth.strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("candidate").first).to_contain_text("Amelia Okafor")
+    context.close()
