@@ -22,6 +22,8 @@ from familyhub.services.selectors import teams_of
 REGISTER_ROLES = frozenset(
     {Role.RECEPTION, Role.FAMILY_SUPPORT_WORKER, Role.TEAM_LEADER, Role.SERVICE_MANAGER}
 )
+# Roles that set up sessions and timetables.
+SETUP_ROLES = frozenset({Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
 # Roles that read the aggregate reach and capacity reports (no person's information on them).
 REPORT_ROLES = frozenset(
     {Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.COMMISSIONER, Role.ADMINISTRATOR}

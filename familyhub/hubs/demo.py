@@ -193,18 +193,18 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
     for hub in hubs:
         week = HUB_WEEK + (ENHANCED_EXTRA if hub in enhanced else [])
         plans += [(hub, None, code, day, hour) for code, day, hour in week]
-    hub_of_area = {}
+    hub_of_area: dict[int, Site] = {}
     for hub in hubs:
         for area_id in hub.reach_areas.values_list("pk", flat=True):
             hub_of_area.setdefault(area_id, hub)
     for site in outreach:
-        hub = hub_of_area.get(site.area_id) or next(
+        serving = (hub_of_area.get(site.area_id) if site.area_id else None) or next(
             (h for h in hubs if h.locality_id == site.locality_id), hubs[0]
         )
-        plans += [(site, hub, code, day, hour) for code, day, hour in OUTREACH_WEEK]
+        plans += [(site, serving, code, day, hour) for code, day, hour in OUTREACH_WEEK]
 
     series_list = []
-    for site, hub, code, weekday, hour in plans:
+    for site, toward, code, weekday, hour in plans:
         activity = activities.get(code)
         if activity is None:
             continue
@@ -213,11 +213,8 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
             authority=authority,
             activity=activity,
             site=site,
-            hub=hub
-            if site.kind != SiteKind.FAMILY_HUB
-            and hub is not None
-            and hub.pk != hub_of_area.get(site.area_id, hub).pk
-            else None,
+            # Outreach counts toward the hub whose reach holds the venue; name one only if none does.
+            hub=None if toward is None or site.area_id in hub_of_area else toward,
             service=service,
             weekday=weekday,
             start_time=datetime.time(hour, 0),
@@ -229,7 +226,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
             ends_on=ends_on,
             staff=staff if central else [],
         )
-        series_list.append((series, hub or site))
+        series_list.append((series, toward or site))
     stdout.write(
         f"hubs: {len(series_list)} weekly sessions at {len(hubs)} hubs and {len(outreach)} outreach "
         f"venues, {starts_on:%d %b} to {ends_on:%d %b %Y}\n"

@@ -4,6 +4,8 @@ import datetime
 
 from django import forms
 
+from familyhub.accounts.models import User
+from familyhub.hubs.models import ActivityType
 from familyhub.places.models import Locality, Site
 
 
@@ -53,3 +55,73 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search by name or family card number", required=False, max_length=100
     )
+
+
+class SessionSetupForm(forms.Form):
+    """A one-off session, or a weekly one when "Repeat every week until" is given."""
+
+    activity: forms.ModelChoiceField = forms.ModelChoiceField(queryset=ActivityType.objects.none())
+    site: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Site.objects.none(), label="Where"
+    )
+    first_date = forms.DateField(
+        label="Date (the first week, for a weekly session)",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="For example 2026-09-07 or 07/09/2026",
+    )
+    until = forms.DateField(
+        label="Repeat every week until",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text="Leave empty for a one-off session. Bank holidays are skipped.",
+    )
+    start_time = forms.TimeField(label="Starts at", help_text="For example 10:00")
+    end_time = forms.TimeField(label="Ends at", help_text="For example 11:30")
+    capacity = forms.IntegerField(
+        label="Places",
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text="Leave empty for the activity's usual number",
+    )
+    is_course = forms.BooleanField(
+        label="A course: families book every week at once", required=False
+    )
+    hub: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Site.objects.none(),
+        required=False,
+        label="Counts toward hub",
+        help_text="Only for outreach away from the hub that serves the venue's area",
+    )
+    staff: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They can take the register",
+    )
+
+    def __init__(self, *args, authority, staff_queryset, **kwargs):
+        from django.db.models import Q
+
+        from familyhub.places.models import SiteKind, SiteStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = ActivityType.objects.filter(
+            Q(authority__isnull=True) | Q(authority=authority)
+        )
+        sites = Site.objects.filter(authority=authority).exclude(status=SiteStatus.CLOSED)
+        self.fields["site"].queryset = sites
+        self.fields["hub"].queryset = sites.filter(kind=SiteKind.FAMILY_HUB)
+        self.fields["staff"].queryset = staff_queryset
+
+    def clean(self):
+        data = super().clean()
+        first, until = data.get("first_date"), data.get("until")
+        start, end = data.get("start_time"), data.get("end_time")
+        if first and until and until < first:
+            self.add_error("until", "The last week must be on or after the first date")
+        if first and until and (until - first).days > 366:
+            self.add_error("until", "Set up a weekly session for a year or less at a time")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end time must be after the start time")
+        return data

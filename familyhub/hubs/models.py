@@ -7,11 +7,13 @@ family timeline (a PersonRecord owned by the service that runs the session).
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from familyhub.access.records import Category, PersonRecord
 from familyhub.places.models import Authority, Site, SiteKind
@@ -263,6 +265,12 @@ class Booking(models.Model):
         return f"{self.person} at {self.session} ({self.get_status_display()})"
 
 
+class AttendanceManager(models.Manager):
+    def get_queryset(self):
+        # The family timeline reads the session's activity and site for every row it shows.
+        return super().get_queryset().select_related("session__activity", "session__site")
+
+
 class Attendance(PersonRecord):
     """A person came to a session: a contact on the family's timeline."""
 
@@ -276,6 +284,8 @@ class Attendance(PersonRecord):
     )
     walk_in = models.BooleanField(default=False)
 
+    objects = AttendanceManager()
+
     class Meta:
         indexes = [models.Index(fields=["person", "session"], name="attendance_person_idx")]
         constraints = [
@@ -286,8 +296,11 @@ class Attendance(PersonRecord):
         walk_in = " (walk-in)" if self.walk_in else ""
         return f"Came to {self.session.activity} at {self.session.site}{walk_in}"
 
-    def timeline_date(self):
-        return self.session.date
+    def timeline_date(self) -> datetime.datetime:
+        # The timeline sorts datetimes: the session's start, in the service's time zone.
+        return timezone.make_aware(
+            datetime.datetime.combine(self.session.date, self.session.start_time)
+        )
 
 
 class EntitlementKind(models.TextChoices):

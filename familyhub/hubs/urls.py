@@ -7,6 +7,7 @@ from familyhub.hubs import views
 app_name = "hubs"
 urlpatterns = [
     path("", views.sessions, name="sessions"),
+    path("sessions/new/", views.session_new, name="session-new"),
     path("timetable/", views.timetable, name="timetable"),
     path("timetable/print/", views.timetable_print, name="timetable-print"),
     path("sessions/<uuid:public_id>/register/", views.register, name="register"),

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_POST
 from familyhub.access.layer import no_person_data, person_view
 from familyhub.core.access import require_role
 from familyhub.hubs import access, charts, selectors, services
-from familyhub.hubs.forms import PeriodForm, SearchForm, TimetableFilterForm
+from familyhub.hubs.forms import PeriodForm, SearchForm, SessionSetupForm, TimetableFilterForm
 from familyhub.hubs.models import Attendance, Booking, BookingStatus, Session
 from familyhub.people.models import Household, HouseholdMembership, Person
 from familyhub.places.models import Authority
+from familyhub.services.models import Service, ServiceKind
 from familyhub.services.selectors import teams_of
 
 CARD_NUMBER = re.compile(r"^[A-Za-z]{0,4}\d{4,12}$")
@@ -396,6 +397,7 @@ def _timetable_context(request: HttpRequest) -> dict:
         "by_site": list(by_site.items()),
         "grid": selectors.timetable_grid(rows, start=start),
         "query": request.GET.urlencode(),
+        "can_set_up": getattr(request.user, "role", "") in access.SETUP_ROLES,
         "previous_week": (start - datetime.timedelta(days=7)).isoformat(),
         "next_week": (start + datetime.timedelta(days=7)).isoformat(),
     }
@@ -465,3 +467,75 @@ def capacity(request: HttpRequest) -> HttpResponse:
             "chart": chart if sites else "",
         },
     )
+
+
+# --- setting up sessions -------------------------------------------------------------------
+
+
+@require_role(access.SETUP_ROLES)
+def session_new(request: HttpRequest) -> HttpResponse:
+    """Set up a one-off or weekly session (the timetable). No person's information."""
+    from familyhub.accounts.models import User
+
+    authority = _authority(request.user)
+    staff = (
+        User.objects.filter(memberships__team__service__authority=authority, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+    form = SessionSetupForm(request.POST or None, authority=authority, staff_queryset=staff)
+    if request.method == "POST" and form.is_valid() and authority is not None:
+        data = form.cleaned_data
+        # The user's own family hub service runs it; else the authority's.
+        hub_services = Service.objects.filter(kind=ServiceKind.FAMILY_HUB, authority=authority)
+        hub_service = (
+            hub_services.filter(teams__in=teams_of(request.user)).first()
+            or hub_services.order_by("pk").first()
+        )
+        if hub_service is None:
+            form.add_error(None, "There is no family hub service to run the session")
+        else:
+            try:
+                if data["until"]:
+                    series = services.series_create(
+                        authority=authority,
+                        activity=data["activity"],
+                        site=data["site"],
+                        service=hub_service,
+                        weekday=data["first_date"].weekday(),
+                        start_time=data["start_time"],
+                        end_time=data["end_time"],
+                        starts_on=data["first_date"],
+                        ends_on=data["until"],
+                        capacity=data["capacity"],
+                        is_course=data["is_course"] or data["activity"].is_course,
+                        hub=data["hub"],
+                        staff=data["staff"],
+                    )
+                    count = series.sessions.count()
+                    messages.success(
+                        request, f"{data['activity']} set up: {count} weekly sessions."
+                    )
+                else:
+                    services.session_create(
+                        authority=authority,
+                        activity=data["activity"],
+                        site=data["site"],
+                        service=hub_service,
+                        date=data["first_date"],
+                        start_time=data["start_time"],
+                        end_time=data["end_time"],
+                        capacity=data["capacity"],
+                        hub=data["hub"],
+                        staff=data["staff"],
+                    )
+                    messages.success(request, f"{data['activity']} set up.")
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    target = field if field in form.fields else None
+                    for message in errors:
+                        form.add_error(target, message)
+            else:
+                url = reverse("hubs:timetable")
+                return redirect(f"{url}?{urlencode({'week': data['first_date'].isoformat()})}")
+    return render(request, "hubs/session_new.html", {"form": form})

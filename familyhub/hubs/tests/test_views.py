@@ -237,3 +237,64 @@ def test_capacity_page_draws_a_chart_and_a_table(client, signed_in, world, make_
     assert "<svg" in body and "Grays Hub" in body and "50%" in body  # 1 booked of 2 places
     response = client.get(reverse("hubs:capacity"), {"start": "2026-02-01", "end": "2026-01-01"})
     assert "The end date must be on or after the start date" in response.content.decode()
+
+
+def test_team_leader_sets_up_a_weekly_session_skipping_bank_holidays(
+    client, signed_in, world, make_user, settings
+):
+    from familyhub.hubs.models import ActivityType, Session
+
+    settings.FAMILYHUB_BANK_HOLIDAYS = ["2026-12-28"]
+    leader = make_user("team_leader", team=world["owner"].memberships.get().team)
+    signed_in(client, leader)
+    activity = ActivityType.objects.get(code="stay-and-play")
+    response = client.post(
+        reverse("hubs:session-new"),
+        {
+            "activity": activity.pk,
+            "site": world["hub"].pk,
+            "first_date": "2026-12-14",
+            "until": "2027-01-04",
+            "start_time": "10:00",
+            "end_time": "11:30",
+            "staff": [world["owner"].pk],
+        },
+    )
+    assert response.status_code == 302
+    dates = list(
+        Session.objects.filter(activity=activity).values_list("date", flat=True).order_by("date")
+    )
+    assert [d.isoformat() for d in dates] == ["2026-12-14", "2026-12-21", "2027-01-04"]
+    assert Session.objects.filter(activity=activity, staff=world["owner"]).count() == 3
+
+
+def test_setting_up_a_session_with_bad_times_names_the_field(client, signed_in, world, make_user):
+    signed_in(client, make_user("team_leader"))
+    from familyhub.hubs.models import ActivityType
+
+    response = client.post(
+        reverse("hubs:session-new"),
+        {
+            "activity": ActivityType.objects.first().pk,
+            "site": world["hub"].pk,
+            "first_date": "2026-12-14",
+            "start_time": "11:00",
+            "end_time": "10:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "The end time must be after the start time" in response.content.decode()
+
+
+def test_reception_cannot_set_up_sessions(client, signed_in, world):
+    signed_in(client, world["owner"])
+    assert client.get(reverse("hubs:session-new")).status_code == 403
+
+
+def test_attendance_is_on_the_family_timeline(world):
+    from familyhub.access.timeline import family_timeline
+
+    services.walk_in_add(session=world["session"], person=world["booked"], by=world["owner"])
+    timeline = family_timeline(world["owner"], [world["booked"].pk])
+    summaries = [item.summary for item in timeline.items]
+    assert any(world["session"].activity.name in s and "Grays Hub" in s for s in summaries)
