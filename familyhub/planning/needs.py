@@ -87,10 +87,23 @@ def score_areas(rows: list[dict], weights: dict[str, float] | None = None) -> di
     """
     used = clean_weights(weights)
     scaled = {m.key: _scaled([r.get(m.key) for r in rows], m.kind) for m in MEASURES}
-    active = [m for m in MEASURES if used[m.key] > 0 and any(v is not None for v in scaled[m.key])]
+    # A measure on which every area scores 0 (no referrals recorded yet, say) tells areas apart
+    # no better than a missing one, and counting its weight would only squash every score.
+    flat = {
+        m.key
+        for m in MEASURES
+        if any(v is not None for v in scaled[m.key]) and all(not v for v in scaled[m.key])
+    }
+    active = [
+        m
+        for m in MEASURES
+        if used[m.key] > 0 and any(v is not None for v in scaled[m.key]) and m.key not in flat
+    ]
     notes = []
     for m in MEASURES:
-        if used[m.key] > 0 and m not in active:
+        if used[m.key] > 0 and m.key in flat:
+            notes.append(f"{m.label}: every area has 0, so its weight is not counted.")
+        elif used[m.key] > 0 and m not in active:
             notes.append(f"{m.label}: no figures yet, so its weight is not counted.")
         elif m in active and any(v is None for v in scaled[m.key]):
             missing = sum(1 for v in scaled[m.key] if v is None)

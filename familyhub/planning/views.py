@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from familyhub.accounts.roles import PLANNING_ROLES
 from familyhub.core.access import require_role
+from familyhub.places.models import SiteKind
 from familyhub.planning import exports, scenarios, selectors, services, svg
 from familyhub.planning.forms import (
     BudgetForm,
@@ -76,7 +77,8 @@ def _site_point(site) -> dict:
     lat, lon = site.latitude, site.longitude
     if (lat is None or lon is None) and site.area is not None:
         lat, lon = site.area.latitude, site.area.longitude
-    return {"name": site.name, "lat": lat, "lon": lon, "kept": True}
+    # on the overview, family hubs are drawn filled and other venues hollow (as outreach)
+    return {"name": site.name, "lat": lat, "lon": lon, "kept": site.kind == SiteKind.FAMILY_HUB}
 
 
 def _save_and_go(request, authority, *, name, kind, inputs, results) -> HttpResponse:

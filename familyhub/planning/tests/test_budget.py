@@ -162,3 +162,21 @@ def test_demo_uses_the_councils_areas_when_loaded(borough):
         "Library North",
         "Hub South",
     }
+
+
+def test_plan_load_budget_and_contracts_commands(authority):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("plan", "load-budget", str(DATA / "thurrock_budget_plan.csv"), stdout=out)
+    call_command(
+        "plan",
+        "load-contracts",
+        str(DATA / "thurrock_services_2016.csv"),
+        "--start",
+        "2016-04-01",
+        stdout=out,
+    )
+    assert "Loaded 9 budget lines." in out.getvalue() and "Loaded 12 contracts." in out.getvalue()
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("plan", "load-budget", "/nonexistent.csv")

@@ -151,3 +151,11 @@ def timezone_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_a_measure_where_every_area_is_zero_is_not_counted():
+    rows = [{"name": "A", "idaci": 1, "referrals": 0}, {"name": "B", "idaci": 2, "referrals": 0}]
+    result = score_areas(rows, {"referrals": 1})
+    assert "referrals" not in result["active_measures"]
+    assert any("every area has 0" in n for n in result["notes"])
+    assert result["areas"][0]["score"] == 100

@@ -1,14 +1,17 @@
 """`familyhub plan sites --areas FILE --sites FILE --keep K [...] --json`: a site network from CSV.
 
-Also `familyhub plan needs --areas FILE --sites FILE` (the need scores alone). Bad input stops
+Also `familyhub plan needs --areas FILE --sites FILE` (the need scores alone), and
+`familyhub plan load-budget FILE` / `familyhub plan load-contracts FILE --start YYYY-MM-DD`. Bad input stops
 with one line naming the file, row and column and a non-zero exit; never a traceback.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from familyhub.planning.csvinput import CsvInputError, read_site_problem, read_travel_times
@@ -18,6 +21,8 @@ from familyhub.planning.optimiser import (
     SiteProblem,
     solve_sites,
 )
+from familyhub.planning.selectors import current_authority
+from familyhub.planning.services import budget_plan_load, contracts_load
 
 
 def _weight(text: str) -> tuple[str, float]:
@@ -35,6 +40,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
+        budget = sub.add_parser(
+            "load-budget", help="load a budget plan (thurrock_budget_plan.csv shape)"
+        )
+        budget.add_argument("file", type=Path)
+        contracts = sub.add_parser(
+            "load-contracts", help="load contracts (thurrock_services_2016.csv shape)"
+        )
+        contracts.add_argument("file", type=Path)
+        contracts.add_argument(
+            "--start", required=True, type=datetime.date.fromisoformat, help="YYYY-MM-DD"
+        )
+        contracts.add_argument("--end", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
         for name in ("sites", "needs"):
             p = sub.add_parser(name)
             p.add_argument(
@@ -64,6 +81,9 @@ class Command(BaseCommand):
                 )
 
     def handle(self, *args, **options) -> None:
+        if options["action"] in ("load-budget", "load-contracts"):
+            self._load(options)
+            return
         weights = dict(_weight(w) for w in options["weight"])
         try:
             areas, sites, needs, notes = read_site_problem(
@@ -97,6 +117,29 @@ class Command(BaseCommand):
         result["notes"] = notes + needs["notes"]
         result["need_weights"] = needs["weights"]
         self._print(result, options["json"], lambda: self._sites_text(result))
+
+    def _load(self, options: dict) -> None:
+        authority = current_authority()
+        if authority is None:
+            raise CommandError("No council is loaded yet: run familyhub load-reference first.")
+        if not options["file"].exists():
+            raise CommandError(f"{options['file']}: the file does not exist")
+        try:
+            if options["action"] == "load-budget":
+                count = budget_plan_load(authority=authority, path=options["file"])
+                self.stdout.write(f"Loaded {count} budget lines.")
+            else:
+                count = contracts_load(
+                    authority=authority,
+                    path=options["file"],
+                    start=options["start"],
+                    end=options["end"],
+                )
+                self.stdout.write(f"Loaded {count} contracts.")
+        except CsvInputError as error:
+            raise CommandError(str(error)) from None
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
 
     def _print(self, data: dict, as_json: bool, text) -> None:
         if as_json:
