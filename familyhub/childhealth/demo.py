@@ -30,7 +30,7 @@ from familyhub.places.models import Authority
 from familyhub.services.models import ServiceKind, Team
 
 # In-time completion at decile 10 (least deprived); each decile more deprived takes 1.5 points.
-BASE_RATE = {
+BASE_RATE: dict[str, float] = {
     ReviewKind.ANTENATAL: 0.70,
     ReviewKind.NEW_BIRTH: 0.93,
     ReviewKind.SIX_EIGHT_WEEK: 0.86,
@@ -89,8 +89,9 @@ def _record(rng: random.Random, due: ReviewDue, by, decile: int | None, today: d
             total = max(0, min(30, int(rng.gauss(11, 5))))
             fields.update(epds_total=total, epds_self_harm=1 if rng.random() < 0.04 else 0)
     if kind in (ReviewKind.NEW_BIRTH, ReviewKind.SIX_EIGHT_WEEK):
-        feeding = 0.75 if kind == ReviewKind.NEW_BIRTH else 0.55
-        feeding -= 0.03 * (10 - (decile or 5))
+        # Any breastfeeding: ~80% / ~68% in the least deprived decile, ~30 points lower in the most.
+        feeding = 0.80 if kind == ReviewKind.NEW_BIRTH else 0.68
+        feeding -= 0.035 * (10 - (decile or 5))
         roll = rng.random()
         fields["breastfeeding"] = (
             Feeding.EXCLUSIVE

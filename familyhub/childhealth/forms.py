@@ -48,7 +48,7 @@ class ReviewForm(forms.Form):
     delegated = forms.BooleanField(
         label="Done by a nursery nurse on behalf of a health visitor", required=False
     )
-    accountable = forms.ModelChoiceField(
+    accountable: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Accountable health visitor",
         queryset=None,
         required=False,
@@ -111,7 +111,7 @@ class ReviewForm(forms.Form):
         from familyhub.accounts.models import User
         from familyhub.services.selectors import teams_of
 
-        self.fields["accountable"].queryset = (
+        self.fields["accountable"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(role=Role.HEALTH_VISITOR, memberships__team__in=teams_of(user))
             .distinct()
             .order_by("last_name")
@@ -139,7 +139,7 @@ class ReviewForm(forms.Form):
                 "accountable",
             ):
                 del self.fields[name]
-            self.fields["place"].choices = Place.choices
+            self.fields["place"].choices = Place.choices  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean()
@@ -202,7 +202,7 @@ class OnwardReferralForm(forms.Form):
 
 
 class AllocationForm(forms.Form):
-    practitioner = forms.ModelChoiceField(
+    practitioner: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Named health visitor or school nurse", queryset=None
     )
 
@@ -210,8 +210,8 @@ class AllocationForm(forms.Form):
         super().__init__(*args, **kwargs)
         from familyhub.childhealth.selectors import colleagues
 
-        self.fields["practitioner"].queryset = colleagues(user)
-        self.fields["practitioner"].label_from_instance = lambda u: (
+        self.fields["practitioner"].queryset = colleagues(user)  # type: ignore[attr-defined]
+        self.fields["practitioner"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
             f"{u.get_full_name() or u.username} ({u.get_role_display()})"
         )
 

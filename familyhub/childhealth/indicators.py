@@ -94,6 +94,8 @@ def _cohort(people: QuerySet[Person], quarter: Quarter, *, days: int = 0, months
     ).values_list("pk", "date_of_birth", "area__locality__name", "area__name", "area__imd_decile")
     children = []
     for pk, dob, locality, ward, decile in rows:
+        if dob is None:
+            continue
         reached = dob + timedelta(days=days) if days else add_months(dob, months)
         if quarter.start <= reached <= quarter.end:
             children.append(

@@ -47,6 +47,9 @@ HISTORY_HORIZON = timedelta(days=365)
 # Reviews further ahead than this are added by a later refresh (the nightly refresh_schedules).
 PLANNING_HORIZON = timedelta(days=3 * 366)
 
+# PersonRecord's keys, set by the services from fetched objects (full_clean would re-read each).
+RECORD_KEYS = ["person", "owning_service", "recorded_by"]
+
 FEEDING_KINDS = (ReviewKind.NEW_BIRTH, ReviewKind.SIX_EIGHT_WEEK)
 
 
@@ -75,7 +78,8 @@ def _owner_kind(review_kind: str) -> str:
 
 
 def _moved_out(person: Person) -> bool:
-    return person.area_id is None or person.area.authority_id != person.authority_id
+    area = person.area
+    return area is None or area.authority_id != person.authority_id
 
 
 def _worth_adding(window: Window, today: date) -> bool:
@@ -83,7 +87,9 @@ def _worth_adding(window: Window, today: date) -> bool:
 
 
 def _pick(rows: list[ReviewDue]) -> ReviewDue:
-    return min(rows, key=lambda r: (STATUS_PRECEDENCE.index(r.status), not r.recorded, r.pk))
+    return min(
+        rows, key=lambda r: (STATUS_PRECEDENCE.index(DueStatus(r.status)), not r.recorded, r.pk)
+    )
 
 
 @transaction.atomic
@@ -339,7 +345,8 @@ def review_record(
         notes=notes,
         **{f"asq_{d}": scores.get(d) for d in asq.AsqDomain.values},
     )
-    review.full_clean()
+    # Foreign keys come from objects already fetched: skip re-reading each of them.
+    review.full_clean(exclude=RECORD_KEYS + ["due", "done_by", "accountable"])
     review.save()
     if scores:
         AsqResult.objects.bulk_create(
@@ -349,7 +356,7 @@ def review_record(
                     domain=domain,
                     score=score,
                     band=asq.band(
-                        questionnaire=review.asq_questionnaire, domain=domain, score=score
+                        questionnaire=review.asq_questionnaire or 24, domain=domain, score=score
                     ),
                 )
                 for domain, score in scores.items()
@@ -494,7 +501,7 @@ def measurement_record(
         clinical_category=result.clinical,
         due=due,
     )
-    measurement.full_clean()
+    measurement.full_clean(exclude=RECORD_KEYS + ["due"])
     measurement.save()
     if due is not None and due.kind in (ReviewKind.NCMP_RECEPTION, ReviewKind.NCMP_YEAR_SIX):
         ReviewDue.objects.filter(pk=due.pk, recorded=False).update(
@@ -588,7 +595,7 @@ def allocation_set(*, person: Person, practitioner, team, by, start: date | None
         team=team,
         start=start,
     )
-    allocation.full_clean()
+    allocation.full_clean(exclude=RECORD_KEYS + ["practitioner", "team"])
     allocation.save()
     return allocation
 

@@ -48,7 +48,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     section = request.GET.get("section", "due")
     if section not in selectors.SECTIONS:
         section = "due"
-    scope = request.GET.get("scope") or ("team" if user.role == "team_leader" else "mine")
+    scope = request.GET.get("scope") or (
+        "team" if getattr(user, "role", "") == "team_leader" else "mine"
+    )
     if scope not in ("mine", "team"):
         scope = "mine"
     localities = selectors.localities_for(user)
@@ -310,7 +312,7 @@ def referral_add(request: HttpRequest, public_id) -> HttpResponse:
                 person=person,
                 by=request.user,
                 owner_kind=ServiceKind.HEALTH_VISITING
-                if request.user.role == Role.HEALTH_VISITOR
+                if getattr(request.user, "role", "") == Role.HEALTH_VISITOR
                 else ServiceKind.SCHOOL_NURSING,
                 **form.cleaned_data,
             )
