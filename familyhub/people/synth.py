@@ -69,6 +69,19 @@ PARENT_MENTAL_HEALTH = "parent_mental_health"
 SUBSTANCE_MISUSE = "substance_misuse"
 SCHOOL_ATTENDANCE = "school_attendance"
 CHILD_SEND = "child_send"
+# Each need as a Supporting Families headline outcome area (the values of referrals.needs.Need,
+# named here as text because the spine does not import the parts built on it). Lone and
+# teenage parenthood are circumstances, not needs, so they have none.
+HEADLINE_NEED = {
+    CHILD_POVERTY: "financial",
+    WORKLESSNESS: "financial",
+    DOMESTIC_ABUSE: "domestic_abuse",
+    HOUSING: "housing",
+    PARENT_MENTAL_HEALTH: "health",
+    SUBSTANCE_MISUSE: "substance_use",
+    SCHOOL_ATTENDANCE: "education",
+    CHILD_SEND: "early_years",
+}
 # (need, chance in the least deprived area, chance in the most deprived area)
 _NEED_CHANCES = (
     (WORKLESSNESS, 0.05, 0.20),
@@ -97,6 +110,11 @@ class HouseholdRecord:
     @property
     def needs_count(self) -> int:
         return len(self.needs)
+
+    @property
+    def headline_needs(self) -> tuple[str, ...]:
+        """The household's needs as Supporting Families headline areas (referrals' Need values)."""
+        return tuple(sorted({HEADLINE_NEED[n] for n in self.needs if n in HEADLINE_NEED}))
 
     @property
     def lone_parent(self) -> bool:
@@ -1302,7 +1320,14 @@ def fill_database(
     if bar is not None:
         bar.close()
     stats.seconds = time.perf_counter() - started
+    global last_fill
+    last_fill = stats
     return stats
+
+
+# The stats of the latest fill in this process. The demo's part loaders run right after the fill
+# with a fixed signature (authority, rng, stdout), and read the households' needs from here.
+last_fill: SynthStats | None = None
 
 
 def write_truth(path: Path | str, pairs: Iterable[tuple[int, int]]) -> int:

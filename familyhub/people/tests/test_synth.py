@@ -224,3 +224,21 @@ def test_the_command_fills_the_database_and_writes_the_truth(authority, tmp_path
     pairs = _rows(truth.read_text())
     assert len(pairs) == 5
     assert Person.objects.filter(pk__in=[int(p["true_person_id"]) for p in pairs]).count() == 5
+
+
+@pytest.mark.django_db
+def test_fill_database_keeps_each_households_needs_for_the_demo_loaders(authority):
+    stats = synth.fill_database(300, authority=authority, seed=4)
+    assert synth.last_fill is stats
+    assert stats.needs_by_household
+    assert set(stats.needs_by_household) <= set(Household.objects.values_list("pk", flat=True))
+    known = {synth.LONE_PARENT, synth.TEENAGE_PARENT, *synth.HEADLINE_NEED}
+    assert all(set(needs) <= known for needs in stats.needs_by_household.values())
+
+
+def test_headline_needs_are_supporting_families_outcome_areas(population):
+    areas = {n for r in population if r.household for n in r.household.headline_needs}
+    assert areas and areas <= {
+        "financial", "domestic_abuse", "housing", "health", "substance_use",
+        "education", "early_years",
+    }  # fmt: skip
