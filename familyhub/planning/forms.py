@@ -119,6 +119,8 @@ class SitesForm(forms.Form):
         data = super().clean()
         if data.get("keep") is None and data.get("budget") is None:
             self.add_error("keep", "Enter the number of sites to keep, or a budget")
+        if data.get("budget") is not None and not data.get("cost_per_hub"):
+            self.add_error("cost_per_hub", "Enter the running cost of a hub to plan by budget")
         both = set(data.get("must_keep") or []) & set(data.get("must_close") or [])
         if both:
             self.add_error("must_close", f"{', '.join(sorted(both))} cannot both stay and close")

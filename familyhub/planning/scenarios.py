@@ -342,6 +342,11 @@ def run_caseload(
     cl_areas = [
         CaseloadArea(a["name"], team_of_locality[a["locality"]], cases[a["name"]]) for a in areas
     ]
+    # a team in a locality with no areas has no demand to take: leave it out, and say so
+    with_areas = {a.team for a in cl_areas}
+    idle = sorted(set(team_of_locality.values()) - with_areas)
+    if idle:
+        note = (note + " " if note else "") + f"Teams with no areas, left out: {', '.join(idle)}."
     cl_teams = [
         CaseloadTeam(
             name,
@@ -349,7 +354,7 @@ def run_caseload(
             team_max if team_max is not None else float("inf"),
             current.get(name, 0.0),
         )
-        for name in sorted(set(team_of_locality.values()))
+        for name in sorted(with_areas)
     ]
     result = allocate_caseload(
         cl_areas, cl_teams, staff_fte=staff, level_weights=level_weights, tolerance=tolerance

@@ -105,9 +105,7 @@ def needs(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         weights = form.weights()
         if request.method == "POST":
-            if not form.cleaned_data["name"]:
-                form.add_error("name", "Enter a name to save the scenario")
-            else:
+            if form.cleaned_data["name"]:
                 results = scenarios.run_needs(authority, weights=weights)
                 return _save_and_go(
                     request,
@@ -117,11 +115,8 @@ def needs(request: HttpRequest) -> HttpResponse:
                     inputs={"weights": weights},
                     results=results,
                 )
-    elif form.is_bound:
-        weights = None
-    result = selectors.needs_analysis(
-        authority, weights if form.is_bound and not form.errors else None
-    )
+            form.add_error("name", "Enter a name to save the scenario")
+    result = selectors.needs_analysis(authority, weights)
     areas = sorted(result["areas"], key=lambda a: a["rank"])
     return render(request, "planning/needs.html", {"form": form, "result": result, "areas": areas})
 

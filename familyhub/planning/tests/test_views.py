@@ -276,3 +276,68 @@ def test_exports_csv_and_xlsx(borough, commissioner):
         commissioner.get(reverse("planning:export", args=[scenario.public_id, "pdf"])).status_code
         == 404
     )
+
+
+def test_planning_by_budget_needs_a_hub_cost(borough, commissioner):
+    response = sites_post(commissioner, keep="", budget=150000, cost_per_hub=0)
+    assert "Enter the running cost of a hub to plan by budget" in response.content.decode()
+    response = sites_post(
+        commissioner,
+        name="By budget",
+        keep="",
+        budget=150000,
+        cost_per_hub=100000,
+        min_per_locality=0,
+    )
+    assert response.status_code == 302
+    assert Scenario.objects.get(name="By budget").results["sites_kept"] == 1
+
+
+def test_saving_needs_without_a_name_keeps_the_weights_shown(borough, commissioner):
+    data = {
+        f"w_{k}": 0
+        for k in (
+            "imd",
+            "idaci",
+            "child_poverty",
+            "under_fives",
+            "unemployment",
+            "low_birth_weight",
+            "excess_weight_reception",
+            "registered_families",
+            "open_episodes",
+            "referrals",
+            "reviews_due",
+            "obesity_reception",
+        )
+    }
+    data["w_idaci"] = 7
+    response = commissioner.post(reverse("planning:needs"), data)
+    assert "Enter a name to save the scenario" in response.content.decode()
+    assert response.context["result"]["weights"]["idaci"] == 7
+    assert not Scenario.objects.exists()
+
+
+def test_a_team_in_a_locality_without_areas_is_left_out(borough, commissioner):
+    empty = factories.LocalityFactory(authority=borough["authority"], name="Empty")
+    factories.TeamFactory(name="Empty team", service=borough["service"], locality=empty)
+    response = commissioner.post(
+        reverse("planning:caseload"),
+        {
+            "name": "Balance",
+            "expected_cases": 100,
+            "mix_2": 60,
+            "mix_3": 30,
+            "mix_4": 10,
+            "weight_2": 1,
+            "weight_3": 1.5,
+            "weight_4": 2,
+            "tolerance": 10,
+            "team_min": 0.5,
+            "staff": "family_support_worker: 4",
+        },
+    )
+    assert response.status_code == 302
+    results = Scenario.objects.get(name="Balance").results
+    assert "Empty team" in results["note"]
+    assert results["staff_fte"] == {"family_support_worker": 4.0}
