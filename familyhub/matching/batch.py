@@ -34,6 +34,7 @@ from familyhub.matching.compare import (
     JOINT,
     LEVELS,
     MODEL_COMPARISONS,
+    YEAR_TYPO,
     joint_index,
     model_size,
 )
@@ -228,7 +229,8 @@ CASE WHEN l.dob IS NULL OR r.dob IS NULL THEN -1
      WHEN l.dob = r.dob THEN 0
      WHEN l.dob_swap = r.dob THEN 1
      WHEN (l.dob_year = r.dob_year)::INT + (month(l.dob) = month(r.dob))::INT
-          + (day(l.dob) = day(r.dob))::INT = 2 THEN 2 ELSE 3 END AS d,
+          + (day(l.dob) = day(r.dob))::INT = 2
+          AND abs(l.dob_year - r.dob_year) <= {YEAR_TYPO} THEN 2 ELSE 3 END AS d,
 CASE WHEN l.postcode = '' OR r.postcode = '' THEN -1
      WHEN l.postcode = r.postcode THEN 0
      WHEN length(l.postcode) >= 5 AND length(r.postcode) >= 5

@@ -13,6 +13,7 @@ import jellyfish
 
 from familyhub.people.nicknames import are_variants, canonical
 
+YEAR_TYPO = 10  # a year this far out, with day and month right, may be a typo
 CLOSE_NAME = 0.88  # Jaro-Winkler at or above this is a near spelling (typo, transposition)
 
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -77,7 +78,9 @@ def dob_level(a: date | None, b: date | None) -> int:
     if a.day == b.month and a.month == b.day and a.year == b.year:
         return 1
     same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
-    if same == 2:
+    # One part wrong is a typo, unless it is the year and decades apart: a parent and a child
+    # born on the same day of the year are different people.
+    if same == 2 and abs(a.year - b.year) <= YEAR_TYPO:
         return 2
     return 3
 
