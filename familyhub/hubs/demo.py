@@ -76,8 +76,9 @@ OUTREACH_KINDS = [
     (SiteKind.SCHOOL, "Primary School"),
     (SiteKind.OUTREACH, "Community Hall"),
 ]
-TERM_WEEKS_BEFORE = 8
-TERM_WEEKS_AFTER = 5
+# A term: about twelve weeks already held and four to come.
+TERM_WEEKS_BEFORE = 12
+TERM_WEEKS_AFTER = 4
 
 
 def _attendance_chance(offer: str, decile: int | None) -> float:
@@ -85,8 +86,8 @@ def _attendance_chance(offer: str, decile: int | None) -> float:
     deprived areas, where families were invited because the session is for them."""
     deprived = decile is not None and decile <= 3
     if offer == Offer.TARGETED:
-        return 0.9 if deprived else 0.72
-    return 0.82 if deprived else 0.78
+        return 0.85 if deprived else 0.6
+    return 0.6 if deprived else 0.45
 
 
 def _outreach_sites(authority, rng: random.Random) -> list[Site]:
@@ -254,9 +255,14 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
             candidates = pool
         # Some sessions are over-subscribed (a waiting list), others have places left.
         wanted = min(len(candidates), round(series.capacity * rng.uniform(0.55, 1.25)))
+        drop_in = activity.offer == Offer.UNIVERSAL and not series.is_course
         regulars = rng.sample(candidates, wanted)
         sessions = list(series.sessions.order_by("date"))
         for session in sessions:
+            if drop_in:
+                # Drop-ins see different families each week, families from deprived areas
+                # (whom outreach and invitations aim at) more often.
+                regulars = _weighted_sample(candidates, wanted, rng)
             seen: set[int] = set()
             for rank, (child_id, mother_id, decile) in enumerate(regulars):
                 person_id = mother_id if for_adults and mother_id else child_id
@@ -311,6 +317,17 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
     Attendance.objects.bulk_create(attendances, batch_size=2000)
     Session.objects.filter(authority=authority, date__lt=today).update(register_version=1)
     stdout.write(f"hubs: {len(bookings)} bookings and {len(attendances)} attendances\n")
+
+
+def _weighted_sample(pool: list[tuple], k: int, rng: random.Random) -> list[tuple]:
+    """k rows without replacement, a family in a deprived area twice as likely to be chosen
+    (Efraimidis and Spirakis: the k largest random() ** (1 / weight))."""
+
+    def key(row: tuple) -> float:
+        weight = 2.0 if row[2] is not None and row[2] <= 3 else 1.0
+        return rng.random() ** (1 / weight)
+
+    return sorted(pool, key=key, reverse=True)[:k]
 
 
 def _two_year_funding(authority, service, rng, today, stdout) -> None:
