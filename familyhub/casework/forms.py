@@ -5,6 +5,7 @@ import datetime
 from django import forms
 
 from familyhub.casework.models import NeedOutcome
+from familyhub.referrals.forms import CHECKBOXES
 from familyhub.referrals.needs import NEED_LABELS, Need
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
@@ -89,6 +90,7 @@ class AssessmentForm(forms.Form):
         label="Which needs does the family have?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
+        template_name=CHECKBOXES,
         help_text="The Supporting Families outcome areas. Select all that apply.",
     )
     need_detail = forms.CharField(

@@ -37,6 +37,7 @@ class Episode(PersonRecord):
 
     access_category = Category.GENERAL
     timeline_label = "Early help"
+    timeline_url_name = "casework:episode"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     authority = models.ForeignKey("places.Authority", on_delete=models.PROTECT, related_name="+")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+CHECKBOXES = "referrals/govuk_checkboxes.html"  # see the template for why
+
 from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
 from familyhub.referrals.needs import Need
 
@@ -41,6 +43,7 @@ class ReferralForm(forms.Form):
         label="Which areas are the concerns about?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
+        template_name=CHECKBOXES,
         required=False,
         help_text="Select all that apply",
     )

@@ -104,6 +104,7 @@ class Referral(PersonRecord):
 
     access_category = Category.GENERAL
     timeline_label = "Referral"
+    timeline_url_name = "referrals:detail"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     authority = models.ForeignKey("places.Authority", on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,49 @@
+"""Casework and the front door tell the access layer who is involved with which family."""
+
+from __future__ import annotations
+
+import pytest
+
+from familyhub.access import involvement
+from familyhub.access.layer import forget_cached_teams, visible_people
+from familyhub.access.timeline import family_timeline
+from familyhub.casework.tests.test_services import open_episode
+from familyhub.referrals.tests.factories import make_referral
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_waiting_referral_lets_the_front_door_see_the_family(world):
+    assert world.child not in visible_people(world.triage)
+    make_referral(world)
+    forget_cached_teams(world.triage)
+    people = set(visible_people(world.triage))
+    assert {world.child, world.mother} <= people  # the household comes with the child
+    assert world.child not in visible_people(world.outsider)
+
+
+def test_the_referrer_sees_the_family_while_the_referral_waits(world):
+    make_referral(world, recorded_by=world.outsider)
+    assert world.child in visible_people(world.outsider)
+
+
+def test_a_live_episode_lets_the_team_see_the_family_and_names_the_lead(world):
+    episode = open_episode(world)
+    assert world.child in visible_people(world.colleague)
+    assert world.child not in visible_people(world.outsider)
+    rows = [
+        row
+        for row in involvement.services_involved([world.child.pk])
+        if "Early help episode" in row.what
+    ]
+    assert rows and rows[0].lead_professional == str(world.lead)
+    assert rows[0].team_name == episode.team.name
+
+
+def test_the_episode_is_on_the_family_timeline(world):
+    episode = open_episode(world)
+    timeline = family_timeline(world.lead, [world.child.pk])
+    summaries = [item.summary for item in timeline.items]
+    assert episode.timeline_summary() in summaries
+    urls = [item.url for item in timeline.items]
+    assert f"/casework/{episode.public_id}/" in urls
