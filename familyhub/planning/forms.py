@@ -185,6 +185,12 @@ class CaseloadForm(forms.Form):
     )
     team_min = forms.FloatField(label="Smallest team (FTE)", min_value=0, initial=1)
     team_max = forms.FloatField(label="Largest team (FTE)", min_value=0, required=False)
+    team_sizes = forms.CharField(
+        label="Team sizes by hand (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One team a line, smallest and largest FTE, for example “North team: 2-6”.",
+    )
     staff = forms.CharField(
         label="Staff by role (FTE, optional)",
         required=False,
@@ -195,6 +201,31 @@ class CaseloadForm(forms.Form):
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+
+    def clean_team_sizes(self) -> dict[str, list[float]]:
+        sizes: dict[str, list[float]] = {}
+        for number, line in enumerate(self.cleaned_data["team_sizes"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, value = line.rpartition(":")
+            low, dash, high = value.partition("-")
+            try:
+                pair = [float(low), float(high)]
+            except ValueError:
+                pair = []
+            if (
+                not sep
+                or not name.strip()
+                or not dash
+                or not pair
+                or pair[0] < 0
+                or pair[1] < pair[0]
+            ):
+                raise forms.ValidationError(
+                    f"Line {number}: write it as “team: smallest-largest”, for example “North team: 2-6”."
+                )
+            sizes[name.strip()] = pair
+        return sizes
 
     def clean_staff(self) -> dict[str, float]:
         return _lines(self.cleaned_data["staff"], "staff")

@@ -263,6 +263,17 @@ def _infeasible_detail(problem: SiteProblem, cover: list[list[bool]], keys: list
         needed = len(localities) * problem.min_per_locality
         if needed > problem.keep:
             return f"Meeting the locality rule needs at least {needed} sites, but only {problem.keep} may be kept."
+        if "must_keep" in keys:
+            locality_of = {s.name: s.locality for s in problem.sites}
+            forced: dict[str, int] = defaultdict(int)
+            for name in problem.must_keep:
+                forced[locality_of[name]] += 1
+            needed = sum(max(problem.min_per_locality, forced[loc]) for loc in localities)
+            if needed > problem.keep:
+                return (
+                    f"The sites that must stay and the locality rule together need at least "
+                    f"{needed} sites, but only {problem.keep} may be kept."
+                )
     if "min_per_locality" in keys:
         closed = set(problem.must_close)
         for loc in sorted(

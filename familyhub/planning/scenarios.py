@@ -267,6 +267,7 @@ def run_caseload(
     team_max: float | None,
     staff_fte: dict[str, float] | None,
     service_id: int | None = None,
+    team_sizes: dict[str, list[float]] | None = None,
 ) -> dict:
     """Balance staff across areas and teams. Demand per area: referrals in the last year split by
     the level mix when the record has them (and no total is entered), otherwise the expected
@@ -347,11 +348,17 @@ def run_caseload(
     idle = sorted(set(team_of_locality.values()) - with_areas)
     if idle:
         note = (note + " " if note else "") + f"Teams with no areas, left out: {', '.join(idle)}."
+    sizes = team_sizes or {}
+    unknown = sorted(set(sizes) - with_areas)
+    if unknown:
+        raise PlanningError(f"Team sizes: no team with areas is called {', '.join(unknown)}.")
     cl_teams = [
         CaseloadTeam(
             name,
-            team_min,
-            team_max if team_max is not None else float("inf"),
+            sizes[name][0] if name in sizes else team_min,
+            sizes[name][1]
+            if name in sizes
+            else (team_max if team_max is not None else float("inf")),
             current.get(name, 0.0),
         )
         for name in sorted(with_areas)

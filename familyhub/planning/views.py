@@ -228,6 +228,7 @@ def _run_caseload(authority, data: dict) -> tuple[dict, dict]:
         "team_min": data["team_min"],
         "team_max": data["team_max"],
         "staff_fte": data["staff"] or None,
+        "team_sizes": data["team_sizes"] or None,
     }
     results = scenarios.run_caseload(
         authority,
@@ -239,6 +240,7 @@ def _run_caseload(authority, data: dict) -> tuple[dict, dict]:
         team_max=inputs["team_max"],
         staff_fte=inputs["staff_fte"],
         service_id=inputs["service"],
+        team_sizes=inputs["team_sizes"],
     )
     return inputs, results
 

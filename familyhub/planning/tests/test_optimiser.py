@@ -338,3 +338,12 @@ def test_funding_refuses_impossible_inputs():
         funding_formula(units, budget=10, universal_share=0.5, weights={"idaci": 1})
     with pytest.raises(PlanningError, match="between 0% and 100%"):
         funding_formula(units, budget=10, universal_share=1.5, weights={"idaci": 1})
+
+
+def test_infeasible_must_keep_two_in_one_locality_with_the_locality_rule():
+    # keep 2, one per locality (N, S), but S1 and S2 (both N) must stay: needs 3
+    with pytest.raises(InfeasibleError) as caught:
+        solve_sites(network(keep=2, min_per_locality=1, must_keep=["S1", "S2"]))
+    message = str(caught.value)
+    assert "keep exactly 2 sites" in message and "must keep S1, S2" in message
+    assert "need at least 3 sites" in message

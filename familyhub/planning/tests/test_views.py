@@ -341,3 +341,31 @@ def test_a_team_in_a_locality_without_areas_is_left_out(borough, commissioner):
     results = Scenario.objects.get(name="Balance").results
     assert "Empty team" in results["note"]
     assert results["staff_fte"] == {"family_support_worker": 4.0}
+
+
+def test_team_sizes_by_hand(borough, commissioner):
+    data = {
+        "name": "Sized",
+        "expected_cases": 100,
+        "mix_2": 60,
+        "mix_3": 30,
+        "mix_4": 10,
+        "weight_2": 1,
+        "weight_3": 1.5,
+        "weight_4": 2,
+        "tolerance": 10,
+        "team_min": 0,
+        "staff": "family_support_worker: 4",
+        "team_sizes": "South team: 3-3",
+    }
+    assert commissioner.post(reverse("planning:caseload"), data).status_code == 302
+    teams = {t["team"]: t for t in Scenario.objects.get(name="Sized").results["teams"]}
+    assert teams["South team"]["proposed_fte"] == 3.0 and teams["North team"]["proposed_fte"] == 1.0
+    bad = commissioner.post(
+        reverse("planning:caseload"), dict(data, name="Bad", team_sizes="South team: 3 to 4")
+    )
+    assert "Line 1: write it as “team: smallest-largest”" in bad.content.decode()
+    unknown = commissioner.post(
+        reverse("planning:caseload"), dict(data, name="Bad", team_sizes="West team: 1-2")
+    )
+    assert "no team with areas is called West team" in unknown.content.decode()
