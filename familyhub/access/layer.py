@@ -51,12 +51,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Exists, IntegerField, Model, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, IntegerField, Model, OuterRef, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -98,41 +99,61 @@ def _is_practitioner(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in PRACTITIONER_ROLES
 
 
-def _team_ids(user) -> list[int]:
+@dataclass
+class Viewer:
+    """What the rules need to know about a user, read once per call (or once per page when a
+    caller passes it to several layer functions). Not cached on the user: memberships and
+    agreements change, and a stale answer here would be a leak."""
+
+    user: Any
+    practitioner: bool
+    team_ids: list[int]
+    service_ids: list[int]
+    authority_ids: list[int]
+    agreements: list = field(default_factory=list)
+    glass_person_ids: list[int] = field(default_factory=list)
+
+
+def viewer_for(user) -> Viewer:
+    from familyhub.access.models import BreakGlass, SharingAgreement
     from familyhub.services.selectors import teams_of
 
-    cache = getattr(user, "_access_team_ids", None)
-    if cache is None:
-        cache = list(teams_of(user).values_list("pk", flat=True))
-        user._access_team_ids = cache
-    return cache
+    if not _is_practitioner(user):
+        return Viewer(user, False, [], [], [])
+    rows = list(teams_of(user).values_list("pk", "service_id", "service__authority_id"))
+    team_ids = sorted({r[0] for r in rows})
+    service_ids = sorted({r[1] for r in rows})
+    authority_ids = sorted({r[2] for r in rows})
+    agreements: list = []
+    if service_ids:
+        today = timezone.localdate()
+        agreements = [
+            a
+            for a in SharingAgreement.objects.filter(
+                Q(recipient_service__isnull=True) | Q(recipient_service_id__in=service_ids),
+                Q(starts__isnull=True) | Q(starts__lte=today),
+                Q(ends__isnull=True) | Q(ends__gte=today),
+            )
+            if not a.roles or user.role in a.roles
+        ]
+    glass = list(
+        BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
+            "person_id", flat=True
+        )
+    )
+    return Viewer(user, True, team_ids, service_ids, authority_ids, agreements, glass)
+
+
+def _team_ids(user) -> list[int]:
+    return viewer_for(user).team_ids
 
 
 def _service_ids(user) -> list[int]:
-    from familyhub.services.models import Team
-
-    cache = getattr(user, "_access_service_ids", None)
-    if cache is None:
-        cache = sorted(
-            set(Team.objects.filter(pk__in=_team_ids(user)).values_list("service_id", flat=True))
-        )
-        user._access_service_ids = cache
-    return cache
+    return viewer_for(user).service_ids
 
 
 def _authority_ids(user) -> list[int]:
-    from familyhub.services.models import Service
-
-    return list(
-        Service.objects.filter(pk__in=_service_ids(user)).values_list("authority_id", flat=True)
-    )
-
-
-def forget_cached_teams(user) -> None:
-    """Tests and long-lived objects: drop the per-request cache of the user's teams."""
-    for name in ("_access_team_ids", "_access_service_ids"):
-        if hasattr(user, name):
-            delattr(user, name)
+    return viewer_for(user).authority_ids
 
 
 def break_glass_hours() -> int:
@@ -148,7 +169,7 @@ def _break_glass_person_ids(user) -> QuerySet:
 # --- core record ---------------------------------------------------------------------------
 
 
-def visible_people(user, *, channel: str = "page") -> QuerySet:
+def visible_people(user, *, channel: str = "page", viewer: Viewer | None = None) -> QuerySet:
     """The people whose core record the user may see now.
 
     Involved people (every registered provider), the current household members of involved
@@ -158,22 +179,23 @@ def visible_people(user, *, channel: str = "page") -> QuerySet:
     """
     from familyhub.people.models import HouseholdMembership, Person
 
-    if not _is_practitioner(user):
+    viewer = viewer or viewer_for(user)
+    if not viewer.practitioner:
         return Person.objects.none()
-    direct = Person.objects.filter(
-        involvement.involved_q(user) | Q(pk__in=_break_glass_person_ids(user))
-    )
+    # Kept shallow on purpose: SQLite's parser has a nesting limit, and every provider adds to it.
+    direct = involvement.involved_q(user) | Q(pk__in=viewer.glass_person_ids)
     today = timezone.localdate()
+    current = Q(end__isnull=True) | Q(end__gte=today)
     households = HouseholdMembership.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=today), person__in=direct.values("pk")
+        current, person__in=Person.objects.filter(direct).values("pk")
     ).values("household_id")
-    members = HouseholdMembership.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=today), household_id__in=households
-    ).values("person_id")
+    members = HouseholdMembership.objects.filter(current, household_id__in=households).values(
+        "person_id"
+    )
     return Person.objects.filter(
-        Q(pk__in=direct.values("pk")) | Q(pk__in=members),
+        direct | Q(pk__in=members),
         merged_into__isnull=True,
-        authority_id__in=_authority_ids(user),
+        authority_id__in=viewer.authority_ids,
     )
 
 
@@ -246,6 +268,37 @@ def _pairs(people) -> list[tuple[int, object]]:
     return pairs
 
 
+def visible_person_or_404(user, public_id, *, channel: str = "page"):
+    """The person (merges followed) if the user may see them, without logging: for writes whose
+    service logs the change itself, and redirects to a page that logs its own read."""
+    from familyhub.people.models import Person
+
+    key = _parse_uuid(public_id)
+    person = Person.objects.filter(public_id=key).first() if key else None
+    if person is None:
+        raise Http404("No such person")
+    person = _resolve_merges(person)
+    if not visible_people(user, channel=channel).filter(pk=person.pk).exists():
+        raise Http404("No such person")
+    return person
+
+
+def person_for_ig_review(user, public_id, *, purpose: str = "Access log review"):
+    """The information governance lead may look up anyone in their authority to review who has
+    seen them (subject access requests, complaints). Logged like any read; 404 for others."""
+    from familyhub.accounts.roles import Role
+    from familyhub.people.models import Person
+
+    if not getattr(user, "is_authenticated", False) or user.role != Role.IG_LEAD:
+        raise Http404("No such person")
+    key = _parse_uuid(public_id)
+    person = Person.objects.filter(public_id=key).first() if key else None
+    if person is None:
+        raise Http404("No such person")
+    append(user, [(person.pk, person.public_id)], action="read", purpose=purpose, channel="page")
+    return person
+
+
 def log_person_access(
     user, people, *, action: str, purpose: str, channel: str, detail: str = ""
 ) -> None:
@@ -253,7 +306,7 @@ def log_person_access(
     append(user, _pairs(people), action=action, purpose=purpose, channel=channel, detail=detail)
 
 
-def match_candidates_for_registration(user, queryset) -> QuerySet:
+def match_candidates_for_registration(user, queryset, *, channel: str = "registration") -> QuerySet:
     """Duplicate-check candidates the user may be shown while registering: anyone in the user's
     authority (not merged away), minimal fields only by the caller's template. Each returned
     candidate is logged as a "search" on channel "registration". The order is kept."""
@@ -280,7 +333,7 @@ def match_candidates_for_registration(user, queryset) -> QuerySet:
         result,
         action="search",
         purpose="Duplicate check at registration",
-        channel="registration",
+        channel=channel,
     )
     return result
 
@@ -288,29 +341,14 @@ def match_candidates_for_registration(user, queryset) -> QuerySet:
 # --- records: the sharing rules ------------------------------------------------------------
 
 
-def _applicable_agreements(user) -> list:
-    from familyhub.access.models import SharingAgreement
-
-    services = _service_ids(user)
-    if not services:
-        return []
-    today = timezone.localdate()
-    rows = SharingAgreement.objects.filter(
-        Q(recipient_service__isnull=True) | Q(recipient_service_id__in=services),
-        Q(starts__isnull=True) | Q(starts__lte=today),
-        Q(ends__isnull=True) | Q(ends__gte=today),
-    )
-    return [a for a in rows if not a.roles or user.role in a.roles]
-
-
-def _agreement_q(user) -> Q:
+def _agreement_q(viewer: Viewer) -> Q:
     """OR of every agreement that covers this user, as one filter over the record table."""
     from familyhub.access.models import Basis, Consent, ConsentPurpose, DecisionNotToShare
 
     sensitive = sensitive_categories()
-    services = _service_ids(user)
+    services = viewer.service_ids
     combined = Q(pk__in=[])
-    for agreement in _applicable_agreements(user):
+    for agreement in viewer.agreements:
         categories = [str(c) for c in agreement.categories]
         if agreement.recipient_service_id is None:
             # A blanket line never covers a sensitive category: it must name its recipient.
@@ -342,13 +380,13 @@ def _agreement_q(user) -> Q:
     return combined
 
 
-def _share_q(user, model) -> Q:
+def _share_q(viewer: Viewer, model) -> Q:
     from familyhub.access.models import Share
 
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
     shares = Share.objects.filter(
-        Q(recipient_team_id__in=_team_ids(user)) | Q(recipient_service_id__in=_service_ids(user)),
+        Q(recipient_team_id__in=viewer.team_ids) | Q(recipient_service_id__in=viewer.service_ids),
         Q(category="") | Q(category=OuterRef("category")),
         Q(content_type__isnull=True) | Q(content_type=content_type, object_id=OuterRef("pk")),
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
@@ -359,7 +397,7 @@ def _share_q(user, model) -> Q:
     return Q(Exists(shares))
 
 
-def records_visible_to(user, queryset: QuerySet) -> QuerySet:
+def records_visible_to(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> QuerySet:
     """Filter a queryset of any PersonRecord subclass by the sharing rules, in the database.
 
     A practitioner sees a record when:
@@ -376,18 +414,35 @@ def records_visible_to(user, queryset: QuerySet) -> QuerySet:
     model = queryset.model
     if not (isinstance(model, type) and issubclass(model, PersonRecord)):
         raise TypeError(f"records_visible_to filters PersonRecord querysets, not {model.__name__}")
-    if not _is_practitioner(user):
+    viewer = viewer or viewer_for(user)
+    if not viewer.practitioner:
         return queryset.none()
-    owned = Q(owning_service_id__in=_service_ids(user))
-    glass = Q(person_id__in=_break_glass_person_ids(user))
-    shared = _share_q(user, model)
-    agreed = Q(person_id__in=visible_people(user).values("pk")) & _agreement_q(user)
-    return queryset.filter(owned | glass | shared | agreed)
+    return queryset.filter(record_visible_q(viewer, model))
 
 
-def hidden_record_count(user, queryset: QuerySet) -> int:
+def record_visible_q(viewer: Viewer, model, *, visible_person_ids: list[int] | None = None) -> Q:
+    """The sharing rules as one Q over a PersonRecord model's table (for conditional counts).
+    A caller that has already checked which people the user may see (the family record) passes
+    their ids, which keeps the query shallow."""
+    if not viewer.practitioner:
+        return Q(pk__in=[])
+    owned = Q(owning_service_id__in=viewer.service_ids)
+    glass = Q(person_id__in=viewer.glass_person_ids)
+    shared = _share_q(viewer, model)
+    if visible_person_ids is None:
+        people = Q(person_id__in=visible_people(viewer.user, viewer=viewer).values("pk"))
+    else:
+        people = Q(person_id__in=visible_person_ids)
+    return owned | glass | shared | (people & _agreement_q(viewer))
+
+
+def hidden_record_count(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> int:
     """How many rows of the queryset the user may not see (for "N items not shared with you")."""
-    return queryset.count() - records_visible_to(user, queryset).count()
+    viewer = viewer or viewer_for(user)
+    counts = queryset.aggregate(
+        total=Count("pk"), visible=Count("pk", filter=record_visible_q(viewer, queryset.model))
+    )
+    return counts["total"] - counts["visible"]
 
 
 def record_for_viewer(
@@ -418,7 +473,7 @@ def record_for_viewer(
     return record
 
 
-def household_for_viewer(user, public_id, *, purpose: str, channel: str):
+def household_for_viewer(user, public_id, *, purpose: str, channel: str, action: str = "read"):
     """A household the user may see (any current member's core record visible), or Http404.
     Logs one "read" per current member the user may see."""
     from familyhub.people.models import Household
@@ -441,7 +496,7 @@ def household_for_viewer(user, public_id, *, purpose: str, channel: str):
     if not members.exists():
         raise Http404("No such family")
     log_person_access(
-        user, members, action="read", purpose=purpose, channel=channel, detail=f"family {key}"
+        user, members, action=action, purpose=purpose, channel=channel, detail=f"family {key}"
     )
     return household
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -75,7 +75,7 @@ def row_content(row: AccessLog) -> str:
 
 def append(
     user,
-    people: Iterable[tuple[int, object]],
+    people: Iterable[tuple[int, Any]],
     *,
     action: str,
     purpose: str,

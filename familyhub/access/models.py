@@ -341,3 +341,18 @@ class SharedNote(PersonRecord):
 
     def timeline_summary(self) -> str:
         return self.title
+
+
+class StaffHomeAddress(models.Model):
+    """A member of staff's own home postcode and surname as declared to information governance,
+    so that a user looking at their own neighbours or family shows up as unusual access."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="home_address"
+    )
+    address_line1 = models.CharField(max_length=160, blank=True)
+    postcode = models.CharField(max_length=8)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "staff home addresses"

@@ -1,4 +1,38 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from familyhub.access import views
+
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [
+    path("families/<uuid:public_id>/", views.family, name="family"),
+    path("families/<uuid:public_id>/timeline.csv", views.family_export, name="family-export"),
+    path("people/<uuid:public_id>/family/", views.person_family, name="person-family"),
+    path("people/<uuid:public_id>/notes/new/", views.note_new, name="note-new"),
+    path("people/<uuid:public_id>/consent/", views.consent, name="consent"),
+    path("people/<uuid:public_id>/share/", views.share, name="share"),
+    path(
+        "people/<uuid:public_id>/decide-not-to-share/",
+        views.decide_not_to_share,
+        name="decide-not-to-share",
+    ),
+    path("people/<uuid:public_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("consents/<uuid:public_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path("notes/", views.note_search, name="note-search"),
+    path("notes/<uuid:public_id>/", views.note, name="note"),
+    path("find/", views.break_glass_find, name="find"),
+    path("agreements/", views.agreements, name="agreements"),
+    path("log/", views.log_search, name="log-search"),
+    path("log/people/<uuid:public_id>/", views.log_person, name="log-person"),
+    path("log/staff/<uuid:public_id>/", views.log_user, name="log-user"),
+    path("unusual/", views.unusual, name="unusual"),
+    path("break-glass/reviews/", views.break_glass_reviews, name="break-glass-reviews"),
+    path(
+        "break-glass/reviews/<uuid:public_id>/",
+        views.break_glass_review,
+        name="break-glass-review",
+    ),
+    path("api/families/<uuid:public_id>/", views.family_api, name="api-family"),
+    path("api/notes/", views.notes_api, name="api-notes"),
+]

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from django import forms
+
+from familyhub.access.models import ConsentMethod, ConsentPurpose
+from familyhub.access.records import category_choices
+from familyhub.people.identifiers import is_valid_nhs_number
+from familyhub.services.models import Service, Team
+
+
+class TimelineFilterForm(forms.Form):
+    service = forms.TypedChoiceField(
+        label="Service", required=False, coerce=int, empty_value=None, choices=()
+    )
+    category = forms.ChoiceField(label="Category", required=False, choices=())
+
+    def __init__(self, *args, services: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        service_field: forms.ChoiceField = self.fields["service"]  # type: ignore[assignment]
+        service_field.choices = [("", "All services"), *services]
+        category_field: forms.ChoiceField = self.fields["category"]  # type: ignore[assignment]
+        category_field.choices = [("", "All categories"), *category_choices()]
+
+
+class NoteForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    body = forms.CharField(label="Note", widget=forms.Textarea, required=False)
+    category = forms.ChoiceField(
+        label="Category",
+        choices=(),
+        help_text="Choose a sensitive category (such as domestic abuse) to keep the note "
+        "within your service unless you share it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+
+
+class ConsentForm(forms.Form):
+    given = forms.TypedChoiceField(
+        label="Did they give consent?",
+        choices=[("yes", "Yes, consent given"), ("no", "No, consent refused")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    purpose = forms.ChoiceField(label="What for", choices=ConsentPurpose.choices)
+    method = forms.ChoiceField(label="How was it given", choices=ConsentMethod.choices)
+    services = forms.ModelMultipleChoiceField(
+        label="Which services",
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty for every service in the family service.",
+    )
+    note = forms.CharField(label="Note", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = Service.objects.filter(authority=authority)
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label="Why is consent withdrawn?", widget=forms.Textarea)
+
+
+class ShareForm(forms.Form):
+    recipient_team = forms.ModelChoiceField(
+        label="Team to share with", queryset=Team.objects.none(), required=False
+    )
+    recipient_service = forms.ModelChoiceField(
+        label="Or a whole service", queryset=Service.objects.none(), required=False
+    )
+    category = forms.ChoiceField(label="Which information", choices=(), required=False)
+    reason = forms.CharField(label="Why are you sharing?", widget=forms.Textarea)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_team"].queryset = Team.objects.filter(
+            service__authority=authority
+        ).select_related("service")
+        self.fields["recipient_service"].queryset = Service.objects.filter(authority=authority)
+        self.fields["category"].choices = [
+            ("", "Everything your service holds"),
+            *category_choices(),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("recipient_team") and not data.get("recipient_service"):
+            self.add_error("recipient_team", "Choose a team or a service to share with")
+        return data
+
+
+class DecisionForm(forms.Form):
+    recipient_service = forms.ModelChoiceField(
+        label="Not to share with",
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label="Any other service",
+    )
+    category = forms.ChoiceField(label="Which information", choices=(), required=False)
+    reason = forms.CharField(label="Why not?", widget=forms.Textarea)
+
+    def __init__(self, *args, authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_service"].queryset = Service.objects.filter(authority=authority)
+        self.fields["category"].choices = [("", "Everything"), *category_choices()]
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label="What is the urgent safeguarding reason?",
+        widget=forms.Textarea,
+        min_length=20,
+        help_text="Write it in full. The information governance lead will review it.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand my access is logged and will be reviewed",
+        required=True,
+    )
+
+
+class ExactFindForm(forms.Form):
+    nhs_number = forms.CharField(
+        label="NHS number", required=False, max_length=12, help_text="10 digits"
+    )
+    family_name = forms.CharField(label="Family name", required=False, max_length=100)
+    date_of_birth = forms.DateField(
+        label="Date of birth", required=False, help_text="For example, 2019-03-27"
+    )
+    postcode = forms.CharField(label="Postcode", required=False, max_length=8)
+
+    def clean_nhs_number(self):
+        value = "".join(self.cleaned_data.get("nhs_number", "").split())
+        if value and not is_valid_nhs_number(value):
+            raise forms.ValidationError("Enter a valid 10-digit NHS number")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        exact = data.get("family_name") and data.get("date_of_birth") and data.get("postcode")
+        if not data.get("nhs_number") and not exact:
+            raise forms.ValidationError(
+                "Enter an NHS number, or the family name, date of birth and postcode exactly"
+            )
+        return data
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="Was this use justified?",
+        choices=[("justified", "Justified"), ("not_justified", "Not justified")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Review note",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Required when the use was not justified.",
+    )
+
+
+class LogSearchForm(forms.Form):
+    person = forms.CharField(
+        label="Person's reference or NHS number", required=False, max_length=40
+    )
+    username = forms.CharField(label="Or a member of staff's username", required=False)

@@ -1,0 +1,196 @@
+"""The authorisation matrix: roles x categories x involvement x consent x channel.
+
+Every cell is asserted against an oracle written from the protocol in plain words (not from the
+layer's code): 11 roles x 8 categories x 4 kinds of involvement x 3 consent states x 4 channels.
+A leak (seen but should not be) and a wrongful hiding (should be seen but is not) both fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import product
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from familyhub.access.models import (
+    Basis,
+    BreakGlass,
+    Consent,
+    ConsentMethod,
+    SharedNote,
+    SharingAgreement,
+)
+from familyhub.access.records import Category
+from familyhub.accounts.roles import PRACTITIONER_ROLES, Role
+from familyhub.people.models import Registration
+from familyhub.testing.factories import (
+    HouseholdFactory,
+    HouseholdMembershipFactory,
+    PersonFactory,
+    ServiceFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = list(Role)
+CATEGORIES = list(Category)
+INVOLVEMENT = ["none", "direct", "household", "break_glass"]
+CONSENT = ["none", "given", "withdrawn"]
+CHANNELS = ["page", "api", "search", "export"]
+SENSITIVE = {Category.DOMESTIC_ABUSE, Category.SEXUAL_VIOLENCE, Category.SEXUAL_HEALTH}
+NOT_RECEPTION = [r.value for r in PRACTITIONER_ROLES if r != Role.RECEPTION]
+
+
+def expected(role: str, category: str, involvement: str, consent: str) -> bool:
+    """The protocol in words, for the agreements set up below."""
+    if role not in PRACTITIONER_ROLES:
+        return False  # commissioners, IG leads and administrators never see case records
+    if involvement == "break_glass":
+        return True  # emergency access covers the person's whole record
+    if involvement == "none":
+        return False  # no involvement, no record
+    if category == Category.GENERAL:
+        return True  # A1: every role of the recipient service
+    if role == Role.RECEPTION:
+        return False  # A2-A4 leave reception out
+    if category in (Category.HEALTH, Category.SAFEGUARDING):
+        return True  # A2: public task
+    if category in (Category.MENTAL_HEALTH, Category.SUBSTANCE_USE):
+        return consent == "given"  # A3: consent, not withdrawn
+    if category == Category.DOMESTIC_ABUSE:
+        return role == Role.LEAD_PROFESSIONAL and consent == "given"  # A4 names the recipient
+    return False  # sexual violence, sexual health: only a blanket line (A5), which cannot share
+
+
+def title(involvement: str, consent: str, category: str) -> str:
+    return f"NOTE-{involvement}-{consent}-{category}-END"
+
+
+@pytest.fixture
+def matrix(authority, make_user, signed_in):
+    owner = ServiceFactory(authority=authority, name="Owner service")
+    recipient = ServiceFactory(authority=authority, name="Recipient service")
+    TeamFactory(service=owner)
+    team = TeamFactory(service=recipient)
+    users = {role.value: make_user(role.value, team=team) for role in ROLES}
+    lines = [
+        ([], [Category.GENERAL], Basis.PUBLIC_TASK, recipient),
+        (NOT_RECEPTION, [Category.HEALTH, Category.SAFEGUARDING], Basis.PUBLIC_TASK, recipient),
+        (NOT_RECEPTION, [Category.MENTAL_HEALTH, Category.SUBSTANCE_USE], Basis.CONSENT, recipient),
+        ([Role.LEAD_PROFESSIONAL.value], [Category.DOMESTIC_ABUSE], Basis.CONSENT, recipient),
+        (
+            [],
+            [Category.SEXUAL_HEALTH, Category.SEXUAL_VIOLENCE, Category.DOMESTIC_ABUSE],
+            Basis.PUBLIC_TASK,
+            None,
+        ),
+    ]
+    for n, (roles, categories, basis, to) in enumerate(lines, start=1):
+        SharingAgreement.objects.create(
+            name=f"A{n}",
+            owner_service=owner,
+            recipient_service=to,
+            roles=roles,
+            categories=[str(c) for c in categories],
+            basis=basis,
+        )
+    # One household per kind of involvement; in each, one subject per consent state (so each
+    # request answers 3 consent states x 8 categories), and a child who carries no notes.
+    families = {}
+    now = timezone.now()
+    for involvement in INVOLVEMENT:
+        household = HouseholdFactory(authority=authority)
+        child = PersonFactory(authority=authority, family_name=f"Child{involvement}")
+        HouseholdMembershipFactory(household=household, person=child)
+        if involvement == "household":
+            Registration.objects.create(person=child, service=recipient, registered_at=now)
+        for consent in CONSENT:
+            subject = PersonFactory(
+                authority=authority, family_name=f"Subject{involvement}{consent}"
+            )
+            HouseholdMembershipFactory(household=household, person=subject)
+            for category in CATEGORIES:
+                SharedNote.objects.create(
+                    person=subject,
+                    owning_service=owner,
+                    category=category,
+                    title=title(involvement, consent, category),
+                )
+            if involvement == "direct":
+                Registration.objects.create(person=subject, service=recipient, registered_at=now)
+            elif involvement == "break_glass":
+                for user in users.values():
+                    BreakGlass.objects.create(
+                        user=user,
+                        person=subject,
+                        reason="matrix test",
+                        expires_at=now + timezone.timedelta(hours=1),
+                    )
+            if consent in ("given", "withdrawn"):
+                Consent.objects.create(
+                    person=subject,
+                    given=True,
+                    method=ConsentMethod.WRITTEN,
+                    withdrawn_at=now if consent == "withdrawn" else None,
+                )
+        families[involvement] = household
+    clients = {}
+    for role, user in users.items():
+        clients[role] = signed_in(Client(), user)
+    return users, clients, families
+
+
+def _seen(client: Client, channel: str, household, involvement: str):
+    """(status, text seen, not-shared count or None) through one channel."""
+    if channel == "page":
+        response = client.get(f"/access/families/{household.public_id}/")
+        text = response.content.decode() if response.status_code == 200 else ""
+    elif channel == "api":
+        response = client.get(f"/access/api/families/{household.public_id}/")
+        if response.status_code == 200:
+            data = response.json()
+            text = " ".join(item["summary"] for item in data["timeline"])
+            return response.status_code, text, data["not_shared_count"]
+        text = ""
+    elif channel == "search":
+        response = client.get("/access/notes/", {"q": f"NOTE-{involvement}-"})
+        text = response.content.decode()
+    else:
+        response = client.get(f"/access/families/{household.public_id}/timeline.csv")
+        text = ""
+        if response.status_code == 200:
+            rows = csv.reader(io.StringIO(response.content.decode()))
+            text = " ".join(cell for row in rows for cell in row)
+    return response.status_code, text, None
+
+
+def test_authorisation_matrix_every_cell_no_leaks(matrix):
+    users, clients, families = matrix
+    cells = 0
+    wrong: list[str] = []
+    for role, involvement, channel in product(users, INVOLVEMENT, CHANNELS):
+        household = families[involvement]
+        status, text, not_shared = _seen(clients[role], channel, household, involvement)
+        core_visible = role in PRACTITIONER_ROLES and involvement != "none"
+        expected_status = 200 if channel == "search" or core_visible else 404
+        if status != expected_status:
+            wrong.append(f"{role}/{involvement}/{channel}: status {status}")
+        hidden_ordinary = 0
+        for consent, category in product(CONSENT, CATEGORIES):
+            cells += 1
+            should = expected(role, category, involvement, consent)
+            seen = title(involvement, consent, category) in text
+            if seen != should:
+                kind = "LEAK" if seen else "hidden wrongly"
+                wrong.append(f"{kind}: {role}/{category}/{involvement}/{consent}/{channel}")
+            if not should and category not in SENSITIVE:
+                hidden_ordinary += 1
+        if not_shared is not None and not_shared != hidden_ordinary:
+            wrong.append(f"{role}/{involvement}: not-shared {not_shared} != {hidden_ordinary}")
+    assert cells == len(ROLES) * len(CATEGORIES) * len(INVOLVEMENT) * len(CONSENT) * len(CHANNELS)
+    assert cells == 4224
+    assert not wrong, f"{len(wrong)} wrong cells:\n" + "\n".join(wrong[:60])

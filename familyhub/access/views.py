@@ -1,0 +1,751 @@
+"""Pages of the access part: the family record, notes, consent, shares, break-glass and the
+information governance lead's pages. Every person, family and record comes through access.layer.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Lower, Replace, Trunc, Upper
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from familyhub.access import involvement, layer, services
+from familyhub.access.forms import (
+    BreakGlassForm,
+    ConsentForm,
+    DecisionForm,
+    ExactFindForm,
+    LogSearchForm,
+    NoteForm,
+    ReviewForm,
+    ShareForm,
+    TimelineFilterForm,
+    WithdrawForm,
+)
+from familyhub.access.layer import no_person_data, person_view
+from familyhub.access.models import (
+    AccessLog,
+    BreakGlass,
+    Consent,
+    ReviewStatus,
+    SharedNote,
+    SharingAgreement,
+    StaffHomeAddress,
+)
+from familyhub.access.records import category_label
+from familyhub.access.timeline import family_timeline
+from familyhub.accounts.roles import Role
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _uuid(value) -> uuid.UUID:
+    key = layer._parse_uuid(value)
+    if key is None:
+        raise Http404("Not found")
+    return key
+
+
+def _is_ig(user) -> bool:
+    return user.is_authenticated and user.role == Role.IG_LEAD
+
+
+def _require_ig(request: HttpRequest) -> None:
+    if not _is_ig(request.user):
+        raise PermissionDenied
+
+
+def _current_members(user, household):
+    today = timezone.localdate()
+    return (
+        layer.visible_people(user, channel="page")
+        .filter(
+            Q(household_memberships__end__isnull=True) | Q(household_memberships__end__gte=today),
+            household_memberships__household=household,
+        )
+        .distinct()
+        .order_by("date_of_birth")
+    )
+
+
+def _relationships(member_ids: list[int]):
+    from familyhub.people.models import Relationship
+
+    return (
+        Relationship.objects.filter(person_id__in=member_ids, relative_id__in=member_ids)
+        .filter(end__isnull=True)
+        .select_related("person", "relative")
+    )
+
+
+def _own_service(user):
+    """The service a practitioner records for: their first team's (teams of one service are
+    the norm; someone in two services picks on the form in a later version)."""
+    from familyhub.services.selectors import teams_of
+
+    team = teams_of(user).first()
+    if team is None:
+        raise PermissionDenied("You are not in a team, so you cannot record for a service.")
+    return team.service
+
+
+def _not_shared_page(request: HttpRequest, public_id) -> HttpResponse:
+    """The same 404 for absent and not allowed, with the break-glass offer for practitioners
+    who typed or followed the person's reference (it says nothing about the person)."""
+    return render(
+        request,
+        "access/not_shared.html",
+        {
+            "public_id": public_id,
+            "can_break_glass": layer._is_practitioner(request.user),
+        },
+        status=404,
+    )
+
+
+def _person_link(person) -> str:
+    try:
+        return reverse("people:person", args=[person.public_id])
+    except Exception:
+        return ""
+
+
+def _family_context(request: HttpRequest, members: list, *, household=None) -> dict:
+    member_ids = [m.pk for m in members]
+    rough = family_timeline(request.user, member_ids)
+    form = TimelineFilterForm(request.GET or None, services=rough.services)
+    service_id, category = None, ""
+    if form.is_bound and form.is_valid():
+        service_id = form.cleaned_data.get("service")
+        category = form.cleaned_data.get("category") or ""
+    filtered = (
+        family_timeline(
+            request.user, member_ids, service_id=service_id, category=category, count_hidden=False
+        )
+        if service_id or category
+        else rough
+    )
+    timeline = filtered
+    timeline.hidden_count = rough.hidden_count
+    return {
+        "household": household,
+        "members": [(m, _person_link(m)) for m in members],
+        "relationships": _relationships(member_ids),
+        "involved": involvement.services_involved(member_ids),
+        "timeline": timeline,
+        "filter_form": form,
+        "filtered": bool(service_id or category),
+        "is_practitioner": layer._is_practitioner(request.user),
+    }
+
+
+# --- the family record ---------------------------------------------------------------------
+
+
+@person_view
+def family(request: HttpRequest, public_id) -> HttpResponse:
+    """One family: members, relationships, services involved and one timeline of what the
+    viewer may see. One access-log entry per member shown."""
+    household = layer.household_for_viewer(
+        request.user, public_id, purpose="View the family record", channel="page"
+    )
+    members = list(_current_members(request.user, household))
+    context = _family_context(request, members, household=household)
+    return render(request, "access/family.html", context)
+
+
+@person_view
+def person_family(request: HttpRequest, public_id) -> HttpResponse:
+    """A person's family record: their current household's page, or theirs alone."""
+    try:
+        person = layer.visible_person_or_404(request.user, public_id)
+    except Http404:
+        return _not_shared_page(request, public_id)
+    membership = person.household_memberships.filter(
+        Q(end__isnull=True) | Q(end__gte=timezone.localdate())
+    ).first()
+    if membership is not None:
+        url = reverse("access:family", args=[membership.household.public_id])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    person = layer.person_for_viewer(
+        request.user, public_id, purpose="View the family record", channel="page"
+    )
+    return render(request, "access/family.html", _family_context(request, [person]))
+
+
+@person_view
+def family_export(request: HttpRequest, public_id) -> HttpResponse:
+    """The family timeline as CSV: the same filter as the page, logged as an export."""
+    household = layer.household_for_viewer(
+        request.user,
+        public_id,
+        purpose="Export the family timeline",
+        channel="export",
+        action="export",
+    )
+    members = list(_current_members(request.user, household))
+    timeline = family_timeline(request.user, [m.pk for m in members])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="family-{household.card_number}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["date", "person", "what", "summary", "service", "category"])
+    for item in timeline.items:
+        writer.writerow(
+            [
+                timezone.localtime(item.when).isoformat(),
+                item.person_name,
+                item.kind,
+                item.summary,
+                item.service_name,
+                item.category_label,
+            ]
+        )
+    if timeline.hidden_count:
+        writer.writerow(["", "", "", f"{timeline.hidden_count} items not shared with you", "", ""])
+    return response
+
+
+@person_view
+@api_view(["GET"])
+def family_api(request: Request, public_id) -> Response:
+    """GET /access/api/families/<id>/: the family record as JSON (same rules as the page)."""
+    household = layer.household_for_viewer(
+        request.user, public_id, purpose="Family record (API)", channel="api"
+    )
+    members = list(_current_members(request.user, household))
+    timeline = family_timeline(
+        request.user,
+        [m.pk for m in members],
+        category=request.query_params.get("category", ""),
+    )
+    return Response(
+        {
+            "id": str(household.public_id),
+            "card_number": household.card_number,
+            "members": [
+                {
+                    "id": str(m.public_id),
+                    "name": m.display_name,
+                    "date_of_birth": m.date_of_birth.isoformat() if m.date_of_birth else None,
+                    "postcode": m.postcode,
+                }
+                for m in members
+            ],
+            "timeline": [
+                {
+                    "when": item.when.isoformat(),
+                    "kind": item.kind,
+                    "summary": item.summary,
+                    "person": item.person_name,
+                    "service": item.service_name,
+                    "category": item.category,
+                }
+                for item in timeline.items
+            ],
+            "not_shared_count": timeline.hidden_count,
+        }
+    )
+
+
+@person_view
+@api_view(["GET"])
+def notes_api(request: Request) -> Response:
+    """GET /access/api/notes/?q=: search the case notes the user may see (title and text)."""
+    query = (request.query_params.get("q") or "").strip()
+    notes = layer.records_visible_to(request.user, SharedNote.objects.all())
+    if query:
+        notes = notes.filter(Q(title__icontains=query) | Q(body__icontains=query))
+    rows = list(notes.select_related("person", "owning_service").order_by("-recorded_at")[:50])
+    people = {note.person_id: note.person for note in rows}
+    layer.log_person_access(
+        request.user,
+        list(people.values()),
+        action="search",
+        purpose="Search case notes (API)",
+        channel="api",
+        detail=f"q={query[:100]}",
+    )
+    return Response(
+        [
+            {
+                "id": str(note.public_id),
+                "person": str(note.person.public_id),
+                "title": note.title,
+                "service": note.owning_service.name,
+                "category": note.category,
+                "recorded_at": note.recorded_at.isoformat(),
+            }
+            for note in rows
+        ]
+    )
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+@person_view
+def note_search(request: HttpRequest) -> HttpResponse:
+    """Search the case notes the user may see. Each person in the results is logged once."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    rows: list = []
+    if query:
+        notes = layer.records_visible_to(request.user, SharedNote.objects.all()).filter(
+            Q(title__icontains=query) | Q(body__icontains=query)
+        )
+        rows = list(notes.select_related("person", "owning_service").order_by("-recorded_at")[:100])
+        people = {note.person_id: note.person for note in rows}
+        layer.log_person_access(
+            request.user,
+            list(people.values()),
+            action="search",
+            purpose="Search case notes",
+            channel="search",
+            detail=f"q={query}",
+        )
+    return render(request, "access/note_search.html", {"query": query, "rows": rows})
+
+
+@person_view
+def note(request: HttpRequest, public_id) -> HttpResponse:
+    record = layer.record_for_viewer(
+        request.user, SharedNote, public_id, purpose="Read a case note", channel="page"
+    )
+    return render(request, "access/note.html", {"note": record})
+
+
+@person_view
+def note_new(request: HttpRequest, public_id) -> HttpResponse:
+    if request.method == "POST":
+        person = layer.visible_person_or_404(request.user, public_id)
+    else:
+        person = layer.person_for_viewer(
+            request.user, public_id, purpose="Write a case note", channel="page"
+        )
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_create(
+                person=person,
+                by=request.user,
+                owning_service=_own_service(request.user),
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                category=form.cleaned_data["category"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Case note saved.")
+            return redirect("access:person-family", public_id=person.public_id)
+    return render(request, "access/note_form.html", {"form": form, "person": person})
+
+
+# --- consent, shares, decisions not to share -----------------------------------------------
+
+
+@person_view
+def consent(request: HttpRequest, public_id) -> HttpResponse:
+    if request.method == "POST":
+        person = layer.visible_person_or_404(request.user, public_id)
+    else:
+        person = layer.person_for_viewer(
+            request.user, public_id, purpose="Consent record", channel="page"
+        )
+    form = ConsentForm(request.POST or None, authority=person.authority)
+    if request.method == "POST" and form.is_valid():
+        services.consent_record(
+            person=person,
+            by=request.user,
+            given=form.cleaned_data["given"],
+            method=form.cleaned_data["method"],
+            purpose=form.cleaned_data["purpose"],
+            services=form.cleaned_data["services"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Consent recorded.")
+        return redirect("access:consent", public_id=person.public_id)
+    consents = (
+        Consent.objects.filter(person=person)
+        .select_related("taken_by", "withdrawn_by")
+        .prefetch_related("services")
+    )
+    return render(
+        request, "access/consent.html", {"person": person, "form": form, "consents": consents}
+    )
+
+
+@person_view
+def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
+    record = (
+        Consent.objects.filter(
+            public_id=_uuid(public_id), person__in=layer.visible_people(request.user).values("pk")
+        )
+        .select_related("person")
+        .first()
+    )
+    if record is None:
+        raise Http404("No such consent")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=record, by=request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Consent withdrawn.")
+            return redirect("access:consent", public_id=record.person.public_id)
+    return render(request, "access/consent_withdraw.html", {"form": form, "consent": record})
+
+
+@person_view
+def share(request: HttpRequest, public_id) -> HttpResponse:
+    person = layer.visible_person_or_404(request.user, public_id)
+    form = ShareForm(request.POST or None, authority=person.authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.share_create(
+                person=person,
+                by=request.user,
+                owning_service=_own_service(request.user),
+                reason=form.cleaned_data["reason"],
+                recipient_team=form.cleaned_data["recipient_team"],
+                recipient_service=form.cleaned_data["recipient_service"],
+                category=form.cleaned_data["category"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Shared.")
+            return redirect("access:person-family", public_id=person.public_id)
+    return render(
+        request,
+        "access/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"Share your service's information about {person.display_name}",
+            "button": "Share",
+        },
+    )
+
+
+@person_view
+def decide_not_to_share(request: HttpRequest, public_id) -> HttpResponse:
+    person = layer.visible_person_or_404(request.user, public_id)
+    form = DecisionForm(request.POST or None, authority=person.authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_not_to_share_record(
+                person=person,
+                by=request.user,
+                owning_service=_own_service(request.user),
+                reason=form.cleaned_data["reason"],
+                recipient_service=form.cleaned_data["recipient_service"],
+                category=form.cleaned_data["category"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Decision not to share recorded.")
+            return redirect("access:person-family", public_id=person.public_id)
+    return render(
+        request,
+        "access/simple_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"Record a decision not to share about {person.display_name}",
+            "button": "Record the decision",
+        },
+    )
+
+
+# --- break-glass ---------------------------------------------------------------------------
+
+
+@person_view
+def break_glass(request: HttpRequest, public_id) -> HttpResponse:
+    """Ask for emergency access to one person. Says nothing about the person until granted."""
+    if not layer._is_practitioner(request.user):
+        raise Http404("No such person")
+    try:
+        layer.visible_person_or_404(request.user, public_id)
+    except Http404:
+        pass
+    else:
+        return redirect("access:person-family", public_id=public_id)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from familyhub.people.models import Person
+
+        person = Person.objects.filter(public_id=_uuid(public_id)).first()
+        if person is None:
+            raise Http404("No such person")
+        try:
+            use = services.break_glass_start(
+                user=request.user, person=person, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"You have access until {timezone.localtime(use.expires_at):%d %B %Y %H:%M}. "
+                "The information governance lead will review it.",
+            )
+            return redirect("access:person-family", public_id=person.public_id)
+    return render(
+        request,
+        "access/break_glass.html",
+        {"form": form, "public_id": public_id, "hours": layer.break_glass_hours()},
+    )
+
+
+@no_person_data("a search form; it reveals only whether an exact identifier matches, logged")
+def break_glass_find(request: HttpRequest) -> HttpResponse:
+    """Find one person by exact identifiers (NHS number, or family name + date of birth +
+    postcode), to reach their record or the break-glass page. No partial matches: someone who
+    does not already know who they are looking for cannot browse the register from here."""
+    from familyhub.people.models import Person
+
+    if not layer._is_practitioner(request.user):
+        raise PermissionDenied
+    form = ExactFindForm(request.GET or None)
+    result = None
+    matches: list = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        people = Person.objects.filter(
+            merged_into__isnull=True, authority_id__in=layer._authority_ids(request.user)
+        )
+        if data.get("nhs_number"):
+            people = people.filter(nhs_number=data["nhs_number"])
+        else:
+            postcode = data["postcode"].replace(" ", "").upper()
+            people = people.annotate(pc=Replace(Upper("postcode"), Value(" "), Value(""))).filter(
+                family_name__iexact=data["family_name"].strip(),
+                date_of_birth=data["date_of_birth"],
+                pc=postcode,
+            )
+        matches = list(people[:2])
+        if len(matches) == 1:
+            person = matches[0]
+            visible = layer.can_see_person(request.user, person)
+            layer.log_person_access(
+                request.user,
+                [person],
+                action="search",
+                purpose="Exact identifier search",
+                channel="search",
+            )
+            result = {"public_id": person.public_id, "visible": visible}
+    return render(
+        request,
+        "access/find.html",
+        {
+            "form": form,
+            "result": result,
+            "searched": form.is_bound and form.is_valid(),
+            "many": len(matches) > 1,
+        },
+    )
+
+
+# --- information governance ----------------------------------------------------------------
+
+
+@no_person_data("a search form for the information governance lead")
+def log_search(request: HttpRequest) -> HttpResponse:
+    from familyhub.accounts.models import User
+    from familyhub.people.models import Person
+
+    _require_ig(request)
+    form = LogSearchForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["person"].strip()
+        username = form.cleaned_data["username"].strip()
+        if text:
+            key = layer._parse_uuid(text)
+            digits = "".join(text.split())
+            person = (
+                Person.objects.filter(public_id=key).first()
+                if key
+                else Person.objects.filter(nhs_number=digits).first()
+            )
+            if person is None:
+                form.add_error("person", "No one has that reference or NHS number")
+            else:
+                return redirect("access:log-person", public_id=person.public_id)
+        elif username:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                form.add_error("username", "No member of staff has that username")
+            else:
+                return redirect("access:log-user", public_id=user.public_id)
+        else:
+            form.add_error("person", "Enter a person's reference or NHS number, or a username")
+    recent = AccessLog.objects.select_related("user").order_by("-seq")[:50]
+    return render(request, "access/log_search.html", {"form": form, "recent": recent})
+
+
+@person_view
+def log_person(request: HttpRequest, public_id) -> HttpResponse:
+    """Who has seen this person's record: the information governance lead only."""
+    person = layer.person_for_ig_review(request.user, public_id)
+    rows = AccessLog.objects.filter(person_pk=person.pk).select_related("user").order_by("-seq")
+    return render(
+        request,
+        "access/log_person.html",
+        {"person": person, "rows": rows[:500], "total": rows.count()},
+    )
+
+
+@no_person_data("all access by one member of staff: person references only, no names")
+def log_user(request: HttpRequest, public_id) -> HttpResponse:
+    from familyhub.accounts.models import User
+
+    _require_ig(request)
+    staff = User.objects.filter(public_id=_uuid(public_id)).first()
+    if staff is None:
+        raise Http404("No such member of staff")
+    rows = AccessLog.objects.filter(user=staff).order_by("-seq")
+    return render(
+        request, "access/log_user.html", {"staff": staff, "rows": rows[:500], "total": rows.count()}
+    )
+
+
+def _unusual_days() -> int:
+    return int(getattr(settings, "FAMILYHUB_UNUSUAL_ACCESS_DAYS", 30))
+
+
+def _unusual_threshold() -> int:
+    return int(getattr(settings, "FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR", 50))
+
+
+def unusual_access(*, days: int | None = None, threshold: int | None = None) -> dict:
+    """The three signals of unusual access, computed in the database."""
+    from familyhub.people.models import Person
+
+    since = timezone.now() - timedelta(days=days or _unusual_days())
+    limit = threshold or _unusual_threshold()
+    recent = AccessLog.objects.filter(occurred_at__gte=since, user__isnull=False)
+    person = Person.objects.filter(pk=OuterRef("person_pk"))
+    staff_postcode = StaffHomeAddress.objects.filter(user_id=OuterRef("user_id")).values(
+        "postcode"
+    )[:1]
+    close = (
+        recent.annotate(
+            person_surname=Lower(Subquery(person.values("family_name")[:1])),
+            staff_surname=Lower("user__last_name"),
+            person_postcode=Replace(
+                Upper(Subquery(person.values("postcode")[:1])), Value(" "), Value("")
+            ),
+            home_postcode=Replace(Upper(Subquery(staff_postcode)), Value(" "), Value("")),
+        )
+        .filter(
+            Q(person_surname=F("staff_surname"), staff_surname__gt="")
+            | Q(person_postcode=F("home_postcode"), home_postcode__gt="")
+        )
+        .exclude(action="search")
+        .select_related("user")
+        .order_by("-seq")[:200]
+    )
+    bulk = (
+        recent.annotate(hour=Trunc("occurred_at", "hour"))
+        .values("user_id", "username", "user__public_id", "hour")
+        .annotate(people=Count("person_pk", distinct=True))
+        .filter(people__gte=limit)
+        .order_by("-hour")[:200]
+    )
+    glass = BreakGlass.objects.filter(started_at__gte=since).select_related("user", "reviewed_by")
+    return {"close": list(close), "bulk": list(bulk), "glass": list(glass), "threshold": limit}
+
+
+@no_person_data("unusual access: staff names and person references, no person data")
+def unusual(request: HttpRequest) -> HttpResponse:
+    _require_ig(request)
+    context = unusual_access()
+    context["days"] = _unusual_days()
+    return render(request, "access/unusual.html", context)
+
+
+@no_person_data("the break-glass review queue (person references only)")
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    _require_ig(request)
+    uses = BreakGlass.objects.select_related("user", "reviewed_by", "person")
+    return render(
+        request,
+        "access/break_glass_reviews.html",
+        {
+            "pending": uses.filter(review_status=ReviewStatus.PENDING).order_by("started_at"),
+            "done": uses.exclude(review_status=ReviewStatus.PENDING).order_by("-reviewed_at")[:100],
+        },
+    )
+
+
+@no_person_data("one break-glass use: its reason and the person's reference, not their record")
+def break_glass_review(request: HttpRequest, public_id) -> HttpResponse:
+    _require_ig(request)
+    use = (
+        BreakGlass.objects.filter(public_id=_uuid(public_id))
+        .select_related("user", "person", "reviewed_by")
+        .first()
+    )
+    if use is None:
+        raise Http404("No such break-glass use")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(
+                use=use,
+                by=request.user,
+                justified=form.cleaned_data["verdict"] == "justified",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error("note" if "note" in getattr(error, "error_dict", {}) else None, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Review saved.")
+            return redirect("access:break-glass-reviews")
+    accesses = AccessLog.objects.filter(
+        user=use.user,
+        person_pk=use.person_id,
+        occurred_at__gte=use.started_at,
+        occurred_at__lte=use.expires_at,
+    ).order_by("seq")
+    return render(
+        request, "access/break_glass_review.html", {"use": use, "form": form, "accesses": accesses}
+    )
+
+
+def agreements(request: HttpRequest) -> HttpResponse:
+    """The data-sharing protocol as it stands, for everyone to read (administrators edit it in
+    the administration site). Shows no person data."""
+    rows = SharingAgreement.objects.select_related("owner_service", "recipient_service")
+    role_names = dict(Role.choices)
+    view_rows = [
+        {
+            "agreement": a,
+            "roles": ", ".join(role_names.get(r, r) for r in a.roles) or "Every practitioner",
+            "categories": ", ".join(category_label(c) for c in a.categories),
+        }
+        for a in rows
+    ]
+    return render(request, "access/agreements.html", {"rows": view_rows})
