@@ -144,3 +144,15 @@ def test_the_demo_lookup_is_regenerated_exactly(tmp_path):
     out = tmp_path / "demo.csv"
     write_demo_postcodes(REFERENCE_WARDS, out)
     assert out.read_bytes() == DEMO_POSTCODES_FILE.read_bytes()
+
+
+@pytest.mark.skipif(not REFERENCE_WARDS.exists(), reason="the reference wards file is not here")
+def test_the_demo_lookup_loads_onto_the_demo_boroughs_wards(authority):
+    from familyhub.places.reference import load_reference
+
+    load_reference(REFERENCE_WARDS.parent, authority=authority)
+    count = load_postcode_lookup(DEMO_POSTCODES_FILE, authority=authority)
+    assert count == PostcodeArea.objects.filter(authority=authority).count() > 19 * 40
+    assert PostcodeArea.objects.values("area").distinct().count() == 19
+    first = PostcodeArea.objects.order_by("postcode").first()
+    assert area_for_postcode(first.postcode.replace(" ", "").lower()) == first.area
