@@ -197,3 +197,27 @@ def test_plan_needs_with_weights():
     first = min(result["areas"], key=lambda a: a["rank"])
     assert first["name"] == "Tilbury Riverside & Thurrock Park"  # IDACI rank 1
     assert first["score"] == 100.0
+
+
+def test_budget_needs_site_costs(tmp_path):
+    with pytest.raises(CommandError, match="add an 'annual_cost' column to thurrock_centres.csv"):
+        run_plan("sites", "--areas", str(WARDS), "--sites", str(CENTRES), "--budget", "500000")
+    sites = write(tmp_path, "c.csv", "centre,locality,annual_cost\nX,L,100\nY,L,80\nZ,L,50\n")
+    areas = write(
+        tmp_path, "w.csv", "ward,centre,locality,population_0_4\nA,X,L,10\nB,Y,L,6\nC,Z,L,5\n"
+    )
+    # need = under-fives / 10 x 100, so need-weighted A 10, B 3.6, C 2.5; budget 150:
+    # X + Z (12.5, cost 150) beats X alone (10) and Y + Z (6.1); X + Y costs 180
+    result = run_plan(
+        "sites",
+        "--areas",
+        str(areas),
+        "--sites",
+        str(sites),
+        "--budget",
+        "150",
+        "--min-per-locality",
+        "0",
+        "--json",
+    )
+    assert sorted(result["kept"]) == ["X", "Z"] and result["cost"] == 150

@@ -94,6 +94,11 @@ class Command(BaseCommand):
                 return
             if options["keep"] is None and options["budget"] is None:
                 raise CommandError("Give --keep K (sites to keep) or --budget AMOUNT.")
+            if options["budget"] is not None and not any(s.cost for s in sites):
+                raise CommandError(
+                    f"--budget needs each site's running cost: add an 'annual_cost' column to "
+                    f"{options['sites'].name}."
+                )
             problem = SiteProblem(
                 areas=areas,
                 sites=sites,
