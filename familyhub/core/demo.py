@@ -142,6 +142,10 @@ def _postcodes_and_people(authority: Authority, people: int, seed: int, out: Tex
     out.write(f"Making {people} synthetic people (seed {seed})...\n")
     stats = synth.fill_database(people, seed=seed, authority=authority, progress=True)
     out.write(f"Made {stats}.\n")
+    from familyhub.matching.keys import refresh_all_keys
+
+    keys = refresh_all_keys()
+    out.write(f"Built match keys for {keys} people.\n")
 
 
 def load_demo_borough(*, people: int, seed: int, out: TextIO) -> None:
