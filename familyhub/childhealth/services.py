@@ -107,7 +107,7 @@ def schedule_refresh(person: Person, *, today: date | None = None) -> list[Revie
       if nothing was recorded on it, is cancelled as a duplicate (kept, so unmerge can undo it).
     """
     today = today or timezone.localdate()
-    person = Person.objects.select_for_update().select_related("area").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("area").get(pk=person.pk)
     if person.merged_into_id is not None:
         # The merged-away record has no schedule of its own; its rows moved to the survivor.
         return schedule_refresh(Person.objects.get(pk=person.merged_into_id), today=today)
