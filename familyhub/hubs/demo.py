@@ -86,8 +86,8 @@ def _attendance_chance(offer: str, decile: int | None) -> float:
     deprived areas, where families were invited because the session is for them."""
     deprived = decile is not None and decile <= 3
     if offer == Offer.TARGETED:
-        return 0.85 if deprived else 0.6
-    return 0.6 if deprived else 0.45
+        return 0.9 if deprived else 0.7
+    return 0.8 if deprived else 0.72
 
 
 def _outreach_sites(authority, rng: random.Random) -> list[Site]:
@@ -262,7 +262,7 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
             if drop_in:
                 # Drop-ins see different families each week, families from deprived areas
                 # (whom outreach and invitations aim at) more often.
-                regulars = _weighted_sample(candidates, wanted, rng)
+                regulars = _weighted_sample(candidates, round(wanted * 0.7), rng)
             seen: set[int] = set()
             for rank, (child_id, mother_id, decile) in enumerate(regulars):
                 person_id = mother_id if for_adults and mother_id else child_id

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from familyhub.access.layer import no_person_data, person_view
+from familyhub.accounts.roles import PRACTITIONER_ROLES
 from familyhub.core.access import require_role
 from familyhub.hubs import access, charts, selectors, services
 from familyhub.hubs.forms import PeriodForm, SearchForm, SessionSetupForm, TimetableFilterForm
@@ -64,7 +65,7 @@ def _cards(people_ids) -> dict[int, str]:
 # --- sessions list -------------------------------------------------------------------------
 
 
-@require_role(access.REGISTER_ROLES)
+@require_role(PRACTITIONER_ROLES)
 def sessions(request: HttpRequest) -> HttpResponse:
     """Today's (or a chosen day's) sessions this person may take the register for."""
     try:

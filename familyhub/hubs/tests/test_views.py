@@ -298,3 +298,22 @@ def test_attendance_is_on_the_family_timeline(world):
     timeline = family_timeline(world["owner"], [world["booked"].pk])
     summaries = [item.summary for item in timeline.items]
     assert any(world["session"].activity.name in s and "Grays Hub" in s for s in summaries)
+
+
+def test_colleague_books_and_cancels(client, signed_in, world):
+    signed_in(client, world["colleague"])
+    response = client.post(_url(world, "hubs:book"), {"person": str(world["sibling"].public_id)})
+    assert response.status_code == 302
+    booking = world["session"].bookings.get(person=world["sibling"])
+    assert booking.status == BookingStatus.BOOKED and booking.booked_by == world["colleague"]
+    client.post(reverse("hubs:booking-cancel", args=[booking.public_id]))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+
+
+def test_health_visitor_staffing_a_clinic_takes_its_register(client, signed_in, world, make_user):
+    nurse = make_user("health_visitor")
+    world["session"].staff.add(nurse)
+    signed_in(client, nurse)
+    assert client.get(reverse("hubs:sessions")).status_code == 200
+    assert client.get(_url(world)).status_code == 200
