@@ -15,7 +15,7 @@ class CaseworkConfig(AppConfig):
         involvement.register(casework_involvement.live_episodes)
         involvement.register_services(casework_involvement.episode_services)
 
-        caseworkers = {Role.LEAD_PROFESSIONAL, Role.FAMILY_SUPPORT_WORKER, *MANAGER_ROLES}
+        caseworkers: set[str] = {Role.LEAD_PROFESSIONAL, Role.FAMILY_SUPPORT_WORKER, *MANAGER_ROLES}
         navigation.register("My caseload", "casework:my-caseload", roles=caseworkers, order=21)
         navigation.register(
             "Team caseload", "casework:team-caseload", roles=MANAGER_ROLES, order=22

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 
@@ -38,7 +39,9 @@ def practitioners_for(episode):
 
 
 class AllocateForm(VersionedForm):
-    lead_professional = forms.ModelChoiceField(label="Lead professional", queryset=None)
+    lead_professional: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Lead professional", queryset=None
+    )
     family_agrees = forms.ChoiceField(
         label="Does the family agree to this lead professional?",
         choices=YES_NO,
@@ -47,7 +50,7 @@ class AllocateForm(VersionedForm):
 
     def __init__(self, *args, episode, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_professional"].queryset = practitioners_for(episode)
+        cast(Any, self.fields["lead_professional"]).queryset = practitioners_for(episode)
 
     def agrees(self) -> bool | None:
         return _yes_no(self.cleaned_data["family_agrees"])
@@ -62,7 +65,7 @@ class TransferForm(AllocateForm):
 
 
 class TeamMemberForm(forms.Form):
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
         label="A practitioner in Familyhub", queryset=None, required=False
     )
     name = forms.CharField(
@@ -76,7 +79,7 @@ class TeamMemberForm(forms.Form):
         from familyhub.accounts.models import User
 
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
+        cast(Any, self.fields["user"]).queryset = (
             User.objects.filter(
                 is_active=True, memberships__team__service__authority_id=episode.authority_id
             )
@@ -90,7 +93,7 @@ class AssessmentForm(forms.Form):
         label="Which needs does the family have?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
-        template_name=CHECKBOXES,
+        template_name=CHECKBOXES,  # type: ignore[call-arg]
         help_text="The Supporting Families outcome areas. Select all that apply.",
     )
     need_detail = forms.CharField(
@@ -109,14 +112,16 @@ class AssessmentForm(forms.Form):
     family_views = forms.CharField(
         label="The family's views", widget=forms.Textarea(attrs={"rows": 3})
     )
-    level = forms.ModelChoiceField(
+    level: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Level of need", queryset=None, widget=forms.RadioSelect, empty_label=None
     )
 
     def __init__(self, *args, levels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels
-        self.fields["level"].label_from_instance = lambda level: f"{level.level}: {level.name}"
+        cast(Any, self.fields["level"]).queryset = levels
+        cast(Any, self.fields["level"]).label_from_instance = lambda level: (
+            f"{level.level}: {level.name}"
+        )
 
 
 class GoalForm(forms.Form):
@@ -129,14 +134,16 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args, needs: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["need"].choices = [(n, NEED_LABELS[n]) for n in needs]
+        cast(Any, self.fields["need"]).choices = [(n, NEED_LABELS[n]) for n in needs]
 
 
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="What will be done", widget=forms.Textarea(attrs={"rows": 2})
     )
-    owner = forms.ModelChoiceField(label="Who will do it", queryset=None, required=False)
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Who will do it", queryset=None, required=False
+    )
     owner_name = forms.CharField(
         label="Or their name, if they do not use Familyhub",
         max_length=160,
@@ -149,7 +156,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, episode, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = practitioners_for(episode)
+        cast(Any, self.fields["owner"]).queryset = practitioners_for(episode)
 
 
 class ReviewForm(forms.Form):
@@ -188,14 +195,16 @@ class ReasonForm(VersionedForm):
 
 
 class StepDownForm(ReasonForm):
-    level = forms.ModelChoiceField(
+    level: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Level of need now", queryset=None, required=False, widget=forms.RadioSelect
     )
 
     def __init__(self, *args, levels, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels
-        self.fields["level"].label_from_instance = lambda level: f"{level.level}: {level.name}"
+        cast(Any, self.fields["level"]).queryset = levels
+        cast(Any, self.fields["level"]).label_from_instance = lambda level: (
+            f"{level.level}: {level.name}"
+        )
 
 
 class CloseForm(VersionedForm):

@@ -19,7 +19,7 @@ DEFAULT_CASE_WEIGHTS = {1: 0.5, 2: 1.0, 3: 1.5, 4: 2.0}
 
 
 def case_weight(rank: int | None) -> float:
-    weights = getattr(settings, "FAMILYHUB_CASE_WEIGHTS", None) or DEFAULT_CASE_WEIGHTS
+    weights: dict = getattr(settings, "FAMILYHUB_CASE_WEIGHTS", None) or DEFAULT_CASE_WEIGHTS
     if rank is None:
         return 1.0
     return float(weights.get(rank, weights.get(str(rank), 1.0)))
@@ -209,7 +209,7 @@ def sustainment_breaking_referrals(episode: Episode):
         family,
         received_at__date__gt=episode.sustainment_from,
         received_at__date__lte=episode.sustainment_until,
-    ).exclude(pk=episode.referral_id)
+    ).exclude(pk=episode.referral_id or 0)
 
 
 def sf_families(user, *, on: datetime.date | None = None) -> dict[str, list[Episode]]:

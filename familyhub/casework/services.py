@@ -410,6 +410,7 @@ def action_add(
         errors["owner"] = "Choose who will do it, or enter their name."
     if errors:
         raise ValidationError(errors)
+    assert due_on is not None
     action = Action(
         goal=goal,
         description=description.strip(),

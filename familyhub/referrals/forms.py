@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django import forms
+from typing import Any, cast
 
-CHECKBOXES = "referrals/govuk_checkboxes.html"  # see the template for why
+from django import forms
 
 from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
 from familyhub.referrals.needs import Need
+
+# core.forms reads CheckboxSelectMultiple as radios (it subclasses RadioSelect): see the template.
+CHECKBOXES = "referrals/govuk_checkboxes.html"
 
 
 class FindPersonForm(forms.Form):
@@ -43,7 +46,7 @@ class ReferralForm(forms.Form):
         label="Which areas are the concerns about?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
-        template_name=CHECKBOXES,
+        template_name=CHECKBOXES,  # type: ignore[call-arg]
         required=False,
         help_text="Select all that apply",
     )
@@ -68,13 +71,13 @@ class ReferralForm(forms.Form):
 
 class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    level = forms.ModelChoiceField(
+    level: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Level of need", queryset=None, widget=forms.RadioSelect, empty_label=None
     )
     outcome = forms.ChoiceField(
         label="What happens next?", choices=Outcome.choices, widget=forms.RadioSelect
     )
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Early help team",
         queryset=None,
         required=False,
@@ -86,8 +89,8 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, levels, teams, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["level"].queryset = levels
-        self.fields["level"].label_from_instance = lambda level: (
+        cast(Any, self.fields["level"]).queryset = levels
+        cast(Any, self.fields["level"]).label_from_instance = lambda level: (
             f"{level.level}: {level.name} ({level.description.lower()})"
         )
-        self.fields["team"].queryset = teams
+        cast(Any, self.fields["team"]).queryset = teams

@@ -3,6 +3,8 @@ decisions. Thin: parse, access, call a service, redirect."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -61,7 +63,7 @@ def find_person(request: HttpRequest) -> HttpResponse:
 def referral_new(request: HttpRequest, person_id) -> HttpResponse:
     """Step 2: the referral form for the chosen person."""
     person = access.person_to_refer(request.user, person_id)
-    user = request.user
+    user: Any = request.user
     initial = {
         "referrer_name": user.get_full_name(),
         "referrer_role": user.job_title,
