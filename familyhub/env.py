@@ -7,6 +7,7 @@ sees exactly which line of their configuration to fix.
 from __future__ import annotations
 
 import os
+from typing import Any
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -62,7 +63,7 @@ def envsecret(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-def envdatabase(name: str, default: str) -> dict:
+def envdatabase(name: str, default: str) -> dict[str, Any]:
     import dj_database_url
 
     url = os.environ.get(name) or default
@@ -82,4 +83,4 @@ def envdatabase(name: str, default: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    return config
+    return dict(config)

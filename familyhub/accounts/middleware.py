@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from familyhub.accounts.models import is_two_factor_verified
+
 # Pages a signed-in person may reach before completing two-factor sign-in.
 _OPEN_BEFORE_2FA = ("accounts:", "core:health")
 
@@ -25,7 +27,7 @@ class TwoFactorRequiredMiddleware:
             settings.FAMILYHUB_REQUIRE_2FA
             and request.path.startswith("/api/")
             and request.user.is_authenticated
-            and not request.user.is_verified()
+            and not is_two_factor_verified(request.user)
         ):
             # A browser session must finish two-factor sign-in before using the API too; token
             # clients are not signed in at this point (DRF authenticates them later).
@@ -36,7 +38,7 @@ class TwoFactorRequiredMiddleware:
         if not settings.FAMILYHUB_REQUIRE_2FA:
             return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified():
+        if user is None or not user.is_authenticated or is_two_factor_verified(user):
             return None
         match = request.resolver_match
         name = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""

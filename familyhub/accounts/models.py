@@ -32,3 +32,9 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+def is_two_factor_verified(user) -> bool:
+    """django-otp's OTPMiddleware gives signed-in users is_verified(); anyone else is not."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from familyhub.accounts.forms import SignInForm, TokenForm
+from familyhub.accounts.models import is_two_factor_verified
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -34,7 +35,7 @@ def _qr_svg(device: TOTPDevice) -> str:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app (first time) or enter a code from it (every sign-in)."""
     user = request.user
-    if user.is_verified():
+    if is_two_factor_verified(user):
         return redirect("core:home")
     confirmed = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     if confirmed is not None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -8,7 +10,7 @@ from familyhub.core.navigation import items_for
 
 def service(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    nav = items_for(user)
+    nav: list[dict[str, Any]] = list(items_for(user))
     path = request.path
     for item in nav:
         item["active"] = item["url"] != "/" and path.startswith(item["url"]) or item["url"] == path

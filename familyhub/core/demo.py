@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import random
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -74,7 +74,7 @@ def demo_accounts() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def _reference_and_teams(authority: Authority, out: TextIO) -> None:
+def _reference_and_teams(authority: Authority, out: Any) -> None:
     report = load_reference(REFERENCE_DIR, authority=authority)
     out.write(
         f"Loaded {report.areas} wards, {report.sites} family hubs and {report.services} services.\n"
@@ -94,6 +94,8 @@ def _reference_and_teams(authority: Authority, out: TextIO) -> None:
             ServiceKind.EARLY_HELP,
         ):
             service = Service.objects.filter(authority=authority, kind=kind).order_by("id").first()
+            if service is None:
+                continue
             Team.objects.get_or_create(
                 service=service,
                 locality=locality,
@@ -129,7 +131,7 @@ def _accounts(authority: Authority) -> None:
         TeamMembership.objects.get_or_create(user=user, team=team)
 
 
-def _postcodes_and_people(authority: Authority, people: int, seed: int, out: TextIO) -> None:
+def _postcodes_and_people(authority: Authority, people: int, seed: int, out: Any) -> None:
     try:
         lookup = importlib.import_module("familyhub.places.postcode_lookup")
         synth = importlib.import_module("familyhub.people.synth")
@@ -148,7 +150,7 @@ def _postcodes_and_people(authority: Authority, people: int, seed: int, out: Tex
     out.write(f"Built match keys for {keys} people.\n")
 
 
-def load_demo_borough(*, people: int, seed: int, out: TextIO) -> None:
+def load_demo_borough(*, people: int, seed: int, out: Any) -> None:
     authority, _ = Authority.objects.get_or_create(
         code=settings.FAMILYHUB_AUTHORITY_CODE, defaults={"name": settings.FAMILYHUB_COUNCIL_NAME}
     )

@@ -49,7 +49,7 @@ def render_widget(bound_field: forms.BoundField) -> str:
     if bound_field.errors and kind in ("input", "select", "textarea", "file"):
         css += f" {css}--error"
     existing = bound_field.field.widget.attrs.get("class", "")
-    attrs = {"class": f"{css} {existing}".strip()}
+    attrs: dict[str, str | bool] = {"class": f"{css} {existing}".strip()}
     if bound_field.help_text:
         attrs["aria-describedby"] = f"{bound_field.auto_id}-hint"
     return bound_field.as_widget(attrs=attrs)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +27,7 @@ ROLE_PURPOSE = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user  # signed in: LoginRequiredMiddleware
     teams = list(teams_of(user))
     localities = sorted({team.locality.name for team in teams if team.locality})
     return render(

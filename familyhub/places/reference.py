@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -88,12 +89,14 @@ def _locality(authority: Authority, name: str, cache: dict[str, Locality]) -> Lo
     return cache[name]
 
 
-def _load_centres(path: Path | None, authority: Authority, report: LoadReport) -> dict[str, dict]:
+def _load_centres(
+    path: Path | None, authority: Authority, report: LoadReport
+) -> dict[str, dict[str, Any]]:
     """Centres become family hub sites; returns their reach figures by name for the wards."""
     if path is None:
         return {}
     localities: dict[str, Locality] = {}
-    centres: dict[str, dict] = {}
+    centres: dict[str, dict[str, Any]] = {}
     with open_csv(path, required=CENTRE_COLUMNS) as rows:
         for row in rows:
             name = row.text("centre")
@@ -129,7 +132,7 @@ def _load_wards(
     path: Path, authority: Authority, centres: dict[str, dict], report: LoadReport
 ) -> None:
     localities: dict[str, Locality] = {}
-    parsed = []
+    parsed: list[dict[str, Any]] = []
     with open_csv(path, required=WARD_COLUMNS) as rows:
         for row in rows:
             centre = row.text("centre", required=False)
@@ -169,14 +172,14 @@ def _load_wards(
         wards_per_centre[ward["centre"]] = wards_per_centre.get(ward["centre"], 0) + 1
     estimated = False
     for ward in parsed:
-        centre = centres.get(ward["centre"])
+        served_by: dict[str, Any] | None = centres.get(ward["centre"])
         share = 1 / wards_per_centre[ward["centre"]]
         under_fives = ward["population_0_4"]
         families = None
         if under_fives is None:
             estimated = True
-            under_fives = round((centre["reach_under_fives"] if centre else 0) * share)
-            families = round((centre["reach_families"] if centre else 0) * share)
+            under_fives = round((served_by["reach_under_fives"] if served_by else 0) * share)
+            families = round((served_by["reach_families"] if served_by else 0) * share)
         if families is None:
             families = round(under_fives * 0.78)
         area, _ = Area.objects.update_or_create(
@@ -198,11 +201,12 @@ def _load_wards(
                 "families_with_under_fives": families,
             },
         )
-        if centre:
-            centre["site"].reach_areas.add(area)
-            if centre["site"].area_id is None:
-                centre["site"].area = area
-                centre["site"].save(update_fields=["area"])
+        if served_by:
+            site: Site = served_by["site"]
+            site.reach_areas.add(area)
+            if site.area_id is None:
+                site.area = area
+                site.save(update_fields=["area"])
     report.areas = len(parsed)
     report.localities += len(localities)
     if estimated:
