@@ -128,6 +128,7 @@ def search_candidates(
     sex: str = "",
     limit: int = 10,
 ) -> list[Any]:
+    matching_search: Any
     try:
         from familyhub.matching import search as matching_search
     except ImportError:  # pragma: no cover - the module exists from the start

@@ -83,9 +83,9 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
     households = registered = 0
     for household_id in sorted(members):
         people = members[household_id]
-        area_id = next((area for _, area in people if area), None)
-        hub = hub_of_area.get(area_id) if area_id else None
-        if hub is None or rng.random() >= registration_share(deciles.get(area_id)):
+        home_area = next((area for _, area in people if area), None)
+        hub = hub_of_area.get(home_area) if home_area else None
+        if hub is None or rng.random() >= registration_share(deciles.get(home_area or 0)):
             continue
         when = now - datetime.timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 600))
         households += 1

@@ -297,6 +297,9 @@ def run_import(
                 if service is not None or site is not None:
                     services.registration_record(person=person, by=by, site=site, service=service)
         except ValidationError as error:
+            messages = (
+                error.message_dict if hasattr(error, "error_dict") else {"row": error.messages}
+            )
             person_import.bad_rows.append(
                 {
                     "row": row.row_number,
@@ -307,7 +310,7 @@ def run_import(
                             strict=False,
                         )
                     ),
-                    "errors": {k: " ".join(v) for k, v in error.message_dict.items()},
+                    "errors": {FIELD_LABELS.get(k, k): " ".join(v) for k, v in messages.items()},
                 }
             )
         if advance:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -68,8 +69,8 @@ def person_references() -> Iterator[PersonReference]:
             continue
         if relation.many_to_many:
             continue  # the through table's own ForeignKey appears separately
-        field = relation.field
-        model = relation.related_model
+        field: Any = relation.field  # type: ignore[union-attr]
+        model: Any = relation.related_model
         if model is Person and field.name == "merged_into":
             continue
         if model._meta.proxy or not model._meta.managed and not model._meta.auto_created:
@@ -242,7 +243,7 @@ def person_unmerge(*, merge: MergeRecord, by, reason: str) -> MergeRecord:
             **{move.field_name: move.old_value}
         )
     for move in merge.moves.filter(action=MergeAction.COPIED):
-        field = Person._meta.get_field(move.field_name.removesuffix("_id"))
+        field: Any = Person._meta.get_field(move.field_name.removesuffix("_id"))
         current = getattr(survivor, move.field_name)
         if _text(current) == move.new_value:
             empty = None if field.null else ""
@@ -284,7 +285,7 @@ def _run_hooks(name: str, survivor: Person, duplicate: Person) -> None:
     for relation in Person._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue
-        model = relation.related_model
+        model: Any = relation.related_model
         hook = getattr(model, name, None)
         if hook is not None and model not in seen:
             seen.add(model)

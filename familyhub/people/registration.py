@@ -88,11 +88,15 @@ def find_candidates(
                 household_size=sizes.get(person.pk, 0),
                 score=float(candidate.score),
                 probability=float(candidate.probability),
-                agree=[FIELD_LABELS.get(n, n) for n, v in fields.items() if v == "agree"],
-                close=[FIELD_LABELS.get(n, n) for n, v in fields.items() if v == "close"],
-                differ=[FIELD_LABELS.get(n, n) for n, v in fields.items() if v == "differ"],
+                agree=[_label(n) for n, v in fields.items() if v == "agree"],
+                close=[_label(n) for n, v in fields.items() if v == "close"],
+                differ=[_label(n) for n, v in fields.items() if v == "differ"],
                 fields=fields,
             )
         )
     shown.sort(key=lambda c: -c.score)
     return shown
+
+
+def _label(name: str) -> str:
+    return FIELD_LABELS.get(str(name), str(name))

@@ -25,6 +25,7 @@ from familyhub.people.models import (
     HouseholdMembership,
     Person,
     PersonChange,
+    PreviousName,
     Registration,
     Relationship,
     RelationshipKind,
@@ -68,11 +69,11 @@ class StaleEdit(ValidationError):
 
 def area_for_postcode(postcode: str, *, authority: Authority | None = None) -> Area | None:
     try:
-        from familyhub.places.postcode_lookup import area_for_postcode as lookup
-    except ImportError:
-        lookup = None
-    if lookup is not None:
-        return lookup(postcode)
+        from familyhub.places import postcode_lookup
+    except ImportError:  # the places part's lookup not there yet: read the table directly
+        postcode_lookup = None  # type: ignore[assignment]
+    if postcode_lookup is not None:
+        return postcode_lookup.area_for_postcode(postcode, authority=authority)
     row = PostcodeArea.objects.filter(postcode=postcode).select_related("area").first()
     return row.area if row else None
 
@@ -173,6 +174,14 @@ def person_update(*, person: Person, by, expected_version: int, **changes: Any) 
     if updated != 1:
         raise StaleEdit(_stale_message())
     _record_changes(current, by, diff)
+    if "family_name" in diff and diff["family_name"][0]:
+        # The old surname stays findable: matching compares previous names too.
+        PreviousName.objects.create(
+            person=current,
+            given_name=current.given_name,
+            family_name=diff["family_name"][0],
+            until=timezone.localdate(),
+        )
     current.refresh_from_db()
     refresh_match_keys([current.pk])
     return current

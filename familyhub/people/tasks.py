@@ -19,7 +19,7 @@ def import_people(person_import_id: int, job_id: int, user_id: int | None) -> No
 
     person_import = PersonImport.objects.get(pk=person_import_id)
     job = Job.objects.get(pk=job_id)
-    user = User.objects.filter(pk=user_id).first()
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     site, service = registering_unit(user) if user else (None, None)
     job_running(job, total=max(0, len(person_import.rows) - 1 - len(person_import.bad_rows)))
     try:

@@ -87,7 +87,7 @@ def clean_date_of_birth(value: datetime.date | None) -> datetime.date | None:
     return value
 
 
-def clean_choice(value: str, choices: type, label: str) -> str:
+def clean_choice(value: str, choices: Any, label: str) -> str:
     value = (value or "").strip()
     if value and value not in choices.values:
         raise ValidationError(f"Select a {label} from the list")

@@ -46,7 +46,7 @@ REGISTER_ROLES = PRACTITIONER_ROLES
 
 
 def _require(request: HttpRequest, roles) -> None:
-    if request.user.role not in roles and not request.user.is_superuser:
+    if getattr(request.user, "role", "") not in roles and not request.user.is_superuser:
         raise PermissionDenied
 
 

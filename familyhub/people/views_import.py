@@ -24,7 +24,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _require(request: HttpRequest) -> None:
-    if request.user.role not in IMPORT_ROLES and not request.user.is_superuser:
+    if getattr(request.user, "role", "") not in IMPORT_ROLES and not request.user.is_superuser:
         raise PermissionDenied
 
 
@@ -52,9 +52,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             except importing.ImportFileError as error:
                 # Unrecognised columns are worth mapping by hand: keep the file for that.
                 form.add_error("file", str(error))
-                person_import = _keep_for_mapping(request, upload, error)
-                if person_import is not None:
-                    return redirect("people:import-check", public_id=person_import.public_id)
+                kept = _keep_for_mapping(request, upload, error)
+                if kept is not None:
+                    return redirect("people:import-check", public_id=kept.public_id)
             else:
                 return redirect("people:import-check", public_id=person_import.public_id)
     return render(request, "people/import_upload.html", {"form": form})

@@ -118,6 +118,7 @@ def test_command_refuses_unreadable_file(tmp_path, authority):
     assert not Person.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_upload_page_check_import_in_background_and_download(client, signed_in, owner, hub):
     client = signed_in(client, owner)
     upload = SimpleUploadedFile("people.csv", csv_bytes(GOOD + BAD), content_type="text/csv")
@@ -127,7 +128,7 @@ def test_upload_page_check_import_in_background_and_download(client, signed_in, 
     html = check.content.decode()
     assert "2</strong> can be imported" in html and "Row" in html and "Date of birth" in html
     person_import = PersonImport.objects.get()
-    mapping = {field: column for field, column in person_import.mapping.items()}
+    mapping = dict(person_import.mapping)
     response = client.post(response["Location"], {**mapping, "action": "import"})
     job = Job.objects.get()
     assert response["Location"] == reverse("core:job-progress", args=[job.public_id])

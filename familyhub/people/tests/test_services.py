@@ -247,3 +247,11 @@ def test_family_register_stops_at_likely_duplicates(authority, hub, owner, regis
         search=search_candidates,
     )
     assert len(result.created) == 1
+
+
+def test_surname_change_keeps_the_previous_name(authority):
+    person = register(authority)
+    services.person_update(
+        person=person, by=None, expected_version=person.version, family_name="Patel"
+    )
+    assert list(person.previous_names.values_list("family_name", flat=True)) == ["Shah"]
