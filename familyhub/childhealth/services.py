@@ -224,7 +224,7 @@ def schedule_refresh_authority(authority: Authority, *, today: date | None = Non
 def safeguarding_referral_url(person: Person) -> str | None:
     """The front door's new-referral page for this person, when the referrals part offers one."""
     for name, kwargs in (
-        ("referrals:new-for-person", {"public_id": person.public_id}),
+        ("referrals:new", {"person_id": person.public_id}),
         ("referrals:new", {"public_id": person.public_id}),
     ):
         try:

@@ -19,7 +19,7 @@ from familyhub.childhealth.forms import (
     ReviewForm,
     ScreeningForm,
 )
-from familyhub.childhealth.models import AlertKind
+from familyhub.childhealth.models import AlertKind, MeasurementContext
 from familyhub.core.access import require_role
 from familyhub.places.models import Locality, Site
 
@@ -225,6 +225,8 @@ def _person_form(request, public_id, form_class, purpose: str):
 @person_view
 def measurement_add(request: HttpRequest, public_id) -> HttpResponse:
     person, form = _person_form(request, public_id, MeasurementForm, "Record height and weight")
+    if request.method == "GET" and request.GET.get("context") in dict(MeasurementContext.choices):
+        form = MeasurementForm(initial={"context": request.GET["context"]})
     if request.method == "POST" and form.is_valid():
         try:
             measurement = services.measurement_record(

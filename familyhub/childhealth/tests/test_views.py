@@ -198,3 +198,46 @@ def test_indicators_page_for_commissioner_and_refused_to_health_visitor(
     assert csv["Content-Type"].startswith("text/csv")
     signed_in(client, owner)
     assert client.get(reverse("childhealth:indicators")).status_code == 403
+
+
+def test_safeguarding_concern_offers_front_door_referral(client, signed_in, owner, nbv, child):
+    signed_in(client, owner)
+    client.post(
+        reverse("childhealth:review-record", args=[nbv.public_id]),
+        {
+            "done_on": timezone.localdate().isoformat(),
+            "place": "home",
+            "outcome": "completed",
+            "safeguarding_concern": "on",
+        },
+    )
+    page = client.get(reverse("childhealth:child", args=[child.public_id])).content.decode()
+    url = services.safeguarding_referral_url(child)
+    review = Review.objects.get()
+    assert review.safeguarding_concern
+    if url:  # the front door's page exists: the child's page links to it
+        assert f'href="{url}"' in page
+        assert review.safeguarding_referral_offered
+    else:
+        assert "the concern is recorded" in page
+
+
+def test_ncmp_review_on_worklist_links_to_measurement(
+    client, signed_in, make_user, make_child, sn_service, authority
+):
+    from familyhub.testing import factories as shared
+
+    team = shared.TeamFactory(
+        service=sn_service, locality=shared.LocalityFactory(authority=authority, name="West")
+    )
+    nurse = make_user(Role.SCHOOL_NURSE, team=team, username="sn")
+    child = make_child(date_of_birth=timezone.localdate() - timedelta(days=int(4.6 * 365)), sex="M")
+    services.schedule_refresh(child)
+    services.allocation_set(person=child, practitioner=nurse, team=team, by=nurse)
+    ncmp = ReviewDue.objects.get(person=child, kind=ReviewKind.NCMP_RECEPTION)
+    if not ncmp.window_start <= timezone.localdate() <= ncmp.window_end:
+        pytest.skip("the child's Reception year is not open on this date")
+    page = signed_in(client, nurse).get(reverse("childhealth:worklist")).content.decode()
+    assert reverse(
+        "childhealth:measurement-add", args=[child.public_id]
+    ) + "?context=ncmp_reception" in page.replace("&amp;", "&")
