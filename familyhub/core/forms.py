@@ -17,10 +17,11 @@ class GovukFormRenderer(TemplatesSetting):
 
 def widget_kind(widget: forms.Widget) -> str:
     """The GOV.UK component a widget should render as."""
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect, so it is asked first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):

@@ -11,6 +11,12 @@ class ExampleForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    days = forms.MultipleChoiceField(
+        label="Days",
+        choices=[("mon", "Monday"), ("tue", "Tuesday")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
 
 def test_a_valid_form_renders_govuk_fields_with_hints():
@@ -20,6 +26,7 @@ def test_a_valid_form_renders_govuk_fields_with_hints():
     assert 'class="govuk-input"' in html
     assert "govuk-radios__input" in html
     assert "govuk-textarea" in html
+    assert 'type="checkbox"' in html and "govuk-checkboxes__input" in html
     assert "govuk-error-summary" not in html
 
 
