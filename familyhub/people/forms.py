@@ -168,6 +168,20 @@ class PersonEditForm(CheckedFormMixin, forms.Form):
     date_of_death = DateField(label="Date of death", required=False, help_text=DATE_HINT)
 
 
+class RelationshipForm(forms.Form):
+    relative = forms.ChoiceField(label="Related to", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="This person is their", choices=RelationshipKind.choices, widget=forms.Select
+    )
+    parental_responsibility = forms.BooleanField(
+        label="Has parental responsibility for them", required=False
+    )
+
+    def __init__(self, *args, relatives, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relative"].choices = [(str(p.public_id), p.display_name) for p in relatives]
+
+
 class MoveForm(AddressForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     start = DateField(label="Moved in on", required=False, help_text="Leave empty for today")

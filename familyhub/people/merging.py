@@ -145,7 +145,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by, reason: str) -> Mer
     )
     refresh_match_keys([survivor.pk, duplicate.pk])
     _run_hooks("after_person_merge", survivor, duplicate)
-    _log(by, [survivor, duplicate], reason)
+    _log(by, [survivor, duplicate], "Merge duplicate records", reason)
     return merge
 
 
@@ -276,7 +276,7 @@ def person_unmerge(*, merge: MergeRecord, by, reason: str) -> MergeRecord:
     )
     refresh_match_keys([survivor.pk, duplicate.pk])
     _run_hooks("after_person_unmerge", survivor, duplicate)
-    _log(by, [survivor, duplicate], f"Unmerge: {reason}")
+    _log(by, [survivor, duplicate], "Undo a merge", reason)
     return merge
 
 
@@ -292,7 +292,9 @@ def _run_hooks(name: str, survivor: Person, duplicate: Person) -> None:
             hook(survivor=survivor, duplicate=duplicate)
 
 
-def _log(by, people: list[Person], reason: str) -> None:
+def _log(by, people: list[Person], purpose: str, reason: str) -> None:
     from familyhub.people.access import log_person_access
 
-    log_person_access(by, people, action="merge", purpose=reason, channel="page")
+    log_person_access(
+        by, people, action="merge", purpose=purpose, channel="page", detail=reason[:500]
+    )

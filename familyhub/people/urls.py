@@ -24,5 +24,10 @@ urlpatterns = [
     path("<uuid:public_id>/edit/", views.person_edit, name="person-edit"),
     path("<uuid:public_id>/address/", views.person_move, name="person-move"),
     path("<uuid:public_id>/contact/", views.contact_add, name="contact-add"),
+    path(
+        "<uuid:public_id>/relationships/add/",
+        views.relationship_add,
+        name="relationship-add",
+    ),
     path("<uuid:public_id>/merge/<uuid:duplicate_id>/", views.merge_confirm, name="merge-confirm"),
 ]

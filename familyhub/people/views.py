@@ -27,6 +27,7 @@ from familyhub.people.forms import (
     MergeForm,
     MoveForm,
     PersonEditForm,
+    RelationshipForm,
     UnmergeForm,
 )
 from familyhub.people.merging import MergeRefused, person_merge, person_unmerge
@@ -123,6 +124,13 @@ def register_new(request: HttpRequest) -> HttpResponse:
     )
     formset = MemberFormSet(request.POST or None, prefix="members", initial=[initial_member])
     duplicates: dict[int, list] = {}
+    # Adding people to a family already registered: the household comes through the access layer.
+    household_id = request.POST.get("household") or request.GET.get("household")
+    household = None
+    if household_id:
+        household = access.household_for_viewer(
+            request.user, household_id, purpose="Add people to a family", channel="page"
+        )
     if request.method == "POST" and address_form.is_valid() and formset.is_valid():
         rows = [form for form in formset.forms if not form.is_blank()]
         if not rows:
@@ -147,6 +155,7 @@ def register_new(request: HttpRequest) -> HttpResponse:
                     site=site,
                     service=service,
                     address=address_form.cleaned_data,
+                    household=household,
                     resolve_existing=lambda public_id: _chosen_candidate(request.user, public_id),
                     search=access.search_candidates,
                 )
@@ -181,7 +190,12 @@ def register_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/register_new.html",
-        {"address_form": address_form, "formset": formset, "member_rows": member_rows},
+        {
+            "address_form": address_form,
+            "formset": formset,
+            "member_rows": member_rows,
+            "household": household,
+        },
     )
 
 
@@ -409,4 +423,48 @@ def merge_undo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "form": form,
             "cancel": reverse("people:person", args=[survivor.public_id]),
         },
+    )
+
+
+@person_view
+def relationship_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record how this person is related to someone in their household."""
+    person = access.person_for_viewer(
+        request.user, public_id, purpose="Record a relationship", channel="page", action="change"
+    )
+    if person.public_id != public_id:
+        return redirect("people:relationship-add", public_id=person.public_id)
+    household = current_household(person)
+    visible = access.visible_people(request.user, channel="page")
+    relatives = (
+        [
+            m.person
+            for m in household_members(household)
+            if m.person_id != person.pk and visible.filter(pk=m.person_id).exists()
+        ]
+        if household
+        else []
+    )
+    form = RelationshipForm(request.POST or None, relatives=relatives)
+    if request.method == "POST" and form.is_valid():
+        relative = next(p for p in relatives if str(p.public_id) == form.cleaned_data["relative"])
+        try:
+            services.relationship_add(
+                person=person,
+                relative=relative,
+                kind=form.cleaned_data["kind"],
+                parental_responsibility=form.cleaned_data["parental_responsibility"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, "Relationship recorded.")
+            return redirect("people:person", public_id=person.public_id)
+    return render(
+        request,
+        "people/relationship_add.html",
+        {"person": person, "form": form, "relatives": relatives},
     )

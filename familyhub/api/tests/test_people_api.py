@@ -170,3 +170,28 @@ def test_schema_and_docs_without_cdn(client, signed_in, owner):
     html = page.content.decode()
     assert "/api/people/search/" in html
     assert "cdn" not in html.lower() and "unpkg" not in html
+
+
+def test_api_search_is_logged_on_the_api_channel(owner, registered_person):
+    from familyhub.access.models import AccessLog
+
+    token_client(owner).get(
+        "/api/people/search/",
+        {"family_name": "Okafor", "date_of_birth": registered_person.date_of_birth.isoformat()},
+    )
+    assert AccessLog.objects.filter(
+        person_pk=registered_person.pk, action="search", channel="api"
+    ).exists()
+
+
+def test_merged_person_redirects_to_the_survivor(owner, hub, registered_person):
+    from familyhub.people.merging import person_merge
+    from familyhub.people.tests.factories import RegistrationFactory
+    from familyhub.testing.factories import PersonFactory
+
+    duplicate = PersonFactory(authority=registered_person.authority)
+    RegistrationFactory(person=duplicate, service=hub.service)
+    person_merge(survivor=registered_person, duplicate=duplicate, by=owner, reason="same")
+    response = token_client(owner).get(f"/api/people/{duplicate.public_id}/")
+    assert response.status_code == 301
+    assert str(registered_person.public_id) in response["Location"]

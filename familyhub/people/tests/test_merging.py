@@ -207,3 +207,19 @@ def test_every_reverse_relation_is_walked_including_other_apps():
     assert all(
         not (r.model is Person and r.field.name == "merged_into") for r in person_references()
     )
+
+
+def test_merge_and_unmerge_are_audited_and_logged(authority, make_user):
+    from familyhub.access.models import AccessLog
+    from familyhub.people.models import MergeRecord
+
+    user = make_user("team_leader")
+    a = factories.PersonFactory(authority=authority)
+    b = factories.PersonFactory(authority=authority)
+    merge = person_merge(survivor=a, duplicate=b, by=user, reason="Same NHS number " * 100)
+    record = MergeRecord.objects.get()
+    assert (record.merged_by, record.survivor, record.duplicate) == (user, a, b)
+    logged = AccessLog.objects.filter(action="merge", user=user)
+    assert set(logged.values_list("person_pk", flat=True)) == {a.pk, b.pk}
+    person_unmerge(merge=merge, by=user, reason="Twins")
+    assert logged.count() == 4

@@ -227,3 +227,59 @@ def test_contact_page_bad_input(client, signed_in, owner, registered_person):
     )
     assert response.status_code == 200
     assert "Enter a UK phone number" in response.content.decode()
+
+
+def test_add_someone_to_an_existing_family(client, signed_in, owner, registered_person):
+    household = services.household_create(authority=registered_person.authority)
+    services.household_add_member(household=household, person=registered_person)
+    data = family_post(
+        **{
+            "members-1-given_name": "",
+            "members-1-family_name": "",
+            "household": str(household.public_id),
+        }
+    )
+    response = signed_in(client, owner).post(reverse("people:register-new"), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:household", args=[household.public_id])
+    assert household.memberships.count() == 2
+
+
+def test_outsider_cannot_add_to_a_family(client, signed_in, outsider, registered_person):
+    household = services.household_create(authority=registered_person.authority)
+    services.household_add_member(household=household, person=registered_person)
+    response = signed_in(client, outsider).get(
+        reverse("people:register-new"), {"household": str(household.public_id)}
+    )
+    assert response.status_code == 404
+
+
+def test_record_a_relationship_with_a_household_member(client, signed_in, owner, registered_person):
+    household = services.household_create(authority=registered_person.authority)
+    services.household_add_member(household=household, person=registered_person)
+    mum = factories.PersonFactory(
+        authority=registered_person.authority, given_name="Grace", family_name="Okafor"
+    )
+    services.household_add_member(household=household, person=mum)
+    url = person_url(mum, "people:relationship-add")
+    client = signed_in(client, owner)
+    assert "Amelia Okafor" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "relative": str(registered_person.public_id),
+            "kind": "mother",
+            "parental_responsibility": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert mum.relationships_out.get().relative == registered_person
+    response = client.post(
+        url,
+        {
+            "relative": str(registered_person.public_id),
+            "kind": "sibling",
+            "parental_responsibility": "on",
+        },
+    )
+    assert "Only a parent or carer" in response.content.decode()
