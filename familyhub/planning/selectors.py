@@ -97,7 +97,10 @@ def needs_analysis(authority: Authority, weights: dict[str, float] | None = None
                 "obesity_reception",
             )
         }
-    result["record_available"] = available
+    result["record_available"] = [
+        {"key": key, "label": label, "available": available[key]}
+        for key, (label, _fn) in adapters.RECORD_COUNTS.items()
+    ]
     return result
 
 
