@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from familyhub.matching.batch import Engine, frame_from_csv, frame_from_register, pairwise_metrics
+from familyhub.matching.batch import (
+    Engine,
+    frame_from_csv,
+    frame_from_register,
+    learn_from_labels,
+    pairwise_metrics,
+)
 from familyhub.matching.compare import FIELD_NAMES, LEVELS, SHOWN
 from familyhub.matching.parameters import DEFAULTS
 
@@ -65,7 +71,6 @@ def run_file(
     threshold: float | None = None,
     simulate_review: int = 0,
     threads: int = 2,
-    label_weight: float = 0.0,
 ) -> dict[str, Any]:
     """Deduplicate a CSV with the generator's columns; with `truth`, measure pairwise precision,
     recall and F1. With `simulate_review`, also answer that many review-queue pairs from the
@@ -106,9 +111,7 @@ def run_file(
     result["peak_memory_mb"] = peak_memory_mb()
     result["peak_memory_measure"] = "resource.getrusage(RUSAGE_SELF).ru_maxrss (whole process)"
     if truth and simulate_review:
-        result["review"] = _simulate_review(
-            engine, frame, parameters, threshold, simulate_review, label_weight
-        )
+        result["review"] = _simulate_review(engine, frame, parameters, threshold, simulate_review)
     engine.close()
     return result
 
@@ -132,14 +135,12 @@ def _simulate_review(
     parameters: dict,
     threshold: float,
     count: int,
-    label_weight: float,
 ) -> dict[str, Any]:
     started = time.perf_counter()
     before = pairwise_metrics(engine.cluster(threshold), frame["truth"].to_numpy())
     asked = review_candidates(engine, threshold, count)
     asked["match"] = _truth_of(frame, asked).astype(int)
-    weight = label_weight or _default_label_weight(engine, len(asked))
-    retrained = engine.train(labelled=asked, label_weight=weight)
+    retrained = learn_from_labels(parameters, asked)
     engine.score(retrained)
     model_only = pairwise_metrics(engine.cluster(threshold), frame["truth"].to_numpy())
     after = pairwise_metrics(
@@ -150,7 +151,8 @@ def _simulate_review(
         "labelled_pairs": int(len(asked)),
         "confirmed": int(asked["match"].sum()),
         "rejected": int(len(asked) - asked["match"].sum()),
-        "label_weight": round(weight, 2),
+        "method": "P(match | identity pattern) re-estimated from the decisions (Beta prior of "
+        "4 pseudo-pairs at the model's own estimate); decided pairs then linked or kept apart",
         "f1_before": before["f1"],
         "f1_after_retraining": model_only["f1"],
         "f1_after_retraining_and_decisions": after["f1"],
@@ -158,16 +160,6 @@ def _simulate_review(
         "after": after,
         "seconds": round(time.perf_counter() - started, 2),
     }
-
-
-def _default_label_weight(engine: Engine, labelled: int) -> float:
-    """A person's decision counts as much as many NHS-number pairs: together the labelled pairs
-    weigh a fifth of the register's own sample, so a few hundred decisions move the model."""
-    assert engine.pattern_counts is not None
-    silver = float(engine.pattern_counts.loc[engine.pattern_counts["n"] >= 0, "c"].sum())
-    if not labelled:
-        return 1.0
-    return max(1.0, 0.2 * silver / labelled)
 
 
 # --- the register ---------------------------------------------------------------------------
@@ -225,11 +217,9 @@ def run_register(
     if train:
         labelled = labelled_pairs_frame()
         n_labelled = 0 if labelled is None else len(labelled)
-        parameters = engine.train(
-            start=DEFAULTS,
-            labelled=labelled,
-            label_weight=_default_label_weight(engine, n_labelled),
-        )
+        parameters = engine.train(start=DEFAULTS)
+        if labelled is not None:
+            parameters = learn_from_labels(parameters, labelled)
         save_model(
             parameters,
             method="familyhub dedupe: NHS-number pairs among candidate pairs"

@@ -49,6 +49,7 @@ class MatchKey(models.Model):
                 fields=["given_canon", "family_key", "dob_year"], name="mk_names_year_idx"
             ),
             models.Index(fields=["nhs_number"], name="mk_nhs_idx"),
+            models.Index(fields=["dob"], name="mk_dob_idx"),
         ]
 
     def __str__(self) -> str:
