@@ -168,7 +168,8 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
         if stage == "allocated":
             continue
         needs = list(episode.referral.needs) if episode.referral else []
-        if not needs or rng.random() < 0.4:
+        # Older families were referred for more (and Supporting Families needs 3 or more).
+        while not needs or (rng.random() < (0.7 if age >= 200 else 0.4) and len(needs) < 3):
             needs.append(rng.choice([n for n in GOALS if n not in needs]))
         assessed_on = min(today, episode.start + datetime.timedelta(days=min(21, age)))
         services.assessment_record(
@@ -213,7 +214,8 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
             continue
         held = first_review
         reviews = 0
-        while held <= today and reviews < 4 and (reviews == 0 or rng.random() < 0.8):
+        most_reviews = 2 if age >= 200 else 4  # so older closures are past their sustainment
+        while held <= today and reviews < most_reviews and (reviews == 0 or rng.random() < 0.8):
             services.review_record(
                 episode=episode,
                 by=lead,

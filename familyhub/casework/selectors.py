@@ -195,7 +195,15 @@ def team_caseload(user, filters: WorklistFilters | None = None) -> list[Practiti
         if episode.next_review_due and episode.next_review_due < today:
             load.overdue_reviews += 1
         load.overdue_actions += episode.overdue_actions  # type: ignore[attr-defined]
-    return sorted(loads.values(), key=lambda load: (-load.weight_per_fte, str(load.user)))
+    from familyhub.accounts.roles import MANAGER_ROLES
+
+    # Managers appear only when they lead families themselves.
+    rows = [
+        load
+        for load in loads.values()
+        if load.families or getattr(load.user, "role", "") not in MANAGER_ROLES
+    ]
+    return sorted(rows, key=lambda load: (-load.weight_per_fte, str(load.user)))
 
 
 def sustainment_breaking_referrals(episode: Episode):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from familyhub.access import involvement
-from familyhub.access.layer import forget_cached_teams, visible_people
+from familyhub.access.layer import visible_people
+from familyhub.accounts.models import User
 from familyhub.access.timeline import family_timeline
 from familyhub.casework.tests.test_services import open_episode
 from familyhub.referrals.tests.factories import make_referral
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_a_waiting_referral_lets_the_front_door_see_the_family(world):
     assert world.child not in visible_people(world.triage)
     make_referral(world)
-    forget_cached_teams(world.triage)
-    people = set(visible_people(world.triage))
+    fresh = User.objects.get(pk=world.triage.pk)  # no per-request cache of teams
+    people = set(visible_people(fresh))
     assert {world.child, world.mother} <= people  # the household comes with the child
     assert world.child not in visible_people(world.outsider)
 
