@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from familyhub.accounts.roles import Role
@@ -49,30 +49,19 @@ def _allocated_q(prefix: str = "person__") -> str:
     return f"{prefix}childhealth_healthvisitorallocation_records"
 
 
-def worklist(
+def worklist_base(
     user,
     *,
-    section: str,
     scope: str = "mine",
-    today: date | None = None,
     locality: Locality | None = None,
     site: Site | None = None,
 ) -> QuerySet[ReviewDue]:
     """Open reviews for the user ("mine": children they are the named practitioner for) or their
-    teams ("team": children allocated to the team or living in its localities)."""
-    today = today or timezone.localdate()
+    teams ("team": children allocated to the team or living in its localities), filtered by the
+    access layer once; the sections below narrow it by date."""
     rows = ReviewDue.objects.filter(
         status=DueStatus.DUE, kind__in=kinds_for(user), person__merged_into__isnull=True
     )
-    if section == "due":
-        _, sunday = week_bounds(today)
-        rows = rows.filter(window_start__lte=sunday, window_end__gte=today)
-    elif section == "overdue":
-        rows = rows.filter(window_end__lt=today, late_until__gte=today)
-    elif section == "outside":
-        rows = rows.filter(late_until__lt=today, late_until__gte=today - OUTSIDE_LOOKBACK)
-    else:
-        raise ValueError(f"Unknown worklist section {section!r}")
     allocations = _allocated_q()
     if scope == "mine":
         rows = rows.filter(
@@ -90,9 +79,46 @@ def worklist(
         rows = rows.filter(
             Q(person__area__in=site.reach_areas.all()) | Q(person__area=site.area_id)
         )
-    rows = access.records_visible_to(user, rows.distinct())
-    return rows.select_related("person", "person__area", "person__area__locality").order_by(
-        "window_end", "person__family_name"
+    return access.records_visible_to(user, rows)
+
+
+def section_q(section: str, today: date) -> Q:
+    if section == "due":
+        _, sunday = week_bounds(today)
+        return Q(window_start__lte=sunday, window_end__gte=today)
+    if section == "overdue":
+        return Q(window_end__lt=today, late_until__gte=today)
+    if section == "outside":
+        return Q(late_until__lt=today, late_until__gte=today - OUTSIDE_LOOKBACK)
+    raise ValueError(f"Unknown worklist section {section!r}")
+
+
+def section_counts(base: QuerySet[ReviewDue], today: date) -> dict[str, int]:
+    """All three section counts in one query."""
+    totals = base.aggregate(
+        **{key: Count("pk", distinct=True, filter=section_q(key, today)) for key in SECTIONS}
+    )
+    return {key: totals[key] or 0 for key in SECTIONS}
+
+
+def worklist(
+    user,
+    *,
+    section: str,
+    scope: str = "mine",
+    today: date | None = None,
+    locality: Locality | None = None,
+    site: Site | None = None,
+    base: QuerySet[ReviewDue] | None = None,
+) -> QuerySet[ReviewDue]:
+    today = today or timezone.localdate()
+    if base is None:
+        base = worklist_base(user, scope=scope, locality=locality, site=site)
+    return (
+        base.filter(section_q(section, today))
+        .distinct()
+        .select_related("person", "person__area", "person__area__locality")
+        .order_by("window_end", "person__family_name")
     )
 
 

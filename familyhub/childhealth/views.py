@@ -58,11 +58,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     locality = _filter_object(Locality, localities, request.GET.get("locality"))
     site = _filter_object(Site, sites, request.GET.get("site"))
     today = timezone.localdate()
-    rows = list(
-        selectors.worklist(
-            user, section=section, scope=scope, today=today, locality=locality, site=site
-        )[:500]
-    )
+    base = selectors.worklist_base(user, scope=scope, locality=locality, site=site)
+    rows = list(selectors.worklist(user, section=section, today=today, base=base)[:500])
     people = list({row.person_id: row.person for row in rows}.values())
     access.log_person_access(
         user,
@@ -75,12 +72,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     ids = [p.pk for p in people]
     alerts = selectors.open_alerts_for(ids)
     named = selectors.named_practitioners(ids)
-    counts = {
-        key: selectors.worklist(
-            user, section=key, scope=scope, today=today, locality=locality, site=site
-        ).count()
-        for key in selectors.SECTIONS
-    }
+    counts = selectors.section_counts(base, today)
     return render(
         request,
         "childhealth/worklist.html",
