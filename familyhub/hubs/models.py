@@ -87,11 +87,15 @@ class ActivityType(models.Model):
 
         if self.min_age_months is None and self.max_age_months is None:
             return "All ages"
-        if self.min_age_months is None:
-            return f"Up to {words(self.max_age_months or 0)}"
+        if not self.min_age_months and self.max_age_months is not None:
+            top = self.max_age_months
+            if top >= 23 and (top + 1) % 12 == 0:  # 0 to 59 months reads "Under 5 years"
+                return f"Under {(top + 1) // 12} years"
+            return f"Up to {words(top)}"
+        low = self.min_age_months or 0
         if self.max_age_months is None:
-            return f"From {words(self.min_age_months)}"
-        return f"{words(self.min_age_months)} to {words(self.max_age_months)}"
+            return f"From {words(low)}"
+        return f"{words(low)} to {words(self.max_age_months)}"
 
     @property
     def outcome_area_labels(self) -> list[str]:

@@ -146,3 +146,18 @@ def test_register_save_only_writes_what_changed(authority, make_user):
     assert walk_in.walk_in and walk_in.category == "general"
     assert walk_in.owning_service_id == session.service_id
     assert there.get(person=a).booking is not None
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "label"),
+    [
+        (0, 59, "Under 5 years"),
+        (0, 12, "Up to 12 months"),
+        (18, 48, "18 months to 4 years"),
+        (132, 228, "11 years to 19 years"),
+        (None, None, "All ages"),
+        (48, None, "From 4 years"),
+    ],
+)
+def test_activity_ages_read_plainly(low, high, label):
+    assert ActivityType(min_age_months=low, max_age_months=high).ages_label == label

@@ -317,3 +317,38 @@ def test_health_visitor_staffing_a_clinic_takes_its_register(client, signed_in, 
     signed_in(client, nurse)
     assert client.get(reverse("hubs:sessions")).status_code == 200
     assert client.get(_url(world)).status_code == 200
+
+
+def test_timetable_command_writes_html(world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "timetable.html"
+    call_command(
+        "hubs_timetable",
+        "--html",
+        str(out),
+        "--locality",
+        "central",
+        "--week",
+        world["session"].date.isoformat(),
+    )
+    html = out.read_text()
+    assert "@page { size: A4 landscape" in html and "Grays Hub" in html
+    assert world["session"].activity.name in html and "Amara" not in html
+
+
+@pytest.mark.browser
+def test_timetable_command_prints_a_pdf_with_chromium(world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "timetable.pdf"
+    call_command("hubs_timetable", "--pdf", str(out), "--week", world["session"].date.isoformat())
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_timetable_command_names_a_bad_locality(world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--locality"):
+        call_command("hubs_timetable", "--html", "/dev/null", "--locality", "Atlantis")
