@@ -58,6 +58,16 @@ def _uuid(value) -> uuid.UUID:
     return key
 
 
+def _form_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field when the form has it,
+    otherwise at the top (the error summary), never a 500."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
 def _is_ig(user) -> bool:
     return user.is_authenticated and user.role == Role.IG_LEAD
 
@@ -346,7 +356,7 @@ def note_new(request: HttpRequest, public_id) -> HttpResponse:
                 category=form.cleaned_data["category"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(form, error)
         else:
             messages.success(request, "Case note saved.")
             return redirect("access:person-family", public_id=person.public_id)
@@ -405,7 +415,7 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
                 consent=record, by=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(form, error)
         else:
             messages.success(request, "Consent withdrawn.")
             return redirect("access:consent", public_id=record.person.public_id)
@@ -428,7 +438,7 @@ def share(request: HttpRequest, public_id) -> HttpResponse:
                 category=form.cleaned_data["category"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(form, error)
         else:
             messages.success(request, "Shared.")
             return redirect("access:person-family", public_id=person.public_id)
@@ -459,7 +469,7 @@ def decide_not_to_share(request: HttpRequest, public_id) -> HttpResponse:
                 category=form.cleaned_data["category"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(form, error)
         else:
             messages.success(request, "Decision not to share recorded.")
             return redirect("access:person-family", public_id=person.public_id)
@@ -501,7 +511,7 @@ def break_glass(request: HttpRequest, public_id) -> HttpResponse:
                 user=request.user, person=person, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _form_error(form, error)
         else:
             messages.success(
                 request,
@@ -718,7 +728,7 @@ def break_glass_review(request: HttpRequest, public_id) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            form.add_error("note" if "note" in getattr(error, "error_dict", {}) else None, error)
+            _form_error(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
