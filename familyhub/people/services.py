@@ -118,7 +118,16 @@ def person_register(*, authority: Authority, by, **fields: Any) -> Person:
     person.full_clean()
     person.save()
     _record_changes(person, by, {"record": ("", "created")})
-    if address["postcode"] or address["address_line1"]:
+    if address["address_line1"] and not address["postcode"]:
+        # An address without a postcode (common in old records) is kept as the current address;
+        # the history (Address) and the area need a postcode, so they wait for one.
+        Person.objects.filter(pk=person.pk).update(
+            address_line1=address["address_line1"],
+            address_line2=address["address_line2"],
+            town=address["town"],
+        )
+        person.refresh_from_db()
+    elif address["postcode"]:
         person_move(
             person=person,
             by=by,

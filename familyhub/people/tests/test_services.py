@@ -255,3 +255,9 @@ def test_surname_change_keeps_the_previous_name(authority):
         person=person, by=None, expected_version=person.version, family_name="Patel"
     )
     assert list(person.previous_names.values_list("family_name", flat=True)) == ["Shah"]
+
+
+def test_address_without_postcode_is_kept_without_history(authority):
+    person = register(authority, address_line1="Flat 2, 20 Brennan Road", town="Grays")
+    assert person.address_line1 == "Flat 2, 20 Brennan Road" and person.postcode == ""
+    assert not Address.objects.filter(person=person).exists()
