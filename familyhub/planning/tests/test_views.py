@@ -369,3 +369,11 @@ def test_team_sizes_by_hand(borough, commissioner):
         reverse("planning:caseload"), dict(data, name="Bad", team_sizes="West team: 1-2")
     )
     assert "no team with areas is called West team" in unknown.content.decode()
+
+
+def test_every_planning_url_is_guarded_by_the_planning_roles():
+    from familyhub.accounts.roles import PLANNING_ROLES
+    from familyhub.planning import urls
+
+    for pattern in urls.urlpatterns:
+        assert getattr(pattern.callback, "required_roles", None) == PLANNING_ROLES, pattern.name
