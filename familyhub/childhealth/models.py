@@ -9,16 +9,23 @@ and `services.schedule_refresh` resolves the duplicates a merge leaves.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from familyhub.access.records import Category, PersonRecord
 from familyhub.childhealth.asq import AsqBand
 from familyhub.childhealth.centiles import ClinicalCategory, PopulationCategory
 from familyhub.childhealth.schedule import NCMP_KINDS, SCHOOL_NURSING_KINDS, ReviewKind
+
+
+def _on(day: date) -> datetime:
+    """A date as an aware datetime (midday, local), so the family timeline can sort it among
+    records that carry datetimes."""
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 class DueStatus(models.TextChoices):
@@ -117,9 +124,6 @@ class ReviewDue(PersonRecord):
 
     def timeline_summary(self) -> str:
         return f"{self.get_kind_display()}: {self.get_status_display().lower()}"
-
-    def timeline_date(self):
-        return self.window_start
 
     @property
     def is_school_nursing(self) -> bool:
@@ -238,7 +242,7 @@ class Review(PersonRecord):
         return f"{self.get_kind_display()}: {self.get_outcome_display().lower()}"
 
     def timeline_date(self):
-        return self.done_on
+        return _on(self.done_on)
 
     def asq_scores(self) -> dict[str, int | None]:
         return {
@@ -336,7 +340,7 @@ class Measurement(PersonRecord):
         return f"Height {self.height_cm} cm, weight {self.weight_kg} kg, BMI centile {self.centile:.1f}"
 
     def timeline_date(self):
-        return self.measured_on
+        return _on(self.measured_on)
 
 
 class ScreeningKind(models.TextChoices):
@@ -370,7 +374,7 @@ class Screening(PersonRecord):
         )
 
     def timeline_date(self):
-        return self.screened_on
+        return _on(self.screened_on)
 
     @property
     def needs_referral(self) -> bool:
@@ -406,4 +410,4 @@ class OnwardReferral(PersonRecord):
         return f"Referred to {self.to_service_name} ({self.get_reason_display().lower()})"
 
     def timeline_date(self):
-        return self.referred_on
+        return _on(self.referred_on)

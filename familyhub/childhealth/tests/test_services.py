@@ -344,3 +344,35 @@ def test_implausible_measurement_names_field_and_saves_nothing(make_child, owner
         )
     assert "measured_on" in error.value.message_dict  # 25: outside the reference
     assert Measurement.objects.count() == 0
+
+
+def test_unmerge_gives_each_child_their_schedule_back(make_child, owner):
+    from django.utils import timezone
+
+    from familyhub.people.merging import person_merge, person_unmerge
+
+    born = timezone.localdate() - timedelta(days=12)
+    survivor = make_child(date_of_birth=born)
+    duplicate = make_child(date_of_birth=born)
+    services.schedule_refresh(survivor)
+    services.schedule_refresh(duplicate)
+    merge = person_merge(survivor=survivor, duplicate=duplicate, by=owner, reason="Same baby")
+    person_unmerge(merge=merge, by=owner, reason="Twins, not one baby")
+    for person in (survivor, duplicate):
+        live = ReviewDue.objects.filter(
+            person=person, kind=ReviewKind.NEW_BIRTH, status=DueStatus.DUE
+        )
+        assert live.count() == 1
+
+
+def test_refresh_schedules_command_adds_new_children(make_child):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    child = make_child(date_of_birth=timezone.localdate() - timedelta(days=2))
+    out = io.StringIO()
+    call_command("refresh_schedules", stdout=out)
+    assert "schedules refreshed" in out.getvalue()
+    assert ReviewDue.objects.filter(person=child, kind=ReviewKind.NEW_BIRTH).exists()

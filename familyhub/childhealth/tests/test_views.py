@@ -241,3 +241,19 @@ def test_ncmp_review_on_worklist_links_to_measurement(
     assert reverse(
         "childhealth:measurement-add", args=[child.public_id]
     ) + "?context=ncmp_reception" in page.replace("&amp;", "&")
+
+
+def test_records_sort_on_the_family_timeline(owner, nbv, child):
+    from familyhub.access.timeline import family_timeline
+
+    services.review_record(
+        due=nbv,
+        by=owner,
+        done_on=timezone.localdate(),
+        place="home",
+        outcome="completed",
+        epds_total=14,
+    )
+    timeline = family_timeline(owner, [child.pk])
+    kinds = {item.kind for item in timeline.items}
+    assert {"Health review", "Alert"} <= kinds
