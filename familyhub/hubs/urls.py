@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/walk-in/", views.walk_in, name="walk-in"),
     path("sessions/<uuid:public_id>/book/", views.book, name="book"),
     path("bookings/<uuid:public_id>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("families/<uuid:public_id>/book/", views.family_book, name="family-book"),
     path("reach/", views.reach, name="reach"),
     path("capacity/", views.capacity, name="capacity"),
 ]

@@ -540,3 +540,99 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 url = reverse("hubs:timetable")
                 return redirect(f"{url}?{urlencode({'week': data['first_date'].isoformat()})}")
     return render(request, "hubs/session_new.html", {"form": form})
+
+
+# --- booking a family from their record ----------------------------------------------------
+
+
+@person_view
+def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Book a person and chosen members of their family onto a session or course coming up."""
+    from familyhub.access.layer import person_for_viewer
+
+    if getattr(request.user, "role", "") not in PRACTITIONER_ROLES:
+        from django.http import Http404
+
+        raise Http404("No such person")
+    person = person_for_viewer(
+        request.user, public_id, purpose="Book onto a session", channel="page"
+    )
+    visible = access.visible_people(request.user, channel="page")
+    households = HouseholdMembership.objects.filter(person=person, end__isnull=True).values(
+        "household_id"
+    )
+    family = list(
+        visible.filter(
+            Q(pk=person.pk)
+            | Q(
+                household_memberships__household_id__in=households,
+                household_memberships__end__isnull=True,
+            )
+        )
+        .distinct()
+        .order_by("date_of_birth")
+    )
+    today = timezone.localdate()
+    upcoming = (
+        access.sessions_for_staff(request.user)
+        .filter(date__gte=today, date__lte=today + datetime.timedelta(weeks=6), cancelled=False)
+        .select_related("activity", "site", "series")
+        .annotate(
+            booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED), distinct=True)
+        )
+        .order_by("date", "start_time")[:200]
+    )
+    error = ""
+    if request.method == "POST":
+        chosen_ids = _public_ids(request.POST.getlist("people"))
+        chosen = [p for p in family if p.public_id in chosen_ids]
+        session_ids = _public_ids([request.POST.get("session", "")])
+        session = access.sessions_for_staff(request.user).filter(public_id__in=session_ids).first()
+        if not chosen:
+            error = "Select who to book"
+        elif session is None:
+            error = "Select a session"
+        else:
+            results = []
+            for member in chosen:
+                try:
+                    if session.is_course and session.series is not None:
+                        status = services.course_book(
+                            series=session.series, person=member, by=request.user
+                        )[0].status
+                    else:
+                        status = services.booking_create(
+                            session=session, person=member, by=request.user
+                        ).status
+                except ValidationError as problem:
+                    results.append(" ".join(problem.messages))
+                    continue
+                results.append(
+                    f"{member.display_name}: "
+                    + ("on the waiting list" if status == BookingStatus.WAITING else "booked")
+                )
+            access.log_person_access(
+                request.user, chosen, action="change", purpose="Session booking", channel="page"
+            )
+            messages.success(
+                request, f"{session.activity} on {session.date:%d %B}: " + "; ".join(results)
+            )
+            return redirect("hubs:family-book", public_id=person.public_id)
+    cards = _cards([p.pk for p in family])
+    return render(
+        request,
+        "hubs/family_book.html",
+        {
+            "person": person,
+            "family": [
+                {"person": p, "age": _age(p.date_of_birth, today), "card": cards.get(p.pk, "")}
+                for p in family
+            ],
+            "upcoming": upcoming,
+            "error": error,
+            "bookings": Booking.objects.filter(person__in=family, session__date__gte=today)
+            .exclude(status=BookingStatus.CANCELLED)
+            .select_related("session__activity", "session__site", "person")
+            .order_by("session__date", "session__start_time")[:100],
+        },
+    )

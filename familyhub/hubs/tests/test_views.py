@@ -352,3 +352,29 @@ def test_timetable_command_names_a_bad_locality(world):
 
     with pytest.raises(CommandError, match="--locality"):
         call_command("hubs_timetable", "--html", "/dev/null", "--locality", "Atlantis")
+
+
+def test_family_booking_books_chosen_members_onto_a_session(client, signed_in, world):
+    signed_in(client, world["colleague"])
+    url = reverse("hubs:family-book", args=[world["booked"].public_id])
+    page = client.get(url)
+    assert page.status_code == 200 and "Tobi Okafor" in page.content.decode()
+    response = client.post(
+        url,
+        {"people": [str(world["sibling"].public_id)], "session": str(world["session"].public_id)},
+    )
+    assert response.status_code == 302
+    assert world["session"].bookings.filter(person=world["sibling"], status="booked").exists()
+
+
+def test_family_booking_without_a_choice_says_what_is_missing(client, signed_in, world):
+    signed_in(client, world["owner"])
+    url = reverse("hubs:family-book", args=[world["booked"].public_id])
+    body = client.post(url, {"session": str(world["session"].public_id)}).content.decode()
+    assert "Select who to book" in body
+
+
+def test_outsider_gets_404_on_family_booking(client, signed_in, world):
+    signed_in(client, world["outsider"])
+    url = reverse("hubs:family-book", args=[world["booked"].public_id])
+    assert client.get(url).status_code == 404
