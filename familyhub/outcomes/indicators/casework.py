@@ -1,0 +1,67 @@
+"""Early help casework indicators over the casework part's episodes. Owner later: casework."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from familyhub.casework.models import Episode, EpisodeNeed, EpisodeStatus, NeedOutcome
+from familyhub.outcomes.indicators._common import cells
+from familyhub.outcomes.registry import AddDays, Cell, indicator
+from familyhub.referrals.models import Referral
+
+PART = "casework"
+
+
+def _closed(authority_id: int, start: date, end: date):
+    return Episode.objects.filter(
+        authority_id=authority_id,
+        status=EpisodeStatus.CLOSED,
+        end__range=(start, end),
+        person__merged_into__isnull=True,
+    )
+
+
+def _grouped(queryset, hit) -> list[Cell]:
+    return cells(
+        queryset.annotate(hit=hit)
+        .values("team_id", area_id=F("person__area_id"), service_id=F("team__service_id"))
+        .annotate(numerator=Count("pk", filter=Q(hit=True)), denominator=Count("pk"))
+        .order_by()
+    )
+
+
+@indicator(
+    key="closed_all_needs_achieved",
+    title="Families closed with all needs achieved",
+    target=60.0,
+    numerator="Early help episodes closed with every identified need achieved",
+    denominator="Early help episodes closed in the quarter",
+    part=PART,
+    note="An episode with no needs recorded counts in the denominator only.",
+)
+def closed_all_needs_achieved(authority_id: int, start: date, end: date) -> list[Cell]:
+    needs = EpisodeNeed.objects.filter(episode_id=OuterRef("pk"))
+    all_achieved = Exists(needs) & ~Exists(needs.exclude(outcome=NeedOutcome.ACHIEVED))
+    return _grouped(_closed(authority_id, start, end), all_achieved)
+
+
+@indicator(
+    key="re_referrals_12_months",
+    title="Re-referrals within 12 months of closure",
+    higher_is_better=False,
+    target=15.0,
+    numerator="Closures followed by a new referral of the same child or family within 12 months",
+    denominator="Early help episodes closed in the quarter",
+    part=PART,
+    note="Closures in the last 12 months have not had their full 12 months yet.",
+)
+def re_referrals_12_months(authority_id: int, start: date, end: date) -> list[Cell]:
+    later = Referral.objects.filter(
+        Q(person_id=OuterRef("person_id"))
+        | Q(household_id=OuterRef("household_id"), household_id__isnull=False),
+        received_at__date__gt=OuterRef("end"),
+        received_at__date__lte=AddDays(OuterRef("end"), 365),
+    )
+    return _grouped(_closed(authority_id, start, end), Exists(later))
