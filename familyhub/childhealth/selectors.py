@@ -222,3 +222,10 @@ def alert_for_viewer(viewer, public_id) -> Alert:
         channel="page",
         action="change",
     )
+
+
+def open_alerts_for_viewer(viewer, person) -> QuerySet[Alert]:
+    """Open child health alerts about a person that the viewer may see (for a person page)."""
+    return access.records_visible_to(
+        viewer, Alert.objects.filter(person=person, resolved_at__isnull=True)
+    )

@@ -49,7 +49,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if section not in selectors.SECTIONS:
         section = "due"
     scope = request.GET.get("scope") or (
-        "team" if getattr(user, "role", "") == "team_leader" else "mine"
+        "team" if getattr(user, "role", "") in ("team_leader", "school_nurse") else "mine"
     )
     if scope not in ("mine", "team"):
         scope = "mine"

@@ -376,3 +376,26 @@ def test_refresh_schedules_command_adds_new_children(make_child):
     call_command("refresh_schedules", stdout=out)
     assert "schedules refreshed" in out.getvalue()
     assert ReviewDue.objects.filter(person=child, kind=ReviewKind.NEW_BIRTH).exists()
+
+
+def test_asq_cutoffs_come_from_settings(settings):
+    from familyhub.childhealth import asq
+
+    assert asq.band(questionnaire=24, domain="communication", score=20) == "below"
+    settings.FAMILYHUB_ASQ3_CUTOFFS = {
+        24: dict.fromkeys(asq.AsqDomain.values, (10.0, 20.0)),
+    }
+    assert asq.band(questionnaire=24, domain="communication", score=20) == "monitor"
+    assert asq.band(questionnaire=24, domain="communication", score=21) == "on_schedule"
+    assert asq.questionnaire_for_age(25) == 24 and asq.questionnaire_for_age(29) == 30
+
+
+def test_alerts_panel_selector_respects_access(make_child, owner, outsider):
+    from familyhub.childhealth.selectors import open_alerts_for_viewer
+
+    due = _due(make_child, ReviewKind.SIX_EIGHT_WEEK, TODAY - timedelta(weeks=7))
+    services.review_record(
+        due=due, by=owner, done_on=TODAY, place="home", outcome="completed", epds_total=20
+    )
+    assert open_alerts_for_viewer(owner, due.person).count() == 1
+    assert open_alerts_for_viewer(outsider, due.person).count() == 0
