@@ -274,6 +274,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
                 _stamp(episode, min(today, last + datetime.timedelta(days=3)))
         elif stage in ("closed", "closed_not"):
             end = min(today, last + datetime.timedelta(days=rng.randint(1, 14)))
+            outcomes: dict[str, str]
             if stage == "closed":
                 outcomes = {
                     n.need: rng.choice(
@@ -283,9 +284,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
                 }
                 reason = "Goals of the plan met; the family agrees to close."
             else:
-                outcomes = {
-                    n.need: rng.choice(list(NeedOutcome.values)) for n in episode.needs.all()
-                }
+                outcomes = {n.need: rng.choice(NeedOutcome.values) for n in episode.needs.all()}
                 outcomes[next(iter(outcomes))] = NeedOutcome.NOT_ACHIEVED
                 reason = "The family moved out of the area."
             episode = services.episode_close(

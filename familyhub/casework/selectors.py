@@ -264,3 +264,30 @@ def live_episodes_for_people(person_ids: list[int]) -> QuerySet[Episode]:
         .select_related("team", "team__service", "lead_professional")
         .order_by("start")
     )
+
+
+@dataclass
+class StateSpell:
+    state: str
+    start: datetime.datetime
+    end: datetime.datetime | None
+
+    @property
+    def days(self) -> float:
+        end = self.end or timezone.now()
+        return round((end - self.start).total_seconds() / 86400, 1)
+
+
+def time_in_state(episode: Episode) -> list[StateSpell]:
+    """The episode's spells in each state, from its events (the last one still running unless
+    the episode is closed)."""
+    spells: list[StateSpell] = []
+    for event in episode.events.order_by("at", "id"):
+        if spells and spells[-1].state == event.to_state:
+            continue  # a transfer keeps the state
+        if spells:
+            spells[-1].end = event.at
+        spells.append(StateSpell(event.to_state, event.at, None))
+    if spells and spells[-1].state == EpisodeStatus.CLOSED:
+        spells[-1].end = spells[-1].start
+    return spells

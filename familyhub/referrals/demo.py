@@ -41,7 +41,7 @@ REFERRERS = [
     ("early_years", 6, "{area} Nursery", "Nursery manager"),
     ("other_service", 8, "Young carers service", "Support worker"),
 ]
-NEED_WEIGHTS = {
+NEED_WEIGHTS: dict[str, int] = {
     Need.EDUCATION: 30,
     Need.FAMILY_RELATIONSHIPS: 25,
     Need.HEALTH: 22,
@@ -53,7 +53,7 @@ NEED_WEIGHTS = {
     Need.SUBSTANCE_USE: 7,
     Need.CRIME: 5,
 }
-CONCERNS = {
+CONCERNS: dict[str, str] = {
     Need.EDUCATION: "Attendance has fallen below 85% this term and homework is rarely done.",
     Need.FAMILY_RELATIONSHIPS: "Frequent arguments at home; the child says they do not want to go home.",
     Need.HEALTH: "Parent describes low mood and struggling to get up in the mornings.",
@@ -112,8 +112,11 @@ def _needs(rng: random.Random) -> list[str]:
 
 def early_help_team(authority, person) -> Team | None:
     teams = Team.objects.filter(service__authority=authority, service__kind=ServiceKind.EARLY_HELP)
-    locality_id = person.area.locality_id if person.area_id else None
-    return teams.filter(locality_id=locality_id).first() or teams.order_by("pk").first()
+    if person.area is not None:
+        local = teams.filter(locality_id=person.area.locality_id).first()
+        if local is not None:
+            return local
+    return teams.order_by("pk").first()
 
 
 def _working_hours_before(now: datetime.datetime, rng: random.Random, days: int):
@@ -152,7 +155,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
         kind, _weight, organisation, role = rng.choices(
             REFERRERS, weights=[r[1] for r in REFERRERS]
         )[0]
-        area_name = child.area.name if child.area_id else "Local"
+        area_name = child.area.name if child.area is not None else "Local"
         needs = _needs(rng)
         # The first 30 are the live queue: today and the last few days (some overdue).
         stage = (

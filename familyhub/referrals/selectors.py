@@ -138,3 +138,40 @@ def register_knowledge(referral: Referral) -> RegisterKnowledge:
 
 def referral_events(referral: Referral):
     return referral.events.select_related("by").order_by("at", "id")
+
+
+@dataclass
+class DecisionTimes:
+    decided: int
+    in_time: int
+    median_hours: float | None
+
+    @property
+    def percent_in_time(self) -> int | None:
+        return round(100 * self.in_time / self.decided) if self.decided else None
+
+
+def decision_times(user, *, days: int = 30) -> DecisionTimes:
+    """How long the front door took to decide, over the last `days` days: from the received and
+    decided events (ReferralEvent), so the same figures can be cut by any period later."""
+    import statistics
+
+    from familyhub.referrals.models import ReferralEvent
+
+    since = timezone.now() - datetime.timedelta(days=days)
+    decisions = (
+        ReferralEvent.objects.filter(
+            referral__authority_id__in=authority_ids_of(user),
+            from_state=ReferralStatus.RECEIVED,
+            at__gte=since,
+        )
+        .select_related("referral")
+        .order_by("at")[:5000]
+    )
+    hours = []
+    in_time = 0
+    for event in decisions:
+        hours.append((event.at - event.referral.received_at).total_seconds() / 3600)
+        in_time += int(event.at <= event.referral.decision_due_at)
+    median = round(statistics.median(hours), 1) if hours else None
+    return DecisionTimes(decided=len(hours), in_time=in_time, median_hours=median)

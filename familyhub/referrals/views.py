@@ -70,6 +70,13 @@ def referral_new(request: HttpRequest, person_id) -> HttpResponse:
         "referrer_email": user.email,
         "referrer_phone": user.phone,
     }
+    if request.GET.get("kind") in ReferrerKind.values:
+        initial["referrer_kind"] = request.GET["kind"]
+    if initial.get("referrer_kind") == ReferrerKind.FAMILY:
+        # A family's own request: the referrer is the parent, not the member of staff taking it.
+        initial.update(
+            referrer_name="", referrer_role="Parent", referrer_email="", referrer_phone=""
+        )
     form = ReferralForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +134,12 @@ def breaches(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/breaches.html",
-        {"waiting": waiting, "decided_late": decided, "now": timezone.now()},
+        {
+            "waiting": waiting,
+            "decided_late": decided,
+            "now": timezone.now(),
+            "times": selectors.decision_times(request.user),
+        },
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from familyhub.access import involvement
 from familyhub.access.layer import visible_people
-from familyhub.accounts.models import User
 from familyhub.access.timeline import family_timeline
+from familyhub.accounts.models import User
 from familyhub.casework.tests.test_services import open_episode
 from familyhub.referrals.tests.factories import make_referral
 

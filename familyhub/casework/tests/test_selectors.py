@@ -134,3 +134,13 @@ def test_team_caseload_filters_by_team(world):
     )
     # Managers who lead no family are left out of the rows.
     assert {load.user for load in loads} == {world.outsider}
+
+
+def test_time_in_state_follows_the_events(world):
+    episode = open_episode(world)
+    episode = services.episode_step_up(
+        episode=episode, by=world.lead, version=episode.version, reason="Harm."
+    )
+    spells = selectors.time_in_state(episode)
+    assert [spell.state for spell in spells] == ["awaiting", "open", "stepped_up"]
+    assert spells[0].end == spells[1].start and spells[-1].end is None

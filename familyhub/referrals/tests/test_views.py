@@ -325,3 +325,28 @@ def test_the_api_lists_only_what_the_caller_may_see(world):
     assert (
         api_for(world.triage2).get(f"/referrals/api/referrals/{mine.public_id}/").status_code == 200
     )
+
+
+def test_decision_times_count_decisions_in_time(world):
+    from familyhub.referrals.selectors import decision_times
+    from familyhub.referrals.services import referral_decide
+
+    referral = make_referral(world)
+    referral_decide(
+        referral=referral,
+        by=world.triage,
+        version=1,
+        outcome="nfa",
+        level=level(1),
+        reason="No need.",
+    )
+    times = decision_times(world.team_leader)
+    assert times.decided == 1 and times.in_time == 1 and times.percent_in_time == 100
+
+
+def test_a_familys_own_request_starts_with_the_family_as_referrer(client, signed_in, world):
+    response = signed_in(client, world.colleague).get(
+        reverse("referrals:new", args=[world.child.public_id]), {"kind": "family"}
+    )
+    body = response.content.decode()
+    assert 'value="family" checked' in body
