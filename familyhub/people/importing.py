@@ -260,63 +260,79 @@ def run_import(
     person_import.bad_rows = bad
     person_import.save(update_fields=["status", "bad_rows"])
     created = linked = 0
-    iterator = progress(good) if progress else good
-    for row in iterator:
-        try:
-            with transaction.atomic():
-                fields = row.fields
-                found = access.search_candidates(
-                    authority=person_import.authority,
-                    given_name=fields.get("given_name", ""),
-                    family_name=fields.get("family_name", ""),
-                    date_of_birth=fields.get("date_of_birth"),
-                    postcode=fields.get("postcode", ""),
-                    nhs_number=fields.get("nhs_number", ""),
-                    sex=fields.get("sex", ""),
-                    limit=1,
-                )
-                best = found[0] if found and found[0].probability >= LINK_PROBABILITY else None
-                if best is not None:
-                    from familyhub.people.models import Person
-
-                    person = Person.objects.get(pk=best.person_id)
-                    linked += 1
-                else:
-                    person = services.person_register(
-                        authority=person_import.authority, by=by, **fields
-                    )
-                    created += 1
-                ImportLink.objects.create(
-                    person_import=person_import,
-                    row_number=row.row_number,
-                    source_id=row.source_id[:100],
-                    person=person,
-                    created=best is None,
-                    score=best.probability if best else None,
-                )
-                if service is not None or site is not None:
-                    services.registration_record(person=person, by=by, site=site, service=service)
-        except ValidationError as error:
-            messages = (
-                error.message_dict if hasattr(error, "error_dict") else {"row": error.messages}
-            )
-            person_import.bad_rows.append(
-                {
-                    "row": row.row_number,
-                    "values": dict(
-                        zip(
-                            person_import.rows[0],
-                            person_import.rows[row.row_number - 1],
-                            strict=False,
+    iterator = iter(progress(good) if progress else good)
+    while True:
+        chunk = [row for _, row in zip(range(CHUNK), iterator, strict=False)]
+        if not chunk:
+            break
+        # One transaction per chunk (one disk sync, not one per row) with a savepoint per row:
+        # a bad row rolls back alone, so every row is imported whole or not at all.
+        with transaction.atomic():
+            for row in chunk:
+                try:
+                    with transaction.atomic():
+                        was_created = _import_row(
+                            person_import, row, by=by, site=site, service=service
                         )
-                    ),
-                    "errors": {FIELD_LABELS.get(k, k): " ".join(v) for k, v in messages.items()},
-                }
-            )
+                except ValidationError as error:
+                    _note_failed_row(person_import, row, error)
+                    continue
+                if was_created:
+                    created += 1
+                else:
+                    linked += 1
         if advance:
-            advance(1)
+            advance(len(chunk))
     person_import.created_count = created
     person_import.linked_count = linked
     person_import.status = ImportStatus.DONE
     person_import.save(update_fields=["created_count", "linked_count", "status", "bad_rows"])
     return person_import
+
+
+CHUNK = 100
+
+
+def _import_row(person_import: PersonImport, row: CheckedRow, *, by, site, service) -> bool:
+    """Import one checked row; True when a new person was created, False when linked."""
+    from familyhub.people.models import Person
+
+    fields = row.fields
+    found = access.search_candidates(
+        authority=person_import.authority,
+        given_name=fields.get("given_name", ""),
+        family_name=fields.get("family_name", ""),
+        date_of_birth=fields.get("date_of_birth"),
+        postcode=fields.get("postcode", ""),
+        nhs_number=fields.get("nhs_number", ""),
+        sex=fields.get("sex", ""),
+        limit=1,
+    )
+    best = found[0] if found and found[0].probability >= LINK_PROBABILITY else None
+    if best is not None:
+        person = Person.objects.get(pk=best.person_id)
+    else:
+        person = services.person_register(authority=person_import.authority, by=by, **fields)
+    ImportLink.objects.create(
+        person_import=person_import,
+        row_number=row.row_number,
+        source_id=row.source_id[:100],
+        person=person,
+        created=best is None,
+        score=best.probability if best else None,
+    )
+    if service is not None or site is not None:
+        services.registration_record(person=person, by=by, site=site, service=service)
+    return best is None
+
+
+def _note_failed_row(person_import: PersonImport, row: CheckedRow, error: ValidationError) -> None:
+    messages = error.message_dict if hasattr(error, "error_dict") else {"row": error.messages}
+    original = person_import.rows[row.row_number - 1]
+    person_import.bad_rows.append(
+        {
+            "row": row.row_number,
+            "values": dict(zip(person_import.rows[0], original, strict=False)),
+            "errors": {FIELD_LABELS.get(k, k): " ".join(v) for k, v in messages.items()},
+        }
+    )

@@ -184,3 +184,23 @@ def test_imports_are_private_to_the_uploader(client, signed_in, owner, colleague
 def test_import_page_role(client, signed_in, make_user):
     nurse = make_user("school_nurse")
     assert signed_in(client, nurse).get(reverse("people:import")).status_code == 403
+
+
+def test_a_row_failing_during_import_rolls_back_alone(authority, hub, owner, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from familyhub.people import services
+
+    real = services.registration_record
+
+    def failing(*, person, **kwargs):
+        if person.given_name == "Omar":  # fails after the person row was written
+            raise ValidationError("The service is closed")
+        return real(person=person, **kwargs)
+
+    monkeypatch.setattr(services, "registration_record", failing)
+    person_import = importing.prepare_import(authority=authority, by=owner, filename="p.csv", data=csv_bytes(GOOD))
+    done = importing.run_import(person_import, by=owner, site=hub.base, service=hub.service)
+    assert list(Person.objects.values_list("given_name", flat=True)) == ["Ruby"]
+    assert (done.created_count, [row["row"] for row in done.bad_rows]) == (1, [3])
+    assert not ImportLink.objects.filter(source_id="p2").exists()
