@@ -66,7 +66,7 @@ def load_demo(*, authority: Authority, rng: random.Random, stdout: TextIO) -> No
 
 
 def _sample_sites(authority: Authority, folder: Path, stdout: TextIO) -> None:
-    name = "Demo: keep 6 centres, at least one per locality"
+    name = "Demo: keep 6 hubs, at least one per locality"
     try:
         results = scenarios.run_sites(authority, keep=6, min_per_locality=1)
         inputs: dict = {"keep": 6, "min_per_locality": 1, "source": "the council's areas and sites"}

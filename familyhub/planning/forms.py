@@ -8,7 +8,7 @@ from familyhub.places.models import Authority
 from familyhub.planning.models import ScenarioKind
 from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
 from familyhub.planning.selectors import candidate_sites, scenarios_for
-from familyhub.services.models import Service
+from familyhub.services.models import Service, ServiceKind
 
 NAME_HELP = "So you can find and compare it later, for example “Keep 6, one per locality”."
 
@@ -160,7 +160,9 @@ class SessionsForm(forms.Form):
 class CaseloadForm(forms.Form):
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     service = forms.ModelChoiceField(
-        label="Service", queryset=Service.objects.none(), required=False, empty_label="All services"
+        label="Service",
+        queryset=Service.objects.none(),
+        help_text="Its teams in each locality share the work.",
     )
     expected_cases = forms.IntegerField(
         label="Expected cases a year",
@@ -200,7 +202,11 @@ class CaseloadForm(forms.Form):
 
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+        services = Service.objects.filter(authority=authority, teams__isnull=False).distinct()
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        early_help = services.filter(kind=ServiceKind.EARLY_HELP).first()
+        if early_help is not None:
+            self.fields["service"].initial = early_help.pk
 
     def clean_team_sizes(self) -> dict[str, list[float]]:
         sizes: dict[str, list[float]] = {}
@@ -258,8 +264,12 @@ class FundingForm(forms.Form):
     )
     unit = forms.ChoiceField(
         label="Share among",
-        choices=[("sites", "Sites"), ("areas", "Areas")],
-        initial="sites",
+        choices=[
+            ("hubs", "Family hubs and children's centres"),
+            ("sites", "Every open site, outreach venues too"),
+            ("areas", "Areas"),
+        ],
+        initial="hubs",
         widget=forms.RadioSelect,
     )
     w_idaci = forms.FloatField(label="Weight: IDACI rank", min_value=0, initial=1)

@@ -30,8 +30,10 @@ from familyhub.planning.optimiser import (
 from familyhub.services.models import Team, TeamMembership
 
 
-def _serving(authority: Authority) -> tuple[list, dict[int, list[str]]]:
+def _serving(authority: Authority, *, hubs_only: bool = False) -> tuple[list, dict[int, list[str]]]:
     sites = list(selectors.candidate_sites(authority))
+    if hubs_only:
+        sites = [s for s in sites if s.kind == SiteKind.FAMILY_HUB]
     serving: dict[int, list[str]] = defaultdict(list)
     for site in sites:
         reach = {a.pk for a in site.reach_areas.all()}
@@ -182,10 +184,11 @@ def run_funding(
     budget: int,
     universal_share: float,
     weights: dict[str, float],
-    unit: str = "sites",
+    unit: str = "hubs",
     current: dict[str, float] | None = None,
 ) -> dict:
-    """Share a budget among the open sites (by the areas each serves) or among areas.
+    """Share a budget among the open family hubs, all open sites (each by the areas it serves),
+    or among areas.
 
     Indicators, each 0-1 with 1 = most deprived: idaci (rank), imd (rank), child_poverty (rate
     / largest), need (need score / 100).
@@ -208,6 +211,8 @@ def run_funding(
         }
     keys = ["idaci", "imd", "child_poverty", "need"]
     units: list[FundingUnit] = []
+    if unit not in ("hubs", "sites", "areas"):
+        raise PlanningError("Share among hubs, sites or areas.")
     if unit == "areas":
         for row in per_area.values():
             units.append(
@@ -219,7 +224,7 @@ def run_funding(
                 )
             )
     else:
-        sites, serving = _serving(authority)
+        sites, serving = _serving(authority, hubs_only=unit == "hubs")
         members: dict[str, list[dict]] = defaultdict(list)
         for area_id, names in serving.items():
             for name in names:
@@ -253,7 +258,8 @@ def run_funding(
     return result
 
 
-LEVELS = ["2", "3", "4"]
+# Roles that carry a caseload; reception, triage and managers do not.
+CASEHOLDING_ROLES = ["family_support_worker", "lead_professional", "health_visitor", "school_nurse"]
 
 
 def run_caseload(
@@ -299,13 +305,16 @@ def run_caseload(
     staff: dict[str, float] = dict(staff_fte or {})
     if not staff:
         memberships = (
-            TeamMembership.objects.filter(team__in=teams_qs)
+            TeamMembership.objects.filter(team__in=teams_qs, user__role__in=CASEHOLDING_ROLES)
             .values("user__role")
             .annotate(t=Sum("fte"))
         )
         staff = {m["user__role"]: float(m["t"]) for m in memberships if m["t"]}
     if not staff:
-        raise PlanningError("No staff found in the teams: enter the staff FTE by role.")
+        raise PlanningError(
+            "No caseholding staff (family support workers, lead professionals, health visitors, "
+            "school nurses) found in the teams: enter the staff FTE by role."
+        )
     by_level = (
         adapters.referrals_by_area_and_level(authority.pk) if expected_cases is None else None
     )

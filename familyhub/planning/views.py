@@ -220,7 +220,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 def _run_caseload(authority, data: dict) -> tuple[dict, dict]:
     inputs = {
-        "service": data["service"].pk if data["service"] else None,
+        "service": data["service"].pk,
         "expected_cases": data["expected_cases"],
         "level_mix": {lv: data[f"mix_{lv}"] for lv in "234"},
         "level_weights": {lv: data[f"weight_{lv}"] for lv in "234"},

@@ -187,6 +187,7 @@ def test_caseload_scenario_balances_teams(borough, commissioner):
         reverse("planning:caseload"),
         {
             "name": "Balance",
+            "service": borough["service"].pk,
             "expected_cases": 100,
             "mix_2": 60,
             "mix_3": 30,
@@ -325,6 +326,7 @@ def test_a_team_in_a_locality_without_areas_is_left_out(borough, commissioner):
         reverse("planning:caseload"),
         {
             "name": "Balance",
+            "service": borough["service"].pk,
             "expected_cases": 100,
             "mix_2": 60,
             "mix_3": 30,
@@ -346,6 +348,7 @@ def test_a_team_in_a_locality_without_areas_is_left_out(borough, commissioner):
 def test_team_sizes_by_hand(borough, commissioner):
     data = {
         "name": "Sized",
+        "service": borough["service"].pk,
         "expected_cases": 100,
         "mix_2": 60,
         "mix_3": 30,
