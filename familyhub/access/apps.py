@@ -18,6 +18,13 @@ class AccessConfig(AppConfig):
         involvement.register(builtin_involvement.shares)
         involvement.register_services(builtin_involvement.registered_services)
 
+        from familyhub.accounts.roles import PRACTITIONER_ROLES
+
+        practitioners = {str(r) for r in PRACTITIONER_ROLES}
+        navigation.register(
+            "Search case notes", "access:note-search", roles=practitioners, order=60
+        )
+        navigation.register("Find by exact details", "access:find", roles=practitioners, order=61)
         ig: set[str] = {Role.IG_LEAD}
         navigation.register("Access log", "access:log-search", roles=ig, order=80)
         navigation.register("Break-glass reviews", "access:break-glass-reviews", roles=ig, order=81)

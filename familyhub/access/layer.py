@@ -30,6 +30,15 @@ Also here (additions, same module):
         How many rows of a PersonRecord queryset the user may not see ("N items not shared
         with you"); only call it for people whose core record the user may see.
     can_see_person(user, person) -> bool
+    visible_person_or_404(user, public_id) -> Person
+        Like person_for_viewer without the log entry: for a POST whose service logs the change,
+        or a redirect to a page that logs its own read.
+    break_glass_start(*, user, person, reason) -> BreakGlass
+        Emergency access (FAMILYHUB_BREAK_GLASS_HOURS, default 24), logged, queued for review.
+        Send a practitioner who hits a 404 on a person to reverse("access:break-glass",
+        args=[public_id]); the page says nothing about whether the person exists.
+    viewer_for(user) -> Viewer; record_visible_q(viewer, model) -> Q
+        For a page that asks many questions: read the user's teams and agreements once.
 
 MARKING VIEWS (the URL-walk test, access/tests/test_url_coverage.py, fails for any view with a
 uuid/pk/id URL parameter that is not marked):

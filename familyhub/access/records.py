@@ -11,6 +11,10 @@ service of the practitioner's team); a part whose records always belong to one k
 may also say so with `owner_kind = ServiceKind.HEALTH_VISITING` (documentation for the reader and
 for `owning_service_for`, below).
 
+Optional class attributes a subclass may set for the family timeline: `timeline_label` (what the
+kind of record is called), `timeline_url_name` (a URL name taking the record's public_id), and
+the methods timeline_summary() and timeline_date().
+
 The access layer (access.layer.records_visible_to) filters any queryset of a PersonRecord subclass;
 the family timeline finds every subclass by itself (access.timeline), and merge moves `person`
 like every other reference to a Person.

@@ -35,15 +35,15 @@ def test_a_registered_provider_grants_the_core_record(world):
 
 
 def test_providers_returning_querysets_are_combined(world):
-    def everyone_called_smith(user):
-        return Person.objects.filter(family_name="Smith").values("pk")
+    def everyone_called_quillfeather(user):
+        return Person.objects.filter(family_name="Quillfeather").values("pk")
 
-    involvement.register(everyone_called_smith)
-    involvement.register(everyone_called_smith)  # idempotent: ready() may run twice
+    involvement.register(everyone_called_quillfeather)
+    involvement.register(everyone_called_quillfeather)  # idempotent: ready() may run twice
     try:
         assert layer.visible_people(world.outsider).filter(pk=world.mum.pk).exists()
     finally:
-        involvement._PROVIDERS.pop(involvement._key(everyone_called_smith))
+        involvement._PROVIDERS.pop(involvement._key(everyone_called_quillfeather))
 
 
 def test_services_involved_registry(world):

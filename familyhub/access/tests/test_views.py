@@ -351,7 +351,7 @@ def test_exact_find_offers_break_glass(world, signed_in):
     response = client.get("/access/find/", {"nhs_number": "943 476 5919"})
     assert b"Get emergency access" in response.content
     assert _log(world.outsider, action="search").count() == 1
-    partial = client.get("/access/find/", {"family_name": "Smith"})
+    partial = client.get("/access/find/", {"family_name": "Quillfeather"})
     assert b"Enter an NHS number" in partial.content
     bad = client.get("/access/find/", {"nhs_number": "1234567890"})
     assert b"valid 10-digit NHS number" in bad.content
@@ -411,7 +411,7 @@ def test_unusual_access(world, signed_in, make_user, settings):
     from familyhub.access.models import StaffHomeAddress
 
     settings.FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR = 3
-    nosy = make_user("family_support_worker", team=world.hub_team, last_name="Smith")
+    nosy = make_user("family_support_worker", team=world.hub_team, last_name="Quillfeather")
     layer.person_for_viewer(nosy, world.mum.public_id, purpose="look", channel="page")
     neighbour = make_user("family_support_worker", team=world.hub_team, last_name="Jones")
     StaffHomeAddress.objects.create(user=neighbour, postcode=world.child.postcode.lower())
