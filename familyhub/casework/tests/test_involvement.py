@@ -48,3 +48,27 @@ def test_the_episode_is_on_the_family_timeline(world):
     assert episode.timeline_summary() in summaries
     urls = [item.url for item in timeline.items]
     assert f"/casework/{episode.public_id}/" in urls
+
+
+def test_referrals_and_episodes_follow_the_family_through_a_merge_and_back(world):
+    from familyhub.people.merging import person_merge, person_unmerge
+    from familyhub.testing import factories
+
+    duplicate = factories.PersonFactory(
+        authority=world.authority, given_name="Tommy", family_name="Walker",
+        date_of_birth=world.child.date_of_birth,
+    )
+    episode = open_episode(world)
+    from familyhub.casework.models import Episode
+    from familyhub.referrals.models import Referral
+
+    Episode.objects.filter(pk=episode.pk).update(person=duplicate)
+    Referral.objects.filter(pk=episode.referral_id).update(person=duplicate)
+    merge = person_merge(survivor=world.child, duplicate=duplicate, by=world.team_leader, reason="Same boy")
+    episode.refresh_from_db()
+    assert episode.person == world.child
+    assert Referral.objects.get(pk=episode.referral_id).person == world.child
+    assert episode.assessments.get().person == world.child
+    person_unmerge(merge=merge, by=world.team_leader, reason="Not the same boy")
+    episode.refresh_from_db()
+    assert episode.person == duplicate
