@@ -121,12 +121,20 @@ def _parse_dates(raw: pd.Series) -> tuple[pd.Series, list[int]]:
 
 
 def frame_from_csv(path: str | Path, *, truth: str | None = None) -> pd.DataFrame:
-    """Read a CSV with the synthetic generator's columns and normalise it (the same rules as
-    keys.key_values, in DuckDB SQL: a million rows take a few seconds). Raises InputError naming
-    the column (and the rows) when the file cannot be used."""
+    """The normalised records of a CSV as a DataFrame (see load_csv)."""
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute("SET enable_progress_bar = false")
+    load_csv(con, path, truth=truth)
+    frame = con.execute("SELECT * FROM src").df()
+    con.close()
+    return frame
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | None = None) -> int:
+    """Read a CSV with the synthetic generator's columns into table `src` of `con`, normalised
+    (the same rules as keys.key_values, in DuckDB SQL). Raises InputError naming the column (and
+    the rows) when the file cannot be used. Returns the number of records."""
     source = (
         "read_csv(?, all_varchar = true, header = true, auto_detect = true, "
         "null_padding = true, strict_mode = false)"
@@ -163,11 +171,14 @@ def frame_from_csv(path: str | Path, *, truth: str | None = None) -> pd.DataFram
 
     if rows := bad_rows("try_cast(id AS BIGINT) IS NULL"):
         raise InputError(f"{path}: column id must be a whole number (rows {rows})")
-    if rows := bad_rows(
-        "rn IN (SELECT rn FROM (SELECT rn, count(*) OVER (PARTITION BY try_cast(id AS BIGINT)) "
-        "AS n, row_number() OVER (PARTITION BY try_cast(id AS BIGINT) ORDER BY rn) AS k "
-        "FROM raw) WHERE n > 1 AND k > 1)"
-    ):
+    repeated = con.execute(
+        "SELECT count(*) FROM (SELECT id FROM raw GROUP BY id HAVING count(*) > 1)"
+    ).fetchone()
+    if repeated and repeated[0]:
+        rows = bad_rows(
+            "id IN (SELECT id FROM raw GROUP BY id HAVING count(*) > 1) "
+            "AND rn NOT IN (SELECT min(rn) FROM raw GROUP BY id)"
+        )
         raise InputError(f"{path}: column id has repeated values (rows {rows})")
     dob = "coalesce(try_strptime(trim(dob), '%Y-%m-%d'), try_strptime(trim(dob), '%d/%m/%Y'))"
     if rows := bad_rows(f"coalesce(trim(dob), '') <> '' AND {dob} IS NULL"):
@@ -195,7 +206,7 @@ def frame_from_csv(path: str | Path, *, truth: str | None = None) -> pd.DataFram
                CASE WHEN upper(left(trim(coalesce(sex, '')), 1)) IN ('F', 'M')
                     THEN upper(left(trim(sex), 1)) ELSE '' END AS sex
                {truth_sql}
-        FROM raw ORDER BY rn
+        FROM raw
         """
     )
     families = [r[0] for r in con.execute("SELECT DISTINCT family FROM norm").fetchall()]
@@ -208,18 +219,23 @@ def frame_from_csv(path: str | Path, *, truth: str | None = None) -> pd.DataFram
             }
         ),
     )
-    frame = con.execute(
+    con.execute(
         f"""
+        CREATE TABLE src AS
         SELECT n.id, n.given, coalesce(c.canon, n.given) AS given_canon, n.family,
                coalesce(s.family_key, '') AS family_key, '' AS previous_families,
-               CAST(n.dob AS TIMESTAMP) AS dob, n.postcode, n.nhs_number, n.sex
+               n.dob, n.postcode, n.nhs_number, n.sex
                {", n.truth" if truth else ""}
         FROM norm n LEFT JOIN canon_df c ON c.name = n.given
         LEFT JOIN sound_df s ON s.family = n.family
         """
-    ).df()
-    con.close()
-    return frame
+    )
+    con.execute("DROP TABLE raw")
+    con.execute("DROP TABLE norm")
+    for name in ("canon_df", "sound_df"):
+        con.unregister(name)
+    count = con.execute("SELECT count(*) FROM src").fetchone()
+    return int(count[0]) if count else 0
 
 
 def frame_from_register(authority_id: int | None = None) -> pd.DataFrame:
@@ -301,26 +317,45 @@ CASE WHEN l.sex = '' OR r.sex = '' THEN -1 WHEN l.sex = r.sex THEN 0 ELSE 1 END 
 
 @dataclass
 class Engine:
-    frame: pd.DataFrame
+    """`frame` is the normalised records (build_frame's columns); or pass `con`, a DuckDB
+    connection already holding them as table `src` (load_csv), and `frame` is then filled with
+    just the ids (and truth), so a million records never pass through pandas."""
+
+    frame: pd.DataFrame = None  # type: ignore[assignment]
     threads: int = 2
     memory_limit: str = "1500MB"
-    con: duckdb.DuckDBPyConnection = field(init=False)
+    con: duckdb.DuckDBPyConnection = None  # type: ignore[assignment]
     pattern_counts: pd.DataFrame | None = field(init=False, default=None)
 
+    @classmethod
+    def from_csv(cls, path: str | Path, *, truth: str | None = None, threads: int = 2) -> Engine:
+        con = duckdb.connect()
+        con.execute(f"SET threads = {int(threads)}")
+        con.execute("SET enable_progress_bar = false")
+        try:
+            load_csv(con, path, truth=truth)
+        except InputError:
+            con.close()
+            raise
+        return cls(con=con, threads=threads)
+
     def __post_init__(self) -> None:
-        self.con = duckdb.connect()
-        self.con.execute(f"SET threads = {int(self.threads)}")
-        self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
-        self.con.execute("SET preserve_insertion_order = false")
-        self.con.execute("SET enable_progress_bar = false")
+        if self.con is None:
+            self.con = duckdb.connect()
+            self.con.register("frame_df", self.frame)
+            self.con.execute("CREATE VIEW src AS SELECT * FROM frame_df")
+        con = self.con
+        con.execute(f"SET threads = {int(self.threads)}")
+        con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         _canon, groups = _nickname_tables()
         nick = pd.DataFrame(
             [(name, gid) for name, gids in groups.items() for gid in gids],
             columns=["name", "gid"],
         )
-        self.con.register("nick_df", nick)
-        self.con.register("frame_df", self.frame)
-        self.con.execute(
+        con.register("nick_df", nick)
+        con.execute(
             """
             CREATE TABLE recs AS
             WITH g AS (SELECT name, list(gid) AS groups FROM nick_df GROUP BY name)
@@ -331,10 +366,13 @@ class Engine:
                         THEN make_date(year(f.dob), day(f.dob), month(f.dob)) END AS dob_swap,
                    f.postcode, f.nhs_number, f.sex,
                    coalesce(g.groups, []::BIGINT[]) AS groups
-            FROM frame_df f LEFT JOIN g ON g.name = f.given
+            FROM src f LEFT JOIN g ON g.name = f.given
             """
         )
-        self.con.unregister("frame_df")
+        if self.frame is None:
+            columns = [row[0] for row in con.execute("DESCRIBE src").fetchall()]
+            wanted = "id, truth" if "truth" in columns else "id"
+            self.frame = pd.DataFrame(con.execute(f"SELECT {wanted} FROM src").fetchnumpy())
 
     def block(self) -> int:
         """Candidate pairs: the union of every blocking rule's pairs, each pair once."""

@@ -17,7 +17,6 @@ import pandas as pd
 
 from familyhub.matching.batch import (
     Engine,
-    frame_from_csv,
     frame_from_register,
     learn_from_labels,
     pairwise_metrics,
@@ -82,9 +81,9 @@ def run_file(
     def lap(name: str) -> None:
         timings[name] = round(time.perf_counter() - started - sum(timings.values()), 2)
 
-    frame = frame_from_csv(path, truth=truth)
+    engine = Engine.from_csv(path, truth=truth, threads=threads)
+    frame = engine.frame
     lap("read_seconds")
-    engine = Engine(frame, threads=threads)
     candidate_pairs = engine.block()
     lap("block_seconds")
     engine.compare()
