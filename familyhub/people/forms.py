@@ -179,7 +179,9 @@ class RelationshipForm(forms.Form):
 
     def __init__(self, *args, relatives, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["relative"].choices = [(str(p.public_id), p.display_name) for p in relatives]
+        field = self.fields["relative"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(str(p.public_id), p.display_name) for p in relatives]
 
 
 class MoveForm(AddressForm):

@@ -223,3 +223,17 @@ def test_merge_and_unmerge_are_audited_and_logged(authority, make_user):
     assert set(logged.values_list("person_pk", flat=True)) == {a.pk, b.pk}
     person_unmerge(merge=merge, by=user, reason="Twins")
     assert logged.count() == 4
+
+
+def test_every_person_record_of_every_part_joins_the_walk():
+    from django.apps import apps
+
+    from familyhub.access.records import PersonRecord
+
+    records = {
+        model._meta.label
+        for model in apps.get_models()
+        if issubclass(model, PersonRecord) and getattr(model, "merge_policy", "move") != "skip"
+    }
+    walked = {r.label for r in person_references()}
+    assert records <= walked
