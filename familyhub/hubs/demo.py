@@ -139,7 +139,7 @@ def _pools(authority, hubs: list[Site], today: datetime.date) -> dict[int, list[
             registrations__isnull=False,
         )
         .filter(Q(area_id__in=list(hub_of_area)))
-        .values_list("pk", "area_id", "area__imd_decile")
+        .values_list("pk", "area_id", "area__imd_decile", "date_of_birth")
         .distinct()
     )
     mothers = dict(
@@ -148,8 +148,8 @@ def _pools(authority, hubs: list[Site], today: datetime.date) -> dict[int, list[
         ).values_list("relative_id", "person_id")
     )
     pools: dict[int, list[tuple]] = defaultdict(list)
-    for child_id, area_id, decile in children:
-        pools[hub_of_area[area_id]].append((child_id, mothers.get(child_id), decile))
+    for child_id, area_id, decile, born in children:
+        pools[hub_of_area[area_id]].append((child_id, mothers.get(child_id), decile, born))
     return pools
 
 
@@ -242,10 +242,16 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
     bookings: list[Booking] = []
     attendances: list[Attendance] = []
     for series, hub in series_list:
-        pool = pools.get(hub.pk, [])
+        activity = series.activity
+        # Only children of the ages the session is for (a baby massage course is for babies).
+        pool = [
+            row
+            for row in pools.get(hub.pk, [])
+            if _months(row[3], series.starts_on) >= (activity.min_age_months or 0)
+            and _months(row[3], series.starts_on) <= (activity.max_age_months or 10_000)
+        ]
         if not pool:
             continue
-        activity = series.activity
         for_adults = activity.for_adults
         # Targeted sessions invite families from the deprived areas first.
         if activity.offer == Offer.TARGETED:
@@ -264,7 +270,7 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
                 # (whom outreach and invitations aim at) more often.
                 regulars = _weighted_sample(candidates, round(wanted * 0.7), rng)
             seen: set[int] = set()
-            for rank, (child_id, mother_id, decile) in enumerate(regulars):
+            for rank, (child_id, mother_id, decile, _born) in enumerate(regulars):
                 person_id = mother_id if for_adults and mother_id else child_id
                 if person_id in seen:  # two children of one mother: she books once
                     continue
@@ -296,9 +302,9 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
                     )
             # A walk-in or two at open sessions already held.
             if session.date < today and activity.offer == Offer.UNIVERSAL:
-                booked_ids = {c for c, _, _ in regulars} | seen
+                booked_ids = {row[0] for row in regulars} | seen
                 others = [row for row in pool if row[0] not in booked_ids]
-                for child_id, _, _ in rng.sample(others, min(len(others), rng.randint(0, 2))):
+                for child_id, *_rest in rng.sample(others, min(len(others), rng.randint(0, 2))):
                     attendances.append(
                         Attendance(
                             session=session,
@@ -317,6 +323,10 @@ def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, 
     Attendance.objects.bulk_create(attendances, batch_size=2000)
     Session.objects.filter(authority=authority, date__lt=today).update(register_version=1)
     stdout.write(f"hubs: {len(bookings)} bookings and {len(attendances)} attendances\n")
+
+
+def _months(born: datetime.date, on: datetime.date) -> int:
+    return (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
 
 
 def _weighted_sample(pool: list[tuple], k: int, rng: random.Random) -> list[tuple]:
