@@ -75,7 +75,9 @@ def area_map(areas: list[dict], sites: list[dict], *, title: str) -> SafeString 
     return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
 
 
-def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "") -> SafeString:
+def bar_chart(
+    rows: list[tuple[str, float]], *, title: str, unit: str = "", decimals: int = 1
+) -> SafeString:
     """Horizontal bars, each labelled with its name and its number (readable without colour)."""
     height = 30 + 26 * len(rows)
     top = max((v for _, v in rows), default=0) or 1
@@ -91,7 +93,7 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "") -> S
             f'<text x="0" y="{y + 14}" font-size="12" font-family="Arial">{escape(label[:36])}</text>'
             f'<rect x="240" y="{y}" width="{w:.1f}" height="18" fill="#1d70b8" stroke="#0b0c0c"/>'
             f'<text x="{246 + w:.1f}" y="{y + 14}" font-size="12" font-family="Arial">'
-            f"{escape(f'{value:,.1f}{unit}')}</text>"
+            f"{escape(f'{value:,.{decimals}f}{unit}')}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above

@@ -323,11 +323,15 @@ def scenario(request: HttpRequest, public_id) -> HttpResponse:
         )
     if item.kind == ScenarioKind.FUNDING:
         chart = svg.bar_chart(
-            [(u["unit"], u["amount"]) for u in r.get("units", [])], title="Allocation (£)"
+            [(u["unit"], u["amount"]) for u in r.get("units", [])],
+            title="Allocation (£)",
+            decimals=0,
         )
     if item.kind == ScenarioKind.SESSIONS:
         chart = svg.bar_chart(
-            list(r.get("by_locality", {}).items()), title="Sessions a week by locality"
+            list(r.get("by_locality", {}).items()),
+            title="Sessions a week by locality",
+            decimals=0,
         )
     if item.kind == ScenarioKind.CASELOAD:
         chart = svg.bar_chart(
