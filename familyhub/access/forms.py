@@ -74,16 +74,19 @@ class ShareForm(forms.Form):
     category = forms.ChoiceField(label="Which information", choices=(), required=False)
     reason = forms.CharField(label="Why are you sharing?", widget=forms.Textarea)
 
-    def __init__(self, *args, authority, **kwargs):
+    def __init__(self, *args, authority, whole_record: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient_team"].queryset = Team.objects.filter(
+        if whole_record:
+            del self.fields["category"]
+        self.fields["recipient_team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
             service__authority=authority
         ).select_related("service")
-        self.fields["recipient_service"].queryset = Service.objects.filter(authority=authority)
-        self.fields["category"].choices = [
-            ("", "Everything your service holds"),
-            *category_choices(),
-        ]
+        self.fields["recipient_service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+        if "category" in self.fields:
+            self.fields["category"].choices = [  # type: ignore[attr-defined]
+                ("", "Everything your service holds"),
+                *category_choices(),
+            ]
 
     def clean(self):
         data = super().clean()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("consents/<uuid:public_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("notes/", views.note_search, name="note-search"),
     path("notes/<uuid:public_id>/", views.note, name="note"),
+    path("notes/<uuid:public_id>/share/", views.note_share, name="note-share"),
     path("find/", views.break_glass_find, name="find"),
     path("agreements/", views.agreements, name="agreements"),
     path("log/", views.log_search, name="log-search"),

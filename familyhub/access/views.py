@@ -39,7 +39,9 @@ from familyhub.access.models import (
     AccessLog,
     BreakGlass,
     Consent,
+    DecisionNotToShare,
     ReviewStatus,
+    Share,
     SharedNote,
     SharingAgreement,
     StaffHomeAddress,
@@ -111,9 +113,10 @@ def _own_service(user):
     return team.service
 
 
-def _not_shared_page(request: HttpRequest, public_id) -> HttpResponse:
+def not_shared_response(request: HttpRequest, public_id) -> HttpResponse:
     """The same 404 for absent and not allowed, with the break-glass offer for practitioners
-    who typed or followed the person's reference (it says nothing about the person)."""
+    who typed or followed the person's reference (it says nothing about the person).
+    Other parts' person pages may return it when person_for_viewer raises Http404."""
     return render(
         request,
         "access/not_shared.html",
@@ -149,7 +152,16 @@ def _family_context(request: HttpRequest, members: list, *, household=None) -> d
     )
     timeline = filtered
     timeline.hidden_count = rough.hidden_count
+    own_services = layer.viewer_for(request.user).service_ids
+    shares = Share.objects.filter(
+        person_id__in=member_ids, owning_service_id__in=own_services, revoked_at__isnull=True
+    ).select_related("person", "recipient_team", "recipient_service")
+    decisions = DecisionNotToShare.objects.filter(
+        person_id__in=member_ids, owning_service_id__in=own_services, ended_at__isnull=True
+    ).select_related("person", "recipient_service", "decided_by")
     return {
+        "shares": shares,
+        "decisions": decisions,
         "household": household,
         "members": [(m, _person_link(m)) for m in members],
         "relationships": _relationships(member_ids),
@@ -182,7 +194,7 @@ def person_family(request: HttpRequest, public_id) -> HttpResponse:
     try:
         person = layer.visible_person_or_404(request.user, public_id)
     except Http404:
-        return _not_shared_page(request, public_id)
+        return not_shared_response(request, public_id)
     membership = person.household_memberships.filter(
         Q(end__isnull=True) | Q(end__gte=timezone.localdate())
     ).first()
@@ -333,7 +345,8 @@ def note(request: HttpRequest, public_id) -> HttpResponse:
     record = layer.record_for_viewer(
         request.user, SharedNote, public_id, purpose="Read a case note", channel="page"
     )
-    return render(request, "access/note.html", {"note": record})
+    can_share = record.owning_service_id in layer.viewer_for(request.user).service_ids
+    return render(request, "access/note.html", {"note": record, "can_share": can_share})
 
 
 @person_view
@@ -361,6 +374,56 @@ def note_new(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, "Case note saved.")
             return redirect("access:person-family", public_id=person.public_id)
     return render(request, "access/note_form.html", {"form": form, "person": person})
+
+
+@person_view
+def note_share(request: HttpRequest, public_id) -> HttpResponse:
+    """Share one note with a named team or service (its own service's staff only)."""
+    record = (
+        layer.record_for_viewer(
+            request.user, SharedNote, public_id, purpose="Share a case note", channel="page"
+        )
+        if request.method == "GET"
+        else None
+    )
+    if record is None:
+        record = (
+            layer.records_visible_to(request.user, SharedNote.objects.all())
+            .filter(public_id=_uuid(public_id))
+            .select_related("person")
+            .first()
+        )
+        if record is None:
+            raise Http404("No such record")
+    if record.owning_service_id not in layer.viewer_for(request.user).service_ids:
+        raise PermissionDenied("Only the service that holds a note can share it.")
+    form = ShareForm(request.POST or None, authority=record.person.authority, whole_record=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.share_create(
+                person=record.person,
+                by=request.user,
+                owning_service=record.owning_service,
+                reason=form.cleaned_data["reason"],
+                recipient_team=form.cleaned_data["recipient_team"],
+                recipient_service=form.cleaned_data["recipient_service"],
+                record=record,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Note shared.")
+            return redirect("access:note", public_id=record.public_id)
+    return render(
+        request,
+        "access/simple_form.html",
+        {
+            "form": form,
+            "person": record.person,
+            "title": f"Share the note: {record.title}",
+            "button": "Share the note",
+        },
+    )
 
 
 # --- consent, shares, decisions not to share -----------------------------------------------

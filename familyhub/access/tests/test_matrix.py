@@ -168,6 +168,7 @@ def _seen(client: Client, channel: str, household, involvement: str):
     return response.status_code, text, None
 
 
+@pytest.mark.slow
 def test_authorisation_matrix_every_cell_no_leaks(matrix):
     users, clients, families = matrix
     cells = 0

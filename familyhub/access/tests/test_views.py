@@ -445,3 +445,29 @@ def test_agreements_page_is_readable_by_all(world, signed_in):
     for user in (world.owner, world.outsider, world.ig):
         page = world.client(user, signed_in).get("/access/agreements/")
         assert page.status_code == 200 and b"Health visiting" in page.content
+
+
+def test_share_one_note_owner_colleague_outsider(world, signed_in):
+    other = SharedNote.objects.create(
+        person=world.mum, owning_service=world.hub, category=Category.MENTAL_HEALTH, title="Other"
+    )
+    url = f"/access/notes/{world.hub_note.public_id}/share/"
+    owner = world.client(world.owner, signed_in)
+    assert owner.get(url).status_code == 200
+    response = owner.post(
+        url, {"recipient_team": world.health_team.pk, "reason": "Joint visit next week"}
+    )
+    assert response.status_code == 302
+    share = Share.objects.get()
+    assert share.object_id == world.hub_note.pk and share.category == "general"
+    hv = world.client(world.health_visitor, signed_in)
+    assert hv.get(f"/access/notes/{world.hub_note.public_id}/").status_code == 200
+    assert hv.get(f"/access/notes/{other.public_id}/").status_code == 404
+    family = owner.get(f"/access/families/{world.household.public_id}/").content
+    assert b"Joint visit next week" in family
+    # A colleague of the same service may share it too; an outsider cannot even see it.
+    assert world.client(world.colleague, signed_in).get(url).status_code == 200
+    assert world.client(world.outsider, signed_in).get(url).status_code == 404
+    assert world.client(world.outsider, signed_in).post(url, {"reason": "x"}).status_code == 404
+    # The health visitor can read the shared note but it is not theirs to share on.
+    assert hv.get(url).status_code == 403
