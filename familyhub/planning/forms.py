@@ -296,3 +296,44 @@ class BudgetForm(forms.Form):
     def __init__(self, *args, years: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["baseline"].choices = [(y["year"], y["label"]) for y in years]  # type: ignore[attr-defined]
+
+
+class ContractForm(forms.Form):
+    service = forms.ModelChoiceField(label="Service", queryset=Service.objects.none())
+    provider = forms.CharField(label="Provider", max_length=240)
+    annual_value = forms.DecimalField(
+        label="Value a year (£)", min_value=0, max_digits=12, decimal_places=2
+    )
+    start = forms.DateField(label="Starts", help_text="For example 2026-04-01")
+    end = forms.DateField(
+        label="Ends (optional)", required=False, help_text="For example 2029-03-31"
+    )
+
+    def __init__(self, *args, authority: Authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data
+
+
+class BudgetLineForm(forms.Form):
+    programme = forms.CharField(label="Programme", max_length=160)
+    year = forms.IntegerField(
+        label="Financial year starting in",
+        min_value=2000,
+        max_value=2100,
+        help_text="2026 means 2026/27",
+    )
+    amount = forms.DecimalField(label="Amount (£)", min_value=0, max_digits=12, decimal_places=2)
+    is_actual = forms.BooleanField(label="This is money spent, not planned", required=False)
+    replacing = forms.DecimalField(
+        label="Amount it replaces (£, only when changing a recorded figure)",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )

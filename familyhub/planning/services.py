@@ -168,3 +168,48 @@ def contracts_load(
                 )
                 count += 1
     return count
+
+
+@transaction.atomic
+def budget_line_record(
+    *,
+    authority: Authority,
+    programme: str,
+    year: int,
+    amount: Decimal,
+    is_actual: bool,
+    replacing: Decimal | None = None,
+) -> BudgetLine:
+    """Record one programme's spend for a year. Replacing a recorded figure needs the figure
+    being replaced, checked under a row lock, so two planners cannot silently overwrite each
+    other: the second is told what the line says now.
+    """
+    from django.core.exceptions import ValidationError
+
+    programme = programme.strip()
+    line = (
+        BudgetLine.objects.select_for_update()
+        .filter(authority=authority, programme=programme, year=year)
+        .first()
+    )
+    if line is None:
+        line = BudgetLine(authority=authority, programme=programme, year=year)
+    elif replacing is None:
+        raise ValidationError(
+            {
+                "replacing": f"{programme} {line.financial_year} is already recorded as "
+                f"£{line.amount:,.2f}. To change it, enter that amount here."
+            }
+        )
+    elif replacing != line.amount:
+        raise ValidationError(
+            {
+                "replacing": f"{programme} {line.financial_year} has changed since: it is now "
+                f"£{line.amount:,.2f}. Check it and try again."
+            }
+        )
+    line.amount = amount
+    line.is_actual = is_actual
+    line.full_clean()
+    line.save()
+    return line

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,9 @@ from familyhub.places.models import SiteKind
 from familyhub.planning import exports, scenarios, selectors, services, svg
 from familyhub.planning.forms import (
     BudgetForm,
+    BudgetLineForm,
     CaseloadForm,
+    ContractForm,
     FundingForm,
     NeedsForm,
     SessionsForm,
@@ -394,3 +397,51 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(
         request, "planning/compare.html", {"scenarios": chosen, "rows": rows, "charts": charts}
     )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def contract_new(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    form = ContractForm(request.POST or None, authority=authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_save(authority=authority, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Contract recorded.")
+            return redirect("planning:budget")
+    return render(
+        request, "planning/simple_form.html", {"form": form, "title": "Record a contract"}
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def budget_line_new(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    form = BudgetLineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_record(authority=authority, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Budget line recorded.")
+            return redirect("planning:budget")
+    return render(
+        request, "planning/simple_form.html", {"form": form, "title": "Record a budget line"}
+    )
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -380,3 +380,50 @@ def test_every_planning_url_is_guarded_by_the_planning_roles():
 
     for pattern in urls.urlpatterns:
         assert getattr(pattern.callback, "required_roles", None) == PLANNING_ROLES, pattern.name
+
+
+def test_record_a_contract(borough, commissioner):
+    url = reverse("planning:contract-new")
+    data = {
+        "service": borough["service"].pk,
+        "provider": "Coram",
+        "annual_value": "270482",
+        "start": "2026-04-01",
+        "end": "2025-03-31",
+    }
+    assert (
+        "The end date must be on or after the start date"
+        in commissioner.post(url, data).content.decode()
+    )
+    response = commissioner.post(url, dict(data, end="2029-03-31"))
+    assert response.status_code == 302
+    from familyhub.planning.models import Contract
+
+    assert Contract.objects.get().provider == "Coram"
+
+
+def test_budget_line_is_never_silently_overwritten(borough, commissioner):
+    from decimal import Decimal
+
+    from familyhub.planning.models import BudgetLine
+
+    url = reverse("planning:budget-line-new")
+    line = {"programme": "Children's Centres", "year": 2026, "amount": "800000", "is_actual": ""}
+    assert commissioner.post(url, line).status_code == 302
+    again = commissioner.post(url, dict(line, amount="750000")).content.decode()
+    assert "already recorded as £800,000.00. To change it, enter that amount here." in again
+    stale = commissioner.post(url, dict(line, amount="750000", replacing="790000")).content.decode()
+    assert "has changed since: it is now £800,000.00" in stale
+    assert BudgetLine.objects.get().amount == Decimal("800000")
+    assert (
+        commissioner.post(url, dict(line, amount="750000", replacing="800000")).status_code == 302
+    )
+    assert BudgetLine.objects.get().amount == Decimal("750000")
+
+
+@pytest.mark.parametrize("name", ["contract-new", "budget-line-new"])
+def test_reception_cannot_record_money(borough, make_user, client, signed_in, name):
+    assert (
+        signed_in(client, make_user("reception")).get(reverse(f"planning:{name}")).status_code
+        == 403
+    )
