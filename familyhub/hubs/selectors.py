@@ -284,11 +284,12 @@ def _mark_groups(children: dict[int, _Child], as_of: datetime.date) -> bool:
     try:
         Episode._meta.get_field("lead_professional")
         episodes = Episode.objects.filter(lead_professional__isnull=False, person_id__in=ids)
-        try:
-            Episode._meta.get_field("end")
+        # Open on the day: started by then and not yet ended (when the model says so).
+        field_names = {f.name for f in Episode._meta.get_fields()}
+        if "start" in field_names:
+            episodes = episodes.filter(start__lte=as_of)
+        if "end" in field_names:
             episodes = episodes.filter(Q(end__isnull=True) | Q(end__gte=as_of))
-        except FieldDoesNotExist:
-            pass
         flagged = list(episodes.values_list("person_id", flat=True))
     except (FieldDoesNotExist, FieldError):
         return False

@@ -176,3 +176,43 @@ def test_reach_command_names_a_bad_authority(db):
 
     with pytest.raises(CommandError, match="--authority"):
         call_command("hubs_reach", "--csv", "--authority", "E99999999")
+
+
+def test_families_with_a_lead_professional_from_casework(authority, make_user):
+    from django.apps import apps
+
+    try:
+        Episode = apps.get_model("casework", "Episode")
+    except LookupError:
+        pytest.skip("no casework part")
+    from familyhub.testing.factories import TeamFactory
+
+    locality = LocalityFactory(authority=authority)
+    area = AreaFactory(authority=authority, locality=locality)
+    hub = HubSiteFactory(authority=authority, locality=locality)
+    hub.reach_areas.set([area])
+    service = HubServiceFactory(authority=authority)
+    child, other = _children(authority, area, 2)
+    team = TeamFactory(service=service, locality=locality)
+    Episode.objects.create(
+        person=child,
+        owning_service=service,
+        authority=authority,
+        team=team,
+        lead_professional=make_user("lead_professional"),
+        status="open",
+        start=datetime.date(2026, 1, 5),
+    )
+    # An episode that starts after the day does not count.
+    Episode.objects.create(
+        person=other,
+        owning_service=service,
+        authority=authority,
+        team=team,
+        lead_professional=make_user("lead_professional"),
+        status="open",
+        start=datetime.date(2026, 6, 1),
+    )
+    (row,), _ = reach_report(authority=authority, as_of=AS_OF)
+    groups = {g.label: g for g in row.groups}
+    assert groups["Families with a lead professional"].registered == 1
