@@ -38,7 +38,8 @@ class ShownCandidate:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.probability)
+        # Never "100%": the page helps a person decide, it does not decide for them.
+        return min(99, round(100 * self.probability))
 
 
 def find_candidates(

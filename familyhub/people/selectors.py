@@ -215,3 +215,45 @@ def _one_edit(a: str, b: str) -> bool:
         )
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+SYMMETRIC_KINDS = frozenset({"sibling", "half_sibling", "partner"})
+
+
+@dataclass
+class FamilyLine:
+    other: Person
+    kind_label: str
+    outgoing: bool  # True: "this person is the <kind> of other"; False: "other is their <kind>"
+    parental_responsibility: bool
+
+
+def family_lines(person: Person) -> list[FamilyLine]:
+    """A person's relationships read from their side, each symmetric one (siblings, partners)
+    once although it is stored both ways."""
+    lines: list[FamilyLine] = []
+    seen: set[tuple[int, str]] = set()
+    for rel in relationships_of(person).filter(end__isnull=True).order_by("pk"):
+        outgoing = rel.person_id == person.pk
+        other = rel.relative if outgoing else rel.person
+        if rel.kind in SYMMETRIC_KINDS:
+            if (other.pk, rel.kind) in seen:
+                continue
+            seen.add((other.pk, rel.kind))
+        lines.append(
+            FamilyLine(
+                other=other,
+                kind_label=rel.get_kind_display().lower(),
+                outgoing=outgoing,
+                parental_responsibility=rel.parental_responsibility,
+            )
+        )
+    return lines
+
+
+def change_label(field: str) -> str:
+    """A PersonChange's field as people read it ("given_name" -> "Given name")."""
+    try:
+        return str(Person._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # merge, record, contact:mobile...: already words
+        return field.replace("_", " ").capitalize()

@@ -35,12 +35,13 @@ from familyhub.people.models import MergeRecord
 from familyhub.people.registration import find_candidates
 from familyhub.people.selectors import (
     authority_of,
+    change_label,
     changes_of,
     current_household,
+    family_lines,
     household_members,
     merges_of,
     registering_unit,
-    relationships_of,
 )
 
 REGISTER_ROLES = PRACTITIONER_ROLES
@@ -237,11 +238,11 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "person": person,
             "household": household,
-            "relationships": relationships_of(person),
+            "relationships": family_lines(person),
             "contacts": person.contact_details.all(),
             "addresses": person.addresses.order_by("-start", "-pk"),
             "registrations": access.registrations_of(person),
-            "changes": changes_of(person)[:50],
+            "changes": [(change, change_label(change.field)) for change in changes_of(person)[:50]],
             "merges": merges_of(person),
         },
     )

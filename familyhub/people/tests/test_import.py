@@ -199,7 +199,9 @@ def test_a_row_failing_during_import_rolls_back_alone(authority, hub, owner, mon
         return real(person=person, **kwargs)
 
     monkeypatch.setattr(services, "registration_record", failing)
-    person_import = importing.prepare_import(authority=authority, by=owner, filename="p.csv", data=csv_bytes(GOOD))
+    person_import = importing.prepare_import(
+        authority=authority, by=owner, filename="p.csv", data=csv_bytes(GOOD)
+    )
     done = importing.run_import(person_import, by=owner, site=hub.base, service=hub.service)
     assert list(Person.objects.values_list("given_name", flat=True)) == ["Ruby"]
     assert (done.created_count, [row["row"] for row in done.bad_rows]) == (1, [3])

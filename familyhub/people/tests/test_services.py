@@ -261,3 +261,12 @@ def test_address_without_postcode_is_kept_without_history(authority):
     person = register(authority, address_line1="Flat 2, 20 Brennan Road", town="Grays")
     assert person.address_line1 == "Flat 2, 20 Brennan Road" and person.postcode == ""
     assert not Address.objects.filter(person=person).exists()
+
+
+def test_family_lines_show_a_sibling_once(authority):
+    from familyhub.people.selectors import family_lines
+
+    a, b = register(authority), register(authority, given_name="Omar")
+    services.relationship_add(person=a, relative=b, kind="sibling")
+    services.relationship_add(person=b, relative=a, kind="sibling")
+    assert [(line.other, line.kind_label) for line in family_lines(a)] == [(b, "sibling")]

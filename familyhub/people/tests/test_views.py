@@ -166,7 +166,7 @@ def test_edit_keeps_history_and_refuses_stale_version(
     }
     assert signed_in(client, owner).post(url, form).status_code == 302
     page = client.get(person_url(registered_person)).content.decode()
-    assert "Amy" in page and "given_name" in page
+    assert "Amy" in page and "Given name" in page
     # A colleague working from the page they opened before the change is refused.
     response = signed_in(client, colleague).post(url, {**form, "given_name": "Mia"})
     assert response.status_code == 200
