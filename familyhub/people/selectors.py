@@ -254,6 +254,6 @@ def family_lines(person: Person) -> list[FamilyLine]:
 def change_label(field: str) -> str:
     """A PersonChange's field as people read it ("given_name" -> "Given name")."""
     try:
-        return str(Person._meta.get_field(field).verbose_name).capitalize()
+        return str(getattr(Person._meta.get_field(field), "verbose_name", field)).capitalize()
     except Exception:  # merge, record, contact:mobile...: already words
         return field.replace("_", " ").capitalize()
