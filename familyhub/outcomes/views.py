@@ -73,7 +73,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "frameworks": OutcomeFramework.objects.prefetch_related("areas"),
             "computed": computed.computed_at if computed else None,
-            "can_refresh": request.user.role in REFRESH_ROLES or request.user.is_superuser,
+            "can_refresh": getattr(request.user, "role", "") in REFRESH_ROLES
+            or request.user.is_superuser,
             "indicators": sorted(registry.indicators().values(), key=lambda i: i.title),
         },
     )
@@ -159,6 +160,8 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
             "chart": chart,
             "breakdowns": breakdowns,
             "periods": list(summary.trend),
+            # Passed as a flag: a template would call the function if given it.
+            "has_people": indicator.people is not None,
         },
     )
 

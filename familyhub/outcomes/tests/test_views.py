@@ -17,6 +17,7 @@ from familyhub.accounts.roles import Role
 from familyhub.childhealth.schedule import ReviewKind
 from familyhub.core.models import Job
 from familyhub.outcomes.aggregation import refresh
+from familyhub.outcomes.frameworks import ensure_shipped_frameworks
 from familyhub.outcomes.models import IndicatorTarget, IndicatorValue, OutcomeArea, OutcomeFramework
 from familyhub.outcomes.tests.conftest import TODAY
 from familyhub.people.models import Registration
@@ -28,7 +29,12 @@ FRAMEWORK = "county-five-objectives"
 
 
 @pytest.fixture
-def figures(authority, make_child, review, hv_service, deprived, affluent):
+def frameworks(db):
+    ensure_shipped_frameworks()
+
+
+@pytest.fixture
+def figures(frameworks, authority, make_child, review, hv_service, deprived, affluent):
     """Nine children in the deprived ward (3 visited in time), 2 in the affluent one (both)."""
     children = []
     for i in range(9):
@@ -225,7 +231,7 @@ def test_framework_editing_in_the_admin(client, signed_in, make_user, commission
     assert "Babies thrive" in page and "40.0%" in page and "Met" in page
 
 
-def test_shipped_frameworks_are_in_the_database():
+def test_shipped_frameworks_are_in_the_database(frameworks):
     assert set(OutcomeFramework.objects.values_list("slug", flat=True)) >= {
         "unitary-shared-outcomes",
         "county-five-objectives",
@@ -235,6 +241,7 @@ def test_shipped_frameworks_are_in_the_database():
     assert OutcomeArea.objects.filter(framework__slug="county-five-objectives").count() == 5
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_refresh_now_runs_in_the_background(
     client, signed_in, make_user, authority, make_child, hv_team
 ):
