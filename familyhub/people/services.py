@@ -238,6 +238,28 @@ def household_add_member(
 
 
 @transaction.atomic
+def household_member_leave(
+    *, household: Household, person: Person, by=None, end: datetime.date | None = None
+) -> HouseholdMembership:
+    """End a person's open membership of a household (they moved out): the row stays, so the
+    household's history says who lived there and until when."""
+    membership = (
+        HouseholdMembership.objects.select_for_update()
+        .filter(household=household, person=person, end__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"person": ["This person does not live in this household now"]})
+    end = end or timezone.localdate()
+    if membership.start and end < membership.start:
+        raise ValidationError({"end": ["The date they left must be after the date they joined"]})
+    membership.end = end
+    membership.save(update_fields=["end"])
+    _record_changes(person, by, {"household": (household.card_number, "")})
+    return membership
+
+
+@transaction.atomic
 def relationship_add(
     *,
     person: Person,

@@ -240,6 +240,7 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "household": household,
             "relationships": family_lines(person),
             "contacts": person.contact_details.all(),
+            "previous_names": person.previous_names.order_by("-until"),
             "addresses": person.addresses.order_by("-start", "-pk"),
             "registrations": access.registrations_of(person),
             "changes": [(change, change_label(change.field)) for change in changes_of(person)[:50]],

@@ -270,3 +270,19 @@ def test_family_lines_show_a_sibling_once(authority):
     services.relationship_add(person=a, relative=b, kind="sibling")
     services.relationship_add(person=b, relative=a, kind="sibling")
     assert [(line.other, line.kind_label) for line in family_lines(a)] == [(b, "sibling")]
+
+
+def test_leaving_a_household_keeps_the_history(authority):
+    person = register(authority)
+    household = services.household_create(authority=authority)
+    services.household_add_member(
+        household=household, person=person, start=datetime.date(2020, 1, 1)
+    )
+    membership = services.household_member_leave(household=household, person=person)
+    assert membership.end is not None
+    with pytest.raises(ValidationError):
+        services.household_member_leave(household=household, person=person)
+    again = services.household_add_member(household=household, person=person)
+    assert (
+        again.pk != membership.pk and HouseholdMembership.objects.filter(person=person).count() == 2
+    )
