@@ -102,6 +102,11 @@ class SitesForm(forms.Form):
         initial="0_4",
         widget=forms.RadioSelect,
     )
+    travel_times = forms.FileField(
+        label="Travel-time table (optional)",
+        required=False,
+        help_text="A CSV file with columns area, site, minutes. Pairs it lists replace the distance estimate.",
+    )
     needs_scenario = forms.ChoiceField(
         label="Need weights from",
         required=False,

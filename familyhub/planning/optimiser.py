@@ -310,6 +310,18 @@ def validate_site_problem(problem: SiteProblem) -> None:
         raise PlanningError("The number of sites to keep cannot be negative.")
     if problem.keep is None and problem.budget is None:
         raise PlanningError("Give a number of sites to keep or a budget.")
+    if problem.travel_minutes:
+        area_names = {a.name for a in problem.areas}
+        unknown_areas = sorted({a for a, _ in problem.travel_minutes} - area_names)
+        unknown_sites = sorted({s for _, s in problem.travel_minutes} - set(names))
+        if unknown_areas:
+            raise PlanningError(
+                f"Travel-time table: no area is called {', '.join(unknown_areas[:5])}."
+            )
+        if unknown_sites:
+            raise PlanningError(
+                f"Travel-time table: no candidate site is called {', '.join(unknown_sites[:5])}."
+            )
     if problem.max_walk_minutes <= 0:
         raise PlanningError("The maximum walking time must be more than 0 minutes.")
 

@@ -62,6 +62,7 @@ def run_sites(
     fallback: str = "serving",
     population_basis: str = "0_4",
     weights: dict[str, float] | None = None,
+    travel_minutes: dict[tuple[str, str], float] | None = None,
 ) -> dict:
     needs = selectors.needs_analysis(authority, weights)
     sites, serving = _serving(authority)
@@ -109,6 +110,7 @@ def run_sites(
         must_keep=must_keep or [],
         must_close=must_close or [],
         fallback=fallback,
+        travel_minutes=travel_minutes,
     )
     result = solve_sites(problem)
     result["need_weights"] = needs["weights"]

@@ -6,7 +6,9 @@ runs in the request; nothing needs a background job or a progress page.
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from familyhub.accounts.roles import PLANNING_ROLES
 from familyhub.core.access import require_role
 from familyhub.places.models import SiteKind
 from familyhub.planning import exports, scenarios, selectors, services, svg
+from familyhub.planning.csvinput import CsvInputError, read_travel_times
 from familyhub.planning.forms import (
     BudgetForm,
     BudgetLineForm,
@@ -128,11 +131,11 @@ def _tool(request, *, form_class, template_title, kind, run, intro) -> HttpRespo
     authority, page = _authority_or_page(request)
     if page:
         return page
-    form = form_class(request.POST or None, authority=authority)
+    form = form_class(request.POST or None, request.FILES or None, authority=authority)
     if request.method == "POST" and form.is_valid():
         try:
             inputs, results = run(authority, form.cleaned_data)
-        except PlanningError as error:
+        except (PlanningError, CsvInputError) as error:
             form.add_error(None, str(error))
         else:
             return _save_and_go(
@@ -155,6 +158,19 @@ def _saved_results(authority, public_id: str | None, kind: str) -> dict | None:
     return scenario.results if scenario else None
 
 
+def _travel_times(upload) -> dict[tuple[str, str], float] | None:
+    """Read an uploaded travel-time table; errors name the file as the planner knows it."""
+    if not upload:
+        return None
+    name = Path(upload.name).name or "travel-times.csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        with open(path, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        return read_travel_times(path)
+
+
 def _run_sites(authority, data: dict) -> tuple[dict, dict]:
     weights_from = _saved_results(authority, data.get("needs_scenario"), ScenarioKind.NEEDS)
     weights = weights_from["weights"] if weights_from else None
@@ -170,12 +186,18 @@ def _run_sites(authority, data: dict) -> tuple[dict, dict]:
         "fallback": data["fallback"],
         "population_basis": data["population_basis"],
     }
+    travel = _travel_times(data.get("travel_times"))
     results = scenarios.run_sites(
         authority,
         **{**inputs, "budget": float(data["budget"]) if data["budget"] is not None else None},
         weights=weights,
+        travel_minutes=travel,
     )
     inputs["need_weights"] = results["need_weights"]
+    if travel is not None:
+        inputs["travel_times"] = [
+            [area, site, minutes] for (area, site), minutes in sorted(travel.items())
+        ]
     return inputs, results
 
 

@@ -427,3 +427,30 @@ def test_reception_cannot_record_money(borough, make_user, client, signed_in, na
         signed_in(client, make_user("reception")).get(reverse(f"planning:{name}")).status_code
         == 403
     )
+
+
+def test_travel_time_table_upload(borough, commissioner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    table = "area,site,minutes\n" + "".join(
+        f"{a},Library North,10\n" for a in ("N1", "N2", "S1", "S2")
+    )
+    upload = SimpleUploadedFile("times.csv", table.encode(), content_type="text/csv")
+    response = sites_post(
+        commissioner, name="By table", keep=1, min_per_locality=0, travel_times=upload
+    )
+    assert response.status_code == 302
+    scenario = Scenario.objects.get(name="By table")
+    assert scenario.results["kept"] == ["Library North"]
+    assert "travel-time table" in scenario.results["coverage_rule"]
+    assert len(scenario.inputs["travel_times"]) == 4
+    bad = SimpleUploadedFile(
+        "times.csv", b"area,site,minutes\nN1,Hub North,soon\n", content_type="text/csv"
+    )
+    html = sites_post(commissioner, name="Bad", keep=1, travel_times=bad).content.decode()
+    assert "times.csv, row 2, column &#x27;minutes&#x27;: &#x27;soon&#x27; is not a number" in html
+    unknown = SimpleUploadedFile(
+        "times.csv", b"area,site,minutes\nN1,Nowhere,5\n", content_type="text/csv"
+    )
+    html = sites_post(commissioner, name="Bad", keep=1, travel_times=unknown).content.decode()
+    assert "Travel-time table: no candidate site is called Nowhere" in html
