@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from familyhub.casework.access import episodes_for_viewer
@@ -102,7 +102,9 @@ def my_caseload(user, filters: WorklistFilters | None = None) -> QuerySet[Episod
     today = timezone.localdate()
     episodes = episodes_for_viewer(user).filter(lead_professional=user, status__in=LIVE_STATUSES)
     episodes = _apply(episodes, filters or WorklistFilters(), today)
-    return _with_worklist_facts(episodes, today).order_by("next_review_due", "start")
+    return _with_worklist_facts(episodes, today).order_by(
+        F("next_review_due").asc(nulls_last=True), "start"
+    )
 
 
 def my_overdue_actions(user) -> QuerySet[Action]:

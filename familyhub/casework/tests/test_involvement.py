@@ -55,7 +55,9 @@ def test_referrals_and_episodes_follow_the_family_through_a_merge_and_back(world
     from familyhub.testing import factories
 
     duplicate = factories.PersonFactory(
-        authority=world.authority, given_name="Tommy", family_name="Walker",
+        authority=world.authority,
+        given_name="Tommy",
+        family_name="Walker",
         date_of_birth=world.child.date_of_birth,
     )
     episode = open_episode(world)
@@ -64,7 +66,9 @@ def test_referrals_and_episodes_follow_the_family_through_a_merge_and_back(world
 
     Episode.objects.filter(pk=episode.pk).update(person=duplicate)
     Referral.objects.filter(pk=episode.referral_id).update(person=duplicate)
-    merge = person_merge(survivor=world.child, duplicate=duplicate, by=world.team_leader, reason="Same boy")
+    merge = person_merge(
+        survivor=world.child, duplicate=duplicate, by=world.team_leader, reason="Same boy"
+    )
     episode.refresh_from_db()
     assert episode.person == world.child
     assert Referral.objects.get(pk=episode.referral_id).person == world.child

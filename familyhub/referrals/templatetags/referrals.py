@@ -40,3 +40,13 @@ def deadline_tag(referral, now: datetime.datetime | None = None) -> dict:
     if left.total_seconds() < 4 * 3600:
         return {"text": f"Due in {_span(left)}", "css": "orange"}
     return {"text": f"Due in {_span(left)}", "css": "blue"}
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """A referral state as people read it ("received" -> "Waiting for a decision")."""
+    from familyhub.referrals.models import ReferralStatus
+
+    if not value:
+        return "New"
+    return dict(ReferralStatus.choices).get(value, value)
