@@ -216,6 +216,12 @@ FAMILYHUB_AUTHORITY_CODE = envstr("FAMILYHUB_AUTHORITY_CODE", "E06000034")
 # Bank holidays skipped by working-day deadlines and recurring sessions (ISO dates, comma list).
 FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
 
+# Family hubs: a family is "engaged" after this many attendances within this many days.
+FAMILYHUB_ENGAGED_ATTENDANCES = envint("FAMILYHUB_ENGAGED_ATTENDANCES", 3, minimum=1)
+FAMILYHUB_ENGAGED_PERIOD_DAYS = envint("FAMILYHUB_ENGAGED_PERIOD_DAYS", 365, minimum=1)
+# Child health: the EPDS score at which a maternal mood alert is raised.
+FAMILYHUB_EPDS_CUTOFF = envint("FAMILYHUB_EPDS_CUTOFF", 13, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
