@@ -72,11 +72,14 @@ def providers() -> list[Provider]:
 
 def involved_q(user) -> Q:
     """A Q over Person matching everyone the user's teams are involved with (no households)."""
+    from familyhub.people.models import Person
+
     combined = Q(pk__in=[])
     for provider in _PROVIDERS.values():
         result = provider(user)
         if isinstance(result, Q):
-            combined |= result
+            # A Q across a many-valued relation would repeat people; a subquery cannot.
+            combined |= Q(pk__in=Person.objects.filter(result).values("pk"))
         else:
             combined |= Q(pk__in=result)
     return combined

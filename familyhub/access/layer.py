@@ -14,7 +14,7 @@ CONTRACT (other parts code against these names and signatures; the access part o
         postcode district, household size) of any person in the user's authority so a family is
         never registered twice; each shown candidate is logged as action "search", channel given.
     records_visible_to(user, queryset) -> QuerySet
-        Filters any queryset of a ProtectedRecord subclass by the sharing rules.
+        Filters any queryset of a PersonRecord subclass by the sharing rules, in the database.
 
 Channels: "page", "api", "search", "export", "report", "registration", "task".
 Actions: "read", "search", "export", "change", "create", "merge".
@@ -41,7 +41,7 @@ Also here (additions, same module):
         For a page that asks many questions: read the user's teams and agreements once.
 
 MARKING VIEWS (the URL-walk test, access/tests/test_url_coverage.py, fails for any view with a
-uuid/pk/id URL parameter that is not marked):
+uuid/pk/id URL parameter, and any view under /api/, that is not marked):
 
     from familyhub.access.layer import person_view, no_person_data
 
