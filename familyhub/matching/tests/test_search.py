@@ -116,3 +116,19 @@ def test_limit_and_empty_query(authority):
     )
     assert search_candidates(authority=authority) == []
     assert search_candidates(authority=authority, given_name="Zed") == []
+
+
+def test_postgres_trigram_fallback_finds_a_split_spelling(authority):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    wanted = person(authority, given_name="Olivia", family_name="Thompson", postcode="SS1 2AB")
+    found = search_candidates(
+        authority=authority,
+        given_name="Liv",
+        family_name="Tomson",
+        date_of_birth=DOB,
+        postcode="E3 4QQ",
+    )
+    assert [c.person_id for c in found] == [wanted.pk]
