@@ -133,6 +133,12 @@ class AreaRow:
     rate: float | None
     interval: stats.Estimate | None
 
+    @property
+    def interval_text(self) -> str:
+        if self.interval is None:
+            return "-"
+        return f"{100 * self.interval.lower:.1f} to {100 * self.interval.upper:.1f}"
+
 
 def area_rows(authority: Authority, key: str, period_start: date) -> list[AreaRow]:
     """One row per ward or area, most deprived first (IMD rank), then areas not known."""

@@ -112,6 +112,8 @@ def test_indicator_page_lists_wards_most_deprived_first(
     signed_in(client, commissioner)
     page = client.get(reverse("outcomes:indicator", args=[KEY])).content.decode()
     assert page.index("Low Street") < page.index("High Park")
+    assert "12.1 to 64.6" in page  # Wilson 95% interval of 3 of 9, in percent
+    assert reverse("outcomes:area-people", args=[KEY, "W1"]) in page  # the drill-down link
     assert "By deprivation quintile" in page
     assert client.get(reverse("outcomes:indicator", args=["no_such"])).status_code == 404
 
