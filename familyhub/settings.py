@@ -219,6 +219,15 @@ FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
 # Family hubs: a family is "engaged" after this many attendances within this many days.
 FAMILYHUB_ENGAGED_ATTENDANCES = envint("FAMILYHUB_ENGAGED_ATTENDANCES", 3, minimum=1)
 FAMILYHUB_ENGAGED_PERIOD_DAYS = envint("FAMILYHUB_ENGAGED_PERIOD_DAYS", 365, minimum=1)
+# The front door: working days to decide a referral, and for a child who may be at risk
+# (0 = the same day); early help reviews every this many weeks.
+FAMILYHUB_REFERRAL_DECISION_WORKING_DAYS = envint(
+    "FAMILYHUB_REFERRAL_DECISION_WORKING_DAYS", 1, minimum=0
+)
+FAMILYHUB_REFERRAL_URGENT_WORKING_DAYS = envint(
+    "FAMILYHUB_REFERRAL_URGENT_WORKING_DAYS", 0, minimum=0
+)
+FAMILYHUB_REVIEW_WEEKS = envint("FAMILYHUB_REVIEW_WEEKS", 6, minimum=1)
 # Child health: the EPDS score at which a maternal mood alert is raised.
 FAMILYHUB_EPDS_CUTOFF = envint("FAMILYHUB_EPDS_CUTOFF", 13, minimum=1)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.pagination import PageNumberPagination
@@ -68,6 +69,19 @@ class ReferralOutSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema(
+    methods=["GET"],
+    operation_id="referrals_list",
+    responses=ReferralOutSerializer(many=True),
+    summary="Referrals the caller may see, newest first",
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="referrals_create",
+    request=ReferralInSerializer,
+    responses={201: ReferralOutSerializer},
+    summary="Refer a person in the register to the front door",
+)
 @login_not_required
 @person_view
 @api_view(["GET", "POST"])
@@ -107,6 +121,7 @@ def referral_list(request: Request) -> Response:
     return paginator.get_paginated_response(ReferralOutSerializer(rows, many=True).data)
 
 
+@extend_schema(operation_id="referrals_retrieve", responses=ReferralOutSerializer)
 @login_not_required
 @person_view
 @api_view(["GET"])
