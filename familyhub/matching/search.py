@@ -15,9 +15,9 @@ the register into memory per query. Merged-away people are never returned.
 How: one query on MatchKey ORs the blocking rules below, each served by an index (the person's
 given-name family + date of birth, sound-alike family name + date of birth, postcode + date of
 birth, postcode + family name, names + year of birth, NHS number; dates of birth are tried as
-given and with day and month swapped). On PostgreSQL, when that finds nobody, a trigram
-comparison of the family name (pg_trgm) among people born that day catches spellings the
-sound-alike code misses. (A GIN trigram index over all family names was tried first: at 100,000
+given and with day and month swapped). On PostgreSQL, when that finds nobody, trigram
+similarity (pg_trgm) or double metaphone (fuzzystrmatch) of the family name, among people born
+that day, catches spellings the soundex key misses. (A GIN trigram index over all family names was tried first: at 100,000
 people one lookup took about 20 ms, four times the whole search's budget, so it was dropped.) The candidates
 (at most MAX_CANDIDATES) are scored in Python with the active model's weights.
 """
@@ -163,11 +163,13 @@ def _candidate_rows(authority_id: int, keys: dict) -> list[dict[str, Any]]:
         params.extend(rule_params)
     rows = _fetch(union, params, MAX_CANDIDATES)
     if connection.vendor == "postgresql" and not rows and keys["family"] and keys["dob"]:
-        # Nobody found: a family-name spelling the sound-alike code splits (Thompson / Tomson)
-        # born that day, by trigram similarity (pg_trgm) among the few born that day.
+        # Nobody found: a family-name spelling the soundex key splits (Thompson / Tomson,
+        # Knight / Night), among the few born that day: trigram similarity (pg_trgm) or the
+        # same double metaphone (fuzzystrmatch).
         extra = _fetch(
-            f"SELECT person_id FROM {table} WHERE dob = %s AND family %% %s",
-            [authority_id, keys["dob"], keys["family"]],
+            f"SELECT person_id FROM {table} WHERE dob = %s "
+            "AND (family %% %s OR dmetaphone(family) = dmetaphone(%s))",
+            [authority_id, keys["dob"], keys["family"], keys["family"]],
             50,
         )
         rows.extend(extra)

@@ -132,3 +132,8 @@ def test_postgres_trigram_fallback_finds_a_split_spelling(authority):
         postcode="E3 4QQ",
     )
     assert [c.person_id for c in found] == [wanted.pk]
+    knight = person(authority, given_name="Amara", family_name="Knight", postcode="SS1 2AB")
+    found = search_candidates(
+        authority=authority, given_name="Mara", family_name="Nite", date_of_birth=DOB
+    )
+    assert knight.pk in [c.person_id for c in found]
