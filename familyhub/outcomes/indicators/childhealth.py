@@ -218,3 +218,35 @@ def reception_obesity(authority_id: int, start: date, end: date) -> list[Cell]:
         .order_by()
     )
     return cells(rows)
+
+
+def _people_done_by(
+    kind: str, *, days: int = 0, months: int = 0, by_days: int = 0, by_months: int = 0
+):
+    deadline = (
+        AddDays(OuterRef("date_of_birth"), by_days)
+        if by_days
+        else AddMonths(OuterRef("date_of_birth"), by_months)
+    )
+
+    def people(authority_id: int, start: date, end: date) -> QuerySet:
+        cohort = _cohort(authority_id, start, end, days=days, months=months)
+        return cohort.filter(_done_by(kind, deadline))
+
+    return people
+
+
+# The people behind the numerators (the drill-down filters them through the access layer).
+for _key, _function in (
+    ("six_eight_week_by_8_weeks", _people_done_by(ReviewKind.SIX_EIGHT_WEEK, days=56, by_days=56)),
+    (
+        "twelve_month_by_12_months",
+        _people_done_by(ReviewKind.TWELVE_MONTH, months=12, by_months=12),
+    ),
+    (
+        "twelve_month_by_15_months",
+        _people_done_by(ReviewKind.TWELVE_MONTH, months=15, by_months=15),
+    ),
+    ("two_year_by_2_5_years", _people_done_by(ReviewKind.TWO_YEAR, months=30, by_months=30)),
+):
+    people_behind(_key)(_function)

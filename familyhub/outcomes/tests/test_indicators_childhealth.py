@@ -118,3 +118,14 @@ def test_reception_obesity(authority, make_child, hv_service, deprived, affluent
     assert by_area(cells, deprived) == (2, 3)
     assert by_area(cells, affluent) == (0, 1)
     assert {c["service_id"] for c in cells} == {hv_service.pk}
+
+
+def test_people_behind_the_numerator_match_the_count(authority, make_child, review):
+    from familyhub.outcomes.registry import get
+
+    a = make_child(date_of_birth=date(2024, 4, 30))
+    make_child(date_of_birth=date(2024, 6, 30))
+    review(a, ReviewKind.TWELVE_MONTH, add_months(a.date_of_birth, 12))
+    people = get("twelve_month_by_12_months").people(authority.pk, Q_START, Q_END)
+    assert list(people) == [a]
+    assert get("reception_obesity").people is None  # no drill-down: the page says so
