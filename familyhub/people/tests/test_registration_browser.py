@@ -3,6 +3,8 @@ then either reuse the existing record or register a new family."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,7 +33,11 @@ def test_matches_appear_as_you_type_and_a_new_family_is_registered(
     page.get_by_label("Family name").fill("Lee")
     page.get_by_label("Date of birth").fill("1/5/1992")
     expect(page.get_by_test_id("no-candidates")).to_be_visible()
-    page.get_by_test_id("register-new").click()
+    link = page.get_by_test_id("register-new")
+    expect(link).to_have_attribute(
+        "href", re.compile(r"given_name=Jade.*date_of_birth=1%2F5%2F1992")
+    )
+    link.click()
     expect(page.locator("#id_members-0-given_name")).to_have_value("Jade")
     page.get_by_label("Address line 1").fill("3 Elm Close")
     page.get_by_label("Postcode").fill("rm17 6aa")

@@ -14,7 +14,6 @@ if (form && target) {
   const refresh = async () => {
     const params = query()
     const ticket = ++latest
-    if (newLink) newLink.search = params
     try {
       const response = await fetch(`${url}?${params}`, {
         headers: { 'X-Requested-With': 'fetch' },
@@ -28,6 +27,8 @@ if (form && target) {
   }
 
   form.addEventListener('input', () => {
+    // "Register a new family" carries what was typed, so nothing is typed twice.
+    if (newLink) newLink.search = query()
     clearTimeout(timer)
     timer = setTimeout(refresh, 300)
   })
