@@ -184,7 +184,8 @@ def _move_reference(
                 merge=merge,
                 action=MergeAction.MOVED,
                 model_label=reference.label,
-                object_pk=str(row.pk),
+                # A one-to-one that is its table's primary key changes the row's key as it moves.
+                object_pk=str(new_value if field.primary_key else row.pk),
                 field_name=field.attname,
                 old_value=str(old_value),
                 new_value=str(new_value),

@@ -232,14 +232,15 @@ def family_lines(person: Person) -> list[FamilyLine]:
     """A person's relationships read from their side, each symmetric one (siblings, partners)
     once although it is stored both ways."""
     lines: list[FamilyLine] = []
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, str, bool]] = set()
     for rel in relationships_of(person).filter(end__isnull=True).order_by("pk"):
         outgoing = rel.person_id == person.pk
         other = rel.relative if outgoing else rel.person
-        if rel.kind in SYMMETRIC_KINDS:
-            if (other.pk, rel.kind) in seen:
-                continue
-            seen.add((other.pk, rel.kind))
+        # A merge can leave two rows saying the same thing; symmetric ones are stored both ways.
+        key = (other.pk, rel.kind, outgoing or rel.kind in SYMMETRIC_KINDS)
+        if key in seen:
+            continue
+        seen.add(key)
         lines.append(
             FamilyLine(
                 other=other,
