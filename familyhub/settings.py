@@ -219,6 +219,14 @@ FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
 # Family hubs: a family is "engaged" after this many attendances within this many days.
 FAMILYHUB_ENGAGED_ATTENDANCES = envint("FAMILYHUB_ENGAGED_ATTENDANCES", 3, minimum=1)
 FAMILYHUB_ENGAGED_PERIOD_DAYS = envint("FAMILYHUB_ENGAGED_PERIOD_DAYS", 365, minimum=1)
+# The data-sharing protocol: how long break-glass access lasts; what counts as unusual access;
+# categories a council adds to the built-in ones (and which of them stay with their owner).
+FAMILYHUB_BREAK_GLASS_HOURS = envint("FAMILYHUB_BREAK_GLASS_HOURS", 24, minimum=1)
+FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR = envint("FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR", 50, minimum=1)
+FAMILYHUB_UNUSUAL_ACCESS_DAYS = envint("FAMILYHUB_UNUSUAL_ACCESS_DAYS", 30, minimum=1)
+FAMILYHUB_EXTRA_CATEGORIES: list[tuple[str, str]] = []  # e.g. [("youth_justice", "Youth justice")]
+FAMILYHUB_EXTRA_SENSITIVE_CATEGORIES: list[str] = []
+
 # The front door: working days to decide a referral, and for a child who may be at risk
 # (0 = the same day); early help reviews every this many weeks.
 FAMILYHUB_REFERRAL_DECISION_WORKING_DAYS = envint(
