@@ -82,7 +82,7 @@ def bar_svg(
     width: int = 640,
 ) -> SafeString:
     """Horizontal bars (label, value, note such as 'decile 1'), in the order given."""
-    row_h, label_w, pad = 22, 210, 50
+    row_h, label_w, pad = 22, 290, 50
     height = row_h * len(bars) + 24
     values = [v for _, v, _ in bars if v is not None] + ([target] if target is not None else [])
     top = max(values + [1.0]) * 1.05
@@ -95,10 +95,12 @@ def bar_svg(
     ]
     for i, (label, v, note) in enumerate(bars):
         y0 = 4 + i * row_h
-        text = f"{label} ({note})" if note else label
+        # Shorten the name, never the note (the decile is what the order means).
+        name = label if len(label) <= 30 else label[:29] + "…"
+        text = f"{name} ({note})" if note else name
         parts.append(
             f'<text x="{label_w - 6}" y="{y0 + 14}" text-anchor="end" font-size="11" '
-            f'fill="#0b0c0c">{escape(text[:38])}</text>'
+            f'fill="#0b0c0c">{escape(text)}</text>'
         )
         if v is None:
             parts.append(
