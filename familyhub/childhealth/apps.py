@@ -16,6 +16,10 @@ class ChildhealthConfig(AppConfig):
         navigation.register(
             "Health visiting indicators", "childhealth:indicators", roles=INDICATOR_ROLES, order=70
         )
+        from familyhub.childhealth.hooks import refresh_schedule_on_change
+        from familyhub.people import hooks
+
+        hooks.after_person_change(refresh_schedule_on_change)
         try:
             from familyhub.access import involvement
         except ImportError:  # the registry is the access part's; until it lands, interim rules

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,9 +15,7 @@ from familyhub.people.models import (
     PersonChange,
     Relationship,
 )
-from familyhub.people.nicknames import are_variants
 from familyhub.places.models import Authority, Site
-from familyhub.places.postcodes import normalise_postcode
 from familyhub.services.models import Service
 
 
@@ -101,122 +97,7 @@ def postcode_district(postcode: str) -> str:
 # --- interim candidate search (used only until familyhub.matching.search lands) ---------------
 
 
-@dataclass
-class InterimCandidate:
-    person_id: int
-    public_id: object
-    score: float
-    probability: float
-    fields: dict[str, str]
-
-
-_WEIGHTS = {
-    # agree, close, differ (log2 odds, rough; the matching part trains the real ones)
-    "nhs_number": (12.0, 0.0, -8.0),
-    "date_of_birth": (6.0, 3.0, -6.0),
-    "family_name": (5.0, 3.0, -2.0),
-    "given_name": (5.0, 3.5, -4.0),
-    "postcode": (4.0, 2.0, -1.0),
-    "sex": (0.5, 0.0, -3.0),
-}
-
-
-def interim_search_candidates(
-    *,
-    authority,
-    given_name: str = "",
-    family_name: str = "",
-    date_of_birth: datetime.date | None = None,
-    postcode: str = "",
-    nhs_number: str = "",
-    sex: str = "",
-    limit: int = 10,
-) -> list[InterimCandidate]:
-    """Indexed blocking on NHS number, surname + date of birth, surname + postcode and date of
-    birth + postcode, then a simple weighted score in Python over the few rows found."""
-    postcode = normalise_postcode(postcode) or ""
-    blocks = Q(pk__in=[])
-    if nhs_number:
-        blocks |= Q(nhs_number=nhs_number)
-    if family_name and date_of_birth:
-        blocks |= Q(family_name__iexact=family_name, date_of_birth=date_of_birth)
-    if family_name and postcode:
-        blocks |= Q(family_name__iexact=family_name, postcode=postcode)
-    if date_of_birth and postcode:
-        blocks |= Q(date_of_birth=date_of_birth, postcode=postcode)
-    if given_name and date_of_birth:
-        blocks |= Q(given_name__iexact=given_name, date_of_birth=date_of_birth)
-    if date_of_birth:
-        swapped = _swap_day_month(date_of_birth)
-        if swapped and family_name:
-            blocks |= Q(family_name__iexact=family_name, date_of_birth=swapped)
-    rows = Person.objects.filter(blocks, authority=authority, merged_into__isnull=True)[:200]
-    query = {
-        "given_name": given_name,
-        "family_name": family_name,
-        "date_of_birth": date_of_birth,
-        "postcode": postcode,
-        "nhs_number": nhs_number,
-        "sex": sex,
-    }
-    found = []
-    for person in rows:
-        fields = {
-            name: _compare(name, value, getattr(person, name)) for name, value in query.items()
-        }
-        score = 0.0
-        for name, verdict in fields.items():
-            agree, close, differ = _WEIGHTS[name]
-            score += {"agree": agree, "close": close, "differ": differ}.get(verdict, 0.0)
-        probability = 1 / (1 + math.pow(2, -(score - 8)))
-        found.append(InterimCandidate(person.pk, person.public_id, score, probability, fields))
-    found.sort(key=lambda c: -c.score)
-    return found[:limit]
-
-
-def _swap_day_month(day: datetime.date) -> datetime.date | None:
-    try:
-        return day.replace(day=day.month, month=day.day) if day.day <= 12 else None
-    except ValueError:
-        return None
-
-
-def _compare(name: str, wanted, stored) -> str:
-    if wanted in (None, "") or stored in (None, ""):
-        return "missing"
-    if name == "date_of_birth":
-        if wanted == stored:
-            return "agree"
-        if _swap_day_month(wanted) == stored or (
-            wanted.year == stored.year
-            and (wanted.month == stored.month or wanted.day == stored.day)
-        ):
-            return "close"
-        return "differ"
-    a, b = str(wanted).strip().lower(), str(stored).strip().lower()
-    if a == b:
-        return "agree"
-    if name == "given_name" and are_variants(a, b):
-        return "close"
-    if name in ("given_name", "family_name") and (a[:3] == b[:3] or _one_edit(a, b)):
-        return "close"
-    if name == "postcode" and a.split(" ")[0] == b.split(" ")[0]:
-        return "close"
-    return "differ"
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diffs) == 1 or (
-            len(diffs) == 2 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
+# Relationships stored both ways round (A sibling of B and B sibling of A).
 SYMMETRIC_KINDS = frozenset({"sibling", "half_sibling", "partner"})
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from familyhub.people import validation
+from familyhub.people import hooks, validation
 from familyhub.people.models import (
     Address,
     ContactDetail,
@@ -141,6 +141,7 @@ def person_register(*, authority: Authority, by, **fields: Any) -> Person:
         )
         person.refresh_from_db()
     refresh_match_keys([person.pk])
+    hooks.person_changed(person, {hooks.CREATED})
     return person
 
 
@@ -193,6 +194,7 @@ def person_update(*, person: Person, by, expected_version: int, **changes: Any) 
         )
     current.refresh_from_db()
     refresh_match_keys([current.pk])
+    hooks.person_changed(current, diff.keys())
     return current
 
 
@@ -349,6 +351,9 @@ def person_move(
     if record_history and diff:
         _record_changes(locked, by, diff)
     refresh_match_keys([locked.pk])
+    if locked.area_id != (area.pk if area else None):
+        locked.refresh_from_db()
+        hooks.person_changed(locked, {"area"})
     return address
 
 
