@@ -20,10 +20,7 @@ class ChildhealthConfig(AppConfig):
         from familyhub.people import hooks
 
         hooks.after_person_change(refresh_schedule_on_change)
-        try:
-            from familyhub.access import involvement
-        except ImportError:  # the registry is the access part's; until it lands, interim rules
-            return
+        from familyhub.access import involvement
         from familyhub.childhealth.involvement import (
             caseload_of_teams,
             services_involved,

@@ -94,9 +94,6 @@ def postcode_district(postcode: str) -> str:
     return (postcode or "").split(" ")[0]
 
 
-# --- interim candidate search (used only until familyhub.matching.search lands) ---------------
-
-
 # Relationships stored both ways round (A sibling of B and B sibling of A).
 SYMMETRIC_KINDS = frozenset({"sibling", "half_sibling", "partner"})
 
