@@ -42,9 +42,23 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
 
 
 class ReviewForm(forms.Form):
-    done_on = forms.DateField(label="Date of the review", widget=DateInput)
-    place = forms.ChoiceField(label="Where", choices=Place.choices, widget=forms.RadioSelect)
-    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect)
+    done_on = forms.DateField(
+        label="Date of the review",
+        widget=DateInput,
+        error_messages={"required": "Enter the date of the review", "invalid": "Enter a real date"},
+    )
+    place = forms.ChoiceField(
+        label="Where",
+        choices=Place.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the review took place"},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome of the review"},
+    )
     delegated = forms.BooleanField(
         label="Done by a nursery nurse on behalf of a health visitor", required=False
     )
@@ -53,6 +67,7 @@ class ReviewForm(forms.Form):
         queryset=None,
         required=False,
         help_text="Needed when the review was delegated",
+        empty_label="Choose the health visitor",
     )
     whooley_low_mood = _yes_no(
         "Whooley 1: during the past month, often bothered by feeling down, depressed or hopeless?"
@@ -64,7 +79,16 @@ class ReviewForm(forms.Form):
         "If yes to either: is this something she feels she needs or wants help with?"
     )
     epds_total = forms.IntegerField(
-        label="EPDS total score", min_value=0, max_value=30, required=False, help_text="0 to 30"
+        label="EPDS total score",
+        min_value=0,
+        max_value=30,
+        required=False,
+        help_text="0 to 30",
+        error_messages={
+            "invalid": "Enter the EPDS total as a whole number from 0 to 30",
+            "min_value": "The EPDS total must be 0 or more",
+            "max_value": "The EPDS total must be 30 or less",
+        },
     )
     epds_self_harm = forms.IntegerField(
         label="EPDS self-harm item (item 10) score",
@@ -72,6 +96,11 @@ class ReviewForm(forms.Form):
         max_value=3,
         required=False,
         help_text="0 to 3; any answer above 0 raises an alert",
+        error_messages={
+            "invalid": "Enter the self-harm item score as a whole number from 0 to 3",
+            "min_value": "The self-harm item score must be 0 or more",
+            "max_value": "The self-harm item score must be 3 or less",
+        },
     )
     breastfeeding = forms.ChoiceField(
         label="Breastfeeding",
@@ -140,6 +169,15 @@ class ReviewForm(forms.Form):
             ):
                 del self.fields[name]
             self.fields["place"].choices = Place.choices  # type: ignore[attr-defined]
+        for domain in AsqDomain:
+            field = self.fields.get(f"asq_{domain.value}")
+            if field is not None:
+                name = f"The ASQ-3 {str(domain.label).lower()} score"
+                field.error_messages.update(
+                    invalid=f"{name} must be a whole number from 0 to 60",
+                    min_value=f"{name} must be 0 or more",
+                    max_value=f"{name} must be 60 or less",
+                )
 
     def clean(self):
         data = super().clean()
@@ -156,13 +194,21 @@ class ReviewForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
-    measured_on = forms.DateField(label="Date measured", widget=DateInput)
+    measured_on = forms.DateField(
+        label="Date measured",
+        widget=DateInput,
+        error_messages={"required": "Enter the date measured", "invalid": "Enter a real date"},
+    )
     height_cm = forms.DecimalField(
         label="Height (cm)",
         max_digits=5,
         decimal_places=1,
         min_value=0,
         help_text="For example, 110.5",
+        error_messages={
+            "required": "Enter the height in centimetres",
+            "invalid": "Enter the height as a number, like 110.5",
+        },
     )
     weight_kg = forms.DecimalField(
         label="Weight (kg)",
@@ -170,9 +216,16 @@ class MeasurementForm(forms.Form):
         decimal_places=2,
         min_value=0,
         help_text="For example, 19.4",
+        error_messages={
+            "required": "Enter the weight in kilograms",
+            "invalid": "Enter the weight as a number, like 19.4",
+        },
     )
     context = forms.ChoiceField(
-        label="Measured for", choices=MeasurementContext.choices, widget=forms.RadioSelect
+        label="Measured for",
+        choices=MeasurementContext.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the measurement was for"},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -182,28 +235,56 @@ class MeasurementForm(forms.Form):
 
 class ScreeningForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Screen", choices=ScreeningKind.choices, widget=forms.RadioSelect
+        label="Screen",
+        choices=ScreeningKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select vision or hearing"},
     )
-    screened_on = forms.DateField(label="Date screened", widget=DateInput)
+    screened_on = forms.DateField(
+        label="Date screened",
+        widget=DateInput,
+        error_messages={"required": "Enter the date screened", "invalid": "Enter a real date"},
+    )
     left = forms.ChoiceField(
-        label="Left (eye or ear)", choices=ScreeningResult.choices, widget=forms.RadioSelect
+        label="Left (eye or ear)",
+        choices=ScreeningResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the result for the left eye or ear"},
     )
     right = forms.ChoiceField(
-        label="Right (eye or ear)", choices=ScreeningResult.choices, widget=forms.RadioSelect
+        label="Right (eye or ear)",
+        choices=ScreeningResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the result for the right eye or ear"},
     )
     notes = forms.CharField(label="Notes", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["screened_on"].initial = timezone.localdate()
 
 
 class OnwardReferralForm(forms.Form):
     reason = forms.ChoiceField(label="Reason", choices=OnwardReason.choices)
-    to_service_name = forms.CharField(label="Service referred to", max_length=160)
-    referred_on = forms.DateField(label="Date referred", widget=DateInput)
+    to_service_name = forms.CharField(
+        label="Service referred to",
+        max_length=160,
+        error_messages={"required": "Enter the service referred to"},
+    )
+    referred_on = forms.DateField(
+        label="Date referred",
+        widget=DateInput,
+        error_messages={"required": "Enter the date referred", "invalid": "Enter a real date"},
+    )
     notes = forms.CharField(label="Notes", required=False, max_length=300)
 
 
 class AllocationForm(forms.Form):
     practitioner: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Named health visitor or school nurse", queryset=None
+        label="Named health visitor or school nurse",
+        queryset=None,
+        empty_label="Choose someone in your team",
+        error_messages={"required": "Choose the named health visitor or school nurse"},
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -217,4 +298,8 @@ class AllocationForm(forms.Form):
 
 
 class ResolveAlertForm(forms.Form):
-    resolution = forms.CharField(label="What was done", max_length=300)
+    resolution = forms.CharField(
+        label="What was done",
+        max_length=300,
+        error_messages={"required": "Say what was done to resolve the alert"},
+    )

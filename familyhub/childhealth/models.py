@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from familyhub.access.records import Category, PersonRecord
-from familyhub.childhealth.asq import AsqBand
+from familyhub.childhealth.asq import AsqBand, AsqDomain
 from familyhub.childhealth.centiles import ClinicalCategory, PopulationCategory
 from familyhub.childhealth.schedule import NCMP_KINDS, SCHOOL_NURSING_KINDS, ReviewKind
 
@@ -261,6 +261,14 @@ class AsqResult(models.Model):
     domain = models.CharField(max_length=20)
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(60)])
     band = models.CharField(max_length=12, choices=AsqBand.choices)
+
+    @property
+    def domain_label(self) -> str:
+        """The domain in words ("Gross motor"), whatever value was stored."""
+        try:
+            return str(AsqDomain(self.domain).label)
+        except ValueError:
+            return self.domain.replace("_", " ").capitalize()
 
 
 class AlertKind(models.TextChoices):

@@ -24,7 +24,7 @@ from familyhub.places.models import Locality, Site
 from familyhub.services.selectors import teams_of
 
 SECTIONS = {
-    "due": "Due this week",
+    "due": "Due now",
     "overdue": "Overdue",
     "outside": "Outside their window",
 }

@@ -23,6 +23,16 @@ from familyhub.childhealth.models import AlertKind, MeasurementContext
 from familyhub.core.access import require_role
 from familyhub.places.models import Locality, Site
 
+# The usual service for a reason, filled in when a page offers that referral (editable).
+REFERRAL_SERVICES = {
+    "weight_management": "Weight management",
+    "vision": "Orthoptics",
+    "hearing": "Audiology",
+}
+
+# A page longer than this is not a worklist; the page says how many more there are.
+WORKLIST_LIMIT = 500
+
 
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
@@ -59,7 +69,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     site = _filter_object(Site, sites, request.GET.get("site"))
     today = timezone.localdate()
     base = selectors.worklist_base(user, scope=scope, locality=locality, site=site)
-    rows = list(selectors.worklist(user, section=section, today=today, base=base)[:500])
+    rows = list(selectors.worklist(user, section=section, today=today, base=base)[:WORKLIST_LIMIT])
     people = list({row.person_id: row.person for row in rows}.values())
     access.log_person_access(
         user,
@@ -96,6 +106,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "site": site,
             "today": today,
             "can_record": access.can_record(user),
+            "shown": len(rows),
+            "total": counts[section],
         },
     )
 
@@ -138,7 +150,9 @@ def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
                 }
                 for r in rows
             ],
-            "colleagues": selectors.colleagues(user),
+            # The colleagues' caseloads, never a link to the one on screen (an empty "Other
+            # caseloads:" line read as a fault when someone works alone in a team).
+            "others": [c for c in selectors.colleagues(user) if c != practitioner],
             "today": today,
         },
     )
@@ -291,9 +305,7 @@ def referral_add(request: HttpRequest, public_id) -> HttpResponse:
         form = OnwardReferralForm(
             initial={
                 "reason": request.GET["reason"],
-                "to_service_name": "Weight management"
-                if request.GET["reason"] == "weight_management"
-                else "",
+                "to_service_name": REFERRAL_SERVICES.get(request.GET["reason"], ""),
                 "referred_on": timezone.localdate(),
             }
         )
@@ -402,13 +414,16 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
 
     today = timezone.localdate()
     current = indicators.quarter_of(today)
+    # The financial year starts in April: in January to March it is last calendar year's.
+    current_year = today.year if today.month >= 4 else today.year - 1
+    current_number = ((today.month - 4) % 12) // 3 + 1
     try:
-        year = int(request.GET.get("year") or current.start.year)
-        number = int(request.GET.get("quarter") or (((current.start.month - 4) % 12) // 3 + 1))
+        year = int(request.GET.get("year") or current_year)
+        number = int(request.GET.get("quarter") or current_number)
         quarter = indicators.financial_quarter(year, number)
-    except ValueError:
-        quarter = current
-        year, number = current.start.year, 1
+    except (ValueError, OverflowError):
+        # An unreadable year or quarter shows the current quarter rather than an error page.
+        quarter, year, number = current, current_year, current_number
     breakdown = request.GET.get("breakdown", "all")
     if breakdown not in indicators.BREAKDOWNS:
         breakdown = "all"
@@ -429,9 +444,9 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
         "childhealth/indicators.html",
         {
             "quarter": quarter,
-            "year": quarter.start.year,
+            "year": year,
             "number": number,
-            "years": list(range(today.year - 3, today.year + 1)),
+            "years": list(range(current_year - 3, current_year + 1)),
             "breakdown": breakdown,
             "breakdowns": indicators.BREAKDOWN_LABELS,
             "table": [(titles[name], table.get(name, [])) for name in indicators.INDICATORS],

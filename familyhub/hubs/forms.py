@@ -57,26 +57,59 @@ class SearchForm(forms.Form):
     )
 
 
+def _staff_label(user: User) -> str:
+    name = user.get_full_name() or user.username
+    details = [user.job_title or user.get_role_display()]
+    details += [m.team.name for m in user.memberships.all()]
+    return f"{name} ({', '.join(d for d in details if d)})"
+
+
 class SessionSetupForm(forms.Form):
     """A one-off session, or a weekly one when "Repeat every week until" is given."""
 
-    activity: forms.ModelChoiceField = forms.ModelChoiceField(queryset=ActivityType.objects.none())
+    activity: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=ActivityType.objects.none(),
+        empty_label="Choose an activity",
+        error_messages={"required": "Choose the activity"},
+    )
     site: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=Site.objects.none(), label="Where"
+        queryset=Site.objects.none(),
+        label="Where",
+        empty_label="Choose a place",
+        error_messages={"required": "Choose where the session is"},
     )
     first_date = forms.DateField(
         label="Date (the first week, for a weekly session)",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="For example 2026-09-07 or 07/09/2026",
+        error_messages={
+            "required": "Enter the date of the session",
+            "invalid": "Enter a real date, for example 07/09/2026",
+        },
     )
     until = forms.DateField(
         label="Repeat every week until",
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="Leave empty for a one-off session. Bank holidays are skipped.",
+        error_messages={"invalid": "Enter a real date, for example 14/12/2026"},
     )
-    start_time = forms.TimeField(label="Starts at", help_text="For example 10:00")
-    end_time = forms.TimeField(label="Ends at", help_text="For example 11:30")
+    start_time = forms.TimeField(
+        label="Starts at",
+        help_text="For example 10:00",
+        error_messages={
+            "required": "Enter the time the session starts",
+            "invalid": "Enter a time like 10:00",
+        },
+    )
+    end_time = forms.TimeField(
+        label="Ends at",
+        help_text="For example 11:30",
+        error_messages={
+            "required": "Enter the time the session ends",
+            "invalid": "Enter a time like 11:30",
+        },
+    )
     capacity = forms.IntegerField(
         label="Places",
         required=False,
@@ -92,6 +125,7 @@ class SessionSetupForm(forms.Form):
         required=False,
         label="Counts toward hub",
         help_text="Only for outreach away from the hub that serves the venue's area",
+        empty_label="The hub that serves the venue's area",
     )
     staff: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
@@ -112,7 +146,9 @@ class SessionSetupForm(forms.Form):
         sites = Site.objects.filter(authority=authority).exclude(status=SiteStatus.CLOSED)
         self.fields["site"].queryset = sites
         self.fields["hub"].queryset = sites.filter(kind=SiteKind.FAMILY_HUB)
-        self.fields["staff"].queryset = staff_queryset
+        self.fields["staff"].queryset = staff_queryset.prefetch_related("memberships__team")
+        # Several staff can share a name: the role and job title tell them apart.
+        self.fields["staff"].label_from_instance = _staff_label  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean()

@@ -426,6 +426,22 @@ def reach(request: HttpRequest) -> HttpResponse:
     rows, localities = (
         selectors.reach_report(authority=authority, as_of=as_of) if authority else ([], [])
     )
+    if request.GET.get("format") == "csv":
+        # The same file as `familyhub hubs-reach --csv --full`, for people without a terminal.
+        import csv
+
+        from familyhub.hubs.management.commands.hubs_reach import (
+            COLUMNS,
+            EXTRA,
+            reach_csv_rows,
+        )
+
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="hub-reach-{as_of}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(COLUMNS + EXTRA)
+        writer.writerows(reach_csv_rows(rows, extra=True))
+        return response
     return render(
         request,
         "hubs/reach.html",

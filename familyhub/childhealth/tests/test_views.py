@@ -160,9 +160,10 @@ def test_screening_and_referral_pages(client, signed_in, request, who, status, c
 def test_caseload_own_colleague_and_outsider(client, signed_in, owner, colleague, outsider, child):
     signed_in(client, colleague)
     mine = client.get(reverse("childhealth:caseload")).content.decode()
-    assert child.family_name not in mine
+    # The child's id, not a name: a generated colleague may share the child's family name.
+    assert str(child.public_id) not in mine
     theirs = client.get(reverse("childhealth:caseload-of", args=[owner.public_id]))
-    assert theirs.status_code == 200 and child.family_name in theirs.content.decode()
+    assert theirs.status_code == 200 and str(child.public_id) in theirs.content.decode()
     signed_in(client, outsider)
     assert client.get(reverse("childhealth:caseload-of", args=[owner.public_id])).status_code == 404
 
@@ -257,3 +258,135 @@ def test_records_sort_on_the_family_timeline(owner, nbv, child):
     timeline = family_timeline(owner, [child.pk])
     kinds = {item.kind for item in timeline.items}
     assert {"Health review", "Alert"} <= kinds
+
+
+def test_missing_review_answers_are_named_in_the_error_summary(client, signed_in, owner, nbv):
+    response = signed_in(client, owner).post(
+        reverse("childhealth:review-record", args=[nbv.public_id]), {"done_on": ""}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter the date of the review" in page
+    assert "Select where the review took place" in page
+    assert "Select the outcome of the review" in page
+    assert "This field is required" not in page
+
+
+def test_child_page_shows_whooley_answers_and_asq_domains_in_words(
+    client, signed_in, owner, make_child, hv_team
+):
+    child = make_child(date_of_birth=timezone.localdate() - timedelta(days=int(2.2 * 365)))
+    services.schedule_refresh(child)
+    services.allocation_set(person=child, practitioner=owner, team=hv_team, by=owner)
+    due = ReviewDue.objects.get(person=child, kind=ReviewKind.TWO_YEAR)
+    services.review_record(
+        due=due,
+        by=owner,
+        done_on=timezone.localdate(),
+        place="home",
+        outcome="completed",
+        whooley_low_mood=True,
+        whooley_little_interest=False,
+        asq_questionnaire=27,
+        asq_scores={
+            "communication": 20,
+            "gross_motor": 55,
+            "fine_motor": 40,
+            "problem_solving": 35,
+            "personal_social": 50,
+        },
+    )
+    page = signed_in(client, owner).get(reverse("childhealth:child", args=[child.public_id]))
+    text = page.content.decode()
+    assert "Feeling down: yes; little interest: no" in text
+    assert "Gross motor: 55" in text and "Gross_motor" not in text
+
+
+def test_caseload_does_not_offer_an_empty_list_of_other_caseloads(
+    client, signed_in, make_user, authority, hv_service
+):
+    from familyhub.testing import factories as shared
+
+    alone = shared.TeamFactory(
+        service=hv_service, locality=shared.LocalityFactory(authority=authority, name="North")
+    )
+    solo = make_user(Role.HEALTH_VISITOR, team=alone, username="hv_solo")
+    page = signed_in(client, solo).get(reverse("childhealth:caseload")).content.decode()
+    assert "Other caseloads in your team" not in page
+
+
+def test_caseload_links_to_colleagues_not_to_itself(client, signed_in, owner, colleague, child):
+    page = signed_in(client, owner).get(reverse("childhealth:caseload")).content.decode()
+    assert reverse("childhealth:caseload-of", args=[colleague.public_id]) in page
+    assert reverse("childhealth:caseload-of", args=[owner.public_id]) not in page
+
+
+def test_empty_worklist_section_says_what_is_empty(client, signed_in, owner, child):
+    page = signed_in(client, owner).get(reverse("childhealth:worklist") + "?section=outside")
+    assert "No reviews went past their window in the last year." in page.content.decode()
+
+
+def test_worklist_says_when_it_shows_only_the_first_rows(
+    client, signed_in, owner, child, make_child, hv_team, monkeypatch
+):
+    from familyhub.childhealth import views
+
+    second = make_child(date_of_birth=timezone.localdate() - timedelta(days=12))
+    services.schedule_refresh(second)
+    services.allocation_set(person=second, practitioner=owner, team=hv_team, by=owner)
+    monkeypatch.setattr(views, "WORKLIST_LIMIT", 1)
+    page = signed_in(client, owner).get(reverse("childhealth:worklist")).content.decode()
+    assert "Showing the first 1 of 2" in page
+
+
+def test_indicators_in_february_default_to_the_fourth_quarter_of_last_financial_year(
+    client, signed_in, make_user, monkeypatch
+):
+    from datetime import date
+
+    from familyhub.childhealth import views
+
+    # 10 February 2027 is in Q4 of the financial year 2026/27, not of 2027/28.
+    monkeypatch.setattr(views.timezone, "localdate", lambda *a, **k: date(2027, 2, 10))
+    response = signed_in(client, make_user(Role.COMMISSIONER)).get(
+        reverse("childhealth:indicators")
+    )
+    assert response.context["quarter"].label == "2026/27 Q4"
+    assert response.context["year"] == 2026 and response.context["number"] == 4
+
+
+def test_unreadable_quarter_shows_the_current_one(client, signed_in, make_user):
+    response = signed_in(client, make_user(Role.COMMISSIONER)).get(
+        reverse("childhealth:indicators") + "?year=abc&quarter=9"
+    )
+    assert response.status_code == 200
+    assert response.context["number"] in (1, 2, 3, 4)
+
+
+def test_screening_refer_result_offers_the_referral(
+    client, signed_in, make_user, make_child, sn_service, authority
+):
+    from familyhub.testing import factories as shared
+
+    team = shared.TeamFactory(
+        service=sn_service, locality=shared.LocalityFactory(authority=authority, name="West")
+    )
+    nurse = make_user(Role.SCHOOL_NURSE, team=team, username="sn")
+    child = make_child(date_of_birth=timezone.localdate() - timedelta(days=int(5.5 * 365)))
+    services.schedule_refresh(child)
+    services.allocation_set(person=child, practitioner=nurse, team=team, by=nurse)
+    signed_in(client, nurse)
+    client.post(
+        reverse("childhealth:screening-add", args=[child.public_id]),
+        {
+            "kind": "hearing",
+            "screened_on": timezone.localdate().isoformat(),
+            "left": "pass",
+            "right": "refer",
+        },
+    )
+    page = client.get(reverse("childhealth:child", args=[child.public_id])).content.decode()
+    link = reverse("childhealth:referral-add", args=[child.public_id]) + "?reason=hearing"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert 'value="Audiology"' in form

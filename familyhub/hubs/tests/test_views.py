@@ -378,3 +378,35 @@ def test_outsider_gets_404_on_family_booking(client, signed_in, world):
     signed_in(client, world["outsider"])
     url = reverse("hubs:family-book", args=[world["booked"].public_id])
     assert client.get(url).status_code == 404
+
+
+def test_capacity_with_a_bad_date_shows_the_error_not_empty_tables(client, signed_in, make_user):
+    signed_in(client, make_user("service_manager"))
+    body = client.get(reverse("hubs:capacity"), {"start": "2026-13-01"}).content.decode()
+    assert "govuk-error-summary" in body
+    assert "No sessions in this period" not in body
+
+
+def test_reach_downloads_as_csv(client, signed_in, world, make_user):
+    signed_in(client, make_user("commissioner"))
+    page = client.get(reverse("hubs:reach")).content.decode()
+    assert "format=csv" in page and "familyhub hubs-reach" not in page
+    response = client.get(reverse("hubs:reach"), {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert "Grays Hub" in "\n".join(lines[1:])
+
+
+def test_session_setup_tells_staff_with_the_same_name_apart(client, signed_in, world, make_user):
+    from familyhub.testing.factories import TeamFactory
+
+    east = TeamFactory(service=world["service"], name="Hub team East")
+    for team in (world["owner"].memberships.get().team, east):
+        make_user("family_support_worker", team=team, first_name="Aisha", last_name="Khan")
+    signed_in(client, make_user("team_leader", team=world["owner"].memberships.get().team))
+    body = client.get(reverse("hubs:session-new")).content.decode()
+    assert "Hub team East" in body
+    missing = client.post(reverse("hubs:session-new"), {"activity": ""}).content.decode()
+    assert "Choose the activity" in missing
+    assert "This field is required" not in missing
