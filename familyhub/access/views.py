@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower, Replace, Trunc, Upper
@@ -17,6 +18,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -240,6 +244,37 @@ def family_export(request: HttpRequest, public_id) -> HttpResponse:
     return response
 
 
+_FAMILY_SCHEMA = inline_serializer(
+    "FamilyRecord",
+    {
+        "id": serializers.UUIDField(),
+        "card_number": serializers.CharField(),
+        "members": serializers.ListField(child=serializers.DictField()),
+        "timeline": serializers.ListField(child=serializers.DictField()),
+        "not_shared_count": serializers.IntegerField(),
+    },
+)
+_NOTE_SCHEMA = inline_serializer(
+    "CaseNoteSummary",
+    {
+        "id": serializers.UUIDField(),
+        "person": serializers.UUIDField(),
+        "title": serializers.CharField(),
+        "service": serializers.CharField(),
+        "category": serializers.CharField(),
+        "recorded_at": serializers.DateTimeField(),
+    },
+    many=True,
+)
+
+
+@extend_schema(
+    operation_id="family_record_retrieve",
+    responses=_FAMILY_SCHEMA,
+    parameters=[OpenApiParameter("category", OpenApiTypes.STR, description="Only this category")],
+    summary="A family's record: members and the timeline the caller may see",
+)
+@login_not_required
 @person_view
 @api_view(["GET"])
 def family_api(request: Request, public_id) -> Response:
@@ -282,6 +317,13 @@ def family_api(request: Request, public_id) -> Response:
     )
 
 
+@extend_schema(
+    operation_id="case_notes_search",
+    responses=_NOTE_SCHEMA,
+    parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Words in the title or text")],
+    summary="Search the case notes the caller may see",
+)
+@login_not_required
 @person_view
 @api_view(["GET"])
 def notes_api(request: Request) -> Response:
