@@ -165,3 +165,8 @@ def load_demo_borough(*, people: int, seed: int, out: Any) -> None:
             continue
         out.write(f"Adding the {part} demo records...\n")
         module.load_demo(authority=authority, rng=rng, stdout=out)
+    # Some parts' demos add people of their own (a family to show what is hidden, say): make
+    # sure every one of them can be found by duplicate search.
+    from familyhub.matching.keys import refresh_all_keys
+
+    refresh_all_keys()
