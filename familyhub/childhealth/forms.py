@@ -265,7 +265,12 @@ class ScreeningForm(forms.Form):
 
 
 class OnwardReferralForm(forms.Form):
-    reason = forms.ChoiceField(label="Reason", choices=OnwardReason.choices)
+    reason = forms.ChoiceField(
+        label="Reason",
+        # No reason is chosen for the user, so none is saved by accident as the first one listed.
+        choices=[("", "Choose a reason")] + list(OnwardReason.choices),
+        error_messages={"required": "Choose the reason for the referral"},
+    )
     to_service_name = forms.CharField(
         label="Service referred to",
         max_length=160,
@@ -277,6 +282,10 @@ class OnwardReferralForm(forms.Form):
         error_messages={"required": "Enter the date referred", "invalid": "Enter a real date"},
     )
     notes = forms.CharField(label="Notes", required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referred_on"].initial = timezone.localdate()
 
 
 class AllocationForm(forms.Form):

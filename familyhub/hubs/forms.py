@@ -20,6 +20,7 @@ class TimetableFilterForm(forms.Form):
         required=False,
         help_text="Any day in the week you want, for example 2026-01-12",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter a real date, for example 2026-01-12 or 12/01/2026"},
     )
 
     def __init__(self, *args, authority=None, **kwargs):
@@ -34,11 +35,13 @@ class PeriodForm(forms.Form):
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="For example 2026-09-01 or 01/09/2026",
+        error_messages={"invalid": "Enter a real date, for example 01/09/2026"},
     )
     end = forms.DateField(
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="For example 2026-12-18 or 18/12/2026",
+        error_messages={"invalid": "Enter a real date, for example 18/12/2026"},
     )
 
     def clean(self):

@@ -390,3 +390,14 @@ def test_screening_refer_result_offers_the_referral(
     assert link in page
     form = client.get(link).content.decode()
     assert 'value="Audiology"' in form
+
+
+def test_referral_needs_a_chosen_reason_and_dates_default_to_today(client, signed_in, owner, child):
+    signed_in(client, owner)
+    url = reverse("childhealth:referral-add", args=[child.public_id])
+    form = client.get(url).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in form
+    response = client.post(
+        url, {"to_service_name": "Audiology", "referred_on": timezone.localdate().isoformat()}
+    )
+    assert "Choose the reason for the referral" in response.content.decode()

@@ -215,7 +215,7 @@ def test_timetable_with_a_bad_week_says_so(client, signed_in, world):
     signed_in(client, world["owner"])
     response = client.get(reverse("hubs:timetable"), {"week": "not-a-date"})
     assert response.status_code == 200
-    assert "Enter a valid date" in response.content.decode()
+    assert "Enter a real date" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["hubs:reach", "hubs:capacity"])
@@ -372,6 +372,9 @@ def test_family_booking_without_a_choice_says_what_is_missing(client, signed_in,
     url = reverse("hubs:family-book", args=[world["booked"].public_id])
     body = client.post(url, {"session": str(world["session"].public_id)}).content.decode()
     assert "Select who to book" in body
+    assert 'id="people-error"' in body  # beside the question too, not only in the summary
+    body = client.post(url, {"people": [str(world["booked"].public_id)]}).content.decode()
+    assert 'id="session-error"' in body and "govuk-select--error" in body
 
 
 def test_outsider_gets_404_on_family_booking(client, signed_in, world):
