@@ -6,10 +6,21 @@ from typing import Any, cast
 from django import forms
 
 from familyhub.casework.models import NeedOutcome
-from familyhub.referrals.forms import CHECKBOXES
 from familyhub.referrals.needs import NEED_LABELS, Need
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
+# Dates are shown back the way the hint asks for them ("18 12 2026"), not as 2026-12-18.
+DATE_WIDGET = forms.DateInput(format="%d %m %Y")
+
+
+def _date_errors(what: str) -> dict[str, str]:
+    """GOV.UK error messages that name the date field."""
+    return {
+        "required": f"Enter {what}",
+        "invalid": f"{what[0].upper()}{what[1:]} must be a real date, for example 18 12 2026",
+    }
+
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -40,12 +51,16 @@ def practitioners_for(episode):
 
 class AllocateForm(VersionedForm):
     lead_professional: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Lead professional", queryset=None
+        label="Lead professional",
+        queryset=None,
+        empty_label="Choose a practitioner",
+        error_messages={"required": "Select a lead professional"},
     )
     family_agrees = forms.ChoiceField(
         label="Does the family agree to this lead professional?",
         choices=YES_NO,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family agrees to this lead professional"},
     )
 
     def __init__(self, *args, episode, **kwargs) -> None:
@@ -61,12 +76,16 @@ class TransferForm(AllocateForm):
         label="Handover note",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What the new lead professional needs to know",
+        error_messages={"required": "Enter a handover note"},
     )
 
 
 class TeamMemberForm(forms.Form):
     user: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="A practitioner in Familyhub", queryset=None, required=False
+        label="A practitioner in Familyhub",
+        queryset=None,
+        required=False,
+        empty_label="Choose a practitioner",
     )
     name = forms.CharField(
         label="Or the name of a professional outside Familyhub", max_length=160, required=False
@@ -93,27 +112,38 @@ class AssessmentForm(forms.Form):
         label="Which needs does the family have?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
-        template_name=CHECKBOXES,  # type: ignore[call-arg]
         help_text="The Supporting Families outcome areas. Select all that apply.",
+        error_messages={"required": "Select at least one need"},
     )
     need_detail = forms.CharField(
-        label="What the needs look like for this family",
+        label="What the needs look like for this family (optional)",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     strengths = forms.CharField(
-        label="The family's strengths", widget=forms.Textarea(attrs={"rows": 3})
+        label="The family's strengths",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the family's strengths"},
     )
     child_voice = forms.CharField(
         label="The child's voice",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the child says about their life, in their words",
+        error_messages={
+            "required": "Enter the child's voice: what the child says about their life"
+        },
     )
     family_views = forms.CharField(
-        label="The family's views", widget=forms.Textarea(attrs={"rows": 3})
+        label="The family's views",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the family's views"},
     )
     level: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Level of need", queryset=None, widget=forms.RadioSelect, empty_label=None
+        label="Level of need",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the level of need"},
     )
 
     def __init__(self, *args, levels, **kwargs) -> None:
@@ -125,11 +155,16 @@ class AssessmentForm(forms.Form):
 
 
 class GoalForm(forms.Form):
-    need = forms.ChoiceField(label="Which need is this goal about?", widget=forms.RadioSelect)
+    need = forms.ChoiceField(
+        label="Which need is this goal about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which need this goal is about"},
+    )
     description = forms.CharField(
         label="The goal",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="In the family's words",
+        error_messages={"required": "Enter the goal"},
     )
 
     def __init__(self, *args, needs: list[str], **kwargs) -> None:
@@ -139,10 +174,15 @@ class GoalForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(
-        label="What will be done", widget=forms.Textarea(attrs={"rows": 2})
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what will be done"},
     )
     owner: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Who will do it", queryset=None, required=False
+        label="Who will do it",
+        queryset=None,
+        required=False,
+        empty_label="Someone who does not use Familyhub",
     )
     owner_name = forms.CharField(
         label="Or their name, if they do not use Familyhub",
@@ -151,7 +191,11 @@ class ActionForm(forms.Form):
         help_text="For example, Mum, or the class teacher",
     )
     due_on = forms.DateField(
-        label="Due by", input_formats=DATE_FORMATS, help_text="For example, 2026-12-18"
+        label="Due by",
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
+        help_text="For example, 18 12 2026",
+        error_messages=_date_errors("the date it is due by"),
     )
 
     def __init__(self, *args, episode, **kwargs) -> None:
@@ -161,14 +205,23 @@ class ActionForm(forms.Form):
 
 class ReviewForm(forms.Form):
     held_on = forms.DateField(
-        label="Date of the meeting", input_formats=DATE_FORMATS, initial=datetime.date.today
-    )
-    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    next_review_due = forms.DateField(
-        label="Next review due",
+        label="Date of the meeting",
         input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
+        initial=datetime.date.today,
+        help_text="For example, 18 12 2026",
+        error_messages=_date_errors("the date of the meeting"),
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    next_review_due = forms.DateField(
+        label="Next review due (optional)",
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
         required=False,
-        help_text="Leave blank for the usual interval (6 weeks)",
+        help_text="For example, 18 12 2026. Leave blank for the usual interval (6 weeks).",
+        error_messages=_date_errors("the date the next review is due"),
     )
 
     def __init__(self, *args, goals, **kwargs) -> None:
@@ -191,12 +244,20 @@ class ReviewForm(forms.Form):
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reasons"},
+    )
 
 
 class StepDownForm(ReasonForm):
     level: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Level of need now", queryset=None, required=False, widget=forms.RadioSelect
+        label="Level of need now (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
     )
 
     def __init__(self, *args, levels, **kwargs) -> None:
@@ -208,7 +269,11 @@ class StepDownForm(ReasonForm):
 
 
 class CloseForm(VersionedForm):
-    reason = forms.CharField(label="Reason for closing", widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label="Reason for closing",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for closing"},
+    )
 
     def __init__(self, *args, needs: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)

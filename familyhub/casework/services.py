@@ -539,7 +539,9 @@ def episode_close(
     needs = list(EpisodeNeed.objects.filter(episode=episode))
     for need in needs:
         if outcomes.get(need.need) not in NeedOutcome.values:
-            errors[f"outcome_{need.need}"] = f"Choose the outcome for '{NEED_LABELS[need.need]}'."
+            errors[f"outcome_{need.need}"] = (
+                f"Select the outcome for {NEED_LABELS[need.need].lower()}"
+            )
     day = end or _today()
     if day < episode.start:
         errors["end"] = "The closing date must be on or after the start of the episode."

@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils import dateformat
 
 from familyhub.places.models import Authority
 from familyhub.planning.models import ScenarioKind
 from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
 from familyhub.planning.selectors import candidate_sites, scenarios_for
 from familyhub.services.models import Service, ServiceKind
+
+DATE_FORMATS = ["%d %m %Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+def _field_name(label: str) -> str:
+    """A label as it reads inside an error message: no "(optional)" or "(£)", and lower case
+    unless it starts with an abbreviation such as IMD or FTE."""
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", str(label or "")).strip()
+    first = name.split(" ", 1)[0].rstrip(":")
+    if name and not first.isupper():
+        name = name[0].lower() + name[1:]
+    return name
+
+
+class PlanningForm(forms.Form):
+    """Every error names its field (GOV.UK style), not Django's "This field is required."."""
+
+    def full_clean(self) -> None:
+        # Fields are added in __init__ of the subclasses too, so name them just before cleaning.
+        for field in self.fields.values():
+            name = _field_name(str(field.label or ""))
+            if not name:
+                continue
+            subject = name[0].upper() + name[1:]
+            choice = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+            messages = {"required": f"{'Select' if choice else 'Enter'} the {name}"}
+            # FloatField and DecimalField are subclasses of IntegerField, so they are asked first.
+            if isinstance(field, forms.FloatField | forms.DecimalField):
+                messages["invalid"] = f"{subject} must be a number"
+            elif isinstance(field, forms.IntegerField):
+                messages["invalid"] = f"{subject} must be a whole number"
+            elif isinstance(field, forms.DateField):
+                messages["invalid"] = f"{subject} must be a real date, for example 1 4 2026"
+            if isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
+                messages["min_value"] = f"{subject} must be %(limit_value)s or more"
+                messages["max_value"] = f"{subject} must be %(limit_value)s or less"
+            field.error_messages.update(messages)
+        super().full_clean()
+
 
 NAME_HELP = "So you can find and compare it later, for example “Keep 6, one per locality”."
 
@@ -36,7 +78,7 @@ def _lines(text: str, field: str, *, integer: bool = False) -> dict[str, float]:
     return result
 
 
-class NeedsForm(forms.Form):
+class NeedsForm(PlanningForm):
     name = forms.CharField(
         label="Scenario name", max_length=160, required=False, help_text=NAME_HELP
     )
@@ -58,12 +100,12 @@ class NeedsForm(forms.Form):
 
 def _scenario_choices(authority: Authority, kind: str) -> list[tuple[str, str]]:
     return [("", "None")] + [
-        (str(s.public_id), f"{s.name} ({s.created_at:%d %b %Y})")
+        (str(s.public_id), f"{s.name} ({dateformat.format(s.created_at, 'j F Y')})")
         for s in scenarios_for(authority, kind)
     ]
 
 
-class SitesForm(forms.Form):
+class SitesForm(PlanningForm):
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     keep = forms.IntegerField(label="Number of sites to keep as hubs", min_value=0, required=False)
     cost_per_hub = forms.IntegerField(
@@ -76,7 +118,7 @@ class SitesForm(forms.Form):
         help_text="Leave empty to plan by the number of sites only.",
     )
     min_per_locality = forms.IntegerField(
-        label="At least this many hubs in each locality", min_value=0, initial=1
+        label="Smallest number of hubs in each locality", min_value=0, initial=1
     )
     cover_every_area = forms.BooleanField(
         label="Every area must be within reach of a hub", required=False
@@ -91,8 +133,8 @@ class SitesForm(forms.Form):
         label="Sites that must close", required=False, widget=forms.CheckboxSelectMultiple
     )
     fallback = forms.ChoiceField(
-        label="Without coordinates, an area is covered by",
-        choices=[("serving", "the site that serves it"), ("locality", "any hub in its locality")],
+        label="When an area has no map coordinates, which hub covers it?",
+        choices=[("serving", "The site that serves it"), ("locality", "Any hub in its locality")],
         initial="serving",
         widget=forms.RadioSelect,
     )
@@ -132,7 +174,7 @@ class SitesForm(forms.Form):
         return data
 
 
-class SessionsForm(forms.Form):
+class SessionsForm(PlanningForm):
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     site_scenario = forms.ChoiceField(
         label="Hubs from",
@@ -162,7 +204,7 @@ class SessionsForm(forms.Form):
         }
 
 
-class CaseloadForm(forms.Form):
+class CaseloadForm(PlanningForm):
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     service = forms.ModelChoiceField(
         label="Service",
@@ -257,7 +299,7 @@ class CaseloadForm(forms.Form):
         return data
 
 
-class FundingForm(forms.Form):
+class FundingForm(PlanningForm):
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     budget = forms.IntegerField(label="Budget to share (£)", min_value=0)
     universal_share = forms.FloatField(
@@ -268,7 +310,7 @@ class FundingForm(forms.Form):
         help_text="Shared per child under five; the rest by deprivation.",
     )
     unit = forms.ChoiceField(
-        label="Share among",
+        label="What to share among",
         choices=[
             ("hubs", "Family hubs and children's centres"),
             ("sites", "Every open site, outreach venues too"),
@@ -295,7 +337,7 @@ class FundingForm(forms.Form):
         return {k: self.cleaned_data[f"w_{k}"] for k in ("idaci", "child_poverty", "imd", "need")}
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(PlanningForm):
     baseline = forms.TypedChoiceField(label="Baseline year", coerce=int, required=False)
 
     def __init__(self, *args, years: list[dict], **kwargs):
@@ -303,15 +345,20 @@ class BudgetForm(forms.Form):
         self.fields["baseline"].choices = [(y["year"], y["label"]) for y in years]  # type: ignore[attr-defined]
 
 
-class ContractForm(forms.Form):
+class ContractForm(PlanningForm):
     service = forms.ModelChoiceField(label="Service", queryset=Service.objects.none())
     provider = forms.CharField(label="Provider", max_length=240)
     annual_value = forms.DecimalField(
         label="Value a year (£)", min_value=0, max_digits=12, decimal_places=2
     )
-    start = forms.DateField(label="Starts", help_text="For example 2026-04-01")
+    start = forms.DateField(
+        label="Start date", help_text="For example, 1 4 2026", input_formats=DATE_FORMATS
+    )
     end = forms.DateField(
-        label="Ends (optional)", required=False, help_text="For example 2029-03-31"
+        label="End date (optional)",
+        required=False,
+        help_text="For example, 31 3 2029",
+        input_formats=DATE_FORMATS,
     )
 
     def __init__(self, *args, authority: Authority, **kwargs):
@@ -325,13 +372,13 @@ class ContractForm(forms.Form):
         return data
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(PlanningForm):
     programme = forms.CharField(label="Programme", max_length=160)
     year = forms.IntegerField(
-        label="Financial year starting in",
+        label="Financial year",
         min_value=2000,
         max_value=2100,
-        help_text="2026 means 2026/27",
+        help_text="The year it starts in: 2026 means 2026/27",
     )
     amount = forms.DecimalField(label="Amount (£)", min_value=0, max_digits=12, decimal_places=2)
     is_actual = forms.BooleanField(label="This is money spent, not planned", required=False)

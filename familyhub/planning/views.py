@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from familyhub.accounts.roles import PLANNING_ROLES
@@ -381,7 +382,8 @@ def export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
-    filename = f"scenario-{item.public_id}"
+    # Named after the scenario so a folder of downloads can be told apart; slugify keeps it ASCII.
+    filename = slugify(item.name) or f"scenario-{item.public_id}"
     if fmt == "xlsx":
         response = HttpResponse(
             exports.scenario_xlsx(item),
@@ -406,7 +408,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     if len(chosen) < 2:
         messages.error(request, "Choose at least two saved scenarios to compare.")
         return redirect(reverse("planning:index"))
-    rows = exports.compare_rows(chosen)
+    rows = [(label, [_shown(v) for v in values]) for label, values in exports.compare_rows(chosen)]
     charts = []
     if all(s.kind == ScenarioKind.SITES for s in chosen):
         charts.append(
@@ -419,6 +421,18 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(
         request, "planning/compare.html", {"scenarios": chosen, "rows": rows, "charts": charts}
     )
+
+
+def _shown(value: object) -> str:
+    """A compared figure as people read it: 1,000,000 not 1000000, "Yes" not "yes"."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    text = str(value)
+    return text[:1].upper() + text[1:]
 
 
 @planner

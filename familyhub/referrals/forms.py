@@ -7,20 +7,22 @@ from django import forms
 from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
 from familyhub.referrals.needs import Need
 
-# core.forms reads CheckboxSelectMultiple as radios (it subclasses RadioSelect): see the template.
-CHECKBOXES = "referrals/govuk_checkboxes.html"
-
 
 class FindPersonForm(forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100, required=False)
-    family_name = forms.CharField(label="Last name", max_length=100)
+    given_name = forms.CharField(label="First name (optional)", max_length=100, required=False)
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter their last name"},
+    )
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label="Date of birth (optional)",
         required=False,
-        help_text="For example, 27 3 2019 or 2019-03-27",
+        help_text="For example, 27 3 2019",
+        error_messages={"invalid": "Date of birth must be a real date, for example 27 3 2019"},
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"],
     )
-    postcode = forms.CharField(max_length=8, required=False)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=8, required=False)
 
 
 class ReferralForm(forms.Form):
@@ -28,9 +30,16 @@ class ReferralForm(forms.Form):
     service (referrals.services.referral_create) checks them again for the API."""
 
     referrer_kind = forms.ChoiceField(
-        label="Who is making the referral?", choices=ReferrerKind.choices, widget=forms.RadioSelect
+        label="Who is making the referral?",
+        choices=ReferrerKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who is making the referral"},
     )
-    referrer_name = forms.CharField(label="Referrer's name", max_length=160)
+    referrer_name = forms.CharField(
+        label="Referrer's name",
+        max_length=160,
+        error_messages={"required": "Enter the referrer's name"},
+    )
     referrer_organisation = forms.CharField(
         label="Organisation",
         max_length=160,
@@ -38,15 +47,14 @@ class ReferralForm(forms.Form):
         help_text="For example, the school's name. Leave blank for a family's own request.",
     )
     referrer_role = forms.CharField(
-        label="Their role", max_length=120, required=False, help_text="For example, DSL"
+        label="Their role (optional)", max_length=120, required=False, help_text="For example, DSL"
     )
-    referrer_phone = forms.CharField(label="Phone", max_length=40, required=False)
-    referrer_email = forms.EmailField(label="Email", required=False)
+    referrer_phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
+    referrer_email = forms.EmailField(label="Email (optional)", required=False)
     needs = forms.MultipleChoiceField(
         label="Which areas are the concerns about?",
         choices=Need.choices,
         widget=forms.CheckboxSelectMultiple,
-        template_name=CHECKBOXES,  # type: ignore[call-arg]
         required=False,
         help_text="Select all that apply",
     )
@@ -54,37 +62,52 @@ class ReferralForm(forms.Form):
         label="What are the concerns?",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What is happening for the child and family, in your own words",
+        error_messages={"required": "Enter what the concerns are"},
     )
     consent = forms.ChoiceField(
         label="Does the family know about this referral and agree to it?",
         choices=Consent.choices,
         widget=forms.RadioSelect,
         help_text="Early help needs the family's agreement; a safeguarding concern does not.",
+        error_messages={
+            "required": "Select whether the family knows about this referral and agrees to it"
+        },
     )
     urgency = forms.ChoiceField(
         label="How urgent is it?",
         choices=Urgency.choices,
         widget=forms.RadioSelect,
         initial=Urgency.STANDARD,
+        error_messages={"required": "Select how urgent it is"},
     )
 
 
 class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Level of need", queryset=None, widget=forms.RadioSelect, empty_label=None
+        label="Level of need",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the level of need"},
     )
     outcome = forms.ChoiceField(
-        label="What happens next?", choices=Outcome.choices, widget=forms.RadioSelect
+        label="What happens next?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happens next"},
     )
     team: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Early help team",
         queryset=None,
         required=False,
+        empty_label="Choose a team",
         help_text="Only when allocating to early help",
     )
     reason = forms.CharField(
-        label="Reasons for your decision", widget=forms.Textarea(attrs={"rows": 4})
+        label="Reasons for your decision",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reasons for your decision"},
     )
 
     def __init__(self, *args, levels, teams, **kwargs) -> None:

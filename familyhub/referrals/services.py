@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from familyhub.access.records import Category
 from familyhub.referrals import deadlines
@@ -33,7 +33,7 @@ class DecisionConflict(Exception):
         self.referral = referral
         who = str(referral.decided_by) if referral.decided_by else "someone else"
         when = (
-            timezone.localtime(referral.decided_at).strftime("%H:%M on %d %B %Y")
+            dateformat.format(timezone.localtime(referral.decided_at), "H:i \\o\\n j F Y")
             if referral.decided_at
             else "a moment ago"
         )

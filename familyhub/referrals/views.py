@@ -213,6 +213,10 @@ def decide(request: HttpRequest, public_id) -> HttpResponse:
             access.log_person_access(
                 request.user, [referral.person], action="change", purpose="triage", channel="page"
             )
-            messages.success(request, f"Decision recorded: {referral.get_status_display()}.")
+            messages.success(
+                request,
+                f"Decision recorded for {referral.person.display_name}: "
+                f"{referral.get_status_display().lower()}.",
+            )
             return redirect("referrals:queue")
     return _detail(request, referral, form=form, status=400)

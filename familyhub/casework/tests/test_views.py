@@ -133,7 +133,7 @@ def test_closing_with_unscored_needs_shows_the_errors(client, signed_in, world, 
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Choose the outcome for" in body and "Secure housing" in body
+    assert "Select the outcome for" in body and "secure housing" in body
 
 
 def test_a_review_through_the_page(client, signed_in, world, episode):
@@ -226,3 +226,60 @@ def test_episodes_appear_on_the_family_timeline(world, episode):
     assert "Early help with Early help Central" in episode.timeline_summary()
     assert "3 needs" in Assessment.objects.get(episode=episode).timeline_summary()
     assert episode.referral.timeline_summary().startswith("Referral from Riverside Primary School")
+
+
+def test_a_step_up_without_a_reason_names_the_field(client, signed_in, world, episode):
+    response = signed_in(client, world.team_leader).post(
+        reverse("casework:step-up", args=[episode.public_id]),
+        {"version": episode.version, "reason": ""},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert body.count("Enter the reasons") == 2 and "This field is required" not in body
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.OPEN
+
+
+def test_the_assessment_saves_every_need_ticked(client, signed_in, world, episode):
+    """The needs are standard GOV.UK checkboxes: several ticked, all saved."""
+    client = signed_in(client, world.lead)
+    page = client.get(reverse("casework:assessment", args=[episode.public_id])).content.decode()
+    assert 'name="needs" type="checkbox"' in page
+    response = client.post(
+        reverse("casework:assessment", args=[episode.public_id]),
+        {
+            "needs": ["education", "health", "housing"],
+            "strengths": "Close family.",
+            "child_voice": "I like school.",
+            "family_views": "We want help.",
+            "level": level(3).pk,
+        },
+    )
+    assert response.status_code == 302
+    assert set(episode.needs.values_list("need", flat=True)) == {"education", "health", "housing"}
+
+
+def test_a_closed_episode_shows_no_next_review_or_overdue_actions(
+    client, signed_in, world, episode
+):
+    goal = episode.goals.get()
+    services.action_add(
+        goal=goal,
+        by=world.lead,
+        description="Call school",
+        owner=None,
+        owner_name="Mum",
+        due_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    Episode.objects.filter(pk=episode.pk).update(
+        status=EpisodeStatus.CLOSED,
+        end=timezone.localdate(),
+        closure_reason="Done.",
+        next_review_due=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    body = (
+        signed_in(client, world.lead)
+        .get(reverse("casework:episode", args=[episode.public_id]))
+        .content.decode()
+    )
+    assert 'data-testid="next-review"' not in body and "Overdue" not in body

@@ -135,7 +135,7 @@ def test_site_scenario_is_solved_saved_and_explained(borough, commissioner):
     assert scenario.results["cost"] == 200000
     assert scenario.inputs["need_weights"]["idaci"] == 2
     page = commissioner.get(response["Location"]).content.decode()
-    assert "keep as hub" in page and "Need-weighted population covered" in page
+    assert "Keep as hub" in page and "Need-weighted population covered" in page
     assert "<rect" in page  # sites drawn as squares
 
 
@@ -253,7 +253,7 @@ def test_compare_two_site_scenarios_side_by_side(borough, commissioner):
     html = commissioner.get(
         reverse("planning:compare"), {"s": [a.public_id, b.public_id]}
     ).content.decode()
-    assert "Hubs kept" in html and "Library North" in html and "serve by outreach" in html
+    assert "Hubs kept" in html and "Library North" in html and "serve by outreach" in html.lower()
 
 
 def test_compare_needs_two(borough, commissioner):
@@ -454,3 +454,45 @@ def test_travel_time_table_upload(borough, commissioner):
     )
     html = sites_post(commissioner, name="Bad", keep=1, travel_times=unknown).content.decode()
     assert "Travel-time table: no candidate site is called Nowhere" in html
+
+
+def test_planning_errors_name_the_field(borough, commissioner):
+    response = commissioner.post(
+        reverse("planning:funding"), {"name": "", "budget": "-5", "universal_share": "abc"}
+    )
+    body = response.content.decode()
+    assert "Enter the scenario name" in body
+    assert "Budget to share must be 0 or more" in body
+    assert "Universal share must be a number" in body
+    assert "This field is required" not in body and "Ensure this value" not in body
+
+
+def test_a_contract_date_is_taken_the_way_the_hint_shows(borough, commissioner):
+    from familyhub.planning.forms import ContractForm
+
+    form = ContractForm(
+        {
+            "service": "",
+            "provider": "X",
+            "annual_value": "1",
+            "start": "1 4 2026",
+            "end": "31/2/2027",
+        },
+        authority=borough["authority"],
+    )
+    assert not form.is_valid()
+    assert "start" not in form.errors
+    assert form.errors["end"] == ["End date must be a real date, for example 1 4 2026"]
+
+
+def test_compared_figures_are_formatted_for_people():
+    from familyhub.planning.views import _shown
+
+    assert [_shown(v) for v in (1000000, 1000000.0, 11.28, True, "yes", "")] == [
+        "1,000,000",
+        "1,000,000",
+        "11.28",
+        "Yes",
+        "Yes",
+        "",
+    ]

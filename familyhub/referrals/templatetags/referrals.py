@@ -10,14 +10,21 @@ from django.utils import timezone
 register = template.Library()
 
 
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
 def _span(delta: datetime.timedelta) -> str:
+    # Whole words, not "hr" or "min": GOV.UK style, and screen readers say them properly.
     minutes = int(abs(delta.total_seconds()) // 60)
+    if minutes < 1:
+        return "less than a minute"
     if minutes < 60:
-        return f"{minutes} min"
+        return _plural(minutes, "minute")
     hours = minutes // 60
     if hours < 48:
-        return f"{hours} hr"
-    return f"{hours // 24} days"
+        return _plural(hours, "hour")
+    return _plural(hours // 24, "day")
 
 
 @register.simple_tag

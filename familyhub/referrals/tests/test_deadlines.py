@@ -118,3 +118,21 @@ def test_is_working_day():
     assert deadlines.is_working_day(datetime.date(2026, 11, 27))
     assert not deadlines.is_working_day(datetime.date(2026, 11, 28))
     assert not deadlines.is_working_day(datetime.date(2026, 12, 25), [datetime.date(2026, 12, 25)])
+
+
+@pytest.mark.parametrize(
+    "minutes, words",
+    [
+        (0, "less than a minute"),
+        (1, "1 minute"),
+        (45, "45 minutes"),
+        (60, "1 hour"),
+        (1320, "22 hours"),
+        (2880, "2 days"),
+    ],
+)
+def test_waiting_times_are_in_words(minutes, words):
+    from familyhub.referrals.templatetags.referrals import age_of
+
+    now = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.UTC)
+    assert age_of(now - datetime.timedelta(minutes=minutes), now) == words

@@ -130,7 +130,10 @@ def test_a_decision_without_a_reason_shows_the_error(client, signed_in, world):
         {"version": 1, "level": level(2).pk, "outcome": "signposted", "reason": ""},
     )
     assert response.status_code == 400
-    assert "Enter" in response.content.decode() or "required" in response.content.decode()
+    body = response.content.decode()
+    # GOV.UK: the message names the field, in the summary and by the field.
+    assert body.count("Enter the reasons for your decision") == 2
+    assert "This field is required" not in body
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.RECEIVED
 
@@ -232,8 +235,21 @@ def test_the_referral_form_names_missing_fields(client, signed_in, world):
         },
     )
     assert response.status_code == 200
-    assert "govuk-error-summary" in response.content.decode()
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "Enter what the concerns are" in body
+    assert "This field is required" not in body
     assert not Referral.objects.exists()
+
+
+def test_the_referral_form_offers_the_needs_as_govuk_checkboxes(client, signed_in, world):
+    """The standard form renderer draws the needs as checkboxes (no template of our own)."""
+    body = (
+        signed_in(client, world.lead)
+        .get(reverse("referrals:new", args=[world.child.public_id]))
+        .content.decode()
+    )
+    assert 'class="govuk-checkboxes"' in body
+    assert body.count('type="checkbox" value=') >= 10 and 'name="needs" type="radio"' not in body
 
 
 def test_a_person_of_another_council_cannot_be_referred(client, signed_in, world):
