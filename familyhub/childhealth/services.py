@@ -523,13 +523,23 @@ def measurement_record(
 
 @transaction.atomic
 def screening_record(
-    *, person: Person, by, kind: str, screened_on: date, left: str, right: str, notes: str = ""
+    *,
+    person: Person,
+    by,
+    kind: str,
+    screened_on: date,
+    left: str,
+    right: str,
+    notes: str = "",
+    owner_kind: str = ServiceKind.SCHOOL_NURSING,
 ) -> Screening:
+    """Record a vision or hearing screen. `owner_kind` is the recorder's service, so the person
+    who recorded it (a health visitor as well as a school nurse) can see it afterwards."""
     if screened_on > timezone.localdate():
         raise _bad("screened_on", "The date screened must be today or in the past")
     screening = Screening(
         person=person,
-        owning_service=service_for(person.authority, ServiceKind.SCHOOL_NURSING),
+        owning_service=service_for(person.authority, owner_kind),
         recorded_by=by,
         kind=kind,
         screened_on=screened_on,

@@ -222,6 +222,16 @@ def review_record(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+def _owner_kind(user) -> str:
+    """The service that owns what this user records: health visiting or school nursing."""
+    from familyhub.accounts.roles import Role
+    from familyhub.services.models import ServiceKind
+
+    if getattr(user, "role", "") == Role.HEALTH_VISITOR:
+        return ServiceKind.HEALTH_VISITING
+    return ServiceKind.SCHOOL_NURSING
+
+
 def _person_form(request, public_id, form_class, purpose: str):
     person = access.person_for_viewer(request.user, public_id, purpose=purpose, channel="page")
     return person, form_class(request.POST or None)
@@ -272,7 +282,12 @@ def screening_add(request: HttpRequest, public_id) -> HttpResponse:
     person, form = _person_form(request, public_id, ScreeningForm, "Record a screening result")
     if request.method == "POST" and form.is_valid():
         try:
-            services.screening_record(person=person, by=request.user, **form.cleaned_data)
+            services.screening_record(
+                person=person,
+                by=request.user,
+                owner_kind=_owner_kind(request.user),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -310,16 +325,11 @@ def referral_add(request: HttpRequest, public_id) -> HttpResponse:
             }
         )
     if request.method == "POST" and form.is_valid():
-        from familyhub.accounts.roles import Role
-        from familyhub.services.models import ServiceKind
-
         try:
             services.onward_referral_create(
                 person=person,
                 by=request.user,
-                owner_kind=ServiceKind.HEALTH_VISITING
-                if getattr(request.user, "role", "") == Role.HEALTH_VISITOR
-                else ServiceKind.SCHOOL_NURSING,
+                owner_kind=_owner_kind(request.user),
                 **form.cleaned_data,
             )
         except ValidationError as error:

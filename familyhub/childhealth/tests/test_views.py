@@ -401,3 +401,19 @@ def test_referral_needs_a_chosen_reason_and_dates_default_to_today(client, signe
         url, {"to_service_name": "Audiology", "referred_on": timezone.localdate().isoformat()}
     )
     assert "Choose the reason for the referral" in response.content.decode()
+
+
+def test_health_visitor_sees_the_screening_they_recorded(client, signed_in, owner, child):
+    signed_in(client, owner)
+    response = client.post(
+        reverse("childhealth:screening-add", args=[child.public_id]),
+        {
+            "kind": "hearing",
+            "screened_on": timezone.localdate().isoformat(),
+            "left": "pass",
+            "right": "pass",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("childhealth:child", args=[child.public_id])).content.decode()
+    assert "Hearing screen: left pass, right pass" in page
