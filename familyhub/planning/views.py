@@ -111,7 +111,9 @@ def needs(request: HttpRequest) -> HttpResponse:
     weights = None
     if form.is_bound and form.is_valid():
         weights = form.weights()
-        if request.method == "POST":
+        # "Show with these weights" posts too (so the CSRF token never lands in a URL) but saves
+        # nothing; any other post is a save.
+        if request.method == "POST" and request.POST.get("action") != "show":
             if form.cleaned_data["name"]:
                 results = scenarios.run_needs(authority, weights=weights)
                 return _save_and_go(
@@ -372,7 +374,7 @@ def scenario(request: HttpRequest, public_id) -> HttpResponse:
             "r": r,
             "map": picture,
             "chart": chart,
-            "inputs": sorted(item.inputs.items()),
+            "inputs": _readable_inputs(item.inputs, authority=item.authority),
         },
     )
 
@@ -421,6 +423,34 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(
         request, "planning/compare.html", {"scenarios": chosen, "rows": rows, "charts": charts}
     )
+
+
+def _readable_inputs(inputs: dict, *, authority=None) -> list[tuple[str, str]]:
+    """What a scenario was asked, in words: "Min per locality: 1", not "min_per_locality", and
+    another scenario by its name, not its id."""
+    rows = []
+    for key, value in sorted(inputs.items()):
+        other_id = _uuid_or_none(value) if key.endswith("_scenario") else None
+        if other_id is not None and authority is not None:
+            other = Scenario.objects.filter(authority=authority, public_id=other_id)
+            text = other.values_list("name", flat=True).first() or "A scenario since deleted"
+        elif isinstance(value, dict):
+            text = ", ".join(f"{k.replace('_', ' ')}: {_shown(v)}" for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            text = ", ".join(_shown(v) for v in value)
+        elif value is None or value == "":
+            text = "-"
+        else:
+            text = _shown(value)
+        rows.append((_shown(key.replace("_", " ")), text or "-"))
+    return rows
+
+
+def _uuid_or_none(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _shown(value: object) -> str:

@@ -496,3 +496,38 @@ def test_compared_figures_are_formatted_for_people():
         "Yes",
         "",
     ]
+
+
+def test_showing_new_weights_saves_nothing_and_keeps_the_token_out_of_the_url(
+    borough, commissioner
+):
+    page = commissioner.get(reverse("planning:needs")).content.decode()
+    assert 'method="get"' not in page.split('id="main-content"')[-1]
+    from familyhub.planning.needs import MEASURES
+
+    data = {"action": "show", "name": "", **{f"w_{m.key}": 0 for m in MEASURES}, "w_idaci": 9}
+    response = commissioner.post(reverse("planning:needs"), data)
+    assert response.status_code == 200 and "Enter a name" not in response.content.decode()
+    assert response.context["result"]["weights"]["idaci"] == 9
+    assert not Scenario.objects.exists()
+
+
+def test_what_a_scenario_was_asked_reads_as_words():
+    from familyhub.planning.views import _readable_inputs
+
+    rows = _readable_inputs(
+        {"min_per_locality": 1, "must_keep": ["Hub North", "Hub South"], "budget": None}
+    )
+    assert rows == [
+        ("Budget", "-"),
+        ("Min per locality", "1"),
+        ("Must keep", "Hub North, Hub South"),
+    ]
+
+
+def test_a_scenario_built_on_another_names_it(borough):
+    from familyhub.planning.views import _readable_inputs
+
+    base = ScenarioFactory(authority=borough["authority"], name="Keep 2")
+    rows = _readable_inputs({"site_scenario": str(base.public_id)}, authority=borough["authority"])
+    assert rows == [("Site scenario", "Keep 2")]
