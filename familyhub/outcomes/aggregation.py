@@ -8,11 +8,12 @@ reads half a refresh.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from familyhub.outcomes import registry
@@ -76,6 +77,17 @@ def roll_up(
     return {key: (n, d) for key, (n, d) in totals.items()}
 
 
+def _lock(authority_id: int, key: str) -> None:
+    """Two refreshes at once (the button and the nightly command) take turns per indicator, so
+    neither trips over the other's freshly inserted rows. SQLite serialises writers already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [authority_id, zlib.crc32(key.encode()) & 0x7FFFFFFF],
+            )
+
+
 def periods_for(indicator: registry.Indicator, count: int, *, today: date) -> list[Period]:
     return registry.last_periods(indicator.period, count, today=today)
 
@@ -118,6 +130,7 @@ def refresh(
                 for (breakdown, breakdown_id), (n, d) in totals.items()
             ]
             with transaction.atomic():
+                _lock(authority_id, key)
                 IndicatorValue.objects.filter(
                     authority_id=authority_id, indicator_key=key, period_start=period.start
                 ).delete()
