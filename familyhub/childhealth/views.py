@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -29,6 +31,9 @@ REFERRAL_SERVICES = {
     "vision": "Orthoptics",
     "hearing": "Audiology",
 }
+
+# How long before its window opens a review can be recorded from the child's page.
+RECORD_EARLY = timedelta(days=14)
 
 # A page longer than this is not a worklist; the page says how many more there are.
 WORKLIST_LIMIT = 500
@@ -172,7 +177,16 @@ def child(request: HttpRequest, public_id) -> HttpResponse:
         {
             "person": person,
             "today": today,
-            "schedule": [{"due": d, "state": d.state_on(today)} for d in record["schedule"]],
+            "schedule": [
+                {
+                    "due": d,
+                    "state": d.state_on(today),
+                    # A review months away is not offered for recording: a click on the wrong
+                    # row would close it years early. A fortnight early is a real visit.
+                    "recordable": d.window_start <= today + RECORD_EARLY,
+                }
+                for d in record["schedule"]
+            ],
             **{k: v for k, v in record.items() if k != "schedule"},
             "can_record": access.can_record(request.user),
             "referral_url": services.safeguarding_referral_url(person),

@@ -417,3 +417,13 @@ def test_health_visitor_sees_the_screening_they_recorded(client, signed_in, owne
     assert response.status_code == 302
     page = client.get(reverse("childhealth:child", args=[child.public_id])).content.decode()
     assert "Hearing screen: left pass, right pass" in page
+
+
+def test_child_page_offers_recording_only_for_reviews_near_their_window(
+    client, signed_in, owner, child, nbv
+):
+    page = signed_in(client, owner).get(reverse("childhealth:child", args=[child.public_id]))
+    text = page.content.decode()
+    two_year = ReviewDue.objects.get(person=child, kind=ReviewKind.TWO_YEAR)
+    assert reverse("childhealth:review-record", args=[nbv.public_id]) in text
+    assert reverse("childhealth:review-record", args=[two_year.public_id]) not in text
