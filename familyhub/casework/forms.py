@@ -90,9 +90,14 @@ class TeamMemberForm(forms.Form):
     name = forms.CharField(
         label="Or the name of a professional outside Familyhub", max_length=160, required=False
     )
-    organisation = forms.CharField(max_length=160, required=False)
-    role = forms.CharField(max_length=120, required=False, help_text="For example, class teacher")
-    contact = forms.CharField(label="Phone or email", max_length=200, required=False)
+    organisation = forms.CharField(label="Organisation (optional)", max_length=160, required=False)
+    role = forms.CharField(
+        label="Role (optional)",
+        max_length=120,
+        required=False,
+        help_text="For example, class teacher",
+    )
+    contact = forms.CharField(label="Phone or email (optional)", max_length=200, required=False)
 
     def __init__(self, *args, episode, **kwargs) -> None:
         from familyhub.accounts.models import User

@@ -157,6 +157,17 @@ def _decision_form(referral, data=None) -> DecisionForm:
     )
 
 
+def _episode_url(user, referral) -> str:
+    """A link to the early help episode only for someone who may open it (the referrer outside
+    the team would get a page that does not exist)."""
+    from familyhub.casework.access import episodes_for_viewer
+
+    episode = getattr(referral, "episode", None)
+    if episode is None or not episodes_for_viewer(user).filter(pk=episode.pk).exists():
+        return ""
+    return reverse("casework:episode", args=[episode.public_id])
+
+
 def _detail(request, referral, form=None, status=200) -> HttpResponse:
     user = request.user
     can_decide = (
@@ -171,6 +182,7 @@ def _detail(request, referral, form=None, status=200) -> HttpResponse:
         "can_decide": can_decide,
         "form": form or (_decision_form(referral) if can_decide else None),
         "knowledge": selectors.register_knowledge(referral) if access.is_front_door(user) else None,
+        "episode_url": _episode_url(user, referral),
     }
     return render(request, "referrals/detail.html", context, status=status)
 

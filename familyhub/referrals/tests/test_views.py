@@ -72,6 +72,16 @@ def test_the_referrer_can_read_their_own_referral(client, signed_in, world):
     assert "Record the decision" not in response.content.decode()
 
 
+def test_the_episode_link_is_only_for_those_who_may_open_it(client, signed_in, world):
+    from familyhub.referrals.tests.factories import allocated_episode
+
+    episode = allocated_episode(world, recorded_by=world.outsider)
+    url = reverse("referrals:detail", args=[episode.referral.public_id])
+    episode_url = reverse("casework:episode", args=[episode.public_id])
+    assert episode_url not in signed_in(client, world.outsider).get(url).content.decode()
+    assert episode_url in signed_in(client, world.team_leader).get(url).content.decode()
+
+
 def test_the_referral_page_shows_what_the_register_knows(client, signed_in, world):
     past = make_referral(world, person=world.mother)
     from familyhub.referrals.services import referral_decide
