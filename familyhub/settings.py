@@ -239,6 +239,9 @@ FAMILYHUB_REVIEW_WEEKS = envint("FAMILYHUB_REVIEW_WEEKS", 6, minimum=1)
 # Child health: the EPDS score at which a maternal mood alert is raised.
 FAMILYHUB_EPDS_CUTOFF = envint("FAMILYHUB_EPDS_CUTOFF", 13, minimum=1)
 
+# Outcomes: counts below this are suppressed in published exports (not on internal pages).
+FAMILYHUB_SUPPRESS_BELOW = envint("FAMILYHUB_SUPPRESS_BELOW", 5, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
