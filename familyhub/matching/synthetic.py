@@ -20,19 +20,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from familyhub.people.nicknames import NAME_GROUPS
+from familyhub.people.synth import CSV_COLUMNS
 
-COLUMNS = [
-    "id",
-    "first_name",
-    "surname",
-    "dob",
-    "sex",
-    "address_line1",
-    "postcode",
-    "town",
-    "nhs_number",
-    "true_person_id",
-]
+# The synthetic generator's columns, so either generator's file feeds `familyhub dedupe`.
+COLUMNS = list(CSV_COLUMNS)
 
 _GIRLS = [
     "olivia",

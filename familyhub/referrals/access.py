@@ -12,23 +12,12 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from familyhub.accounts.roles import MANAGER_ROLES, Role
+from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES, Role
 from familyhub.referrals.models import Referral
 
 FRONT_DOOR_ROLES = frozenset({Role.TRIAGE_OFFICER, *MANAGER_ROLES})
 # Anyone who works with families may refer one (a family's own request is taken by a practitioner).
-REFERRER_ROLES = frozenset(
-    {
-        Role.RECEPTION,
-        Role.FAMILY_SUPPORT_WORKER,
-        Role.LEAD_PROFESSIONAL,
-        Role.HEALTH_VISITOR,
-        Role.SCHOOL_NURSE,
-        Role.TRIAGE_OFFICER,
-        Role.TEAM_LEADER,
-        Role.SERVICE_MANAGER,
-    }
-)
+REFERRER_ROLES = PRACTITIONER_ROLES
 
 
 def authority_ids_of(user) -> list[int]:
