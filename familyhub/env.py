@@ -7,8 +7,8 @@ sees exactly which line of their configuration to fix.
 from __future__ import annotations
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
