@@ -599,8 +599,12 @@ def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         .order_by("date", "start_time")[:200]
     )
     error = ""
+    # What was ticked and chosen stays so after an error (nobody ticks a family twice).
+    chosen_ids: set[uuid.UUID] = {person.public_id}
+    chosen_session = ""
     if request.method == "POST":
         chosen_ids = _public_ids(request.POST.getlist("people"))
+        chosen_session = request.POST.get("session", "")
         chosen = [p for p in family if p.public_id in chosen_ids]
         session_ids = _public_ids([request.POST.get("session", "")])
         session = access.sessions_for_staff(request.user).filter(public_id__in=session_ids).first()
@@ -646,6 +650,8 @@ def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             ],
             "upcoming": upcoming,
             "error": error,
+            "chosen_ids": chosen_ids,
+            "chosen_session": chosen_session,
             "bookings": Booking.objects.filter(person__in=family, session__date__gte=today)
             .exclude(status=BookingStatus.CANCELLED)
             .select_related("session__activity", "session__site", "person")

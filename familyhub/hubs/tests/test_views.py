@@ -373,8 +373,10 @@ def test_family_booking_without_a_choice_says_what_is_missing(client, signed_in,
     body = client.post(url, {"session": str(world["session"].public_id)}).content.decode()
     assert "Select who to book" in body
     assert 'id="people-error"' in body  # beside the question too, not only in the summary
-    body = client.post(url, {"people": [str(world["booked"].public_id)]}).content.decode()
+    sibling = str(world["sibling"].public_id)
+    body = client.post(url, {"people": [sibling]}).content.decode()
     assert 'id="session-error"' in body and "govuk-select--error" in body
+    assert f'value="{sibling}" checked' in body  # the ticks are kept
 
 
 def test_outsider_gets_404_on_family_booking(client, signed_in, world):
