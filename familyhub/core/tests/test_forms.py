@@ -35,6 +35,7 @@ def test_errors_render_a_summary_linking_to_each_field_and_a_message_by_it():
     html = str(form)
     assert "There is a problem" in html
     assert 'href="#id_name"' in html
+    assert 'href="#id_contact_0"' in html  # the first radio, which the link can focus
     assert "govuk-form-group--error" in html
     assert "govuk-input--error" in html
     assert "govuk-error-message" in html

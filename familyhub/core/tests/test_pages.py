@@ -60,3 +60,14 @@ def test_job_progress_is_only_for_whoever_started_it(client, make_user, signed_i
     client.logout()
     signed_in(client, make_user(Role.RECEPTION))
     assert client.get(reverse("core:job-progress", args=[job.public_id])).status_code == 404
+
+
+def test_only_the_most_specific_navigation_item_is_current(client, make_user, signed_in):
+    # A team leader's menu has both "My caseload" (/casework/) and "Team caseload" (/casework/team/).
+    signed_in(client, make_user(Role.TEAM_LEADER, team=factories.TeamFactory()))
+    body = client.get(reverse("casework:team-caseload")).content.decode()
+    assert body.count('aria-current="page"') == 1
+    current = body.split(
+        'aria-current="page"><strong class="govuk-service-navigation__active-fallback">'
+    )[1]
+    assert current.startswith("Team caseload")
