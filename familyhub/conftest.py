@@ -106,3 +106,52 @@ def browser_sign_in(page):
         return page
 
     return sign_in
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Transactional tests (browser journeys, concurrency) end by emptying the database, which
+    would also remove the rows that data migrations seed (activity types, outcome frameworks,
+    the continuum of need). With xdist a worker may run such a test before another file that
+    needs those rows, so every transactional test is given a serialized rollback (and
+    _restore_seeded_rows_after_flush below puts the rows back when it ends)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (
+            (
+                marker is not None
+                and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+            )
+            or "live_server" in fixtures
+            or "transactional_db" in fixtures
+        )
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)  # closest wins
+
+
+def _restore_seeded_rows_after_flush() -> None:
+    """Django reloads the serialized rows at the start of a serialized-rollback test and empties
+    the database at its end, relying on its own runner to run such tests last. xdist's file
+    scheduling does not, so the rows are reloaded at the end as well. Reloading saves each row
+    by primary key, so doing it twice is harmless."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown_then_restore(self) -> None:
+        original(self)
+        if not self.serialized_rollback:
+            return
+        for alias in self._databases_names(include_mirrors=False):
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+    TransactionTestCase._fixture_teardown = teardown_then_restore  # type: ignore[method-assign]
+
+
+_restore_seeded_rows_after_flush()
