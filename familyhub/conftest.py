@@ -139,7 +139,7 @@ def _restore_seeded_rows_after_flush() -> None:
     from django.db import connections
     from django.test import TransactionTestCase
 
-    original = TransactionTestCase._fixture_teardown
+    original = getattr(TransactionTestCase, "_fixture_teardown")  # noqa: B009 (private to Django)
 
     def teardown_then_restore(self) -> None:
         original(self)
@@ -151,7 +151,7 @@ def _restore_seeded_rows_after_flush() -> None:
             if contents:
                 connection.creation.deserialize_db_from_string(contents)
 
-    TransactionTestCase._fixture_teardown = teardown_then_restore  # type: ignore[method-assign]
+    setattr(TransactionTestCase, "_fixture_teardown", teardown_then_restore)  # noqa: B010
 
 
 _restore_seeded_rows_after_flush()
