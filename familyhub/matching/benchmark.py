@@ -2,17 +2,25 @@
 
 bench matching --people N: fills the configured database with N synthetic people (the people
 part's generator, with its seeded near-duplicates), builds the match keys, trains the model on
-the register and saves it, then measures real-time search (one connection, warm; then 20 threads
-each with its own connection) and the batch dedupe of the register.
+the register and saves it, then measures real-time search (one connection, warm; then 20
+searchers, each a separate process with its own connection, as gunicorn workers are) and the
+batch dedupe of the register.
+
+The register built is described in a small JSON file (the seeded duplicates' truth, the build
+times), so `--reuse` measures again on the same register without rebuilding it.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import queue
 import random
 import statistics
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +49,24 @@ def _latency(values: list[float]) -> dict[str, float]:
 def add_matching_arguments(parser) -> None:
     parser.add_argument("--people", type=int, required=True, help="How many records to add")
     parser.add_argument("--queries", type=int, default=2000, help="Searches to time")
-    parser.add_argument("--concurrency", type=int, default=20, help="Concurrent searchers")
+    parser.add_argument(
+        "--searchers",
+        "--concurrency",
+        dest="searchers",
+        type=int,
+        default=20,
+        help="Concurrent searchers, each a separate process with its own connection",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Measure on the register an earlier run built in this database (no fill, no keys)",
+    )
+    parser.add_argument(
+        "--register-file",
+        default="",
+        help="Where the built register's description is kept (default: under FAMILYHUB_VAR_DIR)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duplicates", type=float, default=0.05, help="Share of near-duplicates")
     parser.add_argument("--no-batch", action="store_true", help="Skip the batch dedupe figures")
@@ -96,42 +121,164 @@ def _queries(truth: list[tuple[int, int]], count: int, seed: int) -> list[dict]:
     return out
 
 
-def _search_once(authority, item: dict) -> tuple[float, bool]:
+def _search_once(authority_id: int, item: dict) -> tuple[float, bool]:
     from familyhub.matching.search import search_candidates
 
     started = time.perf_counter()
-    found = search_candidates(authority=authority, limit=6, **item["query"])
+    found = search_candidates(authority=authority_id, limit=6, **item["query"])
     elapsed = time.perf_counter() - started
     top = [c.person_id for c in found if c.person_id != item["self"]][:5]
     return elapsed, item["true"] in top
 
 
-def _concurrent(authority, items: list[dict], threads: int) -> list[float]:
+# Searcher processes: each one is started fresh ('spawn': no copy of the parent's connections
+# or caches), sets Django up, opens its own connection, warms with one search, waits for the
+# others at the start line, runs its share and sends its latencies back.
+START_LINE_SECONDS = 300.0
+
+
+def _database_name() -> str:
+    from django.db import connection
+
+    return str(connection.settings_dict["NAME"])
+
+
+def _separate_processes_possible() -> bool:
+    """A process of its own opens the same database, unless it is an in-memory SQLite one (the
+    test suite's), which only this process can see."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return True
+    return not connection.is_in_memory_db()
+
+
+def _searcher_process(
+    settings_module: str,
+    database_name: str,
+    authority_id: int,
+    part: list[dict],
+    start_line,
+    results,
+) -> None:
+    """The body of one searcher process (module level, so 'spawn' can import it)."""
+    try:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        # The parent may be on a database other than the settings' (the test suite's).
+        connections["default"].settings_dict["NAME"] = database_name
+        _search_once(authority_id, part[0])  # open the connection, load the model, warm
+    except BaseException as error:  # the parent must hear, or it waits at the start line
+        start_line.abort()
+        results.put({"error": f"{type(error).__name__}: {error}"})
+        return
+    try:
+        start_line.wait(timeout=START_LINE_SECONDS)
+        started = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process
+        latencies = [_search_once(authority_id, item)[0] for item in part]
+        results.put({"latencies": latencies, "started": started, "ended": time.monotonic()})
+    except BaseException as error:
+        results.put({"error": f"{type(error).__name__}: {error}"})
+    finally:
+        connections.close_all()
+
+
+def _concurrent_processes(authority_id: int, items: list[dict], searchers: int) -> dict:
+    from django.conf import settings
+
+    context = multiprocessing.get_context("spawn")
+    parts = [part for part in (items[i::searchers] for i in range(searchers)) if part]
+    start_line = context.Barrier(len(parts))
+    results = context.Queue()
+    processes = [
+        context.Process(
+            target=_searcher_process,
+            args=(
+                settings.SETTINGS_MODULE,
+                _database_name(),
+                authority_id,
+                part,
+                start_line,
+                results,
+            ),
+            daemon=True,
+        )
+        for part in parts
+    ]
+    for process in processes:
+        process.start()
+    reports = []
+    try:
+        for _ in processes:
+            reports.append(results.get(timeout=START_LINE_SECONDS * 2))
+    except queue.Empty as error:
+        raise RuntimeError("A searcher process did not report back") from error
+    finally:
+        for process in processes:
+            process.join(timeout=10)
+            if process.is_alive():
+                process.terminate()
+    errors = [report["error"] for report in reports if "error" in report]
+    if errors:
+        raise RuntimeError(f"A searcher process failed: {errors[0]}")
+    return _concurrent_figures(reports)
+
+
+def _concurrent_threads(authority_id: int, items: list[dict], searchers: int) -> dict:
+    """Only where a separate process cannot see the database (in-memory SQLite, in tests)."""
     from django.db import connections
 
-    latencies: list[float] = []
+    reports: list[dict] = []
     lock = threading.Lock()
 
     def work(part: list[dict]) -> None:
-        mine = []
         try:
-            _search_once(authority, part[0])  # open this thread's own connection, warm
+            _search_once(authority_id, part[0])  # open this thread's own connection, warm
             start_line.wait()
-            for item in part:
-                mine.append(_search_once(authority, item)[0])
+            started = time.monotonic()
+            latencies = [_search_once(authority_id, item)[0] for item in part]
+            ended = time.monotonic()
         finally:
             connections.close_all()
         with lock:
-            latencies.extend(mine)
+            reports.append({"latencies": latencies, "started": started, "ended": ended})
 
-    parts = [items[i::threads] for i in range(threads)]
-    workers = [threading.Thread(target=work, args=(part,)) for part in parts if part]
+    parts = [part for part in (items[i::searchers] for i in range(searchers)) if part]
+    workers = [threading.Thread(target=work, args=(part,)) for part in parts]
     start_line = threading.Barrier(len(workers))
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    return latencies
+    return _concurrent_figures(reports)
+
+
+def _concurrent_figures(reports: list[dict]) -> dict:
+    latencies = [value for report in reports for value in report["latencies"]]
+    wall = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
+    return {
+        **_latency(latencies),
+        "seconds": round(wall, 3),
+        "searches_per_second": round(len(latencies) / wall, 1) if wall > 0 else 0.0,
+    }
+
+
+def _concurrent(authority_id: int, items: list[dict], searchers: int) -> dict:
+    if _separate_processes_possible():
+        return {
+            "searchers": searchers,
+            "mode": "processes",
+            **_concurrent_processes(authority_id, items, searchers),
+        }
+    return {
+        "searchers": searchers,
+        "mode": "threads (in-memory SQLite: other processes cannot open it)",
+        **_concurrent_threads(authority_id, items, searchers),
+    }
 
 
 def _batch(truth: list[tuple[int, int]], authority_id: int) -> dict:
@@ -170,10 +317,70 @@ def _batch(truth: list[tuple[int, int]], authority_id: int) -> dict:
     }
 
 
+def _register_file(options: Options) -> Path:
+    from django.conf import settings
+
+    if options.get("register_file"):
+        return Path(options["register_file"])
+    return Path(settings.VAR_DIR) / f"bench-matching-{Path(_database_name()).name}.json"
+
+
+def _build(options: Options, authority) -> dict[str, Any]:
+    """Fill the register and build its keys; the description is written for `--reuse`."""
+    from familyhub.matching.keys import refresh_all_keys
+
+    started = time.perf_counter()
+    truth, generator = _fill(
+        int(options["people"]),
+        authority=authority,
+        seed=int(options["seed"]),
+        rate=float(options["duplicates"]),
+    )
+    built: dict[str, Any] = {
+        "database": _database_name(),
+        "people": int(options["people"]),
+        "seed": int(options["seed"]),
+        "duplicates": float(options["duplicates"]),
+        "generator": generator,
+        "fill_seconds": round(time.perf_counter() - started, 2),
+    }
+    started = time.perf_counter()
+    built["match_keys"] = refresh_all_keys()
+    built["match_keys_seconds"] = round(time.perf_counter() - started, 2)
+    built["truth"] = truth
+    path = _register_file(options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(built))
+    return built
+
+
+def _reused(options: Options) -> dict[str, Any]:
+    from django.core.management.base import CommandError
+
+    from familyhub.people.models import Person
+
+    path = _register_file(options)
+    try:
+        built = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise CommandError(
+            f"--reuse: no register description at {path} ({error}); run once without --reuse."
+        ) from error
+    if built.get("database") != _database_name() or built.get("people") != int(options["people"]):
+        raise CommandError(
+            f"--reuse: {path} describes {built.get('people')} people in database "
+            f"{built.get('database')!r}, not --people {options['people']} here."
+        )
+    found = Person.objects.filter(pk__in=[pair[0] for pair in built["truth"][:100]]).count()
+    if found < min(100, len(built["truth"])):
+        raise CommandError(f"--reuse: the register in {path} is no longer in this database.")
+    built["truth"] = [tuple(pair) for pair in built["truth"]]
+    return built
+
+
 def handle_matching(options: Options, stdout) -> None:
     from django.db import connection
 
-    from familyhub.matching.keys import refresh_all_keys
     from familyhub.matching.parameters import forget_cached
 
     people = int(options["people"])
@@ -184,17 +391,15 @@ def handle_matching(options: Options, stdout) -> None:
     report: dict[str, Any] = {
         "database": connection.vendor,
         "people_requested": people,
+        "loadavg_at_start": _loadavg(),
     }
     authority = _authority()
-    started = time.perf_counter()
-    truth, generator = _fill(
-        people, authority=authority, seed=int(options["seed"]), rate=float(options["duplicates"])
-    )
-    report["generator"] = generator
-    report["fill_seconds"] = round(time.perf_counter() - started, 2)
-    started = time.perf_counter()
-    report["match_keys"] = refresh_all_keys()
-    report["match_keys_seconds"] = round(time.perf_counter() - started, 2)
+    reuse = bool(options.get("reuse"))
+    built = _reused(options) if reuse else _build(options, authority)
+    truth = built["truth"]
+    report["reused_register"] = reuse
+    for name in ("generator", "fill_seconds", "match_keys", "match_keys_seconds"):
+        report[name] = built[name]
     report["seeded_duplicates"] = len(truth)
     if not options.get("no_batch"):
         report["batch"] = _batch(truth, authority.pk)
@@ -202,24 +407,30 @@ def handle_matching(options: Options, stdout) -> None:
     items = _queries(truth, int(options["queries"]), int(options["seed"]))
     if items:
         for item in items[:50]:  # warm the connection, the caches and the plans
-            _search_once(authority, item)
+            _search_once(authority.pk, item)
         latencies, found = [], 0
         for item in items:
-            elapsed, hit = _search_once(authority, item)
+            elapsed, hit = _search_once(authority.pk, item)
             latencies.append(elapsed)
             found += hit
         report["search_one_connection"] = _latency(latencies)
         report["duplicates_in_top_5"] = round(found / len(items), 4)
-        threads = max(1, int(options["concurrency"]))
-        report["search_concurrent"] = {
-            "threads": threads,
-            **_latency(_concurrent(authority, items, threads)),
-        }
+        searchers = max(1, int(options["searchers"]))
+        report["search_concurrent"] = _concurrent(authority.pk, items, searchers)
+    report["loadavg_at_end"] = _loadavg()
     if options.get("json"):
         stdout.write(json.dumps(report, indent=2, default=str))
         return
     for key, value in report.items():
         stdout.write(f"{key}: {value}")
+
+
+def _loadavg() -> str:
+    """The machine's load when the figures were taken (they mean little without it)."""
+    try:
+        return Path("/proc/loadavg").read_text().strip()
+    except OSError:
+        return ""
 
 
 # --- FEBRL ------------------------------------------------------------------------------------
