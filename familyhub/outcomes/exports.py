@@ -1,17 +1,16 @@
 """CSV and XLSX exports of a framework's indicator values (counts only, no people).
 
-`publication=True` applies small-number suppression (suppression.py) to each group of rows
-(indicator, period, breakdown); internal exports show the real counts.
+`publication=True` applies small-number suppression (suppression.py) across all the breakdowns
+of each indicator and period at once (publication.py), so no hidden count can be recovered by
+subtracting one published table from another; internal exports show the real counts.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 
-from django.db.models import QuerySet
-
+from familyhub.outcomes import publication as linked_tables
 from familyhub.outcomes import registry, suppression
 from familyhub.outcomes.models import Breakdown, IndicatorValue, OutcomeFramework
 from familyhub.outcomes.selectors import breakdown_labels, framework_keys
@@ -37,58 +36,68 @@ def _safe(value: object) -> object:
     return value
 
 
+def _hidden_by_period(
+    values: list[IndicatorValue], links: linked_tables.Hierarchy
+) -> set[tuple[str, object, str, str]]:
+    """The cells to publish as "*": suppression runs over every breakdown of one indicator and
+    period together, since a reader can subtract one published table from another."""
+    periods: dict[tuple[str, object], dict[linked_tables.CellKey, suppression.Counts]] = {}
+    for value in values:
+        periods.setdefault((value.indicator_key, value.period_start), {})[
+            (value.breakdown, value.breakdown_id)
+        ] = (value.numerator, value.denominator)
+    return {
+        (key, start, breakdown, breakdown_id)
+        for (key, start), cells in periods.items()
+        for breakdown, breakdown_id in linked_tables.hidden_cells(cells, links)
+    }
+
+
+def _rate(indicator: registry.Indicator, value: IndicatorValue) -> float | None:
+    rate = indicator.rate(value.numerator, value.denominator)
+    return None if rate is None else round(rate, 1)
+
+
 def export_rows(
     authority: Authority, framework: OutcomeFramework, *, publication: bool
 ) -> list[list[object]]:
     keys = framework_keys(framework)
-    values: QuerySet = IndicatorValue.objects.filter(
-        authority=authority, indicator_key__in=keys
-    ).order_by("indicator_key", "period_start", "breakdown", "breakdown_id")
-    labels = {b: breakdown_labels(authority, b) for b in Breakdown.values}
-    groups: dict[tuple[str, object, str], list[IndicatorValue]] = {}
-    for value in values:
-        groups.setdefault((value.indicator_key, value.period_start, value.breakdown), []).append(
-            value
+    values = list(
+        IndicatorValue.objects.filter(authority=authority, indicator_key__in=keys).order_by(
+            "indicator_key", "period_start", "breakdown", "breakdown_id"
         )
+    )
+    hidden = _hidden_by_period(values, linked_tables.hierarchy(authority)) if publication else set()
+    labels = {b: breakdown_labels(authority, b) for b in Breakdown.values}
     order = {b: i for i, b in enumerate(Breakdown.values)}
+    values.sort(key=lambda v: (keys.index(v.indicator_key), v.period_start, order[v.breakdown]))
     out: list[list[object]] = []
-    for (key, start, breakdown), cells in sorted(
-        groups.items(), key=lambda g: (keys.index(g[0][0]), g[0][1], order[g[0][2]])
-    ):
-        indicator = registry.get(key)
+    for value in values:
+        indicator = registry.get(value.indicator_key)
         if indicator is None:
             continue
-        period = registry.period_of(start, indicator.period).label  # type: ignore[arg-type]
-        rows = [
-            (
-                labels[breakdown].get(c.breakdown_id, c.breakdown_id),
-                c.numerator,
-                c.denominator,
-                None
-                if indicator.rate(c.numerator, c.denominator) is None
-                else round(indicator.rate(c.numerator, c.denominator) or 0.0, 1),
-            )
-            for c in cells
-        ]
-        published: Iterable = (
-            suppression.suppress_rows(rows)
-            if publication
-            else [suppression.Published(*row) for row in rows]
+        row = suppression.Published(
+            labels[value.breakdown].get(value.breakdown_id, value.breakdown_id),
+            value.numerator,
+            value.denominator,
+            _rate(indicator, value),
         )
-        for row in published:
-            out.append(
-                [
-                    key,
-                    indicator.title,
-                    period,
-                    Breakdown(breakdown).label,
-                    _safe(row.label),
-                    row.numerator,
-                    row.denominator,
-                    "" if row.rate is None else row.rate,
-                    indicator.unit,
-                ]
-            )
+        cell = (value.indicator_key, value.period_start, value.breakdown, value.breakdown_id)
+        if cell in hidden:
+            row = suppression.mark(row)
+        out.append(
+            [
+                value.indicator_key,
+                indicator.title,
+                registry.period_of(value.period_start, indicator.period).label,
+                Breakdown(value.breakdown).label,
+                _safe(row.label),
+                row.numerator,
+                row.denominator,
+                "" if row.rate is None else row.rate,
+                indicator.unit,
+            ]
+        )
     return out
 
 
