@@ -38,3 +38,18 @@ def register(
 
 def benches() -> dict[str, Bench]:
     return dict(sorted(_BENCHES.items()))
+
+
+def _register_core_benches() -> None:
+    # Core's own benches; pagebench imports only the standard library at module level.
+    from familyhub.core import pagebench
+
+    register(
+        "pages",
+        pagebench.handle,
+        pagebench.add_arguments,
+        help="Worklist pages under N concurrent signed-in users (gunicorn, p95 and pages/s)",
+    )
+
+
+_register_core_benches()
