@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from django.conf import settings
 
 MARK = "*"
 Counts = tuple[int, int]
+K = TypeVar("K", bound=Hashable)
 
 
 def threshold() -> int:
@@ -41,12 +43,12 @@ class Published:
 
 
 @dataclass(frozen=True)
-class Group:
+class Group(Generic[K]):
     """One published sum: `total` is the sum of `parts` plus an unpublished residual. A total of
     None is a sum published elsewhere (or implied) that is not itself a cell here."""
 
-    total: Hashable | None
-    parts: tuple[Hashable, ...]
+    total: K | None
+    parts: tuple[K, ...]
 
 
 def _small(value: int, below: int) -> bool:
@@ -63,7 +65,7 @@ def _size(counts: Counts) -> tuple[bool, int, int]:
     return (counts == (0, 0), counts[1], counts[0])
 
 
-def _residual(cells: Mapping[Hashable, Counts], group: Group) -> Counts:
+def _residual(cells: Mapping[K, Counts], group: Group[K]) -> Counts:
     if group.total is None:
         return (0, 0)
     total = cells[group.total]
@@ -72,11 +74,11 @@ def _residual(cells: Mapping[Hashable, Counts], group: Group) -> Counts:
 
 
 def _complement(
-    cells: Mapping[Hashable, Counts],
-    group: Group,
-    hidden: set[Hashable],
-    also_fixes: Callable[[Hashable], bool],
-) -> Hashable | None:
+    cells: Mapping[K, Counts],
+    group: Group[K],
+    hidden: set[K],
+    also_fixes: Callable[[K], bool],
+) -> K | None:
     """The cell to hide so the group has two unknowns: the smallest part still shown, one that
     also mends another group first, else the total (a total is hidden last: it sits in many
     groups)."""
@@ -89,7 +91,7 @@ def _complement(
 
 
 def _needs_complement(
-    cells: Mapping[Hashable, Counts], group: Group, hidden: set[Hashable], below: int
+    cells: Mapping[K, Counts], group: Group[K], hidden: set[K], below: int
 ) -> bool:
     members = list(group.parts) + ([group.total] if group.total is not None else [])
     hidden_members = sum(1 for key in members if key in hidden)
@@ -102,8 +104,8 @@ def _needs_complement(
 
 
 def suppress_linked(
-    cells: Mapping[Hashable, Counts], groups: Iterable[Group], *, below: int | None = None
-) -> set[Hashable]:
+    cells: Mapping[K, Counts], groups: Iterable[Group[K]], *, below: int | None = None
+) -> set[K]:
     """The keys of the cells to hide: primary (small) cells, then complementary cells until no
     group has a single unknown. Parts not in `cells` (not published) are left out of a group."""
     below = threshold() if below is None else below
@@ -114,7 +116,7 @@ def suppress_linked(
         if group.total is None or group.total in cells
     ]
     hidden = {key for key, counts in cells.items() if is_small(counts, below)}
-    groups_of: dict[Hashable, list[Group]] = {}
+    groups_of: dict[K, list[Group[K]]] = {}
     for group in linked:
         for key in group.parts:
             groups_of.setdefault(key, []).append(group)
@@ -126,7 +128,7 @@ def suppress_linked(
             if not _needs_complement(cells, group, hidden, below):
                 continue
 
-            def also_fixes(key: Hashable, current: Group = group) -> bool:
+            def also_fixes(key: K, current: Group[K] = group) -> bool:
                 return any(
                     other is not current and _needs_complement(cells, other, hidden, below)
                     for other in groups_of.get(key, ())
