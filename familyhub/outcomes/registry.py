@@ -11,16 +11,23 @@ cells up into every breakdown the dashboards show. Frameworks link indicators by
 never changes once shipped; councils add frameworks in the admin, never indicators from the web.
 An optional `people` function gives the people behind the numerator for the drill-down; its
 result is always filtered through the access layer by the caller.
+
+Each part declares its indicators in its own module, familyhub/<part>/indicators.py (load()
+imports them all); `bounds` and `cells` below are the helpers those modules share.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import import_module
 from typing import Any, Literal, TypedDict
 
 from django.db.models import DateField, Func, QuerySet
+from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 PeriodKind = Literal["quarter", "year"]
 
@@ -120,9 +127,24 @@ def get(key: str) -> Indicator | None:
     return REGISTRY.get(key)
 
 
+_loaded = False
+
+
 def load() -> None:
-    """Import the modules that register indicators (idempotent)."""
-    from familyhub.outcomes import indicators as _  # noqa: F401
+    """Import every part's `indicators` module, which registers that part's indicators with the
+    decorators above (idempotent). Each part owns its indicators (familyhub/<part>/indicators.py),
+    as Django's admin finds each app's admin.py; the outcomes part only collects them."""
+    global _loaded
+    if _loaded:
+        return
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("familyhub.") and module_has_submodule(
+            config.module, "indicators"
+        ):
+            import_module(f"{config.name}.indicators")
+    _loaded = True
 
 
 # --- periods --------------------------------------------------------------------------------
@@ -166,6 +188,33 @@ def last_periods(kind: str, count: int, *, today: date) -> list[Period]:
     while len(periods) < count:
         periods.append(period_of(periods[-1].start - timedelta(days=1), kind))
     return list(reversed(periods))
+
+
+# --- helpers for the indicator modules -----------------------------------------------------
+
+
+def bounds(start: date, end: date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Aware datetimes for a date range (end inclusive), so an index on a datetime is used."""
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return first, after
+
+
+def cells(rows: Iterable[dict[str, Any]]) -> list[Cell]:
+    """Rows of a values().annotate() query (area_id, maybe service_id/team_id, numerator,
+    denominator) as Cells; rows with the same key are added together."""
+    merged: dict[tuple, list[int]] = {}
+    for row in rows:
+        key = (row.get("area_id"), row.get("service_id"), row.get("team_id"))
+        cell = merged.setdefault(key, [0, 0])
+        cell[0] += int(row.get("numerator") or 0)
+        cell[1] += int(row.get("denominator") or 0)
+    return [
+        Cell(area_id=a, service_id=s, team_id=t, numerator=n, denominator=d)
+        for (a, s, t), (n, d) in merged.items()
+    ]
 
 
 # --- SQL helpers ----------------------------------------------------------------------------

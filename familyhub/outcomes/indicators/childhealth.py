@@ -14,12 +14,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from familyhub.childhealth.centiles import PopulationCategory
 from familyhub.childhealth.models import Feeding, Measurement, MeasurementContext, Outcome, Review
 from familyhub.childhealth.schedule import ReviewKind
-from familyhub.outcomes.indicators._common import cells
 from familyhub.outcomes.registry import (
     AddDays,
     AddMonths,
     Cell,
     add_months,
+    cells,
     indicator,
     people_behind,
 )

@@ -1,4 +1,5 @@
-"""Early help casework indicators over the casework part's episodes. Owner later: casework."""
+"""Early help casework indicators, registered with the outcomes registry (outcomes/registry.py
+imports every part's indicators.py). Counts only: no person leaves these functions."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from familyhub.casework.models import Episode, EpisodeNeed, EpisodeStatus, NeedOutcome
-from familyhub.outcomes.indicators._common import cells
-from familyhub.outcomes.registry import AddDays, Cell, indicator
+from familyhub.outcomes.registry import AddDays, Cell, cells, indicator
 from familyhub.referrals.models import Referral
 
 PART = "casework"

@@ -1,4 +1,5 @@
-"""Front door indicators over the referrals part's referrals. Owner later: referrals."""
+"""Front door indicators, registered with the outcomes registry (outcomes/registry.py imports
+every part's indicators.py). Counts only: no person leaves these functions."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 
-from familyhub.outcomes.indicators._common import bounds, cells
-from familyhub.outcomes.registry import Cell, indicator
+from familyhub.outcomes.registry import Cell, bounds, cells, indicator
 from familyhub.referrals.models import Referral
 
 PART = "referrals"

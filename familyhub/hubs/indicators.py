@@ -1,5 +1,6 @@
 """Reach indicators over registrations (people part) and attendance (hubs part), with the
-resident populations of places.Area as denominators. Owner later: hubs."""
+resident populations of places.Area as denominators, registered with the outcomes registry
+(outcomes/registry.py imports every part's indicators.py). Counts only: no person leaves here."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from familyhub.hubs.models import Attendance
-from familyhub.outcomes.indicators._common import bounds, cells
-from familyhub.outcomes.registry import Cell, indicator
+from familyhub.outcomes.registry import Cell, bounds, cells, indicator
 from familyhub.people.models import Person
 from familyhub.places.models import Area
 
