@@ -2,12 +2,15 @@
 
 The cohorts and rules are those of familyhub.childhealth.indicators (which loops child by child
 for one quarter); these are the same definitions as single aggregate queries per period, so they
-scale to ten years of records. Owner later: the childhealth part.
+scale to ten years of records. The five review indicators share one shape (review_by_age).
+Owner later: the childhealth part (its indicators.py name is taken by the per-child ones).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
@@ -47,13 +50,31 @@ def _cohort(authority_id: int, start: date, end: date, *, days: int = 0, months:
     )
 
 
-def _done_by(kind: str, deadline) -> Exists:
+@dataclass(frozen=True)
+class Age:
+    """An age in days or in months (month ends clamp, as in the schedule)."""
+
+    days: int = 0
+    months: int = 0
+
+    def after_birth(self) -> AddDays | AddMonths:
+        """The date a child (the outer query's row) reaches this age, as SQL."""
+        born = OuterRef("date_of_birth")
+        return AddDays(born, self.days) if self.days else AddMonths(born, self.months)
+
+
+def _reached(authority_id: int, start: date, end: date, age: Age) -> QuerySet:
+    return _cohort(authority_id, start, end, days=age.days, months=age.months)
+
+
+def _done_by(kind: str, deadline, **review: object) -> Exists:
     return Exists(
         Review.objects.filter(
             person_id=OuterRef("pk"),
             kind=kind,
             outcome=Outcome.COMPLETED,
             done_on__lte=deadline,
+            **review,
         )
     )
 
@@ -67,38 +88,43 @@ def _count(cohort: QuerySet, hit) -> list[Cell]:
     )
 
 
-@indicator(
+def review_by_age(*, key: str, kind: str, reached: Age, by: Age, **labels: Any) -> None:
+    """Register "children who reached an age in the period, with a review of `kind` completed
+    by another age": the shape of the national health visiting review indicators, with the
+    people behind the numerator for the access-checked drill-down."""
+
+    def compute(authority_id: int, start: date, end: date) -> list[Cell]:
+        return _count(_reached(authority_id, start, end, reached), _done_by(kind, by.after_birth()))
+
+    def people(authority_id: int, start: date, end: date) -> QuerySet:
+        cohort = _reached(authority_id, start, end, reached)
+        return cohort.filter(_done_by(kind, by.after_birth()))
+
+    compute.__name__ = compute.__qualname__ = key
+    indicator(key=key, part=PART, **labels)(compute)
+    people_behind(key)(people)
+
+
+review_by_age(
     key="new_birth_visit_14_days",
+    kind=ReviewKind.NEW_BIRTH,
+    reached=Age(days=30),
+    by=Age(days=14),
     title="New birth visits within 14 days",
     target=95.0,
     numerator="Children with a new birth visit by 14 days",
     denominator="Children who turned 30 days in the quarter",
-    part=PART,
 )
-def new_birth_visit_14_days(authority_id: int, start: date, end: date) -> list[Cell]:
-    cohort = _cohort(authority_id, start, end, days=30)
-    return _count(cohort, _done_by(ReviewKind.NEW_BIRTH, AddDays(OuterRef("date_of_birth"), 14)))
-
-
-@people_behind("new_birth_visit_14_days")
-def _nbv_people(authority_id: int, start: date, end: date) -> QuerySet:
-    cohort = _cohort(authority_id, start, end, days=30)
-    return cohort.filter(_done_by(ReviewKind.NEW_BIRTH, AddDays(OuterRef("date_of_birth"), 14)))
-
-
-@indicator(
+review_by_age(
     key="six_eight_week_by_8_weeks",
+    kind=ReviewKind.SIX_EIGHT_WEEK,
+    reached=Age(days=56),
+    by=Age(days=56),
     title="6-8 week reviews by 8 weeks",
     target=90.0,
     numerator="Children with a 6-8 week review by 8 weeks",
     denominator="Children who turned 8 weeks in the quarter",
-    part=PART,
 )
-def six_eight_week_by_8_weeks(authority_id: int, start: date, end: date) -> list[Cell]:
-    cohort = _cohort(authority_id, start, end, days=56)
-    return _count(
-        cohort, _done_by(ReviewKind.SIX_EIGHT_WEEK, AddDays(OuterRef("date_of_birth"), 56))
-    )
 
 
 @indicator(
@@ -120,47 +146,36 @@ def breastfeeding_6_8_weeks(authority_id: int, start: date, end: date) -> list[C
     return _count(recorded, breastfed)
 
 
-@indicator(
+review_by_age(
     key="twelve_month_by_12_months",
+    kind=ReviewKind.TWELVE_MONTH,
+    reached=Age(months=12),
+    by=Age(months=12),
     title="12-month reviews by 12 months",
     target=85.0,
     numerator="Children with a 12-month review by 12 months",
     denominator="Children who turned 12 months in the quarter",
-    part=PART,
 )
-def twelve_month_by_12_months(authority_id: int, start: date, end: date) -> list[Cell]:
-    cohort = _cohort(authority_id, start, end, months=12)
-    return _count(
-        cohort, _done_by(ReviewKind.TWELVE_MONTH, AddMonths(OuterRef("date_of_birth"), 12))
-    )
-
-
-@indicator(
+review_by_age(
     key="twelve_month_by_15_months",
+    kind=ReviewKind.TWELVE_MONTH,
+    reached=Age(months=15),
+    by=Age(months=15),
     title="12-month reviews by 15 months",
     target=90.0,
     numerator="Children with a 12-month review by 15 months",
     denominator="Children who turned 15 months in the quarter",
-    part=PART,
 )
-def twelve_month_by_15_months(authority_id: int, start: date, end: date) -> list[Cell]:
-    cohort = _cohort(authority_id, start, end, months=15)
-    return _count(
-        cohort, _done_by(ReviewKind.TWELVE_MONTH, AddMonths(OuterRef("date_of_birth"), 15))
-    )
-
-
-@indicator(
+review_by_age(
     key="two_year_by_2_5_years",
+    kind=ReviewKind.TWO_YEAR,
+    reached=Age(months=30),
+    by=Age(months=30),
     title="2-2½ year reviews by 2½ years",
     target=85.0,
     numerator="Children with a 2-2½ year review by 2½ years",
     denominator="Children who reached 2½ years in the quarter",
-    part=PART,
 )
-def two_year_by_2_5_years(authority_id: int, start: date, end: date) -> list[Cell]:
-    cohort = _cohort(authority_id, start, end, months=30)
-    return _count(cohort, _done_by(ReviewKind.TWO_YEAR, AddMonths(OuterRef("date_of_birth"), 30)))
 
 
 @indicator(
@@ -172,20 +187,11 @@ def two_year_by_2_5_years(authority_id: int, start: date, end: date) -> list[Cel
     part=PART,
 )
 def two_year_using_asq3(authority_id: int, start: date, end: date) -> list[Cell]:
-    deadline = AddMonths(OuterRef("date_of_birth"), 30)
-    reviewed = _cohort(authority_id, start, end, months=30).filter(
+    deadline = Age(months=30).after_birth()
+    reviewed = _reached(authority_id, start, end, Age(months=30)).filter(
         _done_by(ReviewKind.TWO_YEAR, deadline)
     )
-    asq = Exists(
-        Review.objects.filter(
-            person_id=OuterRef("pk"),
-            kind=ReviewKind.TWO_YEAR,
-            outcome=Outcome.COMPLETED,
-            done_on__lte=deadline,
-            asq_used=True,
-        )
-    )
-    return _count(reviewed, asq)
+    return _count(reviewed, _done_by(ReviewKind.TWO_YEAR, deadline, asq_used=True))
 
 
 OBESE = [PopulationCategory.OBESE, PopulationCategory.SEVERELY_OBESE]
@@ -218,35 +224,3 @@ def reception_obesity(authority_id: int, start: date, end: date) -> list[Cell]:
         .order_by()
     )
     return cells(rows)
-
-
-def _people_done_by(
-    kind: str, *, days: int = 0, months: int = 0, by_days: int = 0, by_months: int = 0
-):
-    deadline = (
-        AddDays(OuterRef("date_of_birth"), by_days)
-        if by_days
-        else AddMonths(OuterRef("date_of_birth"), by_months)
-    )
-
-    def people(authority_id: int, start: date, end: date) -> QuerySet:
-        cohort = _cohort(authority_id, start, end, days=days, months=months)
-        return cohort.filter(_done_by(kind, deadline))
-
-    return people
-
-
-# The people behind the numerators (the drill-down filters them through the access layer).
-for _key, _function in (
-    ("six_eight_week_by_8_weeks", _people_done_by(ReviewKind.SIX_EIGHT_WEEK, days=56, by_days=56)),
-    (
-        "twelve_month_by_12_months",
-        _people_done_by(ReviewKind.TWELVE_MONTH, months=12, by_months=12),
-    ),
-    (
-        "twelve_month_by_15_months",
-        _people_done_by(ReviewKind.TWELVE_MONTH, months=15, by_months=15),
-    ),
-    ("two_year_by_2_5_years", _people_done_by(ReviewKind.TWO_YEAR, months=30, by_months=30)),
-):
-    people_behind(_key)(_function)
