@@ -2,8 +2,9 @@
 
 Each row's chain_hash = sha256(prev_hash + canonical(row)), where prev_hash is the previous row's
 chain_hash ("0" * 64 for the first). Appends lock the single AccessLogHead row (SELECT ... FOR
-UPDATE on PostgreSQL; SQLite serialises writers itself), so two requests can never both extend
-the chain from the same row. The head also keeps the last seq and hash: cutting rows off the end
+UPDATE on PostgreSQL, inside one server-side statement so the lock lasts as long as that
+statement; SQLite serialises writers itself), so two requests can never both extend the chain
+from the same row. The head also keeps the last seq and hash: cutting rows off the end
 is detected as well as changing or removing rows in the middle.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from familyhub.access.models import AccessLog, AccessLogHead
@@ -94,6 +95,52 @@ def append(
     now = timezone.now()
     purpose = (purpose or "")[:200]
     detail = (detail or "")[:500]
+    fields = {
+        "occurred_at": now,
+        "user_id": user_id,
+        "username": username,
+        "action": action,
+        "purpose": purpose,
+        "channel": channel,
+        "detail": detail,
+    }
+    if connection.vendor == "postgresql":
+        return _append_in_database(pairs, fields)
+    return _append_here(pairs, fields)
+
+
+def _append_in_database(pairs: list[tuple[int, Any]], fields: dict[str, Any]) -> int:
+    """PostgreSQL: one statement locks the head, chains, inserts and moves the head
+    (migration access 0004), so the head lock is held for one statement, not four round trips.
+    The canonical text is built here, by the same function as the Python path and verify(): the
+    database only puts "[<seq>," in front of each row's rest."""
+    rests = [
+        canonical(seq=0, person_pk=pk, person_public_id=public_id, **fields)[len("[0,") :]
+        for pk, public_id in pairs
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT access_log_append(%s, %s, %s, %s, %s, %s, %s, "
+            "%s::bigint[], %s::uuid[], %s::text[])",
+            [
+                fields["occurred_at"],
+                fields["user_id"],
+                fields["username"],
+                fields["action"],
+                fields["purpose"],
+                fields["channel"],
+                fields["detail"],
+                [pk for pk, _ in pairs],
+                [str(public_id) if public_id else None for _, public_id in pairs],
+                rests,
+            ],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _append_here(pairs: list[tuple[int, Any]], fields: dict[str, Any]) -> int:
+    """Lock the head, chain in Python, one bulk INSERT, move the head (SQLite, which serialises
+    writers itself)."""
     with transaction.atomic():
         head = AccessLogHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
@@ -103,33 +150,16 @@ def append(
         rows = []
         for person_pk, public_id in pairs:
             seq += 1
-            content = canonical(
-                seq=seq,
-                occurred_at=now,
-                user_id=user_id,
-                username=username,
-                person_pk=person_pk,
-                person_public_id=public_id,
-                action=action,
-                purpose=purpose,
-                channel=channel,
-                detail=detail,
-            )
+            content = canonical(seq=seq, person_pk=person_pk, person_public_id=public_id, **fields)
             digest = chain(prev, content)
             rows.append(
                 AccessLog(
                     seq=seq,
-                    occurred_at=now,
-                    user_id=user_id,
-                    username=username,
                     person_pk=person_pk,
                     person_public_id=public_id,
-                    action=action,
-                    purpose=purpose,
-                    channel=channel,
-                    detail=detail,
                     prev_hash=prev,
                     chain_hash=digest,
+                    **fields,
                 )
             )
             prev = digest

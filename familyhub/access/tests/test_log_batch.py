@@ -1,0 +1,56 @@
+"""Logging a page of people is one INSERT into the access log, and the chain still verifies,
+whatever the text (the database builds the hashed text on PostgreSQL, Python on SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from familyhub.access import layer
+from familyhub.access.log import verify
+from familyhub.access.models import AccessLog, AccessLogHead
+from familyhub.testing.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _inserts_into_the_log(queries) -> int:
+    return sum(
+        1
+        for q in queries
+        if "access_accesslog" in q["sql"].lower() and q["sql"].lstrip().upper().startswith("INSERT")
+    )
+
+
+def test_a_page_of_fifty_people_is_one_statement_into_the_log(make_user):
+    user = make_user("health_visitor")
+    people = [PersonFactory() for _ in range(50)]
+    with CaptureQueriesContext(connection) as queries:
+        layer.log_person_access(user, people, action="search", purpose="worklist", channel="page")
+    assert AccessLog.objects.count() == 50
+    if connection.vendor == "postgresql":
+        # One call of the access_log_append function: lock, chain, insert, move the head.
+        assert len(queries.captured_queries) == 1
+        assert "access_log_append" in queries.captured_queries[0]["sql"]
+    else:
+        assert _inserts_into_the_log(queries.captured_queries) == 1
+    head = AccessLogHead.objects.get(pk=1)
+    assert head.last_seq == max(AccessLog.objects.values_list("seq", flat=True))
+    assert verify().ok
+
+
+def test_batches_chain_on_from_each_other_with_any_text(make_user):
+    user = make_user("school_nurse", username="nurse-ü")
+    first = [PersonFactory() for _ in range(3)]
+    second = [PersonFactory() for _ in range(4)]
+    layer.log_person_access(user, first, action="read", purpose='a "quoted" name', channel="page")
+    layer.log_person_access(
+        user, second, action="search", purpose="Zoë’s list\\n", channel="page", detail="é 🙂"
+    )
+    layer.log_person_access(user, [p.pk for p in first], action="read", purpose="x", channel="task")
+    rows = list(AccessLog.objects.order_by("seq"))
+    assert [r.seq for r in rows] == list(range(rows[0].seq, rows[0].seq + 10))
+    assert all(b.prev_hash == a.chain_hash for a, b in zip(rows, rows[1:], strict=False))
+    assert rows[-1].person_public_id is None
+    assert verify().ok
