@@ -285,34 +285,37 @@ BLOCKING_RULES = (
     "AND l.given_canon <> ''",
 )
 
-LEVEL_SQL = f"""
-CASE WHEN l.given = '' OR r.given = '' THEN -1
+# Each field's level in SQL (the rules of compare.py), over records aliased l and r. The batch
+# engine selects them as columns g f d p n s; splink_model.py turns them into DuckDB macros.
+FIELD_LEVEL_SQL: dict[str, str] = {
+    "g": f"""CASE WHEN l.given = '' OR r.given = '' THEN -1
      WHEN l.given = r.given THEN 0
      WHEN list_has_any(l.groups, r.groups) THEN 1
-     WHEN jaro_winkler_similarity(l.given, r.given) >= {CLOSE_NAME} THEN 2 ELSE 3 END AS g,
-CASE WHEN l.family = '' OR r.family = '' THEN -1
+     WHEN jaro_winkler_similarity(l.given, r.given) >= {CLOSE_NAME} THEN 2 ELSE 3 END""",
+    "f": f"""CASE WHEN l.family = '' OR r.family = '' THEN -1
      WHEN l.family = r.family THEN 0
      WHEN jaro_winkler_similarity(l.family, r.family) >= {CLOSE_NAME} THEN 1
      WHEN list_contains(string_split(r.previous_families, ' '), l.family)
-       OR list_contains(string_split(l.previous_families, ' '), r.family) THEN 2 ELSE 3 END AS f,
-CASE WHEN l.dob IS NULL OR r.dob IS NULL THEN -1
+       OR list_contains(string_split(l.previous_families, ' '), r.family) THEN 2 ELSE 3 END""",
+    "d": f"""CASE WHEN l.dob IS NULL OR r.dob IS NULL THEN -1
      WHEN l.dob = r.dob THEN 0
      WHEN l.dob_swap = r.dob THEN 1
      WHEN (l.dob_year = r.dob_year)::INT + (month(l.dob) = month(r.dob))::INT
           + (day(l.dob) = day(r.dob))::INT = 2
-          AND abs(l.dob_year - r.dob_year) <= {YEAR_TYPO} THEN 2 ELSE 3 END AS d,
-CASE WHEN l.postcode = '' OR r.postcode = '' THEN -1
+          AND abs(l.dob_year - r.dob_year) <= {YEAR_TYPO} THEN 2 ELSE 3 END""",
+    "p": """CASE WHEN l.postcode = '' OR r.postcode = '' THEN -1
      WHEN l.postcode = r.postcode THEN 0
      WHEN length(l.postcode) >= 5 AND length(r.postcode) >= 5
           AND left(l.postcode, length(l.postcode) - 2) = left(r.postcode, length(r.postcode) - 2)
           THEN 1
      WHEN length(l.postcode) >= 5 AND length(r.postcode) >= 5
           AND left(l.postcode, length(l.postcode) - 3) = left(r.postcode, length(r.postcode) - 3)
-          THEN 2 ELSE 3 END AS p,
-CASE WHEN l.nhs_number = '' OR r.nhs_number = '' THEN -1
-     WHEN l.nhs_number = r.nhs_number THEN 0 ELSE 1 END AS n,
-CASE WHEN l.sex = '' OR r.sex = '' THEN -1 WHEN l.sex = r.sex THEN 0 ELSE 1 END AS s
-"""
+          THEN 2 ELSE 3 END""",
+    "n": """CASE WHEN l.nhs_number = '' OR r.nhs_number = '' THEN -1
+     WHEN l.nhs_number = r.nhs_number THEN 0 ELSE 1 END""",
+    "s": "CASE WHEN l.sex = '' OR r.sex = '' THEN -1 WHEN l.sex = r.sex THEN 0 ELSE 1 END",
+}
+LEVEL_SQL = ",\n".join(f"{sql} AS {column}" for column, sql in FIELD_LEVEL_SQL.items())
 
 
 @dataclass
