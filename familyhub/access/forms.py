@@ -4,6 +4,7 @@ from django import forms
 
 from familyhub.access.models import ConsentMethod, ConsentPurpose
 from familyhub.access.records import category_choices
+from familyhub.core.forms import GovukDateField
 from familyhub.people.identifiers import is_valid_nhs_number
 from familyhub.services.models import Service, Team
 
@@ -129,9 +130,7 @@ class ExactFindForm(forms.Form):
         label="NHS number", required=False, max_length=12, help_text="10 digits"
     )
     family_name = forms.CharField(label="Family name", required=False, max_length=100)
-    date_of_birth = forms.DateField(
-        label="Date of birth", required=False, help_text="For example, 2019-03-27"
-    )
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
     postcode = forms.CharField(label="Postcode", required=False, max_length=8)
 
     def clean_nhs_number(self):

@@ -6,20 +6,8 @@ from typing import Any, cast
 from django import forms
 
 from familyhub.casework.models import NeedOutcome
+from familyhub.core.forms import GovukDateField
 from familyhub.referrals.needs import NEED_LABELS, Need
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"]
-# Dates are shown back the way the hint asks for them ("18 12 2026"), not as 2026-12-18.
-DATE_WIDGET = forms.DateInput(format="%d %m %Y")
-
-
-def _date_errors(what: str) -> dict[str, str]:
-    """GOV.UK error messages that name the date field."""
-    return {
-        "required": f"Enter {what}",
-        "invalid": f"{what[0].upper()}{what[1:]} must be a real date, for example 18 12 2026",
-    }
-
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -195,12 +183,8 @@ class ActionForm(forms.Form):
         required=False,
         help_text="For example, Mum, or the class teacher",
     )
-    due_on = forms.DateField(
-        label="Due by",
-        input_formats=DATE_FORMATS,
-        widget=DATE_WIDGET,
-        help_text="For example, 18 12 2026",
-        error_messages=_date_errors("the date it is due by"),
+    due_on = GovukDateField(
+        label="Due by", error_name="the date it is due by", help_text="For example, 18 12 2026"
     )
 
     def __init__(self, *args, episode, **kwargs) -> None:
@@ -209,24 +193,20 @@ class ActionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    held_on = forms.DateField(
+    held_on = GovukDateField(
         label="Date of the meeting",
-        input_formats=DATE_FORMATS,
-        widget=DATE_WIDGET,
+        error_name="the date of the meeting",
         initial=datetime.date.today,
         help_text="For example, 18 12 2026",
-        error_messages=_date_errors("the date of the meeting"),
     )
     notes = forms.CharField(
         label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    next_review_due = forms.DateField(
+    next_review_due = GovukDateField(
         label="Next review due (optional)",
-        input_formats=DATE_FORMATS,
-        widget=DATE_WIDGET,
+        error_name="the date the next review is due",
         required=False,
         help_text="For example, 18 12 2026. Leave blank for the usual interval (6 weeks).",
-        error_messages=_date_errors("the date the next review is due"),
     )
 
     def __init__(self, *args, goals, **kwargs) -> None:

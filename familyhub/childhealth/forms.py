@@ -17,16 +17,9 @@ from familyhub.childhealth.models import (
     ScreeningResult,
 )
 from familyhub.childhealth.schedule import ReviewKind
+from familyhub.core.forms import GovukDateField
 
 YES_NO = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None) -> None:
-        # The browser's date input takes and gives ISO dates whatever the locale.
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
@@ -42,11 +35,7 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
 
 
 class ReviewForm(forms.Form):
-    done_on = forms.DateField(
-        label="Date of the review",
-        widget=DateInput,
-        error_messages={"required": "Enter the date of the review", "invalid": "Enter a real date"},
-    )
+    done_on = GovukDateField(label="Date of the review", error_name="the date of the review")
     place = forms.ChoiceField(
         label="Where",
         choices=Place.choices,
@@ -194,11 +183,7 @@ class ReviewForm(forms.Form):
 
 
 class MeasurementForm(forms.Form):
-    measured_on = forms.DateField(
-        label="Date measured",
-        widget=DateInput,
-        error_messages={"required": "Enter the date measured", "invalid": "Enter a real date"},
-    )
+    measured_on = GovukDateField(label="Date measured", error_name="the date measured")
     height_cm = forms.DecimalField(
         label="Height (cm)",
         max_digits=5,
@@ -240,11 +225,7 @@ class ScreeningForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select vision or hearing"},
     )
-    screened_on = forms.DateField(
-        label="Date screened",
-        widget=DateInput,
-        error_messages={"required": "Enter the date screened", "invalid": "Enter a real date"},
-    )
+    screened_on = GovukDateField(label="Date screened", error_name="the date screened")
     left = forms.ChoiceField(
         label="Left (eye or ear)",
         choices=ScreeningResult.choices,
@@ -276,11 +257,7 @@ class OnwardReferralForm(forms.Form):
         max_length=160,
         error_messages={"required": "Enter the service referred to"},
     )
-    referred_on = forms.DateField(
-        label="Date referred",
-        widget=DateInput,
-        error_messages={"required": "Enter the date referred", "invalid": "Enter a real date"},
-    )
+    referred_on = GovukDateField(label="Date referred", error_name="the date referred")
     notes = forms.CharField(label="Notes", required=False, max_length=300)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -129,9 +129,11 @@ class GovukDateInput(forms.MultiWidget):
 
     def value_from_datadict(self, data, files, name):
         parts = super().value_from_datadict(data, files, name)
-        if not any(parts) and data.get(name):
+        whole = data.get(name)
+        if not any(parts) and whole:
             # A link or an older form that sends the whole date in one value (?week=2026-01-12).
-            return self.decompress(data.get(name))
+            # Text that is not a date goes in every box, so the error says it is not a real date.
+            return self.decompress(whole) if _parse_text_date(str(whole)) else [whole] * 3
         return parts
 
     def value_omitted_from_data(self, data, files, name) -> bool:
@@ -206,7 +208,9 @@ class GovukDateField(forms.MultiValueField):
             return None
         missing = [part for part, text in zip(DATE_PARTS, typed, strict=True) if not text]
         if missing:
-            raise self._error(f"{subject} must include a {_and_join(missing)}", "incomplete", missing)
+            raise self._error(
+                f"{subject} must include a {_and_join(missing)}", "incomplete", missing
+            )
         result = self._to_date(typed, subject)
         self.validate(result)
         self.run_validators(result)
@@ -217,9 +221,7 @@ class GovukDateField(forms.MultiValueField):
         month = _MONTHS.get(month_text.lower()) or (int(month_text) if month_text.isdigit() else 0)
         day = int(day_text) if day_text.isdigit() else 0
         wrong = [
-            part
-            for part, ok in (("day", 1 <= day <= 31), ("month", 1 <= month <= 12))
-            if not ok
+            part for part, ok in (("day", 1 <= day <= 31), ("month", 1 <= month <= 12)) if not ok
         ]
         if not year_text.isdigit():
             wrong.append("year")
@@ -238,7 +240,9 @@ class GovukDateField(forms.MultiValueField):
     def has_changed(self, initial, data) -> bool:
         if not isinstance(initial, list | tuple):
             initial = self.widget.decompress(initial)
-        return [str(v or "") for v in initial] != [str(v or "").strip() for v in data or ["", "", ""]]
+        return [str(v or "") for v in initial] != [
+            str(v or "").strip() for v in data or ["", "", ""]
+        ]
 
 
 def date_error_parts(bound_field: forms.BoundField) -> list[str]:

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 
 from familyhub.accounts.models import User
+from familyhub.core.forms import GovukDateField
 from familyhub.hubs.models import ActivityType
 from familyhub.places.models import Locality, Site
 
@@ -16,11 +17,11 @@ class TimetableFilterForm(forms.Form):
     site = forms.ModelChoiceField(
         queryset=Site.objects.none(), required=False, empty_label="All sites"
     )
-    week = forms.DateField(
+    week = GovukDateField(
+        label="Week",
         required=False,
-        help_text="Any day in the week you want, for example 2026-01-12",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter a real date, for example 2026-01-12 or 12/01/2026"},
+        error_name="the week",
+        help_text="Any day in the week you want, for example 12 1 2026",
     )
 
     def __init__(self, *args, authority=None, **kwargs):
@@ -31,17 +32,14 @@ class TimetableFilterForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
+    start = GovukDateField(
+        label="Start",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="For example 2026-09-01 or 01/09/2026",
-        error_messages={"invalid": "Enter a real date, for example 01/09/2026"},
+        error_name="the start date",
+        help_text="For example, 1 9 2026",
     )
-    end = forms.DateField(
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="For example 2026-12-18 or 18/12/2026",
-        error_messages={"invalid": "Enter a real date, for example 18/12/2026"},
+    end = GovukDateField(
+        label="End", required=False, error_name="the end date", help_text="For example, 18 12 2026"
     )
 
     def clean(self):
@@ -81,21 +79,17 @@ class SessionSetupForm(forms.Form):
         empty_label="Choose a place",
         error_messages={"required": "Choose where the session is"},
     )
-    first_date = forms.DateField(
+    first_date = GovukDateField(
         label="Date (the first week, for a weekly session)",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="For example 2026-09-07 or 07/09/2026",
-        error_messages={
-            "required": "Enter the date of the session",
-            "invalid": "Enter a real date, for example 07/09/2026",
-        },
+        error_name="the date of the session",
+        help_text="For example, 7 9 2026",
     )
-    until = forms.DateField(
+    until = GovukDateField(
         label="Repeat every week until",
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        help_text="Leave empty for a one-off session. Bank holidays are skipped.",
-        error_messages={"invalid": "Enter a real date, for example 14/12/2026"},
+        error_name="the last week",
+        help_text="For example, 14 12 2026. Leave empty for a one-off session. "
+        "Bank holidays are skipped.",
     )
     start_time = forms.TimeField(
         label="Starts at",

@@ -8,19 +8,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from familyhub.core.forms import GovukDateField
 from familyhub.people import validation
 from familyhub.people.models import ContactKind, Ethnicity, RelationshipKind, Sex
 
-DATE_HINT = "For example, 27/3/2019"
+DATE_HINT = "For example, 27 3 2019"
 
 
-class DateField(forms.CharField):
-    """A date typed as text (27/3/2019 or 2019-03-27): one box is quicker at a reception desk
-    than GOV.UK's three, and the same parser serves the import and the API."""
-
-    def to_python(self, value: Any):
-        value = super().to_python(value)
-        return validation.parse_date(value)
+class DateField(GovukDateField):
+    """GOV.UK's Day, Month and Year boxes. The people rules (people.validation) check the date
+    itself, so the API and the import say the same thing."""
 
 
 class CheckedFormMixin:
@@ -186,7 +183,11 @@ class RelationshipForm(forms.Form):
 
 class MoveForm(AddressForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    start = DateField(label="Moved in on", required=False, help_text="Leave empty for today")
+    start = DateField(
+        label="Moved in on",
+        required=False,
+        help_text="For example, 27 3 2026. Leave empty for today.",
+    )
 
 
 class ContactForm(forms.Form):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from familyhub.access.layer import person_view
 from familyhub.accounts.roles import PRACTITIONER_ROLES
+from familyhub.core.forms import GovukDateInput
 from familyhub.people import access, services
 from familyhub.people.forms import (
     AddressForm,
@@ -116,7 +117,8 @@ def register_new(request: HttpRequest) -> HttpResponse:
         "role": "parent",
         "given_name": request.GET.get("given_name", ""),
         "family_name": request.GET.get("family_name", ""),
-        "date_of_birth": request.GET.get("date_of_birth", ""),
+        # The search page's Day, Month and Year boxes, shown back as typed.
+        "date_of_birth": GovukDateInput().value_from_datadict(request.GET, {}, "date_of_birth"),
     }
     address_form = AddressForm(
         request.POST or None,

@@ -7,13 +7,12 @@ import re
 from django import forms
 from django.utils import dateformat
 
+from familyhub.core.forms import GovukDateField
 from familyhub.places.models import Authority
 from familyhub.planning.models import ScenarioKind
 from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
 from familyhub.planning.selectors import candidate_sites, scenarios_for
 from familyhub.services.models import Service, ServiceKind
-
-DATE_FORMATS = ["%d %m %Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
 def _field_name(label: str) -> str:
@@ -43,8 +42,6 @@ class PlanningForm(forms.Form):
                 messages["invalid"] = f"{subject} must be a number"
             elif isinstance(field, forms.IntegerField):
                 messages["invalid"] = f"{subject} must be a whole number"
-            elif isinstance(field, forms.DateField):
-                messages["invalid"] = f"{subject} must be a real date, for example 1 4 2026"
             if isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
                 messages["min_value"] = f"{subject} must be %(limit_value)s or more"
                 messages["max_value"] = f"{subject} must be %(limit_value)s or less"
@@ -351,14 +348,14 @@ class ContractForm(PlanningForm):
     annual_value = forms.DecimalField(
         label="Value a year (£)", min_value=0, max_digits=12, decimal_places=2
     )
-    start = forms.DateField(
-        label="Start date", help_text="For example, 1 4 2026", input_formats=DATE_FORMATS
+    start = GovukDateField(
+        label="Start date", error_name="the start date", help_text="For example, 1 4 2026"
     )
-    end = forms.DateField(
+    end = GovukDateField(
         label="End date (optional)",
+        error_name="the end date",
         required=False,
         help_text="For example, 31 3 2029",
-        input_formats=DATE_FORMATS,
     )
 
     def __init__(self, *args, authority: Authority, **kwargs):

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from familyhub.core.forms import GovukDateField
 from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
 from familyhub.referrals.needs import Need
 
@@ -15,13 +16,7 @@ class FindPersonForm(forms.Form):
         max_length=100,
         error_messages={"required": "Enter their last name"},
     )
-    date_of_birth = forms.DateField(
-        label="Date of birth (optional)",
-        required=False,
-        help_text="For example, 27 3 2019",
-        error_messages={"invalid": "Date of birth must be a real date, for example 27 3 2019"},
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"],
-    )
+    date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
     postcode = forms.CharField(label="Postcode (optional)", max_length=8, required=False)
 
 

@@ -87,7 +87,10 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     page.get_by_role("link", name=re.compile("Add an action")).click()
     page.get_by_label("What will be done").fill("Walk Tom to school")
     page.get_by_label("Or their name").fill("Mum")
-    page.get_by_label("Due by").fill(timezone.localdate().isoformat())
+    due = page.get_by_role("group", name="Due by")
+    due.get_by_label("Day").fill(str(timezone.localdate().day))
+    due.get_by_label("Month").fill(str(timezone.localdate().month))
+    due.get_by_label("Year").fill(str(timezone.localdate().year))
     page.get_by_role("button", name="Add the action").click()
     page.wait_for_selector('[data-testid="goal"]')
 

@@ -396,9 +396,17 @@ def test_referral_needs_a_chosen_reason_and_dates_default_to_today(client, signe
     signed_in(client, owner)
     url = reverse("childhealth:referral-add", args=[child.public_id])
     form = client.get(url).content.decode()
-    assert f'value="{timezone.localdate().isoformat()}"' in form
+    today = timezone.localdate()
+    assert f'name="referred_on_year" value="{today.year}"' in form
+    assert f'name="referred_on_day" value="{today.day}"' in form
     response = client.post(
-        url, {"to_service_name": "Audiology", "referred_on": timezone.localdate().isoformat()}
+        url,
+        {
+            "to_service_name": "Audiology",
+            "referred_on_day": today.day,
+            "referred_on_month": today.month,
+            "referred_on_year": today.year,
+        },
     )
     assert "Choose the reason for the referral" in response.content.decode()
 

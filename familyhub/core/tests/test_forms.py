@@ -50,9 +50,6 @@ def test_errors_render_a_summary_linking_to_each_field_and_a_message_by_it():
 # --- The GOV.UK date input --------------------------------------------------------------------
 
 
-
-
-
 class DateForm(forms.Form):
     date_of_birth = GovukDateField(label="Date of birth")
     review = GovukDateField(label="Next review (optional)", required=False)
@@ -123,7 +120,11 @@ def test_the_date_renders_as_a_govuk_fieldset_with_legend_hint_and_labelled_boxe
     assert ">Date of birth</legend>" in html
     assert "For example, 27 3 2007" in html
     assert 'aria-describedby="id_date_of_birth-hint"' in html
-    for part, label, value in (("day", "Day", "27"), ("month", "Month", "3"), ("year", "Year", "2007")):
+    for part, label, value in (
+        ("day", "Day", "27"),
+        ("month", "Month", "3"),
+        ("year", "Year", "2007"),
+    ):
         assert f'for="id_date_of_birth_{part}">{label}</label>' in html
         assert f'name="date_of_birth_{part}"' in html
         assert f'value="{value}"' in html
@@ -151,3 +152,8 @@ def test_a_custom_required_message_and_error_name_are_used():
     assert not form.is_valid()
     assert form.errors["held_on"] == ["The date of the meeting must include a month"]
     assert form.errors["start"] == ["Enter the start date"]
+
+
+def test_a_whole_value_that_is_not_a_date_is_not_a_real_date():
+    form = DateForm(data={"date_of_birth": "not-a-date"})
+    assert form.errors["date_of_birth"] == ["Date of birth must be a real date"]

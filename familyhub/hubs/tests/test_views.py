@@ -215,7 +215,11 @@ def test_timetable_with_a_bad_week_says_so(client, signed_in, world):
     signed_in(client, world["owner"])
     response = client.get(reverse("hubs:timetable"), {"week": "not-a-date"})
     assert response.status_code == 200
-    assert "Enter a real date" in response.content.decode()
+    assert "The week must be a real date" in response.content.decode()
+    response = client.get(
+        reverse("hubs:timetable"), {"week_day": "12", "week_month": "", "week_year": "2026"}
+    )
+    assert "The week must include a month" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["hubs:reach", "hubs:capacity"])

@@ -13,6 +13,14 @@ from familyhub.people.models import Person, Registration
 pytestmark = [pytest.mark.browser]
 
 
+def fill_date(page, legend: str, day: int, month: int, year: int) -> None:
+    """Type a date into GOV.UK's Day, Month and Year boxes under the fieldset's legend."""
+    group = page.get_by_role("group", name=legend, exact=True)
+    group.get_by_label("Day").fill(str(day))
+    group.get_by_label("Month").fill(str(month))
+    group.get_by_label("Year").fill(str(year))
+
+
 def test_matches_appear_as_you_type_and_a_new_family_is_registered(
     transactional_db, page, browser_sign_in, owner, hub, registered_person
 ):
@@ -21,7 +29,8 @@ def test_matches_appear_as_you_type_and_a_new_family_is_registered(
     page.get_by_role("link", name="Register a family").first.click()
     page.get_by_label("Given name").fill("Amelia")
     page.get_by_label("Family name").fill("Okafor")
-    page.get_by_label("Date of birth").fill(registered_person.date_of_birth.strftime("%d/%m/%Y"))
+    born = registered_person.date_of_birth
+    fill_date(page, "Date of birth", born.day, born.month, born.year)
     # No button pressed: the page's script fetches the possible matches.
     row = page.get_by_test_id("candidate").first
     expect(row).to_contain_text("Amelia Okafor")
@@ -31,14 +40,18 @@ def test_matches_appear_as_you_type_and_a_new_family_is_registered(
     # Not them after all (a new family): the new-family form starts from what was typed.
     page.get_by_label("Given name").fill("Jade")
     page.get_by_label("Family name").fill("Lee")
-    page.get_by_label("Date of birth").fill("1/5/1992")
+    fill_date(page, "Date of birth", 1, 5, 1992)
     expect(page.get_by_test_id("no-candidates")).to_be_visible()
     link = page.get_by_test_id("register-new")
     expect(link).to_have_attribute(
-        "href", re.compile(r"given_name=Jade.*date_of_birth=1%2F5%2F1992")
+        "href",
+        re.compile(
+            r"given_name=Jade.*date_of_birth_day=1&date_of_birth_month=5&date_of_birth_year=1992"
+        ),
     )
     link.click()
     expect(page.locator("#id_members-0-given_name")).to_have_value("Jade")
+    expect(page.locator("#id_members-0-date_of_birth_year")).to_have_value("1992")
     page.get_by_label("Address line 1").fill("3 Elm Close")
     page.get_by_label("Postcode").fill("rm17 6aa")
     page.locator("#id_members-0-sex").select_option("F")
@@ -46,7 +59,9 @@ def test_matches_appear_as_you_type_and_a_new_family_is_registered(
     page.locator("#id_members-1-role").select_option("child")
     page.locator("#id_members-1-given_name").fill("Kai")
     page.locator("#id_members-1-family_name").fill("Lee")
-    page.locator("#id_members-1-date_of_birth").fill("3/2/2021")
+    page.locator("#id_members-1-date_of_birth_day").fill("3")
+    page.locator("#id_members-1-date_of_birth_month").fill("2")
+    page.locator("#id_members-1-date_of_birth_year").fill("2021")
     page.get_by_role("button", name="Register the family").click()
     expect(page.get_by_test_id("household-heading")).to_be_visible()
     expect(page.get_by_test_id("household-members")).to_contain_text("Kai Lee")
@@ -61,7 +76,8 @@ def test_choosing_an_existing_record_registers_them_without_a_duplicate(
     browser_sign_in(outsider)
     page.goto("/people/register/")
     page.get_by_label("Family name").fill("Okafor")
-    page.get_by_label("Date of birth").fill(registered_person.date_of_birth.isoformat())
+    born = registered_person.date_of_birth
+    fill_date(page, "Date of birth", born.day, born.month, born.year)
     page.get_by_role("button", name="Register this person").first.click()
     expect(page.get_by_test_id("person-name")).to_have_text("Amelia Okafor")
     assert Person.objects.count() == 1
@@ -82,7 +98,25 @@ def test_search_works_without_javascript(
     page.get_by_role("button", name="Sign in").click()
     page.goto("/people/register/")
     page.get_by_label("Family name").fill("Okafor")
-    page.get_by_label("Date of birth").fill(registered_person.date_of_birth.strftime("%d/%m/%Y"))
+    born = registered_person.date_of_birth
+    fill_date(page, "Date of birth", born.day, born.month, born.year)
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_test_id("candidate").first).to_contain_text("Amelia Okafor")
     context.close()
+
+
+def test_a_half_typed_date_of_birth_keeps_the_matches_on_the_name(
+    transactional_db, page, browser_sign_in, owner, hub, registered_person
+):
+    browser_sign_in(owner)
+    page.goto("/people/register/")
+    page.get_by_label("Given name").fill("Amelia")
+    page.get_by_label("Family name").fill("Okafor")
+    expect(page.get_by_test_id("candidate").first).to_contain_text("Amelia Okafor")
+    group = page.get_by_role("group", name="Date of birth", exact=True)
+    group.get_by_label("Day").fill(str(registered_person.date_of_birth.day))
+    group.get_by_label("Year").fill("19")
+    # Still typing: no "must include a month" error, and the name's matches stay.
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("candidate").first).to_contain_text("Amelia Okafor")
+    expect(page.locator(".govuk-error-message")).to_have_count(0)

@@ -475,14 +475,18 @@ def test_a_contract_date_is_taken_the_way_the_hint_shows(borough, commissioner):
             "service": "",
             "provider": "X",
             "annual_value": "1",
-            "start": "1 4 2026",
-            "end": "31/2/2027",
+            "start_day": "1",
+            "start_month": "4",
+            "start_year": "2026",
+            "end_day": "31",
+            "end_month": "2",
+            "end_year": "2027",
         },
         authority=borough["authority"],
     )
     assert not form.is_valid()
     assert "start" not in form.errors
-    assert form.errors["end"] == ["End date must be a real date, for example 1 4 2026"]
+    assert form.errors["end"] == ["The end date must be a real date"]
 
 
 def test_compared_figures_are_formatted_for_people():

@@ -11,8 +11,18 @@ if (form && target) {
 
   const query = () => new URLSearchParams(new FormData(form)).toString()
 
+  // The date of birth is three boxes (Day, Month, Year). While it is half typed it is left out
+  // of the live search, so the matches on the name stay and no "must include a year" flashes up.
+  const datePart = (part) => (form.elements.namedItem(`date_of_birth_${part}`)?.value || '').trim()
+  const liveQuery = () => {
+    const params = new URLSearchParams(new FormData(form))
+    const complete = datePart('day') && datePart('month') && /^\d{4}$/.test(datePart('year'))
+    if (!complete) ['day', 'month', 'year'].forEach((part) => params.delete(`date_of_birth_${part}`))
+    return params.toString()
+  }
+
   const refresh = async () => {
-    const params = query()
+    const params = liveQuery()
     const ticket = ++latest
     try {
       const response = await fetch(`${url}?${params}`, {
