@@ -35,8 +35,8 @@ REFERRAL_SERVICES = {
 # How long before its window opens a review can be recorded from the child's page.
 RECORD_EARLY = timedelta(days=14)
 
-# A page longer than this is not a worklist; the page says how many more there are.
-WORKLIST_LIMIT = 500
+# Rows on one page of a worklist; the GOV.UK pagination component leads to the rest.
+WORKLIST_PAGE_SIZE = 50
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -74,7 +74,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
     site = _filter_object(Site, sites, request.GET.get("site"))
     today = timezone.localdate()
     base = selectors.worklist_base(user, scope=scope, locality=locality, site=site)
-    rows = list(selectors.worklist(user, section=section, today=today, base=base)[:WORKLIST_LIMIT])
+    counts = selectors.section_counts(base, today)
+    page = selectors.Page.of(
+        request.GET.get("page"), total=counts[section], size=WORKLIST_PAGE_SIZE
+    )
+    rows = list(
+        selectors.worklist(user, section=section, today=today, base=base)[page.start : page.end]
+    )
     people = list({row.person_id: row.person for row in rows}.values())
     access.log_person_access(
         user,
@@ -87,7 +93,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
     ids = [p.pk for p in people]
     alerts = selectors.open_alerts_for(ids)
     named = selectors.named_practitioners(ids)
-    counts = selectors.section_counts(base, today)
     return render(
         request,
         "childhealth/worklist.html",
@@ -111,10 +116,25 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "site": site,
             "today": today,
             "can_record": access.can_record(user),
-            "shown": len(rows),
+            "page": page,
+            "first_shown": page.start + 1,
+            "last_shown": page.start + len(rows),
             "total": counts[section],
+            "filter_query": _worklist_query(section, scope, locality, site),
         },
     )
+
+
+def _worklist_query(section: str, scope: str, locality, site) -> str:
+    """The worklist's filters as a query string, for the pagination links."""
+    from urllib.parse import urlencode
+
+    query = {"section": section, "scope": scope}
+    if locality is not None:
+        query["locality"] = str(locality.pk)
+    if site is not None:
+        query["site"] = str(site.public_id)
+    return urlencode(query)
 
 
 @require_role(access.CHILD_HEALTH_ROLES)

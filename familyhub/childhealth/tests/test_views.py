@@ -12,6 +12,7 @@ from familyhub.accounts.roles import Role
 from familyhub.childhealth import services
 from familyhub.childhealth.models import Alert, Measurement, Review, ReviewDue
 from familyhub.childhealth.schedule import ReviewKind
+from familyhub.testing.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_owner_records_review_with_mood_alert(client, signed_in, owner, nbv, chi
     response = client.post(
         reverse("childhealth:review-record", args=[nbv.public_id]),
         {
-            "done_on": timezone.localdate().isoformat(),
+            **date_fields("done_on", timezone.localdate().isoformat()),
             "place": "home",
             "outcome": "completed",
             "whooley_low_mood": "yes",
@@ -106,7 +107,7 @@ def test_bad_epds_is_a_field_error_not_a_500(client, signed_in, owner, nbv):
     response = client.post(
         reverse("childhealth:review-record", args=[nbv.public_id]),
         {
-            "done_on": timezone.localdate().isoformat(),
+            **date_fields("done_on", timezone.localdate().isoformat()),
             "place": "home",
             "outcome": "completed",
             "epds_total": "31",
@@ -121,7 +122,11 @@ def test_outsider_cannot_post_a_review(client, signed_in, outsider, nbv):
     signed_in(client, outsider)
     response = client.post(
         reverse("childhealth:review-record", args=[nbv.public_id]),
-        {"done_on": timezone.localdate().isoformat(), "place": "home", "outcome": "completed"},
+        {
+            **date_fields("done_on", timezone.localdate().isoformat()),
+            "place": "home",
+            "outcome": "completed",
+        },
     )
     assert response.status_code == 404
     assert Review.objects.count() == 0
@@ -142,7 +147,12 @@ def test_implausible_measurement_names_the_field(client, signed_in, owner, make_
     signed_in(client, owner)
     response = client.post(
         reverse("childhealth:measurement-add", args=[older.public_id]),
-        {"measured_on": "2025-01-01", "height_cm": "110", "weight_kg": "190", "context": "other"},
+        {
+            **date_fields("measured_on", "2025-01-01"),
+            "height_cm": "110",
+            "weight_kg": "190",
+            "context": "other",
+        },
     )
     assert response.status_code == 200
     assert 'href="#id_weight_kg"' in response.content.decode()
@@ -206,7 +216,7 @@ def test_safeguarding_concern_offers_front_door_referral(client, signed_in, owne
     client.post(
         reverse("childhealth:review-record", args=[nbv.public_id]),
         {
-            "done_on": timezone.localdate().isoformat(),
+            **date_fields("done_on", timezone.localdate().isoformat()),
             "place": "home",
             "outcome": "completed",
             "safeguarding_concern": "on",
@@ -262,7 +272,7 @@ def test_records_sort_on_the_family_timeline(owner, nbv, child):
 
 def test_missing_review_answers_are_named_in_the_error_summary(client, signed_in, owner, nbv):
     response = signed_in(client, owner).post(
-        reverse("childhealth:review-record", args=[nbv.public_id]), {"done_on": ""}
+        reverse("childhealth:review-record", args=[nbv.public_id]), {**date_fields("done_on", "")}
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -326,17 +336,45 @@ def test_empty_worklist_section_says_what_is_empty(client, signed_in, owner, chi
     assert "No reviews went past their window in the last year." in page.content.decode()
 
 
-def test_worklist_says_when_it_shows_only_the_first_rows(
+def test_worklist_pages_with_the_govuk_pagination_component(
     client, signed_in, owner, child, make_child, hv_team, monkeypatch
 ):
+    from familyhub.access.models import AccessLog
     from familyhub.childhealth import views
 
     second = make_child(date_of_birth=timezone.localdate() - timedelta(days=12))
     services.schedule_refresh(second)
     services.allocation_set(person=second, practitioner=owner, team=hv_team, by=owner)
-    monkeypatch.setattr(views, "WORKLIST_LIMIT", 1)
+    monkeypatch.setattr(views, "WORKLIST_PAGE_SIZE", 1)
+    signed_in(client, owner)
+    first = client.get(reverse("childhealth:worklist") + "?scope=mine")
+    page = first.content.decode()
+    assert "Showing 1 to 1 of 2" in page
+    assert 'class="govuk-pagination"' in page
+    assert "section=due&amp;scope=mine&amp;page=2" in page
+    assert len(first.context["rows"]) == 1
+    logged = AccessLog.objects.count()
+    later = client.get(reverse("childhealth:worklist") + "?section=due&scope=mine&page=2")
+    assert "Showing 2 to 2 of 2" in later.content.decode()
+    assert later.context["rows"][0]["due"].person_id != first.context["rows"][0]["due"].person_id
+    # Only the child on the page shown is logged as read.
+    assert AccessLog.objects.count() == logged + 1
+    # A page number out of range or not a number shows the nearest page, not an error.
+    assert client.get(reverse("childhealth:worklist") + "?page=99").status_code == 200
+    assert client.get(reverse("childhealth:worklist") + "?page=x").status_code == 200
+
+
+def test_short_worklist_has_no_pagination(client, signed_in, owner, child):
     page = signed_in(client, owner).get(reverse("childhealth:worklist")).content.decode()
-    assert "Showing the first 1 of 2" in page
+    assert "govuk-pagination" not in page
+
+
+def test_page_numbers_keep_the_first_last_and_neighbours():
+    from familyhub.childhealth.selectors import Page
+
+    assert Page.of("5", total=500, size=50).items() == [1, None, 4, 5, 6, None, 10]
+    assert Page.of("1", total=120, size=50).items() == [1, 2, 3]
+    assert Page.of("0", total=0, size=50).number == 1
 
 
 def test_indicators_in_february_default_to_the_fourth_quarter_of_last_financial_year(
@@ -380,7 +418,7 @@ def test_screening_refer_result_offers_the_referral(
         reverse("childhealth:screening-add", args=[child.public_id]),
         {
             "kind": "hearing",
-            "screened_on": timezone.localdate().isoformat(),
+            **date_fields("screened_on", timezone.localdate().isoformat()),
             "left": "pass",
             "right": "refer",
         },
@@ -417,7 +455,7 @@ def test_health_visitor_sees_the_screening_they_recorded(client, signed_in, owne
         reverse("childhealth:screening-add", args=[child.public_id]),
         {
             "kind": "hearing",
-            "screened_on": timezone.localdate().isoformat(),
+            **date_fields("screened_on", timezone.localdate().isoformat()),
             "left": "pass",
             "right": "pass",
         },
