@@ -10,6 +10,7 @@ from familyhub.casework import services
 from familyhub.casework.models import Episode, EpisodeStatus
 from familyhub.casework.tests.test_services import open_episode
 from familyhub.referrals.tests.factories import allocated_episode, level
+from familyhub.testing.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,12 @@ def test_action_pages_owner_colleague_outsider(client, signed_in, world, episode
     url = reverse("casework:action-add", args=[episode.public_id, goal.public_id])
     assert signed_in(client, world.outsider).get(url).status_code == 404
     response = signed_in(client, world.colleague).post(
-        url, {"description": "Call school", "owner": world.lead.pk, "due_on": "2026-01-05"}
+        url,
+        {
+            "description": "Call school",
+            "owner": world.lead.pk,
+            **date_fields("due_on", "2026-01-05"),
+        },
     )
     assert response.status_code == 302
     action = goal.actions.get()
@@ -141,7 +147,7 @@ def test_a_review_through_the_page(client, signed_in, world, episode):
     response = signed_in(client, world.lead).post(
         reverse("casework:review", args=[episode.public_id]),
         {
-            "held_on": timezone.localdate().isoformat(),
+            **date_fields("held_on", timezone.localdate().isoformat()),
             f"score_{goal.public_id}": "6",
             "notes": "Better.",
         },

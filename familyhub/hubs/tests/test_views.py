@@ -19,6 +19,7 @@ from familyhub.testing.factories import (
     SiteFactory,
     TeamFactory,
 )
+from familyhub.testing.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +240,10 @@ def test_capacity_page_draws_a_chart_and_a_table(client, signed_in, world, make_
     signed_in(client, make_user("service_manager"))
     body = client.get(reverse("hubs:capacity")).content.decode()
     assert "<svg" in body and "Grays Hub" in body and "50%" in body  # 1 booked of 2 places
-    response = client.get(reverse("hubs:capacity"), {"start": "2026-02-01", "end": "2026-01-01"})
+    response = client.get(
+        reverse("hubs:capacity"),
+        {**date_fields("start", "2026-02-01"), **date_fields("end", "2026-01-01")},
+    )
     assert "The end date must be on or after the start date" in response.content.decode()
 
 
@@ -257,8 +261,8 @@ def test_team_leader_sets_up_a_weekly_session_skipping_bank_holidays(
         {
             "activity": activity.pk,
             "site": world["hub"].pk,
-            "first_date": "2026-12-14",
-            "until": "2027-01-04",
+            **date_fields("first_date", "2026-12-14"),
+            **date_fields("until", "2027-01-04"),
             "start_time": "10:00",
             "end_time": "11:30",
             "staff": [world["owner"].pk],
@@ -281,7 +285,7 @@ def test_setting_up_a_session_with_bad_times_names_the_field(client, signed_in, 
         {
             "activity": ActivityType.objects.first().pk,
             "site": world["hub"].pk,
-            "first_date": "2026-12-14",
+            **date_fields("first_date", "2026-12-14"),
             "start_time": "11:00",
             "end_time": "10:00",
         },

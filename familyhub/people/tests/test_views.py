@@ -7,6 +7,7 @@ from familyhub.people import services
 from familyhub.people.models import Household, Person, Registration
 from familyhub.people.tests.factories import RegistrationFactory
 from familyhub.testing import factories
+from familyhub.testing.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,13 @@ def family_post(**overrides):
         "members-0-role": "parent",
         "members-0-given_name": "Jade",
         "members-0-family_name": "Lee",
-        "members-0-date_of_birth": "1/5/1992",
+        **date_fields("members-0-date_of_birth", "1/5/1992"),
         "members-0-sex": "F",
         "members-0-relationship": "mother",
         "members-1-role": "child",
         "members-1-given_name": "Kai",
         "members-1-family_name": "Lee",
-        "members-1-date_of_birth": "3/2/2021",
+        **date_fields("members-1-date_of_birth", "3/2/2021"),
         "members-1-sex": "M",
         "members-2-role": "child",
         "members-2-sex": "U",
@@ -57,7 +58,7 @@ def test_search_without_javascript_shows_candidates_and_why(
         {
             "given_name": registered_person.given_name,
             "family_name": registered_person.family_name,
-            "date_of_birth": registered_person.date_of_birth.strftime("%d/%m/%Y"),
+            **date_fields("date_of_birth", registered_person.date_of_birth.strftime("%d/%m/%Y")),
             "postcode": "RM17 5DQ",
         },
     )
@@ -71,7 +72,10 @@ def test_search_without_javascript_shows_candidates_and_why(
 def test_candidate_fragment_for_the_script(client, signed_in, owner, registered_person):
     response = signed_in(client, owner).get(
         reverse("people:register-candidates"),
-        {"family_name": "Okafor", "date_of_birth": registered_person.date_of_birth.isoformat()},
+        {
+            "family_name": "Okafor",
+            **date_fields("date_of_birth", registered_person.date_of_birth.isoformat()),
+        },
     )
     assert response.status_code == 200
     assert b"<html" not in response.content
@@ -106,7 +110,9 @@ def test_register_new_family(client, signed_in, owner, hub):
 def test_register_new_family_bad_input_names_the_field(client, signed_in, owner):
     response = signed_in(client, owner).post(
         reverse("people:register-new"),
-        family_post(**{"members-1-date_of_birth": "3/2/2099", "address-postcode": "XX1"}),
+        family_post(
+            **{**date_fields("members-1-date_of_birth", "3/2/2099"), "address-postcode": "XX1"}
+        ),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -120,7 +126,9 @@ def test_register_new_family_offers_existing_record(client, signed_in, owner, re
         **{
             "members-1-given_name": "Amelia",
             "members-1-family_name": "Okafor",
-            "members-1-date_of_birth": registered_person.date_of_birth.strftime("%d/%m/%Y"),
+            **date_fields(
+                "members-1-date_of_birth", registered_person.date_of_birth.strftime("%d/%m/%Y")
+            ),
             "members-1-sex": "F",
             "address-postcode": "RM17 5DQ",
         }
@@ -162,7 +170,7 @@ def test_edit_keeps_history_and_refuses_stale_version(
         "given_name": "Amy",
         "family_name": "Okafor",
         "sex": "F",
-        "date_of_birth": registered_person.date_of_birth.strftime("%d/%m/%Y"),
+        **date_fields("date_of_birth", registered_person.date_of_birth.strftime("%d/%m/%Y")),
     }
     assert signed_in(client, owner).post(url, form).status_code == 302
     page = client.get(person_url(registered_person)).content.decode()

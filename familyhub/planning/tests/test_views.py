@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from familyhub.planning.models import Scenario
 from familyhub.planning.tests.factories import ScenarioFactory
 from familyhub.testing import factories
+from familyhub.testing.forms import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -388,14 +389,14 @@ def test_record_a_contract(borough, commissioner):
         "service": borough["service"].pk,
         "provider": "Coram",
         "annual_value": "270482",
-        "start": "2026-04-01",
-        "end": "2025-03-31",
+        **date_fields("start", "2026-04-01"),
+        **date_fields("end", "2025-03-31"),
     }
     assert (
         "The end date must be on or after the start date"
         in commissioner.post(url, data).content.decode()
     )
-    response = commissioner.post(url, dict(data, end="2029-03-31"))
+    response = commissioner.post(url, {**data, **date_fields("end", "2029-03-31")})
     assert response.status_code == 302
     from familyhub.planning.models import Contract
 
