@@ -1,6 +1,11 @@
 """Batch deduplication: of a labelled CSV (measured against its truth column), or of the register
 (likely duplicates go to the review queue).
 
+Two trainers of the same model (compare.py's comparisons, parameters.py's shape): "splink"
+(the default: Splink 5 estimates m and u, splink_model.py) and "engine" (the batch engine's own
+counts, batch.Engine.train). Two scorers of the candidate pairs: "engine" (the default: the
+batch engine's DuckDB join on comparison patterns) and "splink" (Splink's predict()).
+
 Peak memory is the process's maximum resident set size (resource.getrusage ru_maxrss), which
 counts DuckDB's native memory as well as Python's.
 """
@@ -25,6 +30,83 @@ from familyhub.matching.compare import FIELD_NAMES, LEVELS, SHOWN
 from familyhub.matching.parameters import DEFAULTS
 
 LEVEL_COLUMNS = ("g", "f", "d", "p", "n", "s")
+TRAINERS = ("splink", "engine")
+SCORERS = ("engine", "splink")
+# A review decision counts as this many labelled pairs when Splink re-estimates m and u: the
+# decisions are the pairs the model was least sure of, a few hundred among a register's
+# hundred thousand NHS-number pairs.
+DECISION_WEIGHT = 20.0
+TRAINING = {
+    "splink": "Splink {version}: m from pairs sharing an NHS number "
+    "(estimate_m_from_label_column) and confirmed decisions, u from candidate pairs whose NHS "
+    "numbers differ and rejected decisions (estimate_m_from_pairwise_labels); joint "
+    "name/date-of-birth/postcode comparison",
+    "engine": "batch engine: counts of candidate pairs where both records have an NHS number "
+    "(same number = one person), joint name/date-of-birth/postcode comparison",
+}
+
+
+class Model:
+    """The trainer and scorer chosen for one run, over one engine."""
+
+    def __init__(self, engine: Engine, *, trainer: str = "splink", scorer: str = "engine"):
+        if trainer not in TRAINERS:
+            raise ValueError(f"trainer: '{trainer}' is not one of {', '.join(TRAINERS)}")
+        if scorer not in SCORERS:
+            raise ValueError(f"scorer: '{scorer}' is not one of {', '.join(SCORERS)}")
+        self.engine, self.trainer, self.scorer = engine, trainer, scorer
+        self.splink: Any = None
+        self.timings: dict[str, float] = {}
+        if "splink" in (trainer, scorer):
+            from familyhub.matching.splink_model import SplinkTrainer
+
+            self.splink = SplinkTrainer(engine)
+
+    def describe(self) -> str:
+        import splink
+
+        return TRAINING[self.trainer].format(version=splink.__version__)
+
+    def method(self) -> str:
+        if self.trainer == "splink":
+            import splink
+
+            return f"splink {splink.__version__} (familyhub dedupe)"
+        return "familyhub dedupe: NHS-number pairs among candidate pairs"
+
+    def train(self, *, start: dict = DEFAULTS, decisions: pd.DataFrame | None = None) -> dict:
+        """Parameters from the register's own labels and `decisions` (l, r, match and, for the
+        engine trainer, the level columns g..s)."""
+        if self.trainer == "splink":
+            parameters = self.splink.train(
+                start=start, decisions=decisions, label_weight=DECISION_WEIGHT
+            )
+            self.timings.update(self.splink.timings)
+            return parameters
+        parameters = self.engine.train(start=start)
+        if decisions is not None and len(decisions):
+            parameters = learn_from_labels(parameters, decisions)
+        return parameters
+
+    def retrain(self, parameters: dict, decisions: pd.DataFrame) -> dict:
+        """The model after people's decisions, as each trainer learns from them."""
+        if self.trainer == "splink":
+            return self.train(start=DEFAULTS, decisions=decisions)
+        return learn_from_labels(parameters, decisions)
+
+    def score(self, parameters: dict) -> None:
+        """Table `scored` (l, r, score, probability, g..s) for every candidate pair (Splink:
+        those at probability 0.01 or more)."""
+        if self.scorer == "engine":
+            self.engine.score(parameters)
+            return
+        info = self.splink.predict(parameters)
+        self.timings.update(info)
+        self.engine.con.execute(
+            """CREATE OR REPLACE TABLE scored AS
+               SELECT s.l, s.r, s.score, s.probability, c.g, c.f, c.d, c.p, c.n, c.s
+               FROM scored s JOIN cmp c USING (l, r)"""
+        )
 
 
 def peak_memory_mb() -> float:
@@ -70,6 +152,8 @@ def run_file(
     threshold: float | None = None,
     simulate_review: int = 0,
     threads: int = 2,
+    trainer: str = "splink",
+    scorer: str = "engine",
 ) -> dict[str, Any]:
     """Deduplicate a CSV with the generator's columns; with `truth`, measure pairwise precision,
     recall and F1. With `simulate_review`, also answer that many review-queue pairs from the
@@ -88,20 +172,23 @@ def run_file(
     lap("block_seconds")
     engine.compare()
     lap("compare_seconds")
-    parameters = engine.train()
+    model = Model(engine, trainer=trainer, scorer=scorer)
+    parameters = model.train()
     lap("train_seconds")
     threshold = float(threshold if threshold is not None else parameters["threshold"])
-    engine.score(parameters)
+    model.score(parameters)
     labels = engine.cluster(threshold)
     lap("score_and_cluster_seconds")
+    timings.update(model.timings)
     result: dict[str, Any] = {
         "input": str(path),
         "records": int(len(frame)),
         "candidate_pairs": candidate_pairs,
         "threshold": threshold,
         "clusters": int(len(np.unique(labels))),
-        "training": "counts of candidate pairs where both records have an NHS number "
-        "(same number = one person), joint name/date-of-birth/postcode comparison",
+        "trainer": trainer,
+        "scorer": scorer,
+        "training": model.describe(),
     }
     if truth:
         result["metrics"] = pairwise_metrics(labels, frame["truth"].to_numpy())
@@ -110,7 +197,7 @@ def run_file(
     result["peak_memory_mb"] = peak_memory_mb()
     result["peak_memory_measure"] = "resource.getrusage(RUSAGE_SELF).ru_maxrss (whole process)"
     if truth and simulate_review:
-        result["review"] = _simulate_review(engine, frame, parameters, threshold, simulate_review)
+        result["review"] = _simulate_review(model, frame, parameters, threshold, simulate_review)
     engine.close()
     return result
 
@@ -128,30 +215,39 @@ def review_candidates(engine: Engine, threshold: float, count: int) -> pd.DataFr
     ).df()
 
 
+REVIEW_METHODS = {
+    "engine": "P(match | identity pattern) re-estimated from the decisions (Beta prior of "
+    "4 pseudo-pairs at the model's own estimate); decided pairs then linked or kept apart",
+    "splink": "decisions fed to Splink as pairwise labels (confirmed: m, rejected: u; each "
+    f"counted {DECISION_WEIGHT:g} times) and m and u re-estimated; decided pairs then linked or "
+    "kept apart",
+}
+
+
 def _simulate_review(
-    engine: Engine,
+    model: Model,
     frame: pd.DataFrame,
     parameters: dict,
     threshold: float,
     count: int,
 ) -> dict[str, Any]:
     started = time.perf_counter()
+    engine = model.engine
     before = pairwise_metrics(engine.cluster(threshold), frame["truth"].to_numpy())
     asked = review_candidates(engine, threshold, count)
     asked["match"] = _truth_of(frame, asked).astype(int)
-    retrained = learn_from_labels(parameters, asked)
-    engine.score(retrained)
+    retrained = model.retrain(parameters, asked)
+    model.score(retrained)
     model_only = pairwise_metrics(engine.cluster(threshold), frame["truth"].to_numpy())
     after = pairwise_metrics(
         _cluster_with_decisions(engine, threshold, asked), frame["truth"].to_numpy()
     )
-    engine.score(parameters)
+    model.score(parameters)
     return {
         "labelled_pairs": int(len(asked)),
         "confirmed": int(asked["match"].sum()),
         "rejected": int(len(asked) - asked["match"].sum()),
-        "method": "P(match | identity pattern) re-estimated from the decisions (Beta prior of "
-        "4 pseudo-pairs at the model's own estimate); decided pairs then linked or kept apart",
+        "method": REVIEW_METHODS[model.trainer],
         "f1_before": before["f1"],
         "f1_after_retraining": model_only["f1"],
         "f1_after_retraining_and_decisions": after["f1"],
@@ -187,6 +283,19 @@ def labelled_pairs_frame() -> pd.DataFrame | None:
     return pd.DataFrame(rows) if rows else None
 
 
+def decided_pairs_frame() -> pd.DataFrame | None:
+    """People's decisions so far as pairs of people (l < r, match 0/1), for Splink."""
+    from familyhub.matching.models import ReviewPair, ReviewStatus
+
+    rows = [
+        (min(a, b), max(a, b), 1 if status == ReviewStatus.CONFIRMED else 0)
+        for a, b, status in ReviewPair.objects.exclude(status=ReviewStatus.PENDING).values_list(
+            "person_a_id", "person_b_id", "status"
+        )
+    ]
+    return pd.DataFrame(rows, columns=["l", "r", "match"]) if rows else None
+
+
 def run_register(
     *,
     authority_id: int | None = None,
@@ -194,6 +303,7 @@ def run_register(
     threshold: float | None = None,
     review_floor: float = 0.5,
     threads: int = 2,
+    trainer: str = "splink",
     stdout=None,
 ) -> dict[str, Any]:
     """Deduplicate the register: train (from the register and people's decisions so far), save
@@ -214,19 +324,18 @@ def run_register(
     engine.compare()
     parameters = active_parameters(fresh=True)
     if train:
-        labelled = labelled_pairs_frame()
-        n_labelled = 0 if labelled is None else len(labelled)
-        parameters = engine.train(start=DEFAULTS)
-        if labelled is not None:
-            parameters = learn_from_labels(parameters, labelled)
+        model = Model(engine, trainer=trainer)
+        decisions = decided_pairs_frame() if trainer == "splink" else labelled_pairs_frame()
+        n_labelled = 0 if decisions is None else len(decisions)
+        parameters = model.train(start=DEFAULTS, decisions=decisions)
         save_model(
             parameters,
-            method="familyhub dedupe: NHS-number pairs among candidate pairs"
-            + (f" and {n_labelled} reviewed pairs" if n_labelled else ""),
+            method=model.method() + (f" and {n_labelled} reviewed pairs" if n_labelled else ""),
             trained_on=len(frame),
             labelled_pairs=n_labelled,
         )
         result["trained"] = True
+        result["trainer"] = trainer
         result["labelled_pairs"] = n_labelled
     threshold = float(threshold if threshold is not None else parameters["threshold"])
     engine.score(parameters)

@@ -171,11 +171,12 @@ class SplinkTrainer:
         self.settings = settings(self.identity_call, order)
         # Our level index for each comparison, by Splink's position in the CASE.
         self.orders = {"identity": order, "nhs": [0, 1], "sex": [0, 1]}
+        self._labels: tuple | None = None
 
     def linker(self):
         from splink import Linker
 
-        return Linker(self.table, self.settings, log_level=logging.WARNING)
+        return Linker(self.table, self.settings, log_level=logging.ERROR)
 
     # --- estimates, as counts per level in our order ------------------------------------
 
@@ -196,21 +197,84 @@ class SplinkTrainer:
             out[comparison.output_column_name] = values
         return out
 
-    def _pairwise(self, pairs: pd.DataFrame, name: str) -> dict[str, np.ndarray] | None:
-        """Level proportions of labelled pairs (l, r), counted by Splink's
-        estimate_m_from_pairwise_labels."""
-        if not len(pairs):
-            return None
-        labels = pd.DataFrame(
+    def _pairwise(
+        self, pairs_sql: str, name: str
+    ) -> tuple[dict[str, np.ndarray] | None, dict[str, int]]:
+        """Level proportions of the labelled pairs a query selects (columns l, r), counted by
+        Splink's estimate_m_from_pairwise_labels; and how many pairs there were. The pairs stay
+        in DuckDB (a million pairs need not pass through Python)."""
+        con = self.engine.con
+        con.execute(
+            f"CREATE OR REPLACE TABLE {name} AS SELECT l AS id_l, r AS id_r FROM ({pairs_sql})"
+        )
+        try:
+            counts = _pair_counts(con, f"SELECT id_l AS l, id_r AS r FROM {name}")
+            if not counts["identity"]:
+                return None, counts
+            linker = self.linker()
+            linker.training.estimate_m_from_pairwise_labels(name)
+            proportions = self._trained(linker, "m")
+            linker.table_management.delete_tables_created_by_splink_from_db()
+            return proportions, counts
+        finally:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _decisions(self, decisions: pd.DataFrame, match: int, name: str):
+        chosen = decisions.loc[decisions["match"] == match, ["l", "r"]]
+        frame = pd.DataFrame(
             {
-                "id_l": pairs["l"].to_numpy(dtype=np.int64),
-                "id_r": pairs["r"].to_numpy(dtype=np.int64),
+                "l": np.minimum(chosen["l"], chosen["r"]).to_numpy(dtype=np.int64),
+                "r": np.maximum(chosen["l"], chosen["r"]).to_numpy(dtype=np.int64),
             }
         )
-        linker = self.linker()
-        linker.table_management.register_table(labels, name, overwrite=True)
-        linker.training.estimate_m_from_pairwise_labels(name)
-        return self._trained(linker, "m")
+        self.engine.con.register(f"{name}_df", frame)
+        try:
+            return self._pairwise(f"SELECT l, r FROM {name}_df", name)
+        finally:
+            self.engine.con.unregister(f"{name}_df")
+
+    def _register_labels(self, u_from: str, max_pairs: float) -> tuple[dict, dict, float | None]:
+        """Counts per level from the register's own labels (kept: review decisions are
+        added to them without counting the register again), and the prior."""
+        con = self.engine.con
+        counts_m: dict[str, np.ndarray] = {}
+        counts_u: dict[str, np.ndarray] = {}
+
+        started = time.perf_counter()
+        same_number = _pair_counts(
+            con,
+            f"""SELECT l.id AS l, r.id AS r FROM {INPUT_VIEW} l JOIN {INPUT_VIEW} r
+                ON l.nhs_number = r.nhs_number AND l.id < r.id""",
+        )
+        n_match = same_number["identity"]
+        if n_match:
+            linker = self.linker()
+            linker.training.estimate_m_from_label_column("nhs_number")
+            _add(counts_m, self._trained(linker, "m"), same_number)
+            linker.table_management.delete_tables_created_by_splink_from_db()
+        self._lap("splink_m_seconds", started)
+
+        started = time.perf_counter()
+        prior = None
+        if u_from == "random":
+            linker = self.linker()
+            linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
+            _add(counts_u, self._trained(linker, "u"), dict.fromkeys(self.orders, int(max_pairs)))
+            linker.table_management.delete_tables_created_by_splink_from_db()
+            n_nhs = _count(con, f"SELECT count(*) FROM {INPUT_VIEW} WHERE nhs_number IS NOT NULL")
+            if n_nhs > 1 and n_match:
+                prior = n_match / (n_nhs * (n_nhs - 1) / 2)
+        else:
+            proportions, differ = self._pairwise(
+                f"""SELECT p.l, p.r FROM pairs p JOIN {INPUT_VIEW} l ON l.id = p.l
+                    JOIN {INPUT_VIEW} r ON r.id = p.r WHERE l.nhs_number <> r.nhs_number""",
+                "fh_nonmatch_labels",
+            )
+            _add(counts_u, proportions, differ)
+            if n_match + differ["identity"]:
+                prior = n_match / (n_match + differ["identity"])
+        self._lap("splink_u_seconds", started)
+        return counts_m, counts_u, prior
 
     def _lap(self, name: str, started: float) -> None:
         self.timings[name] = round(time.perf_counter() - started, 2)
@@ -227,55 +291,21 @@ class SplinkTrainer:
         """Parameters (parameters.py shape) trained by Splink. `decisions`: people's review
         decisions (columns l, r, match 0/1), each counted `label_weight` times."""
         base = start or DEFAULTS
-        con = self.engine.con
-        counts_m: dict[str, np.ndarray] = {}
-        counts_u: dict[str, np.ndarray] = {}
-
-        def add(target: dict[str, np.ndarray], props: dict[str, np.ndarray] | None, n: float):
-            if props is None or not n:
-                return
-            for name, values in props.items():
-                target[name] = target.get(name, 0) + np.nan_to_num(values) * n
-
-        started = time.perf_counter()
-        n_match = _count(
-            con,
-            f"""SELECT count(*) FROM {INPUT_VIEW} l JOIN {INPUT_VIEW} r
-                ON l.nhs_number = r.nhs_number AND l.id < r.id""",
-        )
-        if n_match:
-            linker = self.linker()
-            linker.training.estimate_m_from_label_column("nhs_number")
-            add(counts_m, self._trained(linker, "m"), n_match)
-        self._lap("splink_m_seconds", started)
-
-        started = time.perf_counter()
-        prior = base["prior"]
-        if u_from == "random":
-            linker = self.linker()
-            linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=1)
-            add(counts_u, self._trained(linker, "u"), max_pairs)
-            n_nhs = _count(con, f"SELECT count(*) FROM {INPUT_VIEW} WHERE nhs_number IS NOT NULL")
-            if n_nhs > 1 and n_match:
-                prior = n_match / (n_nhs * (n_nhs - 1) / 2)
-        else:
-            differ = con.execute(
-                f"""SELECT p.l, p.r FROM pairs p JOIN {INPUT_VIEW} l ON l.id = p.l
-                    JOIN {INPUT_VIEW} r ON r.id = p.r WHERE l.nhs_number <> r.nhs_number"""
-            ).df()
-            add(counts_u, self._pairwise(differ, "fh_nonmatch_labels"), len(differ))
-            if n_match + len(differ):
-                prior = n_match / (n_match + len(differ))
-        self._lap("splink_u_seconds", started)
+        if self._labels is None or self._labels[0] != u_from:
+            self._labels = (u_from, *self._register_labels(u_from, max_pairs))
+        _u_from, base_m, base_u, prior = self._labels
+        counts_m = dict(base_m)
+        counts_u = dict(base_u)
+        prior = base["prior"] if prior is None else prior
 
         started = time.perf_counter()
         n_confirmed = n_rejected = 0
         if decisions is not None and len(decisions):
-            confirmed = decisions[decisions["match"] == 1]
-            rejected = decisions[decisions["match"] == 0]
-            n_confirmed, n_rejected = len(confirmed), len(rejected)
-            add(counts_m, self._pairwise(confirmed, "fh_confirmed"), label_weight * n_confirmed)
-            add(counts_u, self._pairwise(rejected, "fh_rejected"), label_weight * n_rejected)
+            proportions, confirmed = self._decisions(decisions, 1, "fh_confirmed")
+            _add(counts_m, proportions, confirmed, label_weight)
+            proportions, rejected = self._decisions(decisions, 0, "fh_rejected")
+            _add(counts_u, proportions, rejected, label_weight)
+            n_confirmed, n_rejected = confirmed["identity"], rejected["identity"]
         self._lap("splink_decisions_seconds", started)
 
         if not counts_m and not counts_u:
@@ -299,7 +329,6 @@ class SplinkTrainer:
             "u_from": u_from,
             "labelled_pairs": n_confirmed + n_rejected,
         }
-
 
     def predict(self, parameters: dict, threshold: float = 0.01) -> dict[str, Any]:
         """Score with Splink's own predict() (our blocking rules, `parameters` loaded into the
@@ -332,6 +361,29 @@ class SplinkTrainer:
         rows = _count(self.engine.con, "SELECT count(*) FROM scored")
         predictions.drop_table_from_database_and_remove_from_cache()
         return {"splink_predict_seconds": round(seconds, 2), "splink_predicted_pairs": rows}
+
+
+def _add(
+    target: dict[str, np.ndarray], proportions: dict | None, pairs: dict[str, int], weight=1.0
+) -> None:
+    """Add Splink's proportions per level, as counts, to `target`: Splink's proportions are
+    among the pairs outside a comparison's null level, `pairs` counts those per comparison."""
+    if proportions is None:
+        return
+    for name, values in proportions.items():
+        target[name] = target.get(name, 0) + np.nan_to_num(values) * pairs[name] * weight
+
+
+def _pair_counts(con: Any, pairs_sql: str) -> dict[str, int]:
+    """How many of the pairs (columns l, r) each comparison sees outside its null level."""
+    row = con.execute(
+        f"""SELECT count(*),
+                   count(*) FILTER (WHERE l.nhs_number IS NOT NULL AND r.nhs_number IS NOT NULL),
+                   count(*) FILTER (WHERE l.sex <> '' AND r.sex <> '')
+            FROM ({pairs_sql}) p JOIN {INPUT_VIEW} l ON l.id = p.l
+            JOIN {INPUT_VIEW} r ON r.id = p.r"""
+    ).fetchall()[0]
+    return {"identity": int(row[0]), "nhs": int(row[1]), "sex": int(row[2])}
 
 
 def _count(con: Any, sql: str) -> int:

@@ -57,6 +57,20 @@ class Command(BaseCommand):
             "--no-train", action="store_true", help="Register: keep the current model"
         )
         parser.add_argument("--threads", type=_count, default=2)
+        parser.add_argument(
+            "--trainer",
+            choices=("splink", "engine"),
+            default="splink",
+            help="Who estimates the model's m and u: Splink 5 (default) or the batch engine's "
+            "own counts",
+        )
+        parser.add_argument(
+            "--scorer",
+            choices=("engine", "splink"),
+            default="engine",
+            help="--input only: who scores the candidate pairs: the batch engine (default) or "
+            "Splink's predict()",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         from familyhub.matching import dedupe
@@ -78,14 +92,19 @@ class Command(BaseCommand):
                     threshold=options.get("threshold"),  # type: ignore[arg-type]
                     simulate_review=int(options["simulate_review"]),  # type: ignore[call-overload]
                     threads=threads,
+                    trainer=str(options["trainer"]),
+                    scorer=str(options["scorer"]),
                 )
             except InputError as exc:
                 raise CommandError(str(exc)) from None
         else:
+            if options["scorer"] != "engine":
+                raise CommandError("--scorer splink is for measuring with --input only.")
             report = dedupe.run_register(
                 train=not options["no_train"],
                 threshold=options.get("threshold"),  # type: ignore[arg-type]
                 threads=threads,
+                trainer=str(options["trainer"]),
             )
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, default=str))
@@ -97,6 +116,8 @@ class Command(BaseCommand):
         write(
             f"Records: {report['records']:,}; candidate pairs: {report.get('candidate_pairs', 0):,}"
         )
+        if "trainer" in report:
+            write(f"Trained by: {report['trainer']}")
         if "metrics" in report:
             m = report["metrics"]
             write(f"Pairwise precision {m['precision']}, recall {m['recall']}, F1 {m['f1']}")
