@@ -12,14 +12,19 @@ CONTRACT (the people part's registration journey and API call this; the matching
 Runs in the database on indexed candidate queries scored with the trained weights; never loads
 the register into memory per query. Merged-away people are never returned.
 
-How: one query on MatchKey ORs the blocking rules below, each served by an index (the person's
-given-name family + date of birth, sound-alike family name + date of birth, postcode + date of
-birth, postcode + family name, names + year of birth, NHS number; dates of birth are tried as
-given and with day and month swapped). On PostgreSQL, when that finds nobody, trigram
-similarity (pg_trgm) or double metaphone (fuzzystrmatch) of the family name, among people born
-that day, catches spellings the soundex key misses. (A GIN trigram index over all family names was tried first: at 100,000
-people one lookup took about 20 ms, four times the whole search's budget, so it was dropped.) The candidates
-(at most MAX_CANDIDATES) are scored in Python with the active model's weights.
+How: one statement on MatchKey ORs the blocking rules below, each served by an index (the
+person's given-name family + date of birth, sound-alike family name + date of birth, postcode +
+date of birth, postcode + family name, names + year of birth, NHS number; dates of birth are
+tried as given and with day and month swapped). PostgreSQL answers the OR with a BitmapOr of
+those indexes, so each candidate's key row is read once. On PostgreSQL each shape of the
+statement (which rules the query's fields allow) is prepared once per connection and, after
+PostgreSQL's first few custom plans, not planned again (planning cost more than running it).
+On PostgreSQL, when that finds nobody, trigram similarity (pg_trgm) or double metaphone
+(fuzzystrmatch) of the family name, among people born that day, catches spellings the soundex
+key misses. (A GIN trigram index over all family names was tried first: at 100,000 people one
+lookup took about 20 ms, four times the whole search's budget, so it was dropped.) The
+candidates (at most MAX_CANDIDATES) are scored in Python with the active model's weights; only
+the best `limit` become Candidates.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from familyhub.matching.keys import key_values
 from familyhub.matching.parameters import active_weights, prior_weight, probability, weights_of
 
 MAX_CANDIDATES = 200
+FALLBACK_CANDIDATES = 50
 
 
 @dataclass
@@ -56,40 +62,9 @@ def _swapped(dob: date) -> date | None:
         return None
 
 
-def blocking_rules(keys: dict) -> list[tuple[str, list[Any]]]:
-    """The blocking rules the query's fields allow, as (SQL condition, parameters); each is
-    served by one index of MatchKey."""
-    dobs = [keys["dob"]] if keys["dob"] else []
-    if dobs and (swapped := _swapped(dobs[0])) is not None:
-        dobs.append(swapped)
-    marks = ", ".join(["%s"] * len(dobs))
-    rules: list[tuple[str, list[Any]]] = []
-    if keys["nhs_number"]:
-        rules.append(("nhs_number = %s", [keys["nhs_number"]]))
-    if dobs:
-        if keys["given_canon"]:
-            rules.append((f"given_canon = %s AND dob IN ({marks})", [keys["given_canon"], *dobs]))
-        if keys["family_key"]:
-            rules.append((f"family_key = %s AND dob IN ({marks})", [keys["family_key"], *dobs]))
-        if keys["postcode"]:
-            rules.append((f"postcode = %s AND dob IN ({marks})", [keys["postcode"], *dobs]))
-    if keys["postcode"] and keys["family_key"]:
-        rules.append(("postcode = %s AND family_key = %s", [keys["postcode"], keys["family_key"]]))
-    if keys["given_canon"] and keys["family_key"]:
-        if keys["dob_year"]:
-            year = keys["dob_year"]
-            rules.append(
-                (
-                    "given_canon = %s AND family_key = %s AND dob_year IN (%s, %s, %s)",
-                    [keys["given_canon"], keys["family_key"], year - 1, year, year + 1],
-                )
-            )
-        else:
-            rules.append(
-                ("given_canon = %s AND family_key = %s", [keys["given_canon"], keys["family_key"]])
-            )
-    return rules
-
+_FALLBACK = (
+    "k.dob = %(dob)s AND (k.family %% %(family)s OR dmetaphone(k.family) = dmetaphone(%(family)s))"
+)
 
 _COLUMNS = (
     "k.person_id, p.public_id, k.given, k.family, k.previous_families, k.dob, k.postcode, "
@@ -108,16 +83,83 @@ _NAMES = (
 )
 
 
-def _fetch(where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
+def blocking_rules(keys: dict) -> list[str]:
+    """The blocking rules the query's fields allow, as SQL conditions on MatchKey `k` with
+    parameters named as in rule_parameters(); each is served by one index of MatchKey.
+
+    Only the rules that apply are written: a rule switched off with a NULL instead would make
+    PostgreSQL plan the prepared statement afresh every time (a plan for the NULL values costs
+    less than the generic one), and the planning is the slow part of a search."""
+    dobs = "%(dob)s, %(dob_swapped)s" if keys["dob"] and _swapped(keys["dob"]) else "%(dob)s"
+    born = f"k.dob IN ({dobs})"
+    rules: list[str] = []
+    if keys["nhs_number"]:
+        rules.append("k.nhs_number = %(nhs_number)s")
+    if keys["dob"]:
+        if keys["given_canon"]:
+            rules.append(f"(k.given_canon = %(given_canon)s AND {born})")
+        if keys["family_key"]:
+            rules.append(f"(k.family_key = %(family_key)s AND {born})")
+        if keys["postcode"]:
+            rules.append(f"(k.postcode = %(postcode)s AND {born})")
+    if keys["postcode"] and keys["family_key"]:
+        rules.append("(k.postcode = %(postcode)s AND k.family_key = %(family_key)s)")
+    if keys["given_canon"] and keys["family_key"]:
+        names = "k.given_canon = %(given_canon)s AND k.family_key = %(family_key)s"
+        if keys["dob_year"]:
+            names += " AND k.dob_year BETWEEN %(year_before)s AND %(year_after)s"
+        rules.append(f"({names})")
+    return rules
+
+
+def rule_parameters(keys: dict, authority_id: int) -> dict[str, Any]:
+    dob = keys["dob"]
+    year = keys["dob_year"]
+    return {
+        "authority": authority_id,
+        "nhs_number": keys["nhs_number"],
+        "given_canon": keys["given_canon"],
+        "family_key": keys["family_key"],
+        "postcode": keys["postcode"],
+        "dob": dob,
+        "dob_swapped": _swapped(dob) if dob else None,
+        "year_before": year - 1 if year else None,
+        "year_after": year + 1 if year else None,
+    }
+
+
+def _statement(condition: str, limit: int) -> str:
     from familyhub.matching.models import MatchKey
     from familyhub.people.models import Person
 
-    sql = (
+    return (
         f"SELECT {_COLUMNS} FROM {MatchKey._meta.db_table} k "
         f"JOIN {Person._meta.db_table} p ON p.id = k.person_id "
-        f"WHERE p.merged_into_id IS NULL AND k.authority_id = %s AND k.person_id IN ({where}) "
+        f"WHERE p.merged_into_id IS NULL AND k.authority_id = %(authority)s AND {condition} "
         f"LIMIT {int(limit)}"
     )
+
+
+# Statement texts by rule set, built once per process: the same text every time is what lets
+# PostgreSQL reuse its prepared plan. There are a few dozen rule sets at most.
+_STATEMENTS: dict[tuple[str, ...], str] = {}
+
+
+def _rules_statement(rules: list[str]) -> str:
+    key = tuple(rules)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = _statement("(" + " OR ".join(rules) + ")", MAX_CANDIDATES)
+    return _STATEMENTS[key]
+
+
+def _fallback_statement() -> str:
+    key = ("fallback",)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = _statement(_FALLBACK, FALLBACK_CANDIDATES)
+    return _STATEMENTS[key]
+
+
+def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     if connection.vendor == "postgresql":
         rows = _fetch_prepared(sql, params)
     else:
@@ -135,44 +177,40 @@ def _fetch(where: str, params: list[Any], limit: int) -> list[dict[str, Any]]:
     return out
 
 
-def _fetch_prepared(sql: str, params: list[Any]) -> list[tuple]:
-    """PostgreSQL: a server-side-binding cursor on Django's connection, so psycopg prepares each
-    shape of the candidate query once per connection and the planner is not paid per search
-    (Django's own cursors bind on the client, which re-plans every statement)."""
+def _fetch_prepared(sql: str, params: dict[str, Any]) -> list[tuple]:
+    """PostgreSQL: a server-side-binding cursor on Django's connection, with the statement
+    prepared once per connection (protocol-level, so PgBouncer 1.21+ can carry it too).
+
+    Django opens psycopg connections with prepare_threshold=None, which turns preparing off for
+    every cursor, even when asked with prepare=True; the threshold is set here for this one
+    statement only, so Django's own (client-binding, never prepared) statements are untouched."""
     import psycopg
 
     connection.ensure_connection()
     raw = connection.connection
-    with psycopg.Cursor(raw) as cursor:  # type: ignore[arg-type]
-        cursor.execute(sql, params, prepare=True)  # type: ignore[arg-type]
-        return cursor.fetchall()
+    threshold = raw.prepare_threshold  # type: ignore[union-attr]
+    raw.prepare_threshold = 0  # type: ignore[union-attr]
+    try:
+        with psycopg.Cursor(raw) as cursor:  # type: ignore[arg-type]
+            cursor.execute(sql, params, prepare=True)  # type: ignore[arg-type]
+            return cursor.fetchall()
+    finally:
+        raw.prepare_threshold = threshold  # type: ignore[union-attr]
 
 
 def _candidate_rows(authority_id: int, keys: dict) -> list[dict[str, Any]]:
-    """One statement: the union of the rules' index lookups, joined to Person to leave out
-    merged-away people."""
-    from familyhub.matching.models import MatchKey
-
+    """One statement: the rules' index lookups ORed, joined to Person for the public id and to
+    leave out merged-away people."""
     rules = blocking_rules(keys)
     if not rules:
         return []
-    table = MatchKey._meta.db_table
-    union = " UNION ".join(f"SELECT person_id FROM {table} WHERE {sql}" for sql, _ in rules)
-    params: list[Any] = [authority_id]
-    for _sql, rule_params in rules:
-        params.extend(rule_params)
-    rows = _fetch(union, params, MAX_CANDIDATES)
+    rows = _fetch(_rules_statement(rules), rule_parameters(keys, authority_id))
     if connection.vendor == "postgresql" and not rows and keys["family"] and keys["dob"]:
         # Nobody found: a family-name spelling the soundex key splits (Thompson / Tomson,
         # Knight / Night), among the few born that day: trigram similarity (pg_trgm) or the
         # same double metaphone (fuzzystrmatch).
-        extra = _fetch(
-            f"SELECT person_id FROM {table} WHERE dob = %s "
-            "AND (family %% %s OR dmetaphone(family) = dmetaphone(%s))",
-            [authority_id, keys["dob"], keys["family"], keys["family"]],
-            50,
-        )
-        rows.extend(extra)
+        fallback = {"authority": authority_id, "dob": keys["dob"], "family": keys["family"]}
+        rows.extend(_fetch(_fallback_statement(), fallback))
     return rows
 
 
@@ -180,27 +218,33 @@ def score_rows(
     keys: dict,
     rows: list[dict[str, Any]],
     parameters: dict | None = None,
+    limit: int | None = None,
 ) -> list[Candidate]:
+    """The rows as Candidates, best first (score, then person id); with `limit`, only the best
+    that many are built (the per-field labels are not worth making for the rest)."""
     if parameters is None:
         _parameters, weights, prior = active_weights()
     else:
         weights, prior = weights_of(parameters), prior_weight(parameters)
-    out = []
+    scored = []
     for row in rows:
         levels = compare(keys, row)
         model = model_levels(levels)
         score = prior + sum(weights[name][level] for name, level in model.items() if level >= 0)
-        out.append(
-            Candidate(
-                person_id=row["person_id"],
-                public_id=row["person__public_id"],
-                score=round(score, 3),
-                probability=round(probability(score), 4),
-                fields=shown(levels),
-            )
+        scored.append((-round(score, 3), row["person_id"], score, levels, row))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    if limit is not None:
+        scored = scored[: max(0, limit)]
+    return [
+        Candidate(
+            person_id=person_id,
+            public_id=row["person__public_id"],
+            score=-negative,
+            probability=round(probability(score), 4),
+            fields=shown(levels),
         )
-    out.sort(key=lambda c: (-c.score, c.person_id))
-    return out
+        for negative, person_id, score, levels, row in scored
+    ]
 
 
 def search_candidates(
@@ -225,4 +269,4 @@ def search_candidates(
     )
     authority_id = getattr(authority, "pk", authority)
     rows = _candidate_rows(int(authority_id), keys)
-    return score_rows(keys, rows)[: max(0, int(limit))]
+    return score_rows(keys, rows, limit=max(0, int(limit)))
