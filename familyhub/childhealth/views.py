@@ -74,12 +74,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     site = _filter_object(Site, sites, request.GET.get("site"))
     today = timezone.localdate()
     base = selectors.worklist_base(user, scope=scope, locality=locality, site=site)
-    counts = selectors.section_counts(base, today)
-    page = selectors.Page.of(
-        request.GET.get("page"), total=counts[section], size=WORKLIST_PAGE_SIZE
-    )
-    rows = list(
-        selectors.worklist(user, section=section, today=today, base=base)[page.start : page.end]
+    counts, page, rows = selectors.worklist_page(
+        base,
+        section=section,
+        today=today,
+        page_number=request.GET.get("page"),
+        size=WORKLIST_PAGE_SIZE,
     )
     people = list({row.person_id: row.person for row in rows}.values())
     access.log_person_access(
