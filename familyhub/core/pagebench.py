@@ -60,7 +60,16 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="gunicorn workers (default 2 x cores + 1)"
     )
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default="sync",
+        help="sync (default; what gunicorn advises behind a buffering proxy, which opens a "
+        "connection per request) or gthread (keep-alive to the workers)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per gthread worker (gthread only)"
+    )
     parser.add_argument(
         "--think-ms", type=float, default=0.0, help="pause between one user's pages"
     )
@@ -78,6 +87,7 @@ def handle(options: dict[str, Any], stdout) -> None:
         warmup=float(options.get("warmup") if options.get("warmup") is not None else 3.0),
         workers=int(options.get("workers") or 0) or (2 * (os.cpu_count() or 1) + 1),
         threads=int(options.get("threads") or 2),
+        worker_class=str(options.get("worker_class") or "sync"),
         think_ms=float(options.get("think_ms") or 0.0),
         people=int(options.get("people") or 20000),
         seed=int(options.get("seed") or 2026),
@@ -475,7 +485,9 @@ class Server:
     log_path: Path
 
 
-def start_server(*, workers: int, threads: int, secret_key: str) -> Server:
+def start_server(
+    *, workers: int, threads: int, secret_key: str, worker_class: str = "sync"
+) -> Server:
     port = _free_port()
     env = dict(os.environ)
     env.update(
@@ -504,11 +516,12 @@ def start_server(*, workers: int, threads: int, secret_key: str) -> Server:
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--keep-alive",
-            "30",
+            worker_class,
+            *(
+                ["--threads", str(threads), "--keep-alive", "30"]
+                if worker_class == "gthread"
+                else []
+            ),
             "--backlog",
             "512",
         ],
@@ -611,6 +624,7 @@ async def _drive_user(
     think_s: float,
     samples: list[Sample],
     offset: int,
+    completed: list[int],
 ) -> None:
     reader = writer = None
     turn = offset
@@ -631,6 +645,7 @@ async def _drive_user(
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
             status, keep = 0, False
         ended = time.monotonic()
+        completed[0] += 1
         if began >= start_counting and ended <= stop:
             samples.append(Sample(label, status, (ended - began) * 1000))
         if not keep and writer is not None:
@@ -650,6 +665,7 @@ async def _drive(
     warmup: float,
     seconds: float,
     think_ms: float,
+    completed: list[int],
 ) -> list[Sample]:
     samples: list[Sample] = []
     now = time.monotonic()
@@ -666,6 +682,7 @@ async def _drive(
                 think_s=think_ms / 1000,
                 samples=samples,
                 offset=i,
+                completed=completed,
             )
             for i, user in enumerate(users)
         ]
@@ -750,6 +767,7 @@ def run(
     warmup: float = 3.0,
     workers: int = 5,
     threads: int = 2,
+    worker_class: str = "sync",
     think_ms: float = 0.0,
     people: int = 20000,
     seed: int = 2026,
@@ -763,11 +781,16 @@ def run(
     facts = _dataset_facts(bench_users)
     # The server's workers open their own connections; this one is not needed while they run.
     connection.close()
-    _say(log, f"Starting gunicorn: {workers} workers x {threads} threads...\n")
-    server = start_server(workers=workers, threads=threads, secret_key=secret_key)
+    threads = threads if worker_class == "gthread" else 1
+    _say(log, f"Starting gunicorn: {workers} {worker_class} workers x {threads} threads...\n")
+    server = start_server(
+        workers=workers, threads=threads, secret_key=secret_key, worker_class=worker_class
+    )
     try:
         load_before = loadavg()
         _say(log, f"Driving {len(bench_users)} users for {seconds:g} s (load {load_before})...\n")
+        completed = [0]
+        server_cpu = _server_cpu_seconds(server)
         samples = asyncio.run(
             _drive(
                 server.port,
@@ -776,8 +799,11 @@ def run(
                 warmup=warmup,
                 seconds=seconds,
                 think_ms=think_ms,
+                completed=completed,
             )
         )
+        server_cpu = _server_cpu_seconds(server) - server_cpu
+        database_cpu = _database_cpu_seconds()
         load_after = loadavg()
     finally:
         stop_server(server)
@@ -803,7 +829,7 @@ def run(
         "database": connection.vendor,
         "server": {
             "software": "gunicorn",
-            "worker_class": "gthread",
+            "worker_class": worker_class,
             "workers": workers,
             "threads": threads,
         },
@@ -816,6 +842,15 @@ def run(
         "loadavg_after": load_after,
         "pages": {label: summarise(rows, seconds) for label, rows in sorted(pages.items())},
         "overall": overall,
+        # CPU per page, warm-up included: what the figures above would be on a quiet machine is
+        # bounded by cores / (app + database CPU per page), whatever else is running.
+        "cpu_ms_per_page": {
+            "gunicorn": round(server_cpu * 1000 / max(1, completed[0]), 1),
+            "database": round(database_cpu * 1000 / max(1, completed[0]), 1)
+            if database_cpu is not None
+            else None,
+            "pages": completed[0],
+        },
         "target": {
             "p95_ms": TARGET_P95_MS,
             "pages_per_s": TARGET_PAGES_PER_S,
@@ -823,6 +858,47 @@ def run(
         },
         "met": met,
     }
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process from /proc (0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu_seconds(server: Server) -> float:
+    """CPU used so far by gunicorn's workers (the master's children)."""
+    pid = server.process.pid
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return sum(_process_cpu_seconds(int(child)) for child in children)
+
+
+def _database_cpu_seconds() -> float | None:
+    """CPU used by the PostgreSQL backends serving the workers (they start with the run, so
+    their whole life is the run); None where the server is not on this machine or not
+    PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+    if not all(Path(f"/proc/{pid}").exists() for pid in pids):
+        return None
+    return sum(_process_cpu_seconds(pid) for pid in pids)
 
 
 def _cpu_name() -> str:
@@ -838,7 +914,8 @@ def _cpu_name() -> str:
 def format_report(report: dict[str, Any]) -> str:
     lines = [
         f"Worklist pages: {report['users']} users, {report['seconds']:g} s, "
-        f"{report['server']['workers']} gunicorn workers x {report['server']['threads']} threads, "
+        f"{report['server']['workers']} gunicorn {report['server']['worker_class']} workers x "
+        f"{report['server']['threads']} threads, "
         f"{report['database']}, commit {report['commit']}",
         f"Load average before: {report['loadavg_before']}; after: {report['loadavg_after']}",
         "",
@@ -850,6 +927,11 @@ def format_report(report: dict[str, Any]) -> str:
             f"{label:<32} {row['requests']:>8} {row['pages_per_s']:>8} {row['p50_ms']:>8} "
             f"{row['p95_ms']:>8} {row['p99_ms']:>8} {row['errors']:>7}"
         )
+    cpu = report["cpu_ms_per_page"]
+    lines.append(
+        f"\nCPU per page: gunicorn {cpu['gunicorn']} ms, database {cpu['database']} ms "
+        f"(over {cpu['pages']} pages, warm-up included)"
+    )
     target = report["target"]
     lines += [
         "",

@@ -94,7 +94,15 @@ def test_bench_pages_reports_every_page_without_errors():
     assert report["bench"] == "pages"
     assert report["users"] == 5
     assert set(report["dataset"]["users_by_kind"]) == {"lp", "hv", "sn", "tl", "hub"}
-    for key in ("loadavg_before", "loadavg_after", "commit", "database", "server", "met"):
+    for key in (
+        "loadavg_before",
+        "loadavg_after",
+        "commit",
+        "database",
+        "server",
+        "met",
+        "cpu_ms_per_page",
+    ):
         assert key in report
     assert {"casework caseload", "hubs session register"} <= set(report["pages"])
     for figures in [*report["pages"].values(), report["overall"]]:
