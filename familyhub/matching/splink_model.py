@@ -2,13 +2,18 @@
 
 The model is the engine's own (compare.py, parameters.py): one joint comparison "identity"
 (given name x date of birth x family name x postcode, 5 levels each counting missing, 625
-levels) plus NHS number and sex. Here it is declared to Splink as three CustomComparisons whose
+levels) plus NHS number and sex. Here it is declared to Splink as three comparisons whose
 levels are written with DuckDB macros made from the batch engine's SQL (batch.FIELD_LEVEL_SQL),
 so Splink's comparison vectors are, level for level, the engine's:
 
-    identity: fh_identity(given_l, given_r, ...) = k   for k = 0 .. 624 (compare.joint_index)
+    identity: fh_identity(identity_fields_l, identity_fields_r) = k   (k = compare.joint_index)
+              for every k some candidate pair has, then "any other pattern" (see identity_order)
     nhs:      null level when either is missing; agree; disagree
     sex:      null level when either is missing; agree; disagree
+
+DuckDB does not share the macro's result between a CASE's branches, and planning a CASE of 625
+macro calls took 5-10 s per query (measured), so the identity levels are given commonest first
+and only those some candidate pair has.
 
 Splink then estimates (on the engine's DuckDB connection, table `recs`):
 
@@ -25,7 +30,7 @@ Splink returns proportions per level; this module turns them back into counts (p
 pairs), smooths them towards the starting model exactly as batch.supervised does (20
 pseudo-pairs, so a level never observed keeps its starting weight) and writes parameters of
 parameters.py's shape (version 3). The engine's DuckDB scorer then scores the batch (Splink's
-own predict() on the same pairs is measured by `splink_predict`).
+own predict() on the same pairs is SplinkTrainer.predict, `familyhub dedupe --scorer splink`).
 """
 
 from __future__ import annotations
@@ -46,8 +51,8 @@ SHRINK = 20.0  # pseudo-pairs of the starting model, as batch.supervised
 FIELD_COLUMNS = {"given": "g", "family": "f", "dob": "d", "postcode": "p"}
 INPUT_VIEW = "splink_recs"
 REFERENCE = re.compile(r"\b([lr])\.(\w+)")
-
-
+# A record's fields the identity comparison reads, packed in one struct column so each of
+# Splink's level conditions is short (Splink parses every one with sqlglot).
 IDENTITY_FIELDS = (
     "given",
     "groups",
