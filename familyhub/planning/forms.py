@@ -369,6 +369,29 @@ class ContractForm(PlanningForm):
         return data
 
 
+class ContractEditForm(ContractForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ScenarioEditForm(PlanningForm):
+    name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example, what the scenario was for or who asked for it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation page's form: the version the planner saw, so a change made meanwhile is
+    not deleted or replaced unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class BudgetLineForm(PlanningForm):
     programme = forms.CharField(label="Programme", max_length=160)
     year = forms.IntegerField(

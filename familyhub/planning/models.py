@@ -22,7 +22,8 @@ class Scenario(models.Model):
     """A named plan: what the planner asked (inputs) and what the calculation gave (results).
 
     Results are kept as computed, so a scenario still reads the same after the area figures or
-    the record change; re-running it with the same inputs makes a new scenario.
+    the record change, until a planner runs it again (services.scenario_rerun) with the same
+    inputs against today's figures.
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -35,6 +36,10 @@ class Scenario(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField(blank=True)
+    # Raised by every change; an edit or delete names the version it was made from (services).
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "name"]
@@ -56,6 +61,7 @@ class Contract(models.Model):
     annual_value = models.DecimalField(max_digits=12, decimal_places=2, help_text="GBP a year")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["service__name", "start"]

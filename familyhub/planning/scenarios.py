@@ -382,3 +382,80 @@ def run_caseload(
     if note:
         result["note"] += " " + note
     return result
+
+
+def _saved(authority: Authority, public_id, kind: str) -> dict | None:
+    """Results of another scenario a plan was built on (a site plan, a current allocation)."""
+    from familyhub.planning.models import Scenario
+
+    if not public_id:
+        return None
+    other = Scenario.objects.filter(authority=authority, public_id=public_id, kind=kind).first()
+    return other.results if other else None
+
+
+def _number(value) -> float | None:
+    # Saved inputs went through JSON: a Decimal came back as a string.
+    return None if value in (None, "") else float(value)
+
+
+def run_again(authority: Authority, kind: str, inputs: dict) -> dict:
+    """The results of a saved scenario's inputs against today's areas, sites and teams.
+
+    A plan built on another scenario reads that scenario as it is now; if it has been deleted the
+    plan runs as if none had been chosen.
+    """
+    from familyhub.planning.models import ScenarioKind
+
+    if kind == ScenarioKind.NEEDS:
+        return run_needs(authority, weights=inputs["weights"])
+    if kind == ScenarioKind.SITES:
+        travel = inputs.get("travel_times")
+        return run_sites(
+            authority,
+            keep=inputs.get("keep"),
+            budget=_number(inputs.get("budget")),
+            cost_per_hub=_number(inputs.get("cost_per_hub")) or 0.0,
+            min_per_locality=inputs.get("min_per_locality") or 0,
+            cover_every_area=bool(inputs.get("cover_every_area")),
+            max_walk_minutes=_number(inputs.get("max_walk_minutes")) or 30.0,
+            must_keep=inputs.get("must_keep") or [],
+            must_close=inputs.get("must_close") or [],
+            fallback=inputs.get("fallback") or "serving",
+            population_basis=inputs.get("population_basis") or "0_4",
+            weights=inputs.get("need_weights"),
+            travel_minutes={(a, s): float(m) for a, s, m in travel} if travel else None,
+        )
+    if kind == ScenarioKind.SESSIONS:
+        return run_sessions(
+            authority,
+            enhanced=inputs["enhanced"],
+            standard=inputs["standard"],
+            outreach=inputs["outreach"],
+            overrides=inputs.get("overrides") or {},
+            site_plan=_saved(authority, inputs.get("site_scenario"), ScenarioKind.SITES),
+        )
+    if kind == ScenarioKind.CASELOAD:
+        return run_caseload(
+            authority,
+            expected_cases=inputs.get("expected_cases"),
+            level_mix=inputs["level_mix"],
+            level_weights=inputs["level_weights"],
+            tolerance=float(inputs["tolerance"]),
+            team_min=float(inputs["team_min"]),
+            team_max=_number(inputs.get("team_max")),
+            staff_fte=inputs.get("staff_fte"),
+            service_id=inputs.get("service"),
+            team_sizes=inputs.get("team_sizes"),
+        )
+    if kind == ScenarioKind.FUNDING:
+        current = _saved(authority, inputs.get("current"), ScenarioKind.FUNDING)
+        return run_funding(
+            authority,
+            budget=int(inputs["budget"]),
+            universal_share=float(inputs["universal_share"]),
+            weights=inputs["weights"],
+            unit=inputs.get("unit") or "hubs",
+            current={u["unit"]: u["amount"] for u in current["units"]} if current else None,
+        )
+    raise PlanningError(f"A {kind} scenario cannot be run again")

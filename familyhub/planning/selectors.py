@@ -117,6 +117,18 @@ def scenario_for_planner(authority: Authority | None, public_id) -> Scenario:
     return scenario
 
 
+def contract_for_planner(authority: Authority | None, public_id) -> Contract:
+    """A contract of this deployment's council; 404 for absent and for another council's alike."""
+    contract = (
+        Contract.objects.filter(authority=authority, public_id=public_id)
+        .select_related("service")
+        .first()
+    )
+    if contract is None:
+        raise Http404("No such contract")
+    return contract
+
+
 def contracts_for(authority: Authority) -> QuerySet[Contract]:
     return Contract.objects.filter(authority=authority).select_related("service")
 

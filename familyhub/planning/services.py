@@ -9,10 +9,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from familyhub.places.models import Authority
+from familyhub.planning import scenarios
 from familyhub.planning.csvinput import CsvInputError
 from familyhub.planning.models import BudgetLine, Contract, Scenario
 from familyhub.services.models import Service
@@ -39,6 +43,102 @@ def scenario_save(
     scenario.full_clean()
     scenario.save()
     return scenario
+
+
+class StaleEdit(ValidationError):
+    """The scenario or contract changed since the planner opened it: the change is refused, not
+    merged in (the same rule as people.services.StaleEdit)."""
+
+
+def _stale(what: str) -> StaleEdit:
+    return StaleEdit(
+        f"Someone else changed this {what} after you opened it. Nothing has been saved: open it "
+        "again to see their changes, then make yours."
+    )
+
+
+def _scenario_changed(scenario: Scenario, expected_version: int, **changes) -> Scenario:
+    """A conditional UPDATE on the version the planner saw: if anyone saved in between, nothing
+    is written and StaleEdit is raised."""
+    updated = Scenario.objects.filter(pk=scenario.pk, version=expected_version).update(
+        **changes, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise _stale("scenario")
+    return Scenario.objects.get(pk=scenario.pk)
+
+
+@transaction.atomic
+def scenario_update(
+    *, scenario: Scenario, expected_version: int, name: str, notes: str = ""
+) -> Scenario:
+    """Rename a scenario or change its notes. Its inputs and results stay as they are."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": ["Enter the scenario name"]})
+    candidate = Scenario(
+        authority=scenario.authority, kind=scenario.kind, name=name, notes=(notes or "").strip()
+    )
+    candidate.clean_fields(
+        exclude=[f.name for f in Scenario._meta.fields if f.name not in ("name", "notes")]
+    )
+    return _scenario_changed(scenario, expected_version, name=candidate.name, notes=candidate.notes)
+
+
+@transaction.atomic
+def scenario_rerun(*, scenario: Scenario, expected_version: int) -> Scenario:
+    """Run a scenario again with the inputs it was saved with, against today's areas, sites and
+    teams, and keep the new results in place of the old. Raises PlanningError when today's
+    figures make the plan impossible, and StaleEdit if it changed meanwhile."""
+    current = Scenario.objects.get(pk=scenario.pk)
+    if current.version != expected_version:
+        raise _stale("scenario")
+    results = scenarios.run_again(current.authority, current.kind, current.inputs)
+    return _scenario_changed(scenario, expected_version, results=_json_safe(results))
+
+
+@transaction.atomic
+def scenario_delete(*, scenario: Scenario, expected_version: int) -> None:
+    """Delete a scenario, unless it changed since the planner confirmed. Scenarios built on it
+    keep their results and say it was deleted."""
+    deleted, _ = Scenario.objects.filter(pk=scenario.pk, version=expected_version).delete()
+    if not deleted:
+        raise _stale("scenario")
+
+
+@transaction.atomic
+def contract_update(
+    *,
+    contract: Contract,
+    expected_version: int,
+    service: Service,
+    provider: str,
+    annual_value: Decimal,
+    start: datetime.date,
+    end: datetime.date | None = None,
+) -> Contract:
+    fields = {
+        "service": service,
+        "provider": (provider or "").strip(),
+        "annual_value": annual_value,
+        "start": start,
+        "end": end,
+    }
+    candidate = Contract(pk=contract.pk, authority=contract.authority, **fields)
+    candidate.full_clean(exclude=["public_id"], validate_unique=False)
+    updated = Contract.objects.filter(pk=contract.pk, version=expected_version).update(
+        **fields, version=F("version") + 1
+    )
+    if updated != 1:
+        raise _stale("contract")
+    return Contract.objects.get(pk=contract.pk)
+
+
+@transaction.atomic
+def contract_delete(*, contract: Contract, expected_version: int) -> None:
+    deleted, _ = Contract.objects.filter(pk=contract.pk, version=expected_version).delete()
+    if not deleted:
+        raise _stale("contract")
 
 
 @transaction.atomic
@@ -184,8 +284,6 @@ def budget_line_record(
     being replaced, checked under a row lock, so two planners cannot silently overwrite each
     other: the second is told what the line says now.
     """
-    from django.core.exceptions import ValidationError
-
     programme = programme.strip()
     line = (
         BudgetLine.objects.select_for_update()

@@ -14,8 +14,15 @@ urlpatterns = [
     path("funding/", views.funding, name="funding"),
     path("budget/", views.budget, name="budget"),
     path("budget/contracts/new/", views.contract_new, name="contract-new"),
+    path("budget/contracts/<uuid:public_id>/change/", views.contract_edit, name="contract-edit"),
+    path(
+        "budget/contracts/<uuid:public_id>/delete/", views.contract_delete, name="contract-delete"
+    ),
     path("budget/lines/new/", views.budget_line_new, name="budget-line-new"),
     path("compare/", views.compare, name="compare"),
     path("scenarios/<uuid:public_id>/", views.scenario, name="scenario"),
+    path("scenarios/<uuid:public_id>/change/", views.scenario_edit, name="scenario-edit"),
+    path("scenarios/<uuid:public_id>/run-again/", views.scenario_rerun, name="scenario-rerun"),
+    path("scenarios/<uuid:public_id>/delete/", views.scenario_delete, name="scenario-delete"),
     path("scenarios/<uuid:public_id>/export.<str:fmt>", views.export, name="export"),
 ]

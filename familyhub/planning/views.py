@@ -27,9 +27,12 @@ from familyhub.planning.forms import (
     BudgetForm,
     BudgetLineForm,
     CaseloadForm,
+    ConfirmForm,
+    ContractEditForm,
     ContractForm,
     FundingForm,
     NeedsForm,
+    ScenarioEditForm,
     SessionsForm,
     SitesForm,
 )
@@ -511,3 +514,169 @@ def _errors_to_form(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+# --- Changing and deleting what was saved ------------------------------------------------------
+# Each change names the version the planner opened (a hidden field); the service refuses it if
+# someone saved in between, and the page says so instead of overwriting their change.
+
+
+def _confirm_page(request, *, item, title, body, button, warning, back, done) -> HttpResponse:
+    """A GOV.UK confirmation page for a change that cannot be undone; `done` makes the change and
+    returns where to go next, or raises StaleEdit or PlanningError."""
+    form = ConfirmForm(request.POST or None, initial={"version": item.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            return done(form.cleaned_data["version"])
+        except (services.StaleEdit, PlanningError) as error:
+            form.add_error(None, error.messages if hasattr(error, "messages") else str(error))
+    return render(
+        request,
+        "planning/confirm.html",
+        {
+            "form": form,
+            "title": title,
+            "body": body,
+            "warning": warning,
+            "button": button,
+            "back": back,
+        },
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def scenario_edit(request: HttpRequest, public_id) -> HttpResponse:
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+    form = ScenarioEditForm(
+        request.POST or None,
+        initial={"name": item.name, "notes": item.notes, "version": item.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.scenario_update(
+                scenario=item,
+                expected_version=data["version"],
+                name=data["name"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Scenario changed.")
+            return redirect("planning:scenario", public_id=item.public_id)
+    return render(
+        request,
+        "planning/simple_form.html",
+        {
+            "form": form,
+            "title": f"Change “{item.name}”",
+            "back": reverse("planning:scenario", args=[item.public_id]),
+            "back_text": item.name,
+        },
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def scenario_rerun(request: HttpRequest, public_id) -> HttpResponse:
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+    back = reverse("planning:scenario", args=[item.public_id])
+
+    def done(version: int) -> HttpResponse:
+        services.scenario_rerun(scenario=item, expected_version=version)
+        messages.success(request, f"“{item.name}” has been run again with today's figures.")
+        return redirect(back)
+
+    return _confirm_page(
+        request,
+        item=item,
+        title=f"Run “{item.name}” again?",
+        body="It is run with the same inputs against today's areas, sites and teams.",
+        warning="The results shown now are replaced. Download them first if you need to keep them.",
+        button="Run it again",
+        back=back,
+        done=done,
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def scenario_delete(request: HttpRequest, public_id) -> HttpResponse:
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+
+    def done(version: int) -> HttpResponse:
+        services.scenario_delete(scenario=item, expected_version=version)
+        messages.success(request, f"Scenario “{item.name}” deleted.")
+        return redirect("planning:index")
+
+    return _confirm_page(
+        request,
+        item=item,
+        title=f"Delete “{item.name}”?",
+        body="Scenarios built on it keep their results and say it was deleted.",
+        warning="You cannot undo this.",
+        button="Delete the scenario",
+        back=reverse("planning:scenario", args=[item.public_id]),
+        done=done,
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, public_id) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    contract = selectors.contract_for_planner(authority, public_id)
+    initial = {
+        "service": contract.service_id,
+        "provider": contract.provider,
+        "annual_value": contract.annual_value,
+        "start": contract.start,
+        "end": contract.end,
+        "version": contract.version,
+    }
+    form = ContractEditForm(request.POST or None, initial=initial, authority=authority)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.contract_update(contract=contract, expected_version=version, **data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Contract changed.")
+            return redirect("planning:budget")
+    return render(
+        request,
+        "planning/simple_form.html",
+        {"form": form, "title": f"Change the contract with {contract.provider}"},
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    contract = selectors.contract_for_planner(authority, public_id)
+
+    def done(version: int) -> HttpResponse:
+        services.contract_delete(contract=contract, expected_version=version)
+        messages.success(request, f"Contract with {contract.provider} deleted.")
+        return redirect("planning:budget")
+
+    return _confirm_page(
+        request,
+        item=contract,
+        title=f"Delete the contract with {contract.provider}?",
+        body=f"{contract.service.name}: £{contract.annual_value:,.2f} a year from "
+        f"{contract.start:%-d %B %Y}.",
+        warning="You cannot undo this.",
+        button="Delete the contract",
+        back=reverse("planning:budget"),
+        done=done,
+    )
