@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -177,27 +178,59 @@ def _form_page(
     )
 
 
-@person_view
-def allocate(request: HttpRequest, public_id) -> HttpResponse:
+def _transition(
+    request,
+    public_id,
+    *,
+    form_class,
+    service: Callable[..., object],
+    arguments: Callable[[Any], dict],
+    form_kwargs: Callable[[Any], dict] = lambda ep: {},
+    title: str,
+    button: str,
+    success: str,
+    purpose: str,
+) -> HttpResponse:
+    """A manager's change to the episode itself (allocate, transfer, step up or down, close):
+    the form carries the version the manager saw, and the service is called with it and with
+    `arguments(form)`, so a change made meanwhile is refused (EpisodeConflict), not overwritten."""
     ep = episode_for_manager(request.user, public_id)
-    form = forms.AllocateForm(request.POST or None, episode=ep, initial={"version": ep.version})
+    form = form_class(request.POST or None, initial={"version": ep.version}, **form_kwargs(ep))
 
     def save():
-        services.episode_allocate(
+        service(
             episode=ep,
             by=request.user,
             version=form.cleaned_data["version"],
-            lead_professional=form.cleaned_data["lead_professional"],
-            family_agrees=form.agrees(),
+            **arguments(form),
         )
 
     return _form_page(
         request,
         ep,
         form,
+        title=title,
+        button=button,
+        save=save,
+        success=success,
+        purpose=purpose,
+    )
+
+
+@person_view
+def allocate(request: HttpRequest, public_id) -> HttpResponse:
+    return _transition(
+        request,
+        public_id,
+        form_class=forms.AllocateForm,
+        form_kwargs=lambda ep: {"episode": ep},
+        service=services.episode_allocate,
+        arguments=lambda form: {
+            "lead_professional": form.cleaned_data["lead_professional"],
+            "family_agrees": form.agrees(),
+        },
         title="Allocate a lead professional",
         button="Allocate",
-        save=save,
         success="Lead professional allocated.",
         purpose="allocation",
     )
@@ -205,26 +238,19 @@ def allocate(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def transfer(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_manager(request.user, public_id)
-    form = forms.TransferForm(request.POST or None, episode=ep, initial={"version": ep.version})
-
-    def save():
-        services.episode_transfer_lead(
-            episode=ep,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            new_lead=form.cleaned_data["lead_professional"],
-            handover_note=form.cleaned_data["handover_note"],
-            family_agrees=form.agrees(),
-        )
-
-    return _form_page(
+    return _transition(
         request,
-        ep,
-        form,
+        public_id,
+        form_class=forms.TransferForm,
+        form_kwargs=lambda ep: {"episode": ep},
+        service=services.episode_transfer_lead,
+        arguments=lambda form: {
+            "new_lead": form.cleaned_data["lead_professional"],
+            "handover_note": form.cleaned_data["handover_note"],
+            "family_agrees": form.agrees(),
+        },
         title="Transfer to a new lead professional",
         button="Transfer",
-        save=save,
         success="Lead professional transferred.",
         purpose="transfer",
     )
@@ -383,24 +409,14 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def step_up(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_manager(request.user, public_id)
-    form = forms.ReasonForm(request.POST or None, initial={"version": ep.version})
-
-    def save():
-        services.episode_step_up(
-            episode=ep,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-        )
-
-    return _form_page(
+    return _transition(
         request,
-        ep,
-        form,
+        public_id,
+        form_class=forms.ReasonForm,
+        service=services.episode_step_up,
+        arguments=lambda form: {"reason": form.cleaned_data["reason"]},
         title="Step up to children's social care",
         button="Step up",
-        save=save,
         success="Stepped up to children's social care.",
         purpose="step-up",
     )
@@ -408,27 +424,18 @@ def step_up(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def step_down(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_manager(request.user, public_id)
-    form = forms.StepDownForm(
-        request.POST or None, levels=continuum_levels(ep.authority), initial={"version": ep.version}
-    )
-
-    def save():
-        services.episode_step_down(
-            episode=ep,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-            level=form.cleaned_data["level"],
-        )
-
-    return _form_page(
+    return _transition(
         request,
-        ep,
-        form,
+        public_id,
+        form_class=forms.StepDownForm,
+        form_kwargs=lambda ep: {"levels": continuum_levels(ep.authority)},
+        service=services.episode_step_down,
+        arguments=lambda form: {
+            "reason": form.cleaned_data["reason"],
+            "level": form.cleaned_data["level"],
+        },
         title="Step down to early help",
         button="Step down",
-        save=save,
         success="Stepped down to early help.",
         purpose="step-down",
     )
@@ -436,26 +443,18 @@ def step_down(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def close(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_manager(request.user, public_id)
-    needs = list(ep.needs.values_list("need", flat=True))
-    form = forms.CloseForm(request.POST or None, needs=needs, initial={"version": ep.version})
-
-    def save():
-        services.episode_close(
-            episode=ep,
-            by=request.user,
-            version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
-            outcomes=form.outcomes(),
-        )
-
-    return _form_page(
+    return _transition(
         request,
-        ep,
-        form,
+        public_id,
+        form_class=forms.CloseForm,
+        form_kwargs=lambda ep: {"needs": list(ep.needs.values_list("need", flat=True))},
+        service=services.episode_close,
+        arguments=lambda form: {
+            "reason": form.cleaned_data["reason"],
+            "outcomes": form.outcomes(),
+        },
         title="Close the episode",
         button="Close the episode",
-        save=save,
         success="Episode closed.",
         purpose="closure",
     )

@@ -194,7 +194,7 @@ class GovukDateField(forms.MultiValueField):
 
     def clean(self, value):
         if self.disabled and not isinstance(value, list | tuple):
-            value = self.widget.decompress(value)
+            value = GovukDateInput().decompress(value)
         typed = [str(v).strip() if v is not None else "" for v in list(value or [])[:3]]
         typed += [""] * (3 - len(typed))
         name = self._name()
@@ -239,7 +239,7 @@ class GovukDateField(forms.MultiValueField):
 
     def has_changed(self, initial, data) -> bool:
         if not isinstance(initial, list | tuple):
-            initial = self.widget.decompress(initial)
+            initial = GovukDateInput().decompress(initial)
         return [str(v or "") for v in initial] != [
             str(v or "").strip() for v in data or ["", "", ""]
         ]
