@@ -151,7 +151,8 @@ def _separate_processes_possible() -> bool:
 
     if connection.vendor != "sqlite":
         return True
-    return not connection.is_in_memory_db()
+    name = _database_name()  # Django's own test for an in-memory SQLite database
+    return not (name == ":memory:" or "mode=memory" in name)
 
 
 def _searcher_process(
