@@ -536,7 +536,7 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped at start-up: {log_path.read_text()[-2000:]}")
         try:
-            status = asyncio.run(_probe(port))
+            status = _run_async(lambda: _probe(port))
             if status == 200:
                 return server
         except OSError:
@@ -544,6 +544,27 @@ def start_server(
         time.sleep(0.25)
     stop_server(server)
     raise RuntimeError("gunicorn did not answer /health/ within 60 s")
+
+
+def _run_async(make_coroutine):
+    """Run a coroutine to the end on a fresh event loop in its own thread: the caller's thread
+    may already have a running loop (Playwright's, in the test suite), where asyncio.run fails."""
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="pagebench-load")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 async def _probe(port: int) -> int:
@@ -791,8 +812,8 @@ def run(
         _say(log, f"Driving {len(bench_users)} users for {seconds:g} s (load {load_before})...\n")
         completed = [0]
         server_cpu = _server_cpu_seconds(server)
-        samples = asyncio.run(
-            _drive(
+        samples = _run_async(
+            lambda: _drive(
                 server.port,
                 bench_users,
                 keys,

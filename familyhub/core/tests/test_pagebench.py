@@ -1,4 +1,4 @@
-"""`familyhub bench pages` runs end to end: a small borough, a few users, two seconds.
+"""`familyhub bench pages` runs end to end: a small borough, a few users, a few seconds.
 
 Checks the report's shape and that every page answered 200 (no timing assertions). The server
 is a real gunicorn in another process, so the data must be committed (a transactional test) and
@@ -81,10 +81,11 @@ def test_bench_pages_reports_every_page_without_errors():
         "pages",
         "--users",
         "5",
+        # Long enough for a cold worker's first pages on a busy shared machine.
         "--seconds",
-        "2",
+        "4",
         "--warmup",
-        "0.5",
+        "3",
         "--workers",
         "2",
         "--json",
