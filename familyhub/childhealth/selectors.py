@@ -246,8 +246,18 @@ def caseload(viewer, practitioner) -> QuerySet[HealthVisitorAllocation]:
     rows = HealthVisitorAllocation.objects.filter(practitioner=practitioner, end__isnull=True)
     rows = access.records_visible_to(viewer, rows)
     return rows.select_related("person", "person__area", "team").order_by(
-        "person__family_name", "person__given_name"
+        "person__family_name", "person__given_name", "pk"
     )
+
+
+def caseload_rows(pks: list[int]) -> dict[int, HealthVisitorAllocation]:
+    """One page of a caseload by primary key (the keys came through the access layer)."""
+    return {
+        row.pk: row
+        for row in HealthVisitorAllocation.objects.filter(pk__in=pks).select_related(
+            "person", "person__area", "team"
+        )
+    }
 
 
 def colleagues(user):

@@ -148,7 +148,11 @@ def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
         practitioner = selectors.colleagues(user).filter(public_id=public_id).first()
         if practitioner is None:
             raise Http404("No such caseload")
-    rows = list(selectors.caseload(user, practitioner))
+    ordered = list(selectors.caseload(user, practitioner).values_list("pk", flat=True))
+    page = selectors.Page.of(request.GET.get("page"), total=len(ordered), size=WORKLIST_PAGE_SIZE)
+    page_pks = ordered[page.start : page.end]
+    found = selectors.caseload_rows(page_pks)
+    rows = [found[pk] for pk in page_pks if pk in found]
     people = [row.person for row in rows]
     access.log_person_access(
         user, people, action="search", purpose="Health visiting caseload", channel="page"
@@ -179,6 +183,11 @@ def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
             # caseloads:" line read as a fault when someone works alone in a team).
             "others": [c for c in selectors.colleagues(user) if c != practitioner],
             "today": today,
+            "page": page,
+            "first_shown": page.start + 1,
+            "last_shown": page.start + len(rows),
+            "total": len(ordered),
+            "filter_query": "",
         },
     )
 

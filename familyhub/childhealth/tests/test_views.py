@@ -364,6 +364,27 @@ def test_worklist_pages_with_the_govuk_pagination_component(
     assert client.get(reverse("childhealth:worklist") + "?page=x").status_code == 200
 
 
+def test_caseload_pages_and_logs_only_the_page_shown(
+    client, signed_in, owner, child, make_child, hv_team, monkeypatch
+):
+    from familyhub.access.models import AccessLog
+    from familyhub.childhealth import views
+
+    second = make_child(date_of_birth=timezone.localdate() - timedelta(days=40))
+    services.allocation_set(person=second, practitioner=owner, team=hv_team, by=owner)
+    monkeypatch.setattr(views, "WORKLIST_PAGE_SIZE", 1)
+    signed_in(client, owner)
+    before = AccessLog.objects.count()
+    first = client.get(reverse("childhealth:caseload"))
+    assert "Showing 1 to 1 of 2 children." in first.content.decode()
+    assert "?page=2" in first.content.decode()
+    assert AccessLog.objects.count() == before + 1
+    later = client.get(reverse("childhealth:caseload") + "?page=2")
+    shown = {r["allocation"].person_id for r in first.context["rows"]}
+    shown |= {r["allocation"].person_id for r in later.context["rows"]}
+    assert shown == {child.pk, second.pk}
+
+
 def test_short_worklist_has_no_pagination(client, signed_in, owner, child):
     page = signed_in(client, owner).get(reverse("childhealth:worklist")).content.decode()
     assert "govuk-pagination" not in page
