@@ -120,3 +120,23 @@ def test_a_half_typed_date_of_birth_keeps_the_matches_on_the_name(
     page.wait_for_load_state("networkidle")
     expect(page.get_by_test_id("candidate").first).to_contain_text("Amelia Okafor")
     expect(page.locator(".govuk-error-message")).to_have_count(0)
+
+
+def test_a_date_of_birth_missing_its_month_highlights_only_that_box(
+    transactional_db, page, browser_sign_in, owner, hub, registered_person
+):
+    browser_sign_in(owner)
+    page.goto(f"/people/{registered_person.public_id}/edit/")
+    born = page.get_by_role("group", name="Date of birth", exact=True)
+    expect(born.get_by_label("Year")).to_have_value(str(registered_person.date_of_birth.year))
+    born.get_by_label("Month").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Date of birth must include a month")
+    born = page.get_by_role("group", name="Date of birth", exact=True)
+    expect(born.get_by_label("Month")).to_have_class(re.compile("govuk-input--error"))
+    expect(born.get_by_label("Day")).not_to_have_class(re.compile("govuk-input--error"))
+    expect(born.get_by_label("Year")).not_to_have_class(re.compile("govuk-input--error"))
+    # The summary's link takes the user to the box to fix.
+    summary.get_by_role("link", name="Date of birth must include a month").click()
+    expect(born.get_by_label("Month")).to_be_focused()
