@@ -84,7 +84,7 @@ def handle(options: dict[str, Any], stdout) -> None:
     report = run(
         users=int(options.get("users") or 50),
         seconds=float(options.get("seconds") or 30.0),
-        warmup=float(options.get("warmup") if options.get("warmup") is not None else 3.0),
+        warmup=float(options["warmup"]) if options.get("warmup") is not None else 3.0,
         workers=int(options.get("workers") or 0) or (2 * (os.cpu_count() or 1) + 1),
         threads=int(options.get("threads") or 2),
         worker_class=str(options.get("worker_class") or "sync"),
