@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import queue
 import random
+import re
 import statistics
 import threading
 import time
@@ -373,7 +374,8 @@ def _register_file(options: Options) -> Path:
 
     if options.get("register_file"):
         return Path(options["register_file"])
-    return Path(settings.VAR_DIR) / f"bench-matching-{Path(_database_name()).name}.json"
+    database = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(_database_name()).name)
+    return Path(settings.VAR_DIR) / f"bench-matching-{database}.json"
 
 
 def _build(options: Options, authority) -> dict[str, Any]:
