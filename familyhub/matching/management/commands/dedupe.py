@@ -116,7 +116,7 @@ class Command(BaseCommand):
             f"Records: {report['records']:,}; candidate pairs: {report.get('candidate_pairs', 0):,}"
         )
         if "trainer" in report:
-            write(f"Trained by: {report['trainer']}")
+            write(f"Trained by {report['trainer']}, scored by {report.get('scorer', 'engine')}")
         if "metrics" in report:
             m = report["metrics"]
             write(f"Pairwise precision {m['precision']}, recall {m['recall']}, F1 {m['f1']}")
