@@ -463,11 +463,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def in_memory_sqlite() -> bool:
+    """An in-memory SQLite database (the test suite's) cannot be opened by the server."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
+    name = str(connection.settings_dict.get("NAME") or "")
+    return name in ("", ":memory:") or "mode=memory" in name or connection.is_in_memory_db()
+
+
 def database_url() -> str:
     """The URL of the database this process is using (the test database inside a test)."""
     from django.db import connection
 
     s = connection.settings_dict
+    if in_memory_sqlite():
+        raise RuntimeError(
+            "bench pages needs a database its gunicorn can open too: PostgreSQL, or SQLite in "
+            "a file (this one is in memory)."
+        )
     if connection.vendor == "sqlite":
         return f"sqlite:///{s['NAME']}"
     auth = s.get("USER") or ""
