@@ -470,7 +470,11 @@ def in_memory_sqlite() -> bool:
     if connection.vendor != "sqlite":
         return False
     name = str(connection.settings_dict.get("NAME") or "")
-    return name in ("", ":memory:") or "mode=memory" in name or connection.is_in_memory_db()
+    return (
+        name in ("", ":memory:")
+        or "mode=memory" in name
+        or connection.creation.is_in_memory_db(name)
+    )
 
 
 def database_url() -> str:
