@@ -546,19 +546,30 @@ def start_server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the server has its own copy of the file
     server = Server(process, port, log_path)
+    try:
+        _wait_until_ready(server)
+    except BaseException:
+        # Whatever went wrong, the server this call started does not outlive it.
+        stop_server(server)
+        raise
+    return server
+
+
+def _wait_until_ready(server: Server) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped at start-up: {log_path.read_text()[-2000:]}")
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"gunicorn stopped at start-up: {server.log_path.read_text()[-2000:]}"
+            )
         try:
-            status = _run_async(lambda: _probe(port))
-            if status == 200:
-                return server
+            if _run_async(lambda: _probe(server.port)) == 200:
+                return
         except OSError:
             pass
         time.sleep(0.25)
-    stop_server(server)
     raise RuntimeError("gunicorn did not answer /health/ within 60 s")
 
 
