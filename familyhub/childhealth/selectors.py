@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from familyhub.access.layer import records_visible_among
 from familyhub.accounts.roles import Role
 from familyhub.childhealth import access
 from familyhub.childhealth.models import (
@@ -115,12 +116,20 @@ def worklist_base(
     scope: str = "mine",
     locality: Locality | None = None,
     site: Site | None = None,
+    today: date | None = None,
 ) -> QuerySet[ReviewDue]:
     """Open reviews for the user ("mine": children they are the named practitioner for) or their
-    teams ("team": children allocated to the team or living in its localities), filtered by the
-    access layer once; the sections below narrow it by date."""
+    teams ("team": children allocated to the team or living in its localities) that fall in any
+    section (they open by Sunday and stopped counting no more than OUTSIDE_LOOKBACK ago), filtered
+    by the access layer once; the sections below narrow it by date."""
+    today = today or timezone.localdate()
+    _, sunday = week_bounds(today)
     rows = ReviewDue.objects.filter(
-        status=DueStatus.DUE, kind__in=kinds_for(user), person__merged_into__isnull=True
+        status=DueStatus.DUE,
+        kind__in=kinds_for(user),
+        person__merged_into__isnull=True,
+        window_start__lte=sunday,
+        late_until__gte=today - OUTSIDE_LOOKBACK,
     )
     # Subqueries, not joins through the allocations: a join repeats a review once per
     # allocation row (so the list needed DISTINCT), and with the access rule's filter on top
@@ -140,7 +149,9 @@ def worklist_base(
         rows = rows.filter(
             Q(person__area__in=site.reach_areas.all()) | Q(person__area=site.area_id)
         )
-    return access.records_visible_to(user, rows)
+    # The worklist knows its candidates: the access rule is asked for their people only, with
+    # flat queries, instead of being nested whole into this query (same rows: access tests).
+    return records_visible_among(user, rows)
 
 
 def section_q(section: str, today: date) -> Q:
@@ -176,7 +187,7 @@ def worklist(
 ) -> QuerySet[ReviewDue]:
     today = today or timezone.localdate()
     if base is None:
-        base = worklist_base(user, scope=scope, locality=locality, site=site)
+        base = worklist_base(user, scope=scope, locality=locality, site=site, today=today)
     return (
         base.filter(section_q(section, today))
         .select_related("person", "person__area", "person__area__locality")

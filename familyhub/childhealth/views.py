@@ -73,7 +73,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     locality = _filter_object(Locality, localities, request.GET.get("locality"))
     site = _filter_object(Site, sites, request.GET.get("site"))
     today = timezone.localdate()
-    base = selectors.worklist_base(user, scope=scope, locality=locality, site=site)
+    base = selectors.worklist_base(user, scope=scope, locality=locality, site=site, today=today)
     counts, page, rows = selectors.worklist_page(
         base,
         section=section,
