@@ -16,36 +16,45 @@ def _teams(user):
     return teams_of(user)
 
 
-def registrations(user) -> QuerySet:
+def registrations(user, *, viewer=None) -> QuerySet:
     """A live registration with one of the user's services, or at one of their teams' bases."""
     from familyhub.people.models import Registration
     from familyhub.services.models import Team
 
-    teams = Team.objects.filter(pk__in=_teams(user).values("pk"))
-    return Registration.objects.filter(
-        Q(service__in=teams.values("service")) | Q(site__in=teams.values("base")),
-        ended_at__isnull=True,
-    ).values("person_id")
+    if viewer is not None:
+        where = Q(service_id__in=viewer.service_ids) | Q(site_id__in=viewer.base_ids)
+    else:
+        teams = Team.objects.filter(pk__in=_teams(user).values("pk"))
+        where = Q(service__in=teams.values("service")) | Q(site__in=teams.values("base"))
+    return Registration.objects.filter(where, ended_at__isnull=True).values("person_id")
 
 
-def notes(user) -> QuerySet:
+def notes(user, *, viewer=None) -> QuerySet:
     """A service that has written a case note about a person is involved with them."""
     from familyhub.access.models import SharedNote
 
+    if viewer is not None:
+        # A service with one of the user's teams is one of the user's services.
+        return SharedNote.objects.filter(owning_service_id__in=viewer.service_ids).values(
+            "person_id"
+        )
     return SharedNote.objects.filter(owning_service__teams__in=_teams(user)).values("person_id")
 
 
-def shares(user) -> QuerySet:
+def shares(user, *, viewer=None) -> QuerySet:
     """An explicit share names the recipient: it needs the core record to make sense of it."""
     from familyhub.access.models import Share
 
-    teams = _teams(user)
+    if viewer is not None:
+        recipient = Q(recipient_team_id__in=viewer.team_ids) | Q(
+            recipient_service_id__in=viewer.service_ids
+        )
+    else:
+        teams = _teams(user)
+        recipient = Q(recipient_team__in=teams) | Q(recipient_service__teams__in=teams)
     now = timezone.now()
     return (
-        Share.objects.filter(
-            Q(recipient_team__in=teams) | Q(recipient_service__teams__in=teams),
-            revoked_at__isnull=True,
-        )
+        Share.objects.filter(recipient, revoked_at__isnull=True)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .values("person_id")
     )

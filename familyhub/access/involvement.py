@@ -15,6 +15,11 @@ A provider is a function of the user returning either a queryset of person prima
 The access layer ORs every provider together, adds the household members of every involved
 person (the family record) and break-glass. Providers must not evaluate rows in Python.
 
+A provider may also take a keyword `viewer` (access.layer.Viewer: the user's team, service,
+authority, base and locality ids, read once per request); the layer then passes it, and the
+provider filters by those ids instead of building a subquery over the user's teams again
+(`def open_episodes(user, *, viewer=None)`; with viewer None it must still work alone).
+
 The family record's "services involved" panel has a second registry, `register_services`:
 a function of a list of person primary keys returning `Involvement` rows (service, team, lead
 professional and how to contact them). Casework registers its episodes there.
@@ -22,7 +27,8 @@ professional and how to contact them). Casework registers its episodes there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -54,10 +60,24 @@ def _key(fn: Callable) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
+_TAKES_VIEWER: set[str] = set()
+
+
 def register(fn: Provider) -> Provider:
     """Add an involvement provider (idempotent, so ready() may run twice). Usable as decorator."""
     _PROVIDERS[_key(fn)] = fn
+    if "viewer" in inspect.signature(fn).parameters:
+        _TAKES_VIEWER.add(_key(fn))
     return fn
+
+
+def _answers(user, viewer) -> Iterator[QuerySet[Any] | Q]:
+    """Every provider's answer, passing the viewer to those that take one."""
+    for key, provider in list(_PROVIDERS.items()):
+        if viewer is not None and key in _TAKES_VIEWER:
+            yield provider(user, viewer=viewer)  # type: ignore[call-arg]
+        else:
+            yield provider(user)
 
 
 def register_services(fn: ServicesProvider) -> ServicesProvider:
@@ -70,13 +90,12 @@ def providers() -> list[Provider]:
     return list(_PROVIDERS.values())
 
 
-def involved_q(user) -> Q:
+def involved_q(user, *, viewer=None) -> Q:
     """A Q over Person matching everyone the user's teams are involved with (no households)."""
     from familyhub.people.models import Person
 
     combined = Q(pk__in=[])
-    for provider in _PROVIDERS.values():
-        result = provider(user)
+    for result in _answers(user, viewer):
         if isinstance(result, Q):
             # A Q across a many-valued relation would repeat people; a subquery cannot.
             combined |= Q(pk__in=Person.objects.filter(result).values("pk"))
@@ -115,7 +134,7 @@ class KeyIn(Expression):
         return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
 
 
-def involved_among(user, person_ids) -> set[int]:
+def involved_among(user, person_ids, *, viewer=None) -> set[int]:
     """Which of these people the user's teams are involved with (no households), as flat queries:
     every provider's answer narrowed to the candidates and read as one UNION. The same providers
     as involved_q, so the same answer for these ids; for pages that know whom they will show."""
@@ -126,8 +145,7 @@ def involved_among(user, person_ids) -> set[int]:
     if not isinstance(ids, QuerySet) and not ids:
         return set()
     parts = []
-    for provider in _PROVIDERS.values():
-        result = provider(user)
+    for result in _answers(user, viewer):
         if isinstance(result, Q):
             parts.append(Person.objects.filter(result, _key_filter("pk", ids)).values_list("pk"))
         else:

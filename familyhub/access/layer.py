@@ -126,6 +126,10 @@ class Viewer:
     authority_ids: list[int]
     agreements: list = field(default_factory=list)
     glass_person_ids: list[int] = field(default_factory=list)
+    # The user's teams' bases and localities (teams without one leave nothing here), for the
+    # involvement providers that take a Viewer instead of asking for the teams again.
+    base_ids: list[int] = field(default_factory=list)
+    locality_ids: list[int] = field(default_factory=list)
 
 
 def viewer_for(user) -> Viewer:
@@ -134,10 +138,16 @@ def viewer_for(user) -> Viewer:
 
     if not _is_practitioner(user):
         return Viewer(user, False, [], [], [])
-    rows = list(teams_of(user).values_list("pk", "service_id", "service__authority_id"))
+    rows = list(
+        teams_of(user).values_list(
+            "pk", "service_id", "service__authority_id", "base_id", "locality_id"
+        )
+    )
     team_ids = sorted({r[0] for r in rows})
     service_ids = sorted({r[1] for r in rows})
     authority_ids = sorted({r[2] for r in rows})
+    base_ids = sorted({r[3] for r in rows if r[3] is not None})
+    locality_ids = sorted({r[4] for r in rows if r[4] is not None})
     agreements: list = []
     if service_ids:
         today = timezone.localdate()
@@ -155,7 +165,17 @@ def viewer_for(user) -> Viewer:
             "person_id", flat=True
         )
     )
-    return Viewer(user, True, team_ids, service_ids, authority_ids, agreements, glass)
+    return Viewer(
+        user,
+        True,
+        team_ids,
+        service_ids,
+        authority_ids,
+        agreements,
+        glass,
+        base_ids=base_ids,
+        locality_ids=locality_ids,
+    )
 
 
 def _team_ids(user) -> list[int]:
@@ -197,7 +217,7 @@ def visible_people(user, *, channel: str = "page", viewer: Viewer | None = None)
     if not viewer.practitioner:
         return Person.objects.none()
     # Kept shallow on purpose: SQLite's parser has a nesting limit, and every provider adds to it.
-    direct = involvement.involved_q(user) | Q(pk__in=viewer.glass_person_ids)
+    direct = involvement.involved_q(user, viewer=viewer) | Q(pk__in=viewer.glass_person_ids)
     today = timezone.localdate()
     current = Q(end__isnull=True) | Q(end__gte=today)
     households = HouseholdMembership.objects.filter(
@@ -240,7 +260,9 @@ def visible_among(
     if not candidates:
         return set()
     glass = set(viewer.glass_person_ids)
-    direct = (candidates & glass) | involvement.involved_among(user, candidates - glass)
+    direct = (candidates & glass) | involvement.involved_among(
+        user, candidates - glass, viewer=viewer
+    )
     rest = candidates - direct
     if not rest:
         return direct
@@ -255,7 +277,9 @@ def visible_among(
     ).values_list("household_id", "person_id"):
         members.setdefault(household_id, set()).add(person_id)
     others = set().union(*members.values()) - rest - direct
-    involved = direct | (others & glass) | involvement.involved_among(user, others - glass)
+    involved = (
+        direct | (others & glass) | involvement.involved_among(user, others - glass, viewer=viewer)
+    )
     families = [people for people in members.values() if people & involved]
     return direct | (rest & set().union(*families))
 

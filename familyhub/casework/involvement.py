@@ -10,13 +10,14 @@ from familyhub.access.involvement import Involvement
 from familyhub.casework.models import LIVE_STATUSES, Episode, TeamMember
 
 
-def live_episodes(user) -> QuerySet:
+def live_episodes(user, *, viewer=None) -> QuerySet:
     """A live episode with one of the user's teams, led by them, or with them in the team around
     the family."""
     from familyhub.services.selectors import teams_of
 
+    teams = viewer.team_ids if viewer is not None else teams_of(user).values("pk")
     return Episode.objects.filter(
-        Q(team__in=teams_of(user).values("pk"))
+        Q(team__in=teams)
         | Q(lead_professional=user)
         | Q(pk__in=TeamMember.objects.filter(user=user, left_on__isnull=True).values("episode_id")),
         status__in=LIVE_STATUSES,

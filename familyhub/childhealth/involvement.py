@@ -9,14 +9,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 
-def caseload_of_teams(user) -> QuerySet:
+def caseload_of_teams(user, *, viewer=None) -> QuerySet:
     """Children whose named health visitor (or school nurse) sits in one of the user's teams."""
     from familyhub.childhealth.models import HealthVisitorAllocation
     from familyhub.services.selectors import teams_of
 
     today = timezone.localdate()
+    teams = viewer.team_ids if viewer is not None else teams_of(user).values("pk")
     return (
-        HealthVisitorAllocation.objects.filter(team__in=teams_of(user).values("pk"))
+        HealthVisitorAllocation.objects.filter(team__in=teams)
         .filter(Q(end__isnull=True) | Q(end__gte=today))
         .values("person_id")
     )
@@ -49,15 +50,19 @@ def services_involved(person_ids: list[int]) -> Iterable:
     return rows.values()
 
 
-def universal_schedule(user) -> QuerySet:
+def universal_schedule(user, *, viewer=None) -> QuerySet:
     """Health visiting and school nursing are universal: a team is involved with every child in
     its locality whose schedule its service owns and who has a review still open."""
     from familyhub.childhealth.models import DueStatus, ReviewDue
     from familyhub.services.selectors import teams_of
 
-    teams = teams_of(user)
+    if viewer is not None:
+        services, localities = viewer.service_ids, viewer.locality_ids
+    else:
+        teams = teams_of(user)
+        services, localities = teams.values("service"), teams.values("locality")
     return ReviewDue.objects.filter(
         status=DueStatus.DUE,
-        owning_service__in=teams.values("service"),
-        person__area__locality__in=teams.values("locality"),
+        owning_service__in=services,
+        person__area__locality__in=localities,
     ).values("person_id")

@@ -100,19 +100,29 @@ def person_for_register(user, session: Session, public_id) -> Person:
         raise Http404("No such person") from error
 
 
-def booking_involvement(user) -> QuerySet:
+def _sessions_run_by(user, viewer) -> QuerySet[Session]:
+    """sessions_for_staff, from the access layer's Viewer (teams read once per request)."""
+    if viewer is None:
+        return sessions_for_staff(user)
+    condition = Q(staff=user)
+    if user.role in REGISTER_ROLES:
+        condition |= Q(site_id__in=viewer.base_ids) | Q(site__locality_id__in=viewer.locality_ids)
+    return Session.objects.filter(condition)
+
+
+def booking_involvement(user, *, viewer=None) -> QuerySet:
     """Involvement provider: people booked (or waiting) on sessions this user may run."""
     from familyhub.hubs.models import Booking
 
     return Booking.objects.filter(
-        session__in=sessions_for_staff(user).values("pk"), status__in=["booked", "waiting"]
+        session__in=_sessions_run_by(user, viewer).values("pk"), status__in=["booked", "waiting"]
     ).values("person_id")
 
 
-def attendance_involvement(user) -> QuerySet:
+def attendance_involvement(user, *, viewer=None) -> QuerySet:
     """Involvement provider: people who came to sessions this user may run."""
     from familyhub.hubs.models import Attendance
 
-    return Attendance.objects.filter(session__in=sessions_for_staff(user).values("pk")).values(
-        "person_id"
-    )
+    return Attendance.objects.filter(
+        session__in=_sessions_run_by(user, viewer).values("pk")
+    ).values("person_id")

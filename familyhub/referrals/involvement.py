@@ -15,10 +15,12 @@ from familyhub.referrals.access import authority_ids_of, is_front_door
 from familyhub.referrals.models import Referral, ReferralStatus
 
 
-def live_referrals(user) -> QuerySet:
+def live_referrals(user, *, viewer=None) -> QuerySet:
     rule = Q(recorded_by=user)
     if is_front_door(user):
-        rule |= Q(authority_id__in=authority_ids_of(user))
+        # The viewer's authorities are its teams' services' councils, as authority_ids_of says.
+        authorities = viewer.authority_ids if viewer is not None else authority_ids_of(user)
+        rule |= Q(authority_id__in=authorities)
     return Referral.objects.filter(rule, status=ReferralStatus.RECEIVED).values("person_id")
 
 

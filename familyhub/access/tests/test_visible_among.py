@@ -16,9 +16,10 @@ import datetime
 import random
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
-from familyhub.access import layer
+from familyhub.access import involvement, layer
 from familyhub.access.models import (
     Basis,
     BreakGlass,
@@ -285,3 +286,30 @@ def test_anonymous_and_non_practitioners_see_nobody(authority, make_user):
     person = PersonFactory(authority=authority)
     assert layer.visible_among(AnonymousUser(), [person.pk]) == set()
     assert layer.visible_among(make_user(Role.COMMISSIONER), [person.pk]) == set()
+
+
+def _keys(answer) -> set[int]:
+    if isinstance(answer, Q):
+        return set(Person.objects.filter(answer).values_list("pk", flat=True))
+    return {row[0] for row in answer.values_list(*answer.query.values_select)}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_providers_answer_the_same_given_the_viewer(seed, authority):
+    """A provider that takes the Viewer (ids read once) names the same people as asked alone
+    (its own subqueries over the user's teams), for every user and every provider."""
+    rng = random.Random(seed)
+    users = build_council(rng, authority)
+    taking_viewer = [
+        provider
+        for key, provider in involvement._PROVIDERS.items()
+        if key in involvement._TAKES_VIEWER
+    ]
+    assert len(taking_viewer) >= 9
+    for user in users:
+        viewer = layer.viewer_for(user)
+        if not viewer.practitioner:
+            continue
+        for provider in taking_viewer:
+            alone = _keys(provider(user))
+            assert _keys(provider(user, viewer=viewer)) == alone, (seed, user.role, provider)
