@@ -69,6 +69,15 @@ def add_matching_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duplicates", type=float, default=0.05, help="Share of near-duplicates")
     parser.add_argument("--no-batch", action="store_true", help="Skip the batch dedupe figures")
+    parser.add_argument(
+        "--trainer",
+        choices=("splink", "engine"),
+        default="splink",
+        help="Batch: who trains m and u",
+    )
+    parser.add_argument(
+        "--scorer", choices=("splink", "engine"), default="splink", help="Batch: who scores pairs"
+    )
     parser.add_argument("--json", action="store_true")
 
 
@@ -331,11 +340,11 @@ def _concurrent(authority_id: int, items: list[dict], searchers: int) -> dict:
     }
 
 
-def _batch(truth: list[tuple[int, int]], authority_id: int) -> dict:
+def _batch(truth: list[tuple[int, int]], authority_id: int, *, trainer: str, scorer: str) -> dict:
     import numpy as np  # here, not at the top: the searcher processes need not load it
 
     from familyhub.matching.batch import Engine, frame_from_register, pairwise_metrics
-    from familyhub.matching.dedupe import peak_memory_mb
+    from familyhub.matching.dedupe import Model, peak_memory_mb
     from familyhub.matching.parameters import save_model
 
     started = time.perf_counter()
@@ -344,8 +353,10 @@ def _batch(truth: list[tuple[int, int]], authority_id: int) -> dict:
     engine = Engine(frame)
     pairs = engine.block()
     engine.compare()
-    parameters = engine.train()
-    engine.score(parameters)
+    # The same trainer and scorer as `familyhub dedupe` (Splink 5 by default).
+    model = Model(engine, trainer=trainer, scorer=scorer)
+    parameters = model.train()
+    model.score(parameters)
     labels = engine.cluster(float(parameters["threshold"]))
     seconds = time.perf_counter() - started
     true_of = dict(truth)
@@ -354,15 +365,16 @@ def _batch(truth: list[tuple[int, int]], authority_id: int) -> dict:
     metrics = pairwise_metrics(labels, truth_labels)
     engine.close()
     save_model(
-        parameters,
-        method="familyhub bench matching: NHS-number pairs among candidate pairs",
-        trained_on=len(frame),
+        parameters, method=f"familyhub bench matching: {model.method()}", trained_on=len(frame)
     )
     return {
         "records": int(len(frame)),
         "candidate_pairs": pairs,
+        "trainer": trainer,
+        "scorer": scorer,
         "read_from_database_seconds": round(read, 2),
         "seconds": round(seconds, 2),
+        "timings": model.timings,
         "peak_memory_mb": peak_memory_mb(),
         "peak_memory_measure": "ru_maxrss of the whole bench process",
         "metrics": metrics,
@@ -455,7 +467,12 @@ def handle_matching(options: Options, stdout) -> None:
         report[name] = built[name]
     report["seeded_duplicates"] = len(truth)
     if not options.get("no_batch"):
-        report["batch"] = _batch(truth, authority.pk)
+        report["batch"] = _batch(
+            truth,
+            authority.pk,
+            trainer=options.get("trainer", "splink"),
+            scorer=options.get("scorer", "splink"),
+        )
     forget_cached()
     items = _queries(truth, int(options["queries"]), int(options["seed"]))
     if items:
