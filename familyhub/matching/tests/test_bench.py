@@ -56,3 +56,16 @@ def test_reuse_refuses_a_register_of_another_size(authority, tmp_path: Path):
           "--register-file", register)  # fmt: skip
     with pytest.raises(CommandError, match="not --people 200"):
         bench("--people", "200", "--reuse", "--register-file", register)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_figure_trains_with_splink_as_dedupe_does(authority, tmp_path: Path):
+    from familyhub.matching.models import MatchModel
+
+    report = bench("--people", "400", "--queries", "5", "--searchers", "1",
+                   "--register-file", str(tmp_path / "register.json"))  # fmt: skip
+    batch = report["batch"]
+    assert (batch["trainer"], batch["scorer"]) == ("splink", "splink")
+    assert batch["records"] >= 400
+    assert 0.0 <= batch["metrics"]["f1"] <= 1.0
+    assert MatchModel.objects.get(active=True).method.startswith("familyhub bench matching: splink")
