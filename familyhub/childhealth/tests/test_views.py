@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def child(make_child, owner, hv_team):
     today = timezone.localdate()
-    person = make_child(date_of_birth=today - timedelta(days=11), sex="F")
+    # A fixed family name: a random one may be escaped in the page (O'Connor) or appear in it.
+    person = make_child(date_of_birth=today - timedelta(days=11), sex="F", family_name="Quenby")
     services.schedule_refresh(person)
     services.allocation_set(person=person, practitioner=owner, team=hv_team, by=owner)
     return person
