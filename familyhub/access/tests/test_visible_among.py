@@ -313,3 +313,26 @@ def test_providers_answer_the_same_given_the_viewer(seed, authority):
         for provider in taking_viewer:
             alone = _keys(provider(user))
             assert _keys(provider(user, viewer=viewer)) == alone, (seed, user.role, provider)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_register_finds_the_people_its_rule_allows(seed, authority):
+    """hubs.access.person_for_register (through visible_among) finds exactly the people of
+    people_for_register (the nested rule plus the session's bookings)."""
+    from django.http import Http404
+
+    from familyhub.hubs import access as hubs_access
+    from familyhub.hubs.models import Session
+
+    rng = random.Random(seed)
+    users = build_council(rng, authority)
+    people = list(Person.objects.all())
+    for session in Session.objects.all():
+        for user in users:
+            allowed = set(hubs_access.people_for_register(user, session))
+            for person in people:
+                try:
+                    found = hubs_access.person_for_register(user, session, person.public_id)
+                except Http404:
+                    found = None
+                assert (found is not None) == (person in allowed), (seed, user.role, person.pk)
