@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from familyhub.access.layer import records_visible_among
 from familyhub.accounts.roles import Role
 from familyhub.childhealth import access
 from familyhub.childhealth.models import (
@@ -149,9 +148,11 @@ def worklist_base(
         rows = rows.filter(
             Q(person__area__in=site.reach_areas.all()) | Q(person__area=site.area_id)
         )
-    # The worklist knows its candidates: the access rule is asked for their people only, with
-    # flat queries, instead of being nested whole into this query (same rows: access tests).
-    return records_visible_among(user, rows)
+    # Measured (docs/PERFORMANCE.md, "Access layer fast path"): for a worklist of 50 children or
+    # a team's 768 the rule nested here (its providers given the Viewer) costs the same Python as
+    # access.layer.records_visible_among and less database time; the fast path only won on an
+    # empty worklist. So the rule stays nested.
+    return access.records_visible_to(user, rows)
 
 
 def section_q(section: str, today: date) -> Q:
