@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from familyhub.access.layer import records_visible_among
 from familyhub.accounts.roles import Role
 from familyhub.childhealth import access
 from familyhub.childhealth.models import (
@@ -148,11 +149,11 @@ def worklist_base(
         rows = rows.filter(
             Q(person__area__in=site.reach_areas.all()) | Q(person__area=site.area_id)
         )
-    # Measured (docs/PERFORMANCE.md, "Access layer fast path"): for a worklist of 50 children or
-    # a team's 768 the rule nested here (its providers given the Viewer) costs the same Python as
-    # access.layer.records_visible_among and less database time; the fast path only won on an
-    # empty worklist. So the rule stays nested.
-    return access.records_visible_to(user, rows)
+    # The worklist knows its candidates: the access rule is asked for their people only, with
+    # flat queries, instead of being nested whole into this query (same rows: access tests).
+    # Measured (docs/PERFORMANCE.md, "Access layer fast path"): half the Python on a short or
+    # empty worklist, even on 50 to 800 children; bench pages 38 against 52 ms a page.
+    return records_visible_among(user, rows)
 
 
 def section_q(section: str, today: date) -> Q:
