@@ -508,9 +508,9 @@ def records_visible_to(user, queryset: QuerySet, *, viewer: Viewer | None = None
 def records_visible_among(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> QuerySet:
     """records_visible_to for a queryset already narrowed to a page's candidates (a worklist):
     the same rows, but the core-record part of the rule is answered by visible_among for the
-    candidates' people (one query reads their keys without the rule) and enters the record rule
-    as a list of keys, so the page's query stays flat and quick to build and to plan. Worth it
-    while the candidates are a page's worth of people (hundreds to a few thousand)."""
+    candidates' people (their keys read from the queryset without the rule) and enters the record
+    rule as an array of keys, so the page's query stays flat and quick to build and to plan.
+    Measured for worklists of 0 to ~800 people (docs/PERFORMANCE.md)."""
     model = queryset.model
     if not (isinstance(model, type) and issubclass(model, PersonRecord)):
         raise TypeError(
@@ -519,10 +519,8 @@ def records_visible_among(user, queryset: QuerySet, *, viewer: Viewer | None = N
     viewer = viewer or viewer_for(user)
     if not viewer.practitioner:
         return queryset.none()
-    candidates = set(queryset.order_by().values_list("person_id", flat=True).distinct())
-    if not candidates:
-        return queryset.none()
-    visible = visible_among(user, candidates, viewer=viewer)
+    # The rows' people go in as a subquery: visible_among reads them once, with its first query.
+    visible = visible_among(user, queryset.order_by().values("person_id"), viewer=viewer)
     people = Q(involvement.KeyIn("person_id", visible))
     return queryset.filter(_record_rule(viewer, model, people))
 
