@@ -101,9 +101,7 @@ def scenario_rerun(*, scenario: Scenario, expected_version: int) -> Scenario:
 def scenario_delete(*, scenario: Scenario, expected_version: int) -> None:
     """Delete a scenario, unless it changed since the planner confirmed. Scenarios built on it
     keep their results and say it was deleted."""
-    deleted, _ = Scenario.objects.filter(pk=scenario.pk, version=expected_version).delete()
-    if not deleted:
-        raise _stale("scenario")
+    _delete_if_unchanged(scenario, expected_version, "scenario")
 
 
 @transaction.atomic
@@ -136,9 +134,14 @@ def contract_update(
 
 @transaction.atomic
 def contract_delete(*, contract: Contract, expected_version: int) -> None:
-    deleted, _ = Contract.objects.filter(pk=contract.pk, version=expected_version).delete()
+    _delete_if_unchanged(contract, expected_version, "contract")
+
+
+def _delete_if_unchanged(row: Scenario | Contract, expected_version: int, what: str) -> None:
+    """One conditional DELETE: a row someone changed since the planner confirmed stays."""
+    deleted, _ = type(row).objects.filter(pk=row.pk, version=expected_version).delete()
     if not deleted:
-        raise _stale("contract")
+        raise _stale(what)
 
 
 @transaction.atomic
