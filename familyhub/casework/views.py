@@ -18,6 +18,7 @@ from familyhub.casework import forms, selectors, services
 from familyhub.casework.access import can_manage, episode_for_manager, episode_for_viewer
 from familyhub.casework.models import Action, EpisodeStatus, Goal, TeamMember
 from familyhub.core.access import require_role
+from familyhub.core.pagination import Page, query_without_page
 from familyhub.referrals.access import log_person_access
 from familyhub.referrals.services import continuum_levels
 
@@ -92,15 +93,27 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Families waiting for a lead professional on one page; the GOV.UK pagination leads to the rest.
+UNALLOCATED_PAGE_SIZE = 50
+
+
 @require_role(MANAGER_ROLES)
 def unallocated(request: HttpRequest) -> HttpResponse:
     filters = selectors.WorklistFilters.from_query(request.GET)
-    episodes = list(selectors.unallocated_episodes(request.user, filters)[:300])
+    waiting = selectors.unallocated_episodes(request.user, filters)
+    page = Page.of(request.GET.get("page"), total=waiting.count(), size=UNALLOCATED_PAGE_SIZE)
+    episodes = list(waiting[page.start : page.end])
     _log(request, [e.person for e in episodes], purpose="unallocated episodes")
     return render(
         request,
         "casework/unallocated.html",
-        {"episodes": episodes, "today": timezone.localdate(), **_filter_context(request, filters)},
+        {
+            "episodes": episodes,
+            "page": page,
+            "filter_query": query_without_page(request.GET),
+            "today": timezone.localdate(),
+            **_filter_context(request, filters),
+        },
     )
 
 

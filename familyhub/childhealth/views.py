@@ -23,6 +23,7 @@ from familyhub.childhealth.forms import (
 )
 from familyhub.childhealth.models import AlertKind, MeasurementContext
 from familyhub.core.access import require_role
+from familyhub.core.pagination import Page
 from familyhub.places.models import Locality, Site
 
 # The usual service for a reason, filled in when a page offers that referral (editable).
@@ -149,7 +150,7 @@ def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
         if practitioner is None:
             raise Http404("No such caseload")
     ordered = list(selectors.caseload(user, practitioner).values_list("pk", flat=True))
-    page = selectors.Page.of(request.GET.get("page"), total=len(ordered), size=WORKLIST_PAGE_SIZE)
+    page = Page.of(request.GET.get("page"), total=len(ordered), size=WORKLIST_PAGE_SIZE)
     page_pks = ordered[page.start : page.end]
     found = selectors.caseload_rows(page_pks)
     rows = [found[pk] for pk in page_pks if pk in found]

@@ -226,6 +226,26 @@ def test_unallocated_page_filters_by_name(client, signed_in, world):
     )
 
 
+def test_unallocated_page_is_paged_keeping_the_filters(client, signed_in, world, monkeypatch):
+    from familyhub.access.models import AccessLog
+    from familyhub.casework import views
+    from familyhub.testing.factories import PersonFactory
+
+    monkeypatch.setattr(views, "UNALLOCATED_PAGE_SIZE", 2)  # three families make two pages
+    for given in ("Ann", "Bea", "Cal"):
+        allocated_episode(world, person=PersonFactory(given_name=given, family_name="Walker"))
+    client = signed_in(client, world.team_leader)
+    first = client.get(reverse("casework:unallocated"), {"q": "Walker"}).content.decode()
+    assert 'data-testid="pagination"' in first
+    assert "q=Walker&amp;page=2" in first  # the next page keeps the filter
+    logged = AccessLog.objects.count()
+    second = client.get(reverse("casework:unallocated"), {"q": "Walker", "page": 2})
+    body = second.content.decode()
+    shown = [name for name in ("Ann", "Bea", "Cal") if f"{name} Walker" in body]
+    assert len(shown) == 1
+    assert AccessLog.objects.count() - logged == 1  # only the page's family is logged
+
+
 def test_episodes_appear_on_the_family_timeline(world, episode):
     from familyhub.casework.models import Assessment
 
