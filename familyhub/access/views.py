@@ -74,6 +74,21 @@ def _form_error(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _simple_form_page(request, form, *, person, save, done: str, redirect_to, title, button):
+    """A form on access/simple_form.html: on a valid POST `save(cleaned_data)` runs (a service's
+    ValidationError goes back onto the form), then `done` is flashed and `redirect_to` followed."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect_to
+    context = {"form": form, "person": person, "title": title, "button": button}
+    return render(request, "access/simple_form.html", context)
+
+
 def _is_ig(user) -> bool:
     return user.is_authenticated and user.role == Role.IG_LEAD
 
@@ -440,31 +455,27 @@ def note_share(request: HttpRequest, public_id) -> HttpResponse:
     if record.owning_service_id not in layer.viewer_for(request.user).service_ids:
         raise PermissionDenied("Only the service that holds a note can share it.")
     form = ShareForm(request.POST or None, authority=record.person.authority, whole_record=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.share_create(
-                person=record.person,
-                by=request.user,
-                owning_service=record.owning_service,
-                reason=form.cleaned_data["reason"],
-                recipient_team=form.cleaned_data["recipient_team"],
-                recipient_service=form.cleaned_data["recipient_service"],
-                record=record,
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "Note shared.")
-            return redirect("access:note", public_id=record.public_id)
-    return render(
+
+    def save(data: dict) -> None:
+        services.share_create(
+            person=record.person,
+            by=request.user,
+            owning_service=record.owning_service,
+            reason=data["reason"],
+            recipient_team=data["recipient_team"],
+            recipient_service=data["recipient_service"],
+            record=record,
+        )
+
+    return _simple_form_page(
         request,
-        "access/simple_form.html",
-        {
-            "form": form,
-            "person": record.person,
-            "title": f"Share the note: {record.title}",
-            "button": "Share the note",
-        },
+        form,
+        person=record.person,
+        save=save,
+        done="Note shared.",
+        redirect_to=redirect("access:note", public_id=record.public_id),
+        title=f"Share the note: {record.title}",
+        button="Share the note",
     )
 
 
@@ -531,31 +542,27 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
 def share(request: HttpRequest, public_id) -> HttpResponse:
     person = layer.visible_person_or_404(request.user, public_id)
     form = ShareForm(request.POST or None, authority=person.authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.share_create(
-                person=person,
-                by=request.user,
-                owning_service=_own_service(request.user),
-                reason=form.cleaned_data["reason"],
-                recipient_team=form.cleaned_data["recipient_team"],
-                recipient_service=form.cleaned_data["recipient_service"],
-                category=form.cleaned_data["category"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "Shared.")
-            return redirect("access:person-family", public_id=person.public_id)
-    return render(
+
+    def save(data: dict) -> None:
+        services.share_create(
+            person=person,
+            by=request.user,
+            owning_service=_own_service(request.user),
+            reason=data["reason"],
+            recipient_team=data["recipient_team"],
+            recipient_service=data["recipient_service"],
+            category=data["category"],
+        )
+
+    return _simple_form_page(
         request,
-        "access/simple_form.html",
-        {
-            "form": form,
-            "person": person,
-            "title": f"Share your service's information about {person.display_name}",
-            "button": "Share",
-        },
+        form,
+        person=person,
+        save=save,
+        done="Shared.",
+        redirect_to=redirect("access:person-family", public_id=person.public_id),
+        title=f"Share your service's information about {person.display_name}",
+        button="Share",
     )
 
 
@@ -563,30 +570,26 @@ def share(request: HttpRequest, public_id) -> HttpResponse:
 def decide_not_to_share(request: HttpRequest, public_id) -> HttpResponse:
     person = layer.visible_person_or_404(request.user, public_id)
     form = DecisionForm(request.POST or None, authority=person.authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_not_to_share_record(
-                person=person,
-                by=request.user,
-                owning_service=_own_service(request.user),
-                reason=form.cleaned_data["reason"],
-                recipient_service=form.cleaned_data["recipient_service"],
-                category=form.cleaned_data["category"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "Decision not to share recorded.")
-            return redirect("access:person-family", public_id=person.public_id)
-    return render(
+
+    def save(data: dict) -> None:
+        services.decision_not_to_share_record(
+            person=person,
+            by=request.user,
+            owning_service=_own_service(request.user),
+            reason=data["reason"],
+            recipient_service=data["recipient_service"],
+            category=data["category"],
+        )
+
+    return _simple_form_page(
         request,
-        "access/simple_form.html",
-        {
-            "form": form,
-            "person": person,
-            "title": f"Record a decision not to share about {person.display_name}",
-            "button": "Record the decision",
-        },
+        form,
+        person=person,
+        save=save,
+        done="Decision not to share recorded.",
+        redirect_to=redirect("access:person-family", public_id=person.public_id),
+        title=f"Record a decision not to share about {person.display_name}",
+        button="Record the decision",
     )
 
 
