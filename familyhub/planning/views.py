@@ -475,16 +475,13 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     if page:
         return page
     form = ContractForm(request.POST or None, authority=authority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contract_save(authority=authority, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, "Contract recorded.")
-            return redirect("planning:budget")
-    return render(
-        request, "planning/simple_form.html", {"form": form, "title": "Record a contract"}
+    return _form_page(
+        request,
+        form,
+        save=lambda data: services.contract_save(authority=authority, **data),
+        done="Contract recorded.",
+        redirect_to="planning:budget",
+        title="Record a contract",
     )
 
 
@@ -495,17 +492,29 @@ def budget_line_new(request: HttpRequest) -> HttpResponse:
     if page:
         return page
     form = BudgetLineForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        save=lambda data: services.budget_line_record(authority=authority, **data),
+        done="Budget line recorded.",
+        redirect_to="planning:budget",
+        title="Record a budget line",
+    )
+
+
+def _form_page(request, form, *, save, done: str, redirect_to: str, title: str, **context):
+    """A form on planning/simple_form.html: on a valid POST `save(cleaned_data)` runs (a
+    service's ValidationError goes back onto the form), then `done` is flashed and the planner
+    sent to `redirect_to`."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.budget_line_record(authority=authority, **form.cleaned_data)
+            save(dict(form.cleaned_data))
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
-            messages.success(request, "Budget line recorded.")
-            return redirect("planning:budget")
-    return render(
-        request, "planning/simple_form.html", {"form": form, "title": "Record a budget line"}
-    )
+            messages.success(request, done)
+            return redirect(redirect_to)
+    return render(request, "planning/simple_form.html", {"form": form, "title": title, **context})
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -552,29 +561,21 @@ def scenario_edit(request: HttpRequest, public_id) -> HttpResponse:
         request.POST or None,
         initial={"name": item.name, "notes": item.notes, "version": item.version},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.scenario_update(
-                scenario=item,
-                expected_version=data["version"],
-                name=data["name"],
-                notes=data["notes"],
-            )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, "Scenario changed.")
-            return redirect("planning:scenario", public_id=item.public_id)
-    return render(
+    page_url = reverse("planning:scenario", args=[item.public_id])
+    return _form_page(
         request,
-        "planning/simple_form.html",
-        {
-            "form": form,
-            "title": f"Change “{item.name}”",
-            "back": reverse("planning:scenario", args=[item.public_id]),
-            "back_text": item.name,
-        },
+        form,
+        save=lambda data: services.scenario_update(
+            scenario=item,
+            expected_version=data["version"],
+            name=data["name"],
+            notes=data["notes"],
+        ),
+        done="Scenario changed.",
+        redirect_to=page_url,
+        title=f"Change “{item.name}”",
+        back=page_url,
+        back_text=item.name,
     )
 
 
@@ -639,20 +640,18 @@ def contract_edit(request: HttpRequest, public_id) -> HttpResponse:
         "version": contract.version,
     }
     form = ContractEditForm(request.POST or None, initial=initial, authority=authority)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data: dict) -> None:
         version = data.pop("version")
-        try:
-            services.contract_update(contract=contract, expected_version=version, **data)
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, "Contract changed.")
-            return redirect("planning:budget")
-    return render(
+        services.contract_update(contract=contract, expected_version=version, **data)
+
+    return _form_page(
         request,
-        "planning/simple_form.html",
-        {"form": form, "title": f"Change the contract with {contract.provider}"},
+        form,
+        save=save,
+        done="Contract changed.",
+        redirect_to="planning:budget",
+        title=f"Change the contract with {contract.provider}",
     )
 
 
