@@ -9,7 +9,7 @@ PORT   ?= 8000
 
 .PHONY: demo test install lint typecheck pytest frontend clean
 
-$(STAMP): requirements.lock pyproject.toml requirements.in
+$(STAMP): requirements.lock pyproject.toml requirements.in requirements-demo.in requirements-dev.in
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
@@ -26,6 +26,7 @@ test: install lint typecheck pytest
 lint: install
 	$(BIN)/ruff check familyhub
 	$(BIN)/ruff format --check familyhub
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy familyhub

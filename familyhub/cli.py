@@ -1,7 +1,7 @@
 """The `familyhub` console command: Django's management commands under one name.
 
     familyhub migrate
-    familyhub load-reference ../shared/reference
+    familyhub load-reference familyhub/places/data/reference
     familyhub synth --people 100000 --out people.csv
 
 Hyphenated names are accepted for our own commands (load-reference runs load_reference).

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from familyhub.audit.keys import access_log_key, retired_access_log_keys
 from familyhub.env import envbool, envdatabase, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "familyhub.core",
     "familyhub.accounts",
+    "familyhub.audit",
     "familyhub.places",
     "familyhub.services",
     "familyhub.people",
@@ -76,6 +78,8 @@ INSTALLED_APPS = [
     "familyhub.outcomes",
     "familyhub.planning",
     "familyhub.api",
+    "familyhub.demo",
+    "familyhub.bench",
     # Last, so our GOV.UK form templates override Django's built-in ones.
     "django.forms",
 ]
@@ -87,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Opens the request's scope: one access-log entry per person a page shows (audit.scope).
+    "familyhub.audit.middleware.AccessLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "familyhub.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -101,7 +107,7 @@ ROOT_URLCONF = "familyhub.urls"
 WSGI_APPLICATION = "familyhub.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 TEMPLATES = [
@@ -142,13 +148,28 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lock an account after repeated failed sign-ins (django-axes).
+# Repeated wrong passwords lock the username (django-axes), from every address. An address is
+# only throttled, more gently and across usernames, because a council's staff often share one
+# outgoing address: locking it would lock everyone out (familyhub.accounts.lockout).
 AXES_FAILURE_LIMIT = envint("FAMILYHUB_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=envint("FAMILYHUB_LOCKOUT_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+_LOCKOUT_MINUTES = envint("FAMILYHUB_LOCKOUT_MINUTES", 30, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES)
+# Each entry locks on its own: the username anywhere, and the username at one address.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_HANDLER = "familyhub.accounts.lockout.AddressThrottlingHandler"
+AXES_LOCKOUT_CALLABLE = "familyhub.accounts.lockout.lockout_response"
+# A refused attempt is not a wrong password: it neither counts nor pushes the lock back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+FAMILYHUB_ADDRESS_FAILURE_LIMIT = envint("FAMILYHUB_ADDRESS_FAILURE_LIMIT", 50, minimum=1)
+FAMILYHUB_ADDRESS_WINDOW_MINUTES = envint("FAMILYHUB_ADDRESS_WINDOW_MINUTES", 15, minimum=1)
+if FAMILYHUB_ADDRESS_WINDOW_MINUTES > _LOCKOUT_MINUTES:
+    # axes forgets failed attempts after the lockout time, so a longer window would count less.
+    raise ImproperlyConfigured(
+        f"FAMILYHUB_ADDRESS_WINDOW_MINUTES must be at most FAMILYHUB_LOCKOUT_MINUTES "
+        f"({_LOCKOUT_MINUTES}) (got {FAMILYHUB_ADDRESS_WINDOW_MINUTES})."
+    )
 
 # Two-factor sign-in (TOTP) is required for every account outside the demo.
 FAMILYHUB_REQUIRE_2FA = envbool("FAMILYHUB_REQUIRE_2FA", not DEMO)
@@ -202,6 +223,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# The API's OpenAPI schema and documentation page need sign-in (a token or a session) unless a
+# council chooses to publish them. The demo needs neither: its docs page works signed in.
+FAMILYHUB_PUBLIC_API_SCHEMA = envbool("FAMILYHUB_PUBLIC_API_SCHEMA", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Familyhub API",
     "DESCRIPTION": "The register and services of an integrated 0-19 family wellbeing service.",
@@ -211,6 +235,18 @@ SPECTACULAR_SETTINGS = {
 
 # The service as people see it.
 FAMILYHUB_SERVICE_NAME = envstr("FAMILYHUB_SERVICE_NAME", "Familyhub")
+# The address people use to reach the service, for links in emails (which never hold personal
+# details). Email goes out through Django's SMTP settings; the demo prints it instead.
+FAMILYHUB_BASE_URL = envstr("FAMILYHUB_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = envstr(
+    "FAMILYHUB_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = envstr("FAMILYHUB_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("FAMILYHUB_EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = envstr("FAMILYHUB_EMAIL_FROM", "familyhub@localhost")
 FAMILYHUB_COUNCIL_NAME = envstr("FAMILYHUB_COUNCIL_NAME", "Demo Borough Council")
 FAMILYHUB_AUTHORITY_CODE = envstr("FAMILYHUB_AUTHORITY_CODE", "E06000034")
 # Bank holidays skipped by working-day deadlines and recurring sessions (ISO dates, comma list).
@@ -226,6 +262,25 @@ FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR = envint("FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR", 
 FAMILYHUB_UNUSUAL_ACCESS_DAYS = envint("FAMILYHUB_UNUSUAL_ACCESS_DAYS", 30, minimum=1)
 FAMILYHUB_EXTRA_CATEGORIES: list[tuple[str, str]] = []  # e.g. [("youth_justice", "Youth justice")]
 FAMILYHUB_EXTRA_SENSITIVE_CATEGORIES: list[str] = []
+# The categories break-glass opens; empty: every category but the sensitive ones.
+FAMILYHUB_BREAK_GLASS_CATEGORIES = envlist("FAMILYHUB_BREAK_GLASS_CATEGORIES", [])
+# Involvement: how long an ended episode, a decided referral and a past session keep a team
+# involved with the family (time to finish the work and hand over), and whether a team is
+# involved with registrations and sessions at every site of its locality, not only its own hub.
+FAMILYHUB_ACCESS_DAYS_AFTER_EPISODE = envint("FAMILYHUB_ACCESS_DAYS_AFTER_EPISODE", 90, minimum=0)
+FAMILYHUB_ACCESS_DAYS_AFTER_REFERRAL = envint("FAMILYHUB_ACCESS_DAYS_AFTER_REFERRAL", 30, minimum=0)
+FAMILYHUB_ACCESS_DAYS_AFTER_SESSION = envint("FAMILYHUB_ACCESS_DAYS_AFTER_SESSION", 365, minimum=0)
+FAMILYHUB_INVOLVEMENT_BY_LOCALITY = envbool("FAMILYHUB_INVOLVEMENT_BY_LOCALITY", False)
+# The access log: the key that chains it (held outside the database), the keys it was chained
+# with before a rotation, and where the checkpoints of its head are written (docs/ACCESS-LOG.md).
+FAMILYHUB_ACCESS_LOG_KEY = access_log_key(demo=DEMO, secret_key=SECRET_KEY)
+FAMILYHUB_ACCESS_LOG_RETIRED_KEYS = retired_access_log_keys()
+FAMILYHUB_ACCESS_LOG_CHECKPOINT_DIR = Path(
+    envstr("FAMILYHUB_ACCESS_LOG_CHECKPOINT_DIR", str(VAR_DIR / "access-log-checkpoints"))
+)
+# Lets the test runner's flush empty the log on SQLite (it deletes every row between tests);
+# only the test settings turn it on.
+FAMILYHUB_ACCESS_LOG_ALLOW_RESET = False
 
 # The front door: working days to decide a referral, and for a child who may be at risk
 # (0 = the same day); early help reviews every this many weeks.

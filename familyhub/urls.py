@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from familyhub import views
+
 admin.site.site_header = "Familyhub administration"
 admin.site.site_title = "Familyhub administration"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("", include("familyhub.core.urls")),
     path("account/", include("familyhub.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -9,29 +9,29 @@ class AccessConfig(AppConfig):
     verbose_name = "Data-sharing protocol"
 
     def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
         from familyhub.access import builtin_involvement, involvement
-        from familyhub.accounts.roles import Role
+        from familyhub.accounts.roles import PRACTITIONER_ROLES, Role
         from familyhub.core import navigation
 
-        involvement.register(builtin_involvement.registrations)
-        involvement.register(builtin_involvement.notes)
-        involvement.register(builtin_involvement.shares)
-        involvement.register_services(builtin_involvement.registered_services)
+        involvement.providers.register(builtin_involvement.registrations)
+        involvement.providers.register(builtin_involvement.shares)
+        involvement.services.register(builtin_involvement.registered_services)
 
-        from familyhub.accounts.roles import PRACTITIONER_ROLES
-
-        practitioners = {str(r) for r in PRACTITIONER_ROLES}
         navigation.register(
-            "Search case notes", "access:note-search", roles=practitioners, order=60
+            "Search case notes", "access:note-search", roles=PRACTITIONER_ROLES, order=60
         )
-        navigation.register("Find by exact details", "access:find", roles=practitioners, order=61)
-        ig: set[str] = {Role.IG_LEAD}
+        navigation.register(
+            "Find by exact details", "access:find", roles=PRACTITIONER_ROLES, order=61
+        )
+        ig = {Role.IG_LEAD}
         navigation.register("Access log", "access:log-search", roles=ig, order=80)
         navigation.register("Break-glass reviews", "access:break-glass-reviews", roles=ig, order=81)
         navigation.register("Unusual access", "access:unusual", roles=ig, order=82)
+        navigation.register("Routes into a record", "access:routes", roles=ig, order=84)
         navigation.register(
             "Data-sharing agreements",
             "access:agreements",
-            roles={str(Role.IG_LEAD), str(Role.ADMINISTRATOR)},
+            roles={Role.IG_LEAD, Role.ADMINISTRATOR},
             order=83,
         )

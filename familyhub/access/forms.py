@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
-from familyhub.access.models import ConsentMethod, ConsentPurpose
+from familyhub.access.models import BreakGlassGround, ConsentMethod, ConsentPurpose
 from familyhub.access.records import category_choices
-from familyhub.core.forms import GovukDateField
+from familyhub.core.forms import GovukDateField, GovukForm
+from familyhub.core.reasons import reason_problem
 from familyhub.people.identifiers import is_valid_nhs_number
 from familyhub.services.models import Service, Team
 
 
-class TimelineFilterForm(forms.Form):
+class TimelineFilterForm(GovukForm):
     service = forms.TypedChoiceField(
         label="Service", required=False, coerce=int, empty_value=None, choices=()
     )
@@ -23,7 +26,7 @@ class TimelineFilterForm(forms.Form):
         category_field.choices = [("", "All categories"), *category_choices()]
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovukForm):
     title = forms.CharField(label="Title", max_length=200)
     body = forms.CharField(label="Note", widget=forms.Textarea, required=False)
     category = forms.ChoiceField(
@@ -35,10 +38,16 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
+        cast(Any, self.fields["category"]).choices = category_choices()
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GovukForm):
+    error_names = {
+        "given": "whether they gave consent",
+        "purpose": "what the consent is for",
+        "method": "how consent was given",
+    }
+
     given = forms.TypedChoiceField(
         label="Did they give consent?",
         choices=[("yes", "Yes, consent given"), ("no", "No, consent refused")],
@@ -58,14 +67,18 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = Service.objects.filter(authority=authority)
+        cast(Any, self.fields["services"]).queryset = Service.objects.filter(authority=authority)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukForm):
+    error_names = {"note": "why consent is withdrawn"}
+
     note = forms.CharField(label="Why is consent withdrawn?", widget=forms.Textarea)
 
 
-class ShareForm(forms.Form):
+class ShareForm(GovukForm):
+    error_names = {"reason": "the reason for sharing"}
+
     recipient_team = forms.ModelChoiceField(
         label="Team to share with", queryset=Team.objects.none(), required=False
     )
@@ -79,24 +92,32 @@ class ShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         if whole_record:
             del self.fields["category"]
-        self.fields["recipient_team"].queryset = Team.objects.filter(  # type: ignore[attr-defined]
+        cast(Any, self.fields["recipient_team"]).queryset = Team.objects.filter(  # type: ignore[attr-defined]
             service__authority=authority
         ).select_related("service")
-        self.fields["recipient_service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+        cast(Any, self.fields["recipient_service"]).queryset = Service.objects.filter(
+            authority=authority
+        )  # type: ignore[attr-defined]
         if "category" in self.fields:
-            self.fields["category"].choices = [  # type: ignore[attr-defined]
+            cast(Any, self.fields["category"]).choices = [  # type: ignore[attr-defined]
                 ("", "Everything your service holds"),
                 *category_choices(),
             ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("recipient_team") and not data.get("recipient_service"):
             self.add_error("recipient_team", "Choose a team or a service to share with")
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
+    error_names = {
+        "recipient_service": "the service not to share with",
+        "reason": "the reason for not sharing",
+    }
+
     recipient_service = forms.ModelChoiceField(
         label="Not to share with",
         queryset=Service.objects.none(),
@@ -108,24 +129,47 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipient_service"].queryset = Service.objects.filter(authority=authority)
-        self.fields["category"].choices = [("", "Everything"), *category_choices()]
+        cast(Any, self.fields["recipient_service"]).queryset = Service.objects.filter(
+            authority=authority
+        )
+        cast(Any, self.fields["category"]).choices = [("", "Everything"), *category_choices()]
 
 
-class BreakGlassForm(forms.Form):
-    reason = forms.CharField(
-        label="What is the urgent safeguarding reason?",
-        widget=forms.Textarea,
-        min_length=20,
-        help_text="Write it in full. The information governance lead will review it.",
+class BreakGlassForm(GovukForm):
+    error_names = {"reason": "the urgent safeguarding reason", "ground": "why you need it now"}
+
+    ground = forms.ChoiceField(
+        label="Why do you need to see this record now?",
+        choices=BreakGlassGround.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you need to see this record now"},
     )
+    reason = forms.CharField(
+        label="What has happened?",
+        widget=forms.Textarea,
+        help_text=(
+            "Say in full what has happened and why it cannot wait for the service that holds "
+            "the record. The information governance lead is told at once and reviews it."
+        ),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data.get("reason", "")
+        problem = reason_problem(reason)
+        if problem:
+            raise forms.ValidationError(problem)
+        return reason
+
     confirm = forms.BooleanField(
         label="I understand my access is logged and will be reviewed",
         required=True,
+        error_messages={
+            "required": "Confirm that you understand your access is logged and will be reviewed"
+        },
     )
 
 
-class ExactFindForm(forms.Form):
+class ExactFindForm(GovukForm):
     nhs_number = forms.CharField(
         label="NHS number", required=False, max_length=12, help_text="10 digits"
     )
@@ -140,7 +184,8 @@ class ExactFindForm(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         exact = data.get("family_name") and data.get("date_of_birth") and data.get("postcode")
@@ -151,7 +196,9 @@ class ExactFindForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
+    error_names = {"verdict": "whether this use was justified"}
+
     verdict = forms.ChoiceField(
         label="Was this use justified?",
         choices=[("justified", "Justified"), ("not_justified", "Not justified")],
@@ -165,8 +212,14 @@ class ReviewForm(forms.Form):
     )
 
 
-class LogSearchForm(forms.Form):
+class LogSearchForm(GovukForm):
     person = forms.CharField(
-        label="Person's reference or NHS number", required=False, max_length=40
+        label="NHS number, family card number or Familyhub reference",
+        help_text=(
+            "The NHS number (10 digits), the family's card number (FH and 8 digits, on their "
+            "card), or the reference at the end of the record's web address"
+        ),
+        required=False,
+        max_length=40,
     )
     username = forms.CharField(label="Or a member of staff's username", required=False)

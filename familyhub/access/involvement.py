@@ -1,45 +1,55 @@
-"""Involvement: which people a practitioner's teams work with. Other parts plug in here.
+"""Involvement: which people a practitioner's teams work with. The parts declare it here.
 
-A provider is a function of the user returning either a queryset of person primary keys
-(`.values("person_id")`) or a `Q` over `people.Person`. Register it from your AppConfig.ready():
+Involvement comes from a service's real work with the family (a live episode, a referral in the
+front door's queue, a confirmed registration at the team's hub, a booking on a session the team
+runs, a named health visitor), never from the viewer's own click. A provider is a function of
+the Viewer (access.viewer: the user and their team, service, council, base and locality ids, read
+once per request) returning a queryset of person keys (`.values("person_id")`) or a `Q` over
+people.Person. Each part registers its providers from its AppConfig.ready():
 
     from familyhub.access import involvement
 
-    def open_episodes(user):
-        return Episode.objects.filter(team__in=teams_of(user), closed_at__isnull=True).values(
+    def live_episodes(viewer):
+        '''Families with a live episode with one of the viewer's teams.'''
+        return Episode.objects.filter(team_id__in=viewer.team_ids, status__in=LIVE).values(
             "person_id"
         )
 
-    involvement.register(open_episodes)
+    involvement.providers.register(live_episodes)
 
-The access layer ORs every provider together, adds the household members of every involved
-person (the family record) and break-glass. Providers must not evaluate rows in Python.
+The first sentence of a provider's docstring names the route on the information governance
+lead's page of routes into a record (access.routes), so it speaks of "the team". Involvement is by team (a council may choose locality for sites:
+FAMILYHUB_INVOLVEMENT_BY_LOCALITY), and what ends (an episode, a referral) stops counting a
+council-set number of days after it ends (involvement.days_after_end). The access layer ORs every
+provider together, adds the household members of every involved person (the family record) and
+break-glass. Providers must not evaluate rows in Python.
 
-A provider may also take a keyword `viewer` (access.layer.Viewer: the user's team, service,
-authority, base and locality ids, read once per request); the layer then passes it, and the
-provider filters by those ids instead of building a subquery over the user's teams again
-(`def open_episodes(user, *, viewer=None)`; with viewer None it must still work alone).
-
-The family record's "services involved" panel has a second registry, `register_services`:
-a function of a list of person primary keys returning `Involvement` rows (service, team, lead
-professional and how to contact them). Casework registers its episodes there.
+The family record's "services involved" panel has a second hook, `services`: a function of a
+list of person primary keys returning `Involvement` rows (service, team, lead professional and
+how to contact them). Casework registers its episodes there.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.utils import timezone
 
-Provider = Callable[[Any], "QuerySet[Any] | Q"]
+from familyhub.core.hooks import Hook
+from familyhub.people.models import Person
+
+Provider = Callable[[Any], "QuerySet[Any] | Q"]  # provider(viewer)
 ServicesProvider = Callable[[list[int]], Iterable["Involvement"]]
 
-_PROVIDERS: dict[str, Provider] = {}
-_SERVICES_PROVIDERS: dict[str, ServicesProvider] = {}
+providers: Hook[Provider] = Hook("involvement", "who each part's teams work with")
+services: Hook[ServicesProvider] = Hook(
+    "services_involved", "the family record's 'services involved' rows each part adds"
+)
 
 
 @dataclass
@@ -54,48 +64,40 @@ class Involvement:
     lead_contact: str = ""
     since: datetime | None = None
     service_id: int | None = None
+    # True for the lead professional of the family's plan (casework's episodes), as against a
+    # named practitioner or a registration.
+    leads: bool = False
 
 
-def _key(fn: Callable) -> str:
-    return f"{fn.__module__}.{fn.__qualname__}"
+def days_after_end(kind: str) -> int:
+    """How long involvement lasts after an episode or a referral ends (FAMILYHUB_ACCESS_DAYS_
+    AFTER_EPISODE, _AFTER_REFERRAL, _AFTER_SESSION): time to finish the work and hand over."""
+    return int(getattr(settings, f"FAMILYHUB_ACCESS_DAYS_AFTER_{kind.upper()}"))
 
 
-_TAKES_VIEWER: set[str] = set()
+def ended_since(kind: str) -> datetime:
+    """The moment before which an ended episode or referral no longer counts."""
+    return timezone.now() - timedelta(days=days_after_end(kind))
 
 
-def register(fn: Provider) -> Provider:
-    """Add an involvement provider (idempotent, so ready() may run twice). Usable as decorator."""
-    _PROVIDERS[_key(fn)] = fn
-    if "viewer" in inspect.signature(fn).parameters:
-        _TAKES_VIEWER.add(_key(fn))
-    return fn
+def route_name(provider: Provider) -> str:
+    """The route a provider opens, in words: its docstring's first sentence."""
+    doc = " ".join((provider.__doc__ or "").split())
+    if not doc:
+        return provider.__name__.replace("_", " ").capitalize()
+    return doc.split(". ", 1)[0].split(": ", 1)[0].rstrip(".")
 
 
-def _answers(user, viewer) -> Iterator[QuerySet[Any] | Q]:
-    """Every provider's answer, passing the viewer to those that take one."""
-    for key, provider in list(_PROVIDERS.items()):
-        if viewer is not None and key in _TAKES_VIEWER:
-            yield provider(user, viewer=viewer)  # type: ignore[call-arg]
-        else:
-            yield provider(user)
+def _answers(viewer) -> Iterator[QuerySet[Any] | Q]:
+    for provider in providers:
+        yield provider(viewer)
 
 
-def register_services(fn: ServicesProvider) -> ServicesProvider:
-    """Add a provider of "services involved" rows for the family record."""
-    _SERVICES_PROVIDERS[_key(fn)] = fn
-    return fn
-
-
-def providers() -> list[Provider]:
-    return list(_PROVIDERS.values())
-
-
-def involved_q(user, *, viewer=None) -> Q:
+def involved_q(viewer) -> Q:
     """A Q over Person matching everyone the user's teams are involved with (no households)."""
-    from familyhub.people.models import Person
 
     combined = Q(pk__in=[])
-    for result in _answers(user, viewer):
+    for result in _answers(viewer):
         if isinstance(result, Q):
             # A Q across a many-valued relation would repeat people; a subquery cannot.
             combined |= Q(pk__in=Person.objects.filter(result).values("pk"))
@@ -134,18 +136,17 @@ class KeyIn(Expression):
         return f"{sql} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
 
 
-def involved_among(user, person_ids, *, viewer=None) -> set[int]:
+def involved_among(viewer, person_ids) -> set[int]:
     """Which of these people the user's teams are involved with (no households), as flat queries:
     every provider's answer narrowed to the candidates and read as one UNION. The same providers
     as involved_q, so the same answer for these ids; for pages that know whom they will show."""
-    from familyhub.people.models import Person
 
     # A queryset of keys stays a subquery; anything else becomes a list of keys.
     ids = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
     if not isinstance(ids, QuerySet) and not ids:
         return set()
     parts = []
-    for result in _answers(user, viewer):
+    for result in _answers(viewer):
         if isinstance(result, Q):
             parts.append(Person.objects.filter(result, _key_filter("pk", ids)).values_list("pk"))
         else:
@@ -160,7 +161,6 @@ def involved_among(user, person_ids, *, viewer=None) -> set[int]:
 def _narrowed(result: QuerySet, ids) -> QuerySet:
     """A provider's queryset of person keys narrowed to the candidates, on its own column when it
     selects one (`.values("person_id")`), else through Person (still one flat query)."""
-    from familyhub.people.models import Person
 
     selected = result.query.values_select
     if len(selected) == 1 and not result.query.annotation_select:
@@ -174,10 +174,6 @@ def _key_filter(column: str, ids) -> Q:
 
 def services_involved(person_ids: list[int]) -> list[Involvement]:
     rows: list[Involvement] = []
-    for provider in _SERVICES_PROVIDERS.values():
+    for provider in services:
         rows.extend(provider(person_ids))
     return rows
-
-
-# Built-in providers (the people part's registrations, this part's notes and explicit shares) are
-# registered in access.apps.AccessConfig.ready() from access.builtin_involvement.

@@ -1,71 +1,35 @@
-"""The one enforcement point of the data-sharing protocol. Every channel asks these functions.
+"""The one place the data-sharing protocol is decided. Every page, API endpoint, search, export,
+report and background task asks these functions, so no channel shows what another hides.
 
-CONTRACT (other parts code against these names and signatures; the access part owns the bodies):
+Who may see a person's core record (names, date of birth, address, household, who is involved):
+  - a practitioner whose team is involved with them (access.involvement: a live episode, a
+    referral in the front door's queue, a confirmed registration at the team's hub, a booking
+    on a session the team runs, a named health visitor...), or with someone in their household;
+  - anyone under a live break-glass for them.
+Who may see a record about a person (a PersonRecord: an owning service and a category):
+  - someone who may see the person AND whose service owns the record, or who takes part in it
+    (the record's own declaration: a lead professional, the team around the family, the team a
+    referral was allocated to), or to whom it is shared (an explicit share, or an agreement
+    between services on its basis, consent where the basis is consent, with no decision not to
+    share standing against it);
+  - anyone under a live break-glass for the person, for the categories the council's policy
+    opens to break-glass (FAMILYHUB_BREAK_GLASS_CATEGORIES; by default every category but the
+    sensitive ones, which stay with their owning service).
+"Absent" and "not allowed" give the same answer (Http404). Everything shown is logged: pages
+note the people they show (audit.log_shown) and one entry per person is written when the page
+is sent; services log their own writes (audit.log_change).
 
-    visible_people(user, *, channel) -> QuerySet[Person]
-        The people whose core record the user may see now (involvement, role, break-glass).
-    person_for_viewer(user, public_id, *, purpose, channel, action="read") -> Person
-        One person, or Http404 for both "absent" and "not allowed"; follows merge redirects;
-        writes exactly one access-log entry.
-    log_person_access(user, people, *, action, purpose, channel, detail="") -> None
-        Appends one entry per person (search results, exports, changes).
-    match_candidates_for_registration(user, queryset) -> QuerySet[Person]
-        Single registration's duplicate check may show a minimal view (name, date of birth,
-        postcode district, household size) of any person in the user's authority so a family is
-        never registered twice; each shown candidate is logged as action "search", channel given.
-    records_visible_to(user, queryset) -> QuerySet
-        Filters any queryset of a PersonRecord subclass by the sharing rules, in the database.
-
-Channels: "page", "api", "search", "export", "report", "registration", "task".
-Actions: "read", "search", "export", "change", "create", "merge".
-
-Also here (additions, same module):
-
-    household_for_viewer(user, public_id, *, purpose, channel) -> Household
-        A family (household) whose core record the user may see (any member visible), or Http404;
-        logs one "read" per current member.
-    visible_among(user, person_ids, *, viewer=None) -> set[int]
-        Which of these people the user may see (the same rule as visible_people), with flat
-        queries: for pages that already know whom they will show.
-    records_visible_among(user, queryset, *, viewer=None) -> QuerySet
-        records_visible_to for a worklist's candidates, through visible_among.
-    record_for_viewer(user, model_or_queryset, public_id, *, purpose, channel) -> record
-        One PersonRecord row through records_visible_to, or Http404; logs one entry.
-    hidden_record_count(user, queryset) -> int
-        How many rows of a PersonRecord queryset the user may not see ("N items not shared
-        with you"); only call it for people whose core record the user may see.
-    can_see_person(user, person) -> bool
-    visible_person_or_404(user, public_id) -> Person
-        Like person_for_viewer without the log entry: for a POST whose service logs the change,
-        or a redirect to a page that logs its own read.
-    break_glass_start(*, user, person, reason) -> BreakGlass
-        Emergency access (FAMILYHUB_BREAK_GLASS_HOURS, default 24), logged, queued for review.
-        Send a practitioner who hits a 404 on a person to reverse("access:break-glass",
-        args=[public_id]); the page says nothing about whether the person exists.
-    viewer_for(user) -> Viewer; record_visible_q(viewer, model) -> Q
-        For a page that asks many questions: read the user's teams and agreements once.
-
-MARKING VIEWS (the URL-walk test, access/tests/test_url_coverage.py, fails for any view with a
-uuid/pk/id URL parameter, and any view under /api/, that is not marked):
-
-    from familyhub.access.layer import person_view, no_person_data
-
-    @person_view            # the view gets people/households/records through this module
-    def person_detail(request, public_id): ...
-
-    @no_person_data("a job's progress: only its owner, no person data")
-    def job_progress(request, public_id): ...
-
-DRF viewsets / API views: set the class attribute `access_checked = True` (or decorate the class
-with @person_view), and make get_queryset() use visible_people / records_visible_to.
-Views outside your part: list their dotted names in access.coverage.KNOWN_SAFE with a reason.
+Acting for someone not visible (registering a walk-in already known to another service, referring
+a child who is new to you) gets the minimal view: name, date of birth, postcode district
+(person_minimal), logged with its purpose. Access beyond it comes from the receiving service
+(a manager confirms the registration, the front door accepts the referral) or break-glass.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -76,27 +40,50 @@ from django.http import Http404
 from django.utils import timezone
 
 from familyhub.access import involvement
-from familyhub.access.log import append
-from familyhub.access.records import PersonRecord, sensitive_categories
-from familyhub.accounts.roles import PRACTITIONER_ROLES
+from familyhub.access.models import Basis, Consent, ConsentPurpose, DecisionNotToShare, Share
+from familyhub.access.records import PersonRecord, category_choices, sensitive_categories
+from familyhub.access.viewer import Viewer, viewer_for
+from familyhub.accounts.roles import MANAGER_ROLES, Role
+from familyhub.audit.log import log_shown
+from familyhub.people.models import Household, HouseholdMembership, Person, Registration
+
+__all__ = [
+    "Viewer",
+    "viewer_for",
+    "visible_people",
+    "visible_among",
+    "person_for_viewer",
+    "person_minimal",
+    "household_for_viewer",
+    "household_members_for_viewer",
+    "records_visible_to",
+    "records_visible_among",
+    "record_for_viewer",
+    "record_visible_q",
+    "hidden_record_count",
+    "can_open_record",
+    "authored_record",
+    "people_with_visible_records",
+    "break_glass_categories",
+    "registrations_to_confirm",
+    "person_for_ig_review",
+    "log_shown",
+]
 
 V = TypeVar("V", bound=Callable[..., Any])
 
-CHANNELS = frozenset({"page", "api", "search", "export", "report", "registration", "task"})
-ACTIONS = frozenset({"read", "search", "export", "change", "create", "merge", "break_glass"})
 
-
-# --- markers -------------------------------------------------------------------------------
+# --- markers kept for reading: the URL-walk test drives every page instead of trusting them ------
 
 
 def person_view(view: V) -> V:
-    """Mark a view (function or class) as getting person data only through this module."""
+    """Say that a view shows person data, got through this module."""
     view.access_checked = True  # type: ignore[attr-defined]
     return view
 
 
 def no_person_data(reason: str) -> Callable[[V], V]:
-    """Mark a view with an identifier in its URL that shows no person's information."""
+    """Say why a view with an identifier in its URL shows no person's information."""
 
     def mark(view: V) -> V:
         view.access_checked = True  # type: ignore[attr-defined]
@@ -106,124 +93,28 @@ def no_person_data(reason: str) -> Callable[[V], V]:
     return mark
 
 
-# --- who the user is -----------------------------------------------------------------------
+# --- the core record -----------------------------------------------------------------------
 
 
-def _is_practitioner(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in PRACTITIONER_ROLES
+def _current() -> Q:
+    today = timezone.localdate()
+    return Q(end__isnull=True) | Q(end__gte=today)
 
 
-@dataclass
-class Viewer:
-    """What the rules need to know about a user, read once per call (or once per page when a
-    caller passes it to several layer functions). Not cached on the user: memberships and
-    agreements change, and a stale answer here would be a leak."""
-
-    user: Any
-    practitioner: bool
-    team_ids: list[int]
-    service_ids: list[int]
-    authority_ids: list[int]
-    agreements: list = field(default_factory=list)
-    glass_person_ids: list[int] = field(default_factory=list)
-    # The user's teams' bases and localities (teams without one leave nothing here), for the
-    # involvement providers that take a Viewer instead of asking for the teams again.
-    base_ids: list[int] = field(default_factory=list)
-    locality_ids: list[int] = field(default_factory=list)
-
-
-def viewer_for(user) -> Viewer:
-    from familyhub.access.models import BreakGlass, SharingAgreement
-    from familyhub.services.selectors import teams_of
-
-    if not _is_practitioner(user):
-        return Viewer(user, False, [], [], [])
-    rows = list(
-        teams_of(user).values_list(
-            "pk", "service_id", "service__authority_id", "base_id", "locality_id"
-        )
-    )
-    team_ids = sorted({r[0] for r in rows})
-    service_ids = sorted({r[1] for r in rows})
-    authority_ids = sorted({r[2] for r in rows})
-    base_ids = sorted({r[3] for r in rows if r[3] is not None})
-    locality_ids = sorted({r[4] for r in rows if r[4] is not None})
-    agreements: list = []
-    if service_ids:
-        today = timezone.localdate()
-        agreements = [
-            a
-            for a in SharingAgreement.objects.filter(
-                Q(recipient_service__isnull=True) | Q(recipient_service_id__in=service_ids),
-                Q(starts__isnull=True) | Q(starts__lte=today),
-                Q(ends__isnull=True) | Q(ends__gte=today),
-            )
-            if not a.roles or user.role in a.roles
-        ]
-    glass = list(
-        BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values_list(
-            "person_id", flat=True
-        )
-    )
-    return Viewer(
-        user,
-        True,
-        team_ids,
-        service_ids,
-        authority_ids,
-        agreements,
-        glass,
-        base_ids=base_ids,
-        locality_ids=locality_ids,
-    )
-
-
-def _team_ids(user) -> list[int]:
-    return viewer_for(user).team_ids
-
-
-def _service_ids(user) -> list[int]:
-    return viewer_for(user).service_ids
-
-
-def _authority_ids(user) -> list[int]:
-    return viewer_for(user).authority_ids
-
-
-def break_glass_hours() -> int:
-    return int(getattr(settings, "FAMILYHUB_BREAK_GLASS_HOURS", 24))
-
-
-def _break_glass_person_ids(user) -> QuerySet:
-    from familyhub.access.models import BreakGlass
-
-    return BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values("person_id")
-
-
-# --- core record ---------------------------------------------------------------------------
-
-
-def visible_people(user, *, channel: str = "page", viewer: Viewer | None = None) -> QuerySet:
-    """The people whose core record the user may see now.
-
-    Involved people (every registered provider), the current household members of involved
-    people (the family record), and people under an active break-glass (with their households).
-    Merged-away records are left out; person_for_viewer follows their redirect. The same rule
-    serves every channel, so no channel shows what another hides.
-    """
-    from familyhub.people.models import HouseholdMembership, Person
-
+def visible_people(user, *, viewer: Viewer | None = None) -> QuerySet[Person]:
+    """The people whose core record the user may see now: the involved (every provider), the
+    current household members of the involved (the family record), and people under a live
+    break-glass with their households. Merged-away records are left out (person_for_viewer
+    follows their redirect)."""
     viewer = viewer or viewer_for(user)
     if not viewer.practitioner:
         return Person.objects.none()
     # Kept shallow on purpose: SQLite's parser has a nesting limit, and every provider adds to it.
-    direct = involvement.involved_q(user, viewer=viewer) | Q(pk__in=viewer.glass_person_ids)
-    today = timezone.localdate()
-    current = Q(end__isnull=True) | Q(end__gte=today)
+    direct = involvement.involved_q(viewer) | Q(pk__in=viewer.glass_person_ids)
     households = HouseholdMembership.objects.filter(
-        current, person__in=Person.objects.filter(direct).values("pk")
+        _current(), person__in=Person.objects.filter(direct).values("pk")
     ).values("household_id")
-    members = HouseholdMembership.objects.filter(current, household_id__in=households).values(
+    members = HouseholdMembership.objects.filter(_current(), household_id__in=households).values(
         "person_id"
     )
     return Person.objects.filter(
@@ -238,15 +129,8 @@ def visible_among(
 ) -> set[int]:
     """Which of these people the user may see now: the same rule as visible_people, answered for
     candidate ids with a few flat queries instead of nesting the whole rule into a page's query.
-
-    For pages that already know whom they will show (worklists): their candidates' keys come from
-    their own query, this answers for those keys only. The household part is asked only for the
-    candidates not involved directly, and involvement only for their current household members.
-    Equal to set(visible_people(user).filter(pk__in=person_ids).values_list("pk", flat=True)),
-    proved in access/tests/test_visible_among.py.
-    """
-    from familyhub.people.models import HouseholdMembership, Person
-
+    Equal to set(visible_people(user).filter(pk__in=ids).values_list("pk", flat=True)), proved in
+    access/tests/test_visible_among.py."""
     viewer = viewer or viewer_for(user)
     if not viewer.practitioner or not viewer.authority_ids:
         return set()
@@ -260,32 +144,22 @@ def visible_among(
     if not candidates:
         return set()
     glass = set(viewer.glass_person_ids)
-    direct = (candidates & glass) | involvement.involved_among(
-        user, candidates - glass, viewer=viewer
-    )
+    direct = (candidates & glass) | involvement.involved_among(viewer, candidates - glass)
     rest = candidates - direct
     if not rest:
         return direct
-    today = timezone.localdate()
-    current = Q(end__isnull=True) | Q(end__gte=today)
     households_of_rest = HouseholdMembership.objects.filter(
-        current, involvement.KeyIn("person_id", rest)
+        _current(), involvement.KeyIn("person_id", rest)
     ).values("household_id")
     members: dict[int, set[int]] = {}
     for household_id, person_id in HouseholdMembership.objects.filter(
-        current, household_id__in=households_of_rest
+        _current(), household_id__in=households_of_rest
     ).values_list("household_id", "person_id"):
         members.setdefault(household_id, set()).add(person_id)
     others = set().union(*members.values()) - rest - direct
-    involved = (
-        direct | (others & glass) | involvement.involved_among(user, others - glass, viewer=viewer)
-    )
+    involved = direct | (others & glass) | involvement.involved_among(viewer, others - glass)
     families = [people for people in members.values() if people & involved]
     return direct | (rest & set().union(*families))
-
-
-def can_see_person(user, person) -> bool:
-    return visible_people(user).filter(pk=person.pk).exists()
 
 
 def _parse_uuid(value) -> uuid.UUID | None:
@@ -297,141 +171,174 @@ def _parse_uuid(value) -> uuid.UUID | None:
         return None
 
 
-def _resolve_merges(person):
-    from familyhub.people.models import Person
-
-    seen = set()
-    while person.merged_into_id is not None and person.pk not in seen:
+def _person_by_public_id(public_id) -> Person | None:
+    """The person a public id names, following merges to the surviving record."""
+    key = _parse_uuid(public_id)
+    person = Person.objects.filter(public_id=key).first() if key else None
+    seen: set[int] = set()
+    while person is not None and person.merged_into_id is not None and person.pk not in seen:
         seen.add(person.pk)
-        person = Person.objects.get(pk=person.merged_into_id)
+        person = Person.objects.filter(pk=person.merged_into_id).first()
     return person
 
 
-def person_for_viewer(user, public_id, *, purpose: str, channel: str, action: str = "read"):
-    """One person for this user, or Http404 for both "absent" and "not allowed".
-
-    Follows merge redirects (the surviving record is checked and returned). Writes exactly one
-    access-log entry for an allowed read; refusals are not logged as reads of the person.
-    """
-    from familyhub.people.models import Person
-
-    key = _parse_uuid(public_id)
-    if key is None:
+def person_for_viewer(
+    user, public_id, *, purpose: str, channel: str = "page", action: str = "read"
+) -> Person:
+    """One person for this user, or Http404 for both "absent" and "not allowed". Follows merge
+    redirects (the surviving record is checked and returned). The person is noted as shown: one
+    access-log entry when the page is sent (none for a redirect, or when the request's service
+    logs a change for them)."""
+    person = _person_by_public_id(public_id)
+    if person is None or person.pk not in visible_among(user, [person.pk]):
         raise Http404("No such person")
-    person = Person.objects.filter(public_id=key).first()
-    if person is None:
-        raise Http404("No such person")
-    person = _resolve_merges(person)
-    if not visible_people(user, channel=channel).filter(pk=person.pk).exists():
-        raise Http404("No such person")
-    append(
+    requested = _parse_uuid(public_id)
+    log_shown(
         user,
-        [(person.pk, person.public_id)],
-        action=action,
+        [person],
         purpose=purpose,
         channel=channel,
-        detail="" if str(person.public_id) == str(key) else f"requested merged record {key}",
+        action=action if action in ("read", "search", "export") else "read",
+        detail="" if person.public_id == requested else f"requested merged record {requested}",
     )
     return person
 
 
-def _pairs(people) -> list[tuple[int, object]]:
-    from familyhub.people.models import Person
+@dataclass(frozen=True)
+class MinimalPerson:
+    """What someone acting for a person they cannot see is shown: enough to be sure it is the
+    right person and to avoid a duplicate, nothing of their record."""
 
-    if isinstance(people, QuerySet):
-        if people.model is not Person:
-            raise TypeError("log_person_access takes people (Person rows or a Person queryset)")
-        return list(people.values_list("pk", "public_id"))
-    if isinstance(people, Model):
-        people = [people]
-    pairs: list[tuple[int, object]] = []
-    for item in people:
-        if isinstance(item, Model):
-            pairs.append((item.pk, getattr(item, "public_id", None)))
-        else:
-            pairs.append((int(item), None))
-    return pairs
+    pk: int
+    public_id: uuid.UUID
+    given_name: str
+    family_name: str
+    date_of_birth: Any
+    postcode_district: str
+    authority_id: int
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
 
 
-def visible_person_or_404(user, public_id, *, channel: str = "page"):
-    """The person (merges followed) if the user may see them, without logging: for writes whose
-    service logs the change itself, and redirects to a page that logs its own read."""
-    from familyhub.people.models import Person
+def _minimal(person: Person) -> MinimalPerson:
+    return MinimalPerson(
+        pk=person.pk,
+        public_id=person.public_id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        postcode_district=(person.postcode or "").split(" ")[0],
+        authority_id=person.authority_id,
+    )
 
+
+def person_minimal(user, public_id, *, purpose: str, channel: str = "page") -> MinimalPerson:
+    """The minimal view of anyone in the user's council (not merged away: the surviving record),
+    for a practitioner who must act for someone they may not see. Logged like a read, with its
+    purpose, and marked as the minimal view."""
+    viewer = viewer_for(user)
+    person = _person_by_public_id(public_id)
+    if not viewer.practitioner or person is None or person.authority_id not in viewer.authority_ids:
+        raise Http404("No such person")
+    log_shown(user, [person], purpose=purpose, channel=channel, detail="minimal view")
+    return _minimal(person)
+
+
+def can_see(user, person: Person | MinimalPerson | int) -> bool:
+    """Whether the user may see this person's core record (for choosing what a page offers)."""
+    pk = person if isinstance(person, int) else person.pk
+    return pk in visible_among(user, [pk])
+
+
+def match_candidates(user, people: Iterable[int], *, purpose: str, channel: str) -> list:
+    """Duplicate-check and referral-search candidates: the minimal view of each candidate in the
+    user's council, in the order given, each noted as shown ("search")."""
+    viewer = viewer_for(user)
+    ids = [int(pk) for pk in people]
+    if not viewer.practitioner or not ids:
+        return []
+    rows = Person.objects.filter(
+        pk__in=ids, merged_into__isnull=True, authority_id__in=viewer.authority_ids
+    ).order_by(
+        Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], output_field=IntegerField())
+    )
+    found = list(rows)
+    log_shown(user, found, purpose=purpose, channel=channel, action="search")
+    return found
+
+
+def household_for_viewer(
+    user, public_id, *, purpose: str, channel: str = "page", action: str = "read"
+) -> Household:
+    """A household the user may see (any current member visible), or Http404. Notes every
+    current member the user may see as shown."""
     key = _parse_uuid(public_id)
-    person = Person.objects.filter(public_id=key).first() if key else None
-    if person is None:
-        raise Http404("No such person")
-    person = _resolve_merges(person)
-    if not visible_people(user, channel=channel).filter(pk=person.pk).exists():
-        raise Http404("No such person")
-    return person
+    household = Household.objects.filter(public_id=key).first() if key else None
+    if household is None:
+        raise Http404("No such family")
+    members = household_members_for_viewer(
+        user, household, purpose=purpose, channel=channel, action=action
+    )
+    if not members:
+        raise Http404("No such family")
+    return household
 
 
-def person_for_ig_review(user, public_id, *, purpose: str = "Access log review"):
-    """The information governance lead may look up anyone in their authority to review who has
+def household_members_for_viewer(
+    user, household: Household, *, purpose: str, channel: str = "page", action: str = "read"
+) -> list[HouseholdMembership]:
+    """The household's current members the user may see, each noted as shown."""
+    memberships = list(
+        household.memberships.filter(_current())
+        .select_related("person")
+        .order_by("person__date_of_birth", "person__pk")
+    )
+    visible = visible_among(user, [m.person_id for m in memberships])
+    shown = [m for m in memberships if m.person_id in visible]
+    log_shown(
+        user,
+        [m.person for m in shown],
+        purpose=purpose,
+        channel=channel,
+        action=action,
+        detail=f"family {household.public_id}",
+    )
+    return shown
+
+
+def person_for_ig_review(user, public_id, *, purpose: str = "Access log review") -> Person:
+    """The information governance lead may look up anyone in their council to review who has
     seen them (subject access requests, complaints). Logged like any read; 404 for others."""
-    from familyhub.accounts.roles import Role
-    from familyhub.people.models import Person
-
     if not getattr(user, "is_authenticated", False) or user.role != Role.IG_LEAD:
         raise Http404("No such person")
     key = _parse_uuid(public_id)
     person = Person.objects.filter(public_id=key).first() if key else None
     if person is None:
         raise Http404("No such person")
-    append(user, [(person.pk, person.public_id)], action="read", purpose=purpose, channel="page")
+    log_shown(user, [person], purpose=purpose)
     return person
-
-
-def log_person_access(
-    user, people, *, action: str, purpose: str, channel: str, detail: str = ""
-) -> None:
-    """Append one access-log entry per person (a Person, an iterable of them, or a queryset)."""
-    append(user, _pairs(people), action=action, purpose=purpose, channel=channel, detail=detail)
-
-
-def match_candidates_for_registration(user, queryset, *, channel: str = "registration") -> QuerySet:
-    """Duplicate-check candidates the user may be shown while registering: anyone in the user's
-    authority (not merged away), minimal fields only by the caller's template. Each returned
-    candidate is logged as a "search" on channel "registration". The order is kept."""
-    from familyhub.people.models import Person
-
-    if not _is_practitioner(user):
-        return Person.objects.none()
-    if isinstance(queryset, QuerySet):
-        ids = list(queryset.values_list("pk", flat=True))
-    else:
-        ids = [p.pk if isinstance(p, Model) else int(p) for p in queryset]
-    allowed = Person.objects.filter(
-        pk__in=ids, merged_into__isnull=True, authority_id__in=_authority_ids(user)
-    )
-    allowed_ids = set(allowed.values_list("pk", flat=True))
-    ordered = [pk for pk in ids if pk in allowed_ids]
-    result = Person.objects.filter(pk__in=ordered).order_by(
-        Case(*[When(pk=pk, then=i) for i, pk in enumerate(ordered)], output_field=IntegerField())
-        if ordered
-        else "pk"
-    )
-    log_person_access(
-        user,
-        result,
-        action="search",
-        purpose="Duplicate check at registration",
-        channel=channel,
-    )
-    return result
 
 
 # --- records: the sharing rules ------------------------------------------------------------
 
 
+def break_glass_categories() -> frozenset[str]:
+    """The categories break-glass opens (FAMILYHUB_BREAK_GLASS_CATEGORIES, default every category
+    but the sensitive ones: domestic abuse, sexual violence and sexual health stay with the
+    service that holds them)."""
+    configured = getattr(settings, "FAMILYHUB_BREAK_GLASS_CATEGORIES", None)
+    if configured:
+        return frozenset(str(c) for c in configured)
+    sensitive = sensitive_categories()
+    return frozenset(value for value, _ in category_choices() if value not in sensitive)
+
+
 def _agreement_q(viewer: Viewer) -> Q:
     """OR of every agreement that covers this user, as one filter over the record table."""
-    from familyhub.access.models import Basis, Consent, ConsentPurpose, DecisionNotToShare
 
     sensitive = sensitive_categories()
-    services = viewer.service_ids
     combined = Q(pk__in=[])
     for agreement in viewer.agreements:
         categories = [str(c) for c in agreement.categories]
@@ -441,7 +348,9 @@ def _agreement_q(viewer: Viewer) -> Q:
         if not categories:
             continue
         recipients = (
-            [agreement.recipient_service_id] if agreement.recipient_service_id else services
+            [agreement.recipient_service_id]
+            if agreement.recipient_service_id
+            else viewer.service_ids
         )
         rule = Q(owning_service_id=agreement.owner_service_id, category__in=categories)
         if agreement.basis == Basis.CONSENT:
@@ -466,15 +375,13 @@ def _agreement_q(viewer: Viewer) -> Q:
 
 
 def _share_q(viewer: Viewer, model) -> Q:
-    from familyhub.access.models import Share
 
-    now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
     shares = Share.objects.filter(
         Q(recipient_team_id__in=viewer.team_ids) | Q(recipient_service_id__in=viewer.service_ids),
         Q(category="") | Q(category=OuterRef("category")),
         Q(content_type__isnull=True) | Q(content_type=content_type, object_id=OuterRef("pk")),
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
         person_id=OuterRef("person_id"),
         owning_service_id=OuterRef("owning_service_id"),
         revoked_at__isnull=True,
@@ -482,23 +389,39 @@ def _share_q(viewer: Viewer, model) -> Q:
     return Q(Exists(shares))
 
 
-def records_visible_to(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> QuerySet:
-    """Filter a queryset of any PersonRecord subclass by the sharing rules, in the database.
+def _record_rule(viewer: Viewer, model, people: Q) -> Q:
+    """The sharing rules, given a Q saying which rows' people the user may see."""
+    held = Q(owning_service_id__in=viewer.service_ids) | _share_q(viewer, model)
+    participants = model.access_participants(viewer)
+    if participants is not None:
+        held |= participants
+    glass = Q(person_id__in=viewer.glass_person_ids, category__in=break_glass_categories())
+    return (people & (held | _agreement_q(viewer))) | glass
 
-    A practitioner sees a record when:
-      - their service owns it; or
-      - they hold an active break-glass for its person; or
-      - an explicit share names their team or service (the whole person, a category, or this
-        record); or
-      - they may see the person's core record AND an agreement covers (their service, their
-        role, the record's owning service, its category), on its basis (consent needs a given,
-        unwithdrawn sharing consent covering their service), and no decision not to share
-        stands against it.
-    Everyone else sees nothing.
-    """
+
+def record_visible_q(viewer: Viewer, model, *, visible_person_ids: list[int] | None = None) -> Q:
+    """The sharing rules as one Q over a PersonRecord model's table (for conditional counts).
+    A caller that has already checked which people the user may see passes their ids, which
+    keeps the query shallow."""
+    if not viewer.practitioner:
+        return Q(pk__in=[])
+    if visible_person_ids is None:
+        people = Q(person_id__in=visible_people(viewer.user, viewer=viewer).values("pk"))
+    else:
+        people = Q(involvement.KeyIn("person_id", visible_person_ids))
+    return _record_rule(viewer, model, people)
+
+
+def _record_model(queryset: QuerySet):
     model = queryset.model
     if not (isinstance(model, type) and issubclass(model, PersonRecord)):
-        raise TypeError(f"records_visible_to filters PersonRecord querysets, not {model.__name__}")
+        raise TypeError(f"The sharing rules filter PersonRecord querysets, not {model.__name__}")
+    return model
+
+
+def records_visible_to(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> QuerySet:
+    """Filter a queryset of any PersonRecord subclass by the sharing rules, in the database."""
+    model = _record_model(queryset)
     viewer = viewer or viewer_for(user)
     if not viewer.practitioner:
         return queryset.none()
@@ -507,46 +430,19 @@ def records_visible_to(user, queryset: QuerySet, *, viewer: Viewer | None = None
 
 def records_visible_among(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> QuerySet:
     """records_visible_to for a queryset already narrowed to a page's candidates (a worklist):
-    the same rows, but the core-record part of the rule is answered by visible_among for the
-    candidates' people (their keys read from the queryset without the rule) and enters the record
-    rule as an array of keys, so the page's query stays flat and quick to build and to plan.
-    Measured for worklists of 0 to ~800 people (docs/PERFORMANCE.md)."""
-    model = queryset.model
-    if not (isinstance(model, type) and issubclass(model, PersonRecord)):
-        raise TypeError(
-            f"records_visible_among filters PersonRecord querysets, not {model.__name__}"
-        )
+    the same rows, with the core-record part answered by visible_among for the rows' people, so
+    the page's query stays flat (docs/PERFORMANCE.md)."""
+    model = _record_model(queryset)
     viewer = viewer or viewer_for(user)
     if not viewer.practitioner:
         return queryset.none()
-    # The rows' people go in as a subquery: visible_among reads them once, with its first query.
     visible = visible_among(user, queryset.order_by().values("person_id"), viewer=viewer)
-    people = Q(involvement.KeyIn("person_id", visible))
-    return queryset.filter(_record_rule(viewer, model, people))
-
-
-def record_visible_q(viewer: Viewer, model, *, visible_person_ids: list[int] | None = None) -> Q:
-    """The sharing rules as one Q over a PersonRecord model's table (for conditional counts).
-    A caller that has already checked which people the user may see (the family record) passes
-    their ids, which keeps the query shallow."""
-    if not viewer.practitioner:
-        return Q(pk__in=[])
-    if visible_person_ids is None:
-        people = Q(person_id__in=visible_people(viewer.user, viewer=viewer).values("pk"))
-    else:
-        people = Q(person_id__in=visible_person_ids)
-    return _record_rule(viewer, model, people)
-
-
-def _record_rule(viewer: Viewer, model, people: Q) -> Q:
-    """The sharing rules, given a Q saying which rows' people the user may see."""
-    owned = Q(owning_service_id__in=viewer.service_ids)
-    glass = Q(person_id__in=viewer.glass_person_ids)
-    return owned | glass | _share_q(viewer, model) | (people & _agreement_q(viewer))
+    return queryset.filter(_record_rule(viewer, model, Q(involvement.KeyIn("person_id", visible))))
 
 
 def hidden_record_count(user, queryset: QuerySet, *, viewer: Viewer | None = None) -> int:
-    """How many rows of the queryset the user may not see (for "N items not shared with you")."""
+    """How many rows of the queryset the user may not see (for "N items not shared with you");
+    only for people whose core record the user may see."""
     viewer = viewer or viewer_for(user)
     counts = queryset.aggregate(
         total=Count("pk"), visible=Count("pk", filter=record_visible_q(viewer, queryset.model))
@@ -555,90 +451,96 @@ def hidden_record_count(user, queryset: QuerySet, *, viewer: Viewer | None = Non
 
 
 def record_for_viewer(
-    user, model_or_queryset, public_id, *, purpose: str, channel: str, action: str = "read"
+    user,
+    model_or_queryset,
+    public_id,
+    *,
+    purpose: str,
+    channel: str = "page",
+    action: str = "read",
 ):
-    """One PersonRecord (by public_id) the user may see, or Http404; logs one entry."""
+    """One PersonRecord (by public_id) the user may see, or Http404; its person noted as shown."""
     queryset = (
         model_or_queryset
         if isinstance(model_or_queryset, QuerySet)
         else model_or_queryset._default_manager.all()
     )
     key = _parse_uuid(public_id)
-    if key is None:
-        raise Http404("No such record")
     record = (
         records_visible_to(user, queryset).filter(public_id=key).select_related("person").first()
+        if key
+        else None
     )
     if record is None:
         raise Http404("No such record")
-    append(
+    log_shown(
         user,
-        [(record.person_id, record.person.public_id)],
-        action=action,
+        [record.person],
         purpose=purpose,
         channel=channel,
-        detail=f"{model_or_queryset._meta.label if not isinstance(model_or_queryset, QuerySet) else queryset.model._meta.label} {key}",
+        action=action if action in ("read", "search", "export") else "read",
+        detail=f"{queryset.model._meta.verbose_name} {key}",
     )
     return record
 
 
-def household_for_viewer(user, public_id, *, purpose: str, channel: str, action: str = "read"):
-    """A household the user may see (any current member's core record visible), or Http404.
-    Logs one "read" per current member the user may see."""
-    from familyhub.people.models import Household
-
+def authored_record(
+    user, model, public_id, *, purpose: str, days: int, channel: str = "page"
+) -> Any:
+    """A record the user made themselves (a referral they sent), for `days` after they made it,
+    whether or not they may see its person: its author sees what they wrote and what became of
+    it, and of the person only the minimal view (the page must show no more). Logged as a read
+    of the minimal view; Http404 for anyone else."""
     key = _parse_uuid(public_id)
-    if key is None:
-        raise Http404("No such family")
-    household = Household.objects.filter(public_id=key).first()
-    if household is None:
-        raise Http404("No such family")
-    today = timezone.localdate()
-    members = (
-        visible_people(user, channel=channel)
-        .filter(
-            Q(household_memberships__end__isnull=True) | Q(household_memberships__end__gte=today),
-            household_memberships__household=household,
+    since = timezone.now() - timedelta(days=days)
+    record = (
+        model._default_manager.filter(
+            public_id=key, recorded_by_id=getattr(user, "pk", None), recorded_at__gte=since
         )
-        .distinct()
+        .select_related("person")
+        .first()
+        if key and getattr(user, "is_authenticated", False)
+        else None
     )
-    if not members.exists():
-        raise Http404("No such family")
-    log_person_access(
-        user, members, action=action, purpose=purpose, channel=channel, detail=f"family {key}"
+    if record is None:
+        raise Http404("No such record")
+    log_shown(user, [record.person], purpose=purpose, channel=channel, detail="minimal view")
+    return record
+
+
+def can_open_record(user, record: Model) -> bool:
+    """Whether a link to this record would open for the user (show a link only then)."""
+    model = type(record)
+    return records_visible_to(user, model._default_manager.filter(pk=record.pk)).exists()
+
+
+def people_with_visible_records(user, people: QuerySet, *, record_model) -> QuerySet:
+    """The people among `people` behind whom the user may see at least one record of this kind:
+    a drill-down from a count to the people behind it is a read of each one's records of the
+    indicator's kind, and obeys the same rule as opening them."""
+    records = records_visible_to(
+        user, record_model._default_manager.filter(person__in=people.values("pk"))
     )
-    return household
+    return people.filter(pk__in=records.values("person_id"))
 
 
-def break_glass_start(*, user, person, reason: str):
-    """Give `user` time-limited access to `person` (and their household's core record) for a
-    stated safeguarding reason. Logged; queued for the information governance lead's review.
-    Preconditions: the user is a practitioner; the reason is at least a sentence."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.db import transaction
+# --- registrations a manager confirms -------------------------------------------------------
 
-    from familyhub.access.models import BreakGlass
 
-    if not _is_practitioner(user):
-        raise PermissionDenied("Only practitioners may break the glass.")
-    reason = (reason or "").strip()
-    if len(reason) < 20:
-        raise ValidationError({"reason": "Give the safeguarding reason in a sentence or more."})
-    now = timezone.now()
-    with transaction.atomic():
-        use = BreakGlass.objects.create(
-            user=user,
-            person=person,
-            reason=reason,
-            started_at=now,
-            expires_at=now + timedelta(hours=break_glass_hours()),
+def registrations_to_confirm(user) -> QuerySet[Registration]:
+    """Registrations waiting for confirmation that this user may confirm: a manager (team
+    leader, service manager) of the registering team, never the person who made it."""
+    viewer = viewer_for(user)
+    if not viewer.practitioner or viewer.role not in MANAGER_ROLES:
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(
+            confirmed_at__isnull=True,
+            ended_at__isnull=True,
+            team_id__in=viewer.team_ids,
+            person__merged_into__isnull=True,
         )
-        append(
-            user,
-            [(person.pk, person.public_id)],
-            action="break_glass",
-            purpose=reason[:200],
-            channel="page",
-            detail=f"break-glass {use.public_id} until {use.expires_at.isoformat()}",
-        )
-    return use
+        .exclude(registered_by=user)
+        .select_related("person", "team", "registered_by")
+        .order_by("registered_at")
+    )

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from familyhub.access.records import PersonRecord, category_choices
+from familyhub.accounts.roles import Role
 
 
 class Basis(models.TextChoices):
@@ -63,8 +64,6 @@ class SharingAgreement(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from familyhub.accounts.roles import Role
-
         known = {value for value, _ in category_choices()}
         if not isinstance(self.categories, list) or not self.categories:
             raise ValidationError({"categories": "List at least one category."})
@@ -94,7 +93,7 @@ class ConsentPurpose(models.TextChoices):
 
 class Consent(models.Model):
     """A person's consent (or refusal) to share, with its scope, how and when it was taken, and
-    its withdrawal. Consent to early help is separate from the basis for sharing (DOMAIN.md)."""
+    its withdrawal. Consent to early help is separate from the basis for sharing."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents")
@@ -209,6 +208,16 @@ class ReviewStatus(models.TextChoices):
     NOT_JUSTIFIED = "not_justified", "Not justified"
 
 
+class BreakGlassGround(models.TextChoices):
+    """Why someone breaks the glass: the urgent safeguarding grounds a council's policy names."""
+
+    RISK_OF_HARM = "risk_of_harm", "A child or adult is at immediate risk of harm"
+    MISSING = "missing", "A child is missing"
+    EMERGENCY_SERVICES = "emergency", "The police or an ambulance crew need information now"
+    OUT_OF_HOURS = "out_of_hours", "An out-of-hours safeguarding concern"
+    OTHER = "other", "Another urgent safeguarding reason"
+
+
 class BreakGlass(models.Model):
     """Time-limited access to one person (and their household's core record) for a stated
     safeguarding reason, reviewed afterwards by the information governance lead."""
@@ -219,6 +228,9 @@ class BreakGlass(models.Model):
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="break_glass_uses"
+    )
+    ground = models.CharField(
+        max_length=20, choices=BreakGlassGround.choices, default=BreakGlassGround.OTHER
     )
     reason = models.TextField()
     started_at = models.DateTimeField(default=timezone.now)
@@ -239,91 +251,6 @@ class BreakGlass(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
-
-
-class Channel(models.TextChoices):
-    PAGE = "page", "Page"
-    API = "api", "API"
-    SEARCH = "search", "Search"
-    EXPORT = "export", "Export"
-    REPORT = "report", "Report"
-    REGISTRATION = "registration", "Registration"
-    TASK = "task", "Background task"
-
-
-class Action(models.TextChoices):
-    READ = "read", "Read"
-    SEARCH = "search", "Search"
-    EXPORT = "export", "Export"
-    CHANGE = "change", "Change"
-    CREATE = "create", "Create"
-    MERGE = "merge", "Merge"
-    BREAK_GLASS = "break_glass", "Break-glass"
-
-
-class ImmutableRowError(Exception):
-    """Raised when code tries to change or delete an access-log row."""
-
-
-class AccessLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[override]
-        raise ImmutableRowError("The access log is append-only.")
-
-    def delete(self):  # type: ignore[override]
-        raise ImmutableRowError("The access log is append-only.")
-
-
-class AccessLog(models.Model):
-    """One read, search, export or change of one person's information. Append-only.
-
-    No foreign keys to Person: merge and unmerge rewrite every reference to a person, and the log
-    must record what happened as it happened (and a deleted person's log stays). `chain_hash` is
-    sha256(previous row's chain_hash + this row's canonical content): see access.log.
-    """
-
-    seq = models.PositiveBigIntegerField(unique=True)
-    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-    )
-    username = models.CharField(max_length=150, blank=True)
-    person_pk = models.PositiveBigIntegerField(db_index=True)
-    person_public_id = models.UUIDField(null=True)
-    action = models.CharField(max_length=20, choices=Action.choices)
-    purpose = models.CharField(max_length=200)
-    channel = models.CharField(max_length=20, choices=Channel.choices)
-    detail = models.CharField(max_length=500, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    chain_hash = models.CharField(max_length=64)
-
-    objects = AccessLogQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-seq"]
-        indexes = [
-            models.Index(fields=["person_pk", "occurred_at"], name="accesslog_person_idx"),
-            models.Index(fields=["user", "occurred_at"], name="accesslog_user_idx"),
-        ]
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableRowError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[override]
-        raise ImmutableRowError("The access log is append-only.")
-
-
-class AccessLogHead(models.Model):
-    """The single row that serialises appends (locked with SELECT ... FOR UPDATE) and remembers
-    the last sequence number and hash, so that cutting rows off the end is detected too."""
-
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
 
 
 class SharedNote(PersonRecord):

@@ -13,7 +13,10 @@ for `owning_service_for`, below).
 
 Optional class attributes a subclass may set for the family timeline: `timeline_label` (what the
 kind of record is called), `timeline_url_name` (a URL name taking the record's public_id), and
-the methods timeline_summary() and timeline_date().
+the methods timeline_summary(), timeline_detail() (by default the record's `notes`) and
+timeline_date().
+
+A kind of record that other people take part in declares them (access_participants, below).
 
 The access layer (access.layer.records_visible_to) filters any queryset of a PersonRecord subclass;
 the family timeline finds every subclass by itself (access.timeline), and merge moves `person`
@@ -33,6 +36,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -48,7 +52,7 @@ class Category(models.TextChoices):
 
 
 # Sensitive categories stay with the owning service unless an agreement or explicit share names
-# the recipient (DESIGN.md, the data-sharing protocol).
+# the recipient (the data-sharing protocol).
 SENSITIVE_CATEGORIES = frozenset(
     {Category.DOMESTIC_ABUSE, Category.SEXUAL_VIOLENCE, Category.SEXUAL_HEALTH}
 )
@@ -112,9 +116,22 @@ class PersonRecord(models.Model):
             self.category = self.access_category
         super().save(*args, **kwargs)
 
+    @classmethod
+    def access_participants(cls, viewer) -> Q | None:
+        """Who takes part in a record of this kind besides its owning service, as a Q over its
+        table (a lead professional, the team around the family, the team a referral went to),
+        or None. A declaration, not a rule: the access layer still requires that the viewer may
+        see the person, and the participant's part in the record ends when the work does."""
+        return None
+
     def timeline_summary(self) -> str:
         """One line for the family timeline; subclasses say something more useful."""
         return self.timeline_label or str(self._meta.verbose_name).capitalize()
+
+    def timeline_detail(self) -> str:
+        """What the practitioner wrote in the record (its notes), shown under the summary on the
+        family timeline: what is recorded is shown back. Subclasses with more to say override."""
+        return str(getattr(self, "notes", "") or "")
 
     def timeline_date(self):
         return self.recorded_at

@@ -6,21 +6,20 @@ Callers have already got the person through the access layer (person_for_viewer)
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from familyhub.access.layer import (
-    _is_practitioner,
-    _service_ids,
-    break_glass_start,
-    log_person_access,
-)
 from familyhub.access.models import (
     Basis,
     BreakGlass,
+    BreakGlassGround,
     Consent,
     ConsentPurpose,
     DecisionNotToShare,
@@ -29,7 +28,13 @@ from familyhub.access.models import (
     SharedNote,
 )
 from familyhub.access.records import category_choices
+from familyhub.access.viewer import forget_viewer, viewer_for
+from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
+from familyhub.audit.log import log_change
+from familyhub.core.reasons import reason_problem
+from familyhub.people.models import Person
+from familyhub.services.models import Service, Team
 
 __all__ = [
     "break_glass_review",
@@ -43,26 +48,27 @@ __all__ = [
 
 
 def _require_practitioner(user) -> None:
-    if not _is_practitioner(user):
+    if not viewer_for(user).practitioner:
         raise PermissionDenied("Only practitioners record this.")
 
 
 def _own_service(user, service) -> None:
-    if service.pk not in _service_ids(user):
+    if service.pk not in viewer_for(user).service_ids:
         raise PermissionDenied("You can only do this for your own service's records.")
 
 
 @transaction.atomic
 def consent_record(
     *,
-    person,
-    by,
+    person: Person,
+    by: User,
     given: bool,
     method: str,
     purpose: str = ConsentPurpose.SHARING,
     services=(),
     given_on: date | None = None,
     note: str = "",
+    channel: str = "page",
 ) -> Consent:
     """Record consent given or refused. A refusal withdraws earlier consent for the same purpose
     (the latest word of the person is the one that counts)."""
@@ -87,19 +93,21 @@ def consent_record(
             withdrawn_by=by,
             withdrawal_note="Superseded by a refusal",
         )
-    log_person_access(
+    log_change(
         by,
         [person],
         action="change",
         purpose="Record consent",
-        channel="page",
+        channel=channel,
         detail=f"consent {'given' if given else 'refused'} for {purpose}",
     )
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, by, note: str = "") -> Consent:
+def consent_withdraw(
+    *, consent: Consent, by: User, note: str = "", channel: str = "page"
+) -> Consent:
     """Withdraw consent. Conditional UPDATE so two withdrawals never overwrite each other."""
     _require_practitioner(by)
     changed = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
@@ -108,12 +116,12 @@ def consent_withdraw(*, consent: Consent, by, note: str = "") -> Consent:
     if not changed:
         raise ValidationError({"consent": "This consent has already been withdrawn."})
     consent.refresh_from_db()
-    log_person_access(
+    log_change(
         by,
         [consent.person],
         action="change",
         purpose="Withdraw consent",
-        channel="page",
+        channel=channel,
         detail=f"consent {consent.public_id} withdrawn",
     )
     return consent
@@ -122,21 +130,20 @@ def consent_withdraw(*, consent: Consent, by, note: str = "") -> Consent:
 @transaction.atomic
 def share_create(
     *,
-    person,
-    by,
-    owning_service,
+    person: Person,
+    by: User,
+    owning_service: Service,
     reason: str,
-    recipient_team=None,
-    recipient_service=None,
+    recipient_team: Team | None = None,
+    recipient_service: Service | None = None,
     category: str = "",
     record=None,
     basis: str = Basis.SAFEGUARDING,
     expires_at: datetime | None = None,
+    channel: str = "page",
 ) -> Share:
     """Share a person's records (or one record) of the sharer's own service with a named team or
     service. Only staff of the owning service may share its records."""
-    from django.contrib.contenttypes.models import ContentType
-
     _require_practitioner(by)
     _own_service(by, owning_service)
     if recipient_team is None and recipient_service is None:
@@ -162,12 +169,12 @@ def share_create(
         share.category = record.category
     share.full_clean()
     share.save()
-    log_person_access(
+    log_change(
         by,
         [person],
         action="change",
         purpose="Share information",
-        channel="page",
+        channel=channel,
         detail=f"share {share.public_id}",
     )
     return share
@@ -176,12 +183,13 @@ def share_create(
 @transaction.atomic
 def decision_not_to_share_record(
     *,
-    person,
-    by,
-    owning_service,
+    person: Person,
+    by: User,
+    owning_service: Service,
     reason: str,
-    recipient_service=None,
+    recipient_service: Service | None = None,
     category: str = "",
+    channel: str = "page",
 ) -> DecisionNotToShare:
     _require_practitioner(by)
     _own_service(by, owning_service)
@@ -195,12 +203,12 @@ def decision_not_to_share_record(
     )
     decision.full_clean()
     decision.save()
-    log_person_access(
+    log_change(
         by,
         [person],
         action="change",
         purpose="Decision not to share",
-        channel="page",
+        channel=channel,
         detail=f"decision {decision.public_id}",
     )
     return decision
@@ -208,7 +216,14 @@ def decision_not_to_share_record(
 
 @transaction.atomic
 def note_create(
-    *, person, by, owning_service, title: str, body: str = "", category: str = ""
+    *,
+    person: Person,
+    by: User,
+    owning_service: Service,
+    title: str,
+    body: str = "",
+    category: str = "",
+    channel: str = "page",
 ) -> SharedNote:
     """Write a case note for the author's own service (its owner)."""
     _require_practitioner(by)
@@ -223,18 +238,18 @@ def note_create(
     )
     note.full_clean()
     note.save()
-    log_person_access(
+    log_change(
         by,
         [person],
         action="create",
         purpose="Write a case note",
-        channel="page",
+        channel=channel,
         detail=f"note {note.public_id}",
     )
     return note
 
 
-def break_glass_review(*, use: BreakGlass, by, justified: bool, note: str = "") -> BreakGlass:
+def break_glass_review(*, use: BreakGlass, by: User, justified: bool, note: str = "") -> BreakGlass:
     """The information governance lead's verdict on one use. Conditional UPDATE: a use is
     reviewed once; a second reviewer gets a clear message rather than overwriting."""
     if by.role != Role.IG_LEAD:
@@ -251,3 +266,73 @@ def break_glass_review(*, use: BreakGlass, by, justified: bool, note: str = "") 
         raise ValidationError({"review": "Someone has already reviewed this use."})
     use.refresh_from_db()
     return use
+
+
+def break_glass_hours() -> int:
+    return int(settings.FAMILYHUB_BREAK_GLASS_HOURS)
+
+
+@transaction.atomic
+def break_glass_start(
+    *, user: User, person: Person, ground: str, reason: str, channel: str = "page"
+):
+    """Give `user` time-limited access (FAMILYHUB_BREAK_GLASS_HOURS) to `person`'s core record,
+    their household's, and the categories the council's policy opens to break-glass, for an
+    urgent safeguarding reason: a ground from the policy's list and the reason in words. Logged,
+    queued for the information governance lead's review, and the lead is told at once (an
+    email with a link, never the person's details)."""
+    if not viewer_for(user).practitioner:
+        raise PermissionDenied("Only practitioners may break the glass.")
+    errors: dict[str, list[str]] = {}
+    if ground not in BreakGlassGround.values:
+        errors["ground"] = ["Select why you need to see this record now"]
+    problem = reason_problem(reason)
+    if problem:
+        errors["reason"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    use = BreakGlass.objects.create(
+        user=user,
+        person=person,
+        ground=ground,
+        reason=reason.strip(),
+        started_at=now,
+        expires_at=now + timedelta(hours=break_glass_hours()),
+    )
+    log_change(
+        user,
+        [person],
+        action="break_glass",
+        purpose=f"Break-glass: {use.get_ground_display()}",
+        channel=channel,
+        detail=f"break-glass {use.public_id}: {reason.strip()[:300]}",
+    )
+    forget_viewer(user)
+    transaction.on_commit(lambda: _tell_ig_leads(use))
+    return use
+
+
+def _tell_ig_leads(use: BreakGlass) -> int:
+    """Email every information governance lead a link to the use's review page (no personal
+    details in the email: the link leads to a page that needs sign-in and logs its read)."""
+    leads = list(
+        User.objects.filter(role=Role.IG_LEAD, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not leads:
+        return 0
+    link = settings.FAMILYHUB_BASE_URL.rstrip("/") + reverse(
+        "access:break-glass-review", args=[use.public_id]
+    )
+    return send_mail(
+        subject=f"{settings.FAMILYHUB_SERVICE_NAME}: someone has broken the glass",
+        message=(
+            "A member of staff has used break-glass access to a record. Review the use here:\n"
+            f"{link}\n\nThis email holds no personal details: the page needs you to sign in."
+        ),
+        from_email=None,
+        recipient_list=leads,
+        fail_silently=True,
+    )

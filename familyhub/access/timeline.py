@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 from familyhub.access.layer import record_visible_q, viewer_for, visible_people
 from familyhub.access.records import category_label, person_record_models, sensitive_categories
+from familyhub.people.models import Registration
 
 
 @dataclass
@@ -30,6 +31,8 @@ class TimelineItem:
     category_label: str
     url: str = ""
     model_label: str = ""
+    # What the practitioner wrote (a review's notes), shown under the summary.
+    detail: str = ""
 
 
 @dataclass
@@ -65,7 +68,6 @@ def family_timeline(
 
     hidden_count counts records the user may not see about these people, leaving out sensitive
     categories: their very existence stays with the owning service."""
-    from familyhub.people.models import Registration
 
     items: list[TimelineItem] = []
     hidden = 0
@@ -112,6 +114,7 @@ def family_timeline(
                     category_label=category_label(record.category),
                     url=_record_url(record),
                     model_label=model._meta.label,
+                    detail=record.timeline_detail(),
                 )
             )
     if not category or category == "general":

@@ -28,6 +28,7 @@ urlpatterns = [
     path("log/people/<uuid:public_id>/", views.log_person, name="log-person"),
     path("log/staff/<uuid:public_id>/", views.log_user, name="log-user"),
     path("unusual/", views.unusual, name="unusual"),
+    path("routes/", views.routes, name="routes"),
     path("break-glass/reviews/", views.break_glass_reviews, name="break-glass-reviews"),
     path(
         "break-glass/reviews/<uuid:public_id>/",

@@ -4,7 +4,6 @@ information governance lead's pages. Every person, family and record comes throu
 
 from __future__ import annotations
 
-import csv
 import uuid
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower, Replace, Trunc, Upper
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +39,6 @@ from familyhub.access.forms import (
 )
 from familyhub.access.layer import no_person_data, person_view
 from familyhub.access.models import (
-    AccessLog,
     BreakGlass,
     Consent,
     DecisionNotToShare,
@@ -50,9 +48,17 @@ from familyhub.access.models import (
     SharingAgreement,
     StaffHomeAddress,
 )
-from familyhub.access.records import category_label
+from familyhub.access.records import category_choices, category_label
+from familyhub.access.routes import route_names, team_routes
 from familyhub.access.timeline import family_timeline
+from familyhub.accounts.http import AuthenticatedRequest
+from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
+from familyhub.audit.models import AccessLog
+from familyhub.core.exports import csv_download
+from familyhub.core.templatetags.govuk import when
+from familyhub.people.models import Household, Person, Relationship
+from familyhub.services.selectors import authority_of, teams_of
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -64,16 +70,6 @@ def _uuid(value) -> uuid.UUID:
     return key
 
 
-def _form_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when the form has it,
-    otherwise at the top (the error summary), never a 500."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _simple_form_page(request, form, *, person, save, done: str, redirect_to, title, button):
     """A form on access/simple_form.html: on a valid POST `save(cleaned_data)` runs (a service's
     ValidationError goes back onto the form), then `done` is flashed and `redirect_to` followed."""
@@ -81,7 +77,7 @@ def _simple_form_page(request, form, *, person, save, done: str, redirect_to, ti
         try:
             save(form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form.apply_errors(error)
         else:
             messages.success(request, done)
             return redirect_to
@@ -90,30 +86,34 @@ def _simple_form_page(request, form, *, person, save, done: str, redirect_to, ti
 
 
 def _is_ig(user) -> bool:
+    # Not has_role: a superuser (the administrator) does not read the access log; only the
+    # information governance lead does.
     return user.is_authenticated and user.role == Role.IG_LEAD
 
 
-def _require_ig(request: HttpRequest) -> None:
+def _require_ig(request: AuthenticatedRequest) -> None:
     if not _is_ig(request.user):
         raise PermissionDenied
 
 
-def _current_members(user, household):
-    today = timezone.localdate()
-    return (
-        layer.visible_people(user, channel="page")
-        .filter(
-            Q(household_memberships__end__isnull=True) | Q(household_memberships__end__gte=today),
-            household_memberships__household=household,
+def _current_members(user, household, *, purpose: str, channel: str = "page", action="read"):
+    """The household's members the user may see, each logged as shown."""
+    return [
+        membership.person
+        for membership in layer.household_members_for_viewer(
+            user, household, purpose=purpose, channel=channel, action=action
         )
-        .distinct()
-        .order_by("date_of_birth")
-    )
+    ]
+
+
+def _household(public_id) -> Household:
+    household = Household.objects.filter(public_id=_uuid(public_id)).first()
+    if household is None:
+        raise Http404("No such family")
+    return household
 
 
 def _relationships(member_ids: list[int]):
-    from familyhub.people.models import Relationship
-
     return (
         Relationship.objects.filter(person_id__in=member_ids, relative_id__in=member_ids)
         .filter(end__isnull=True)
@@ -124,15 +124,13 @@ def _relationships(member_ids: list[int]):
 def _own_service(user):
     """The service a practitioner records for: their first team's (teams of one service are
     the norm; someone in two services picks on the form in a later version)."""
-    from familyhub.services.selectors import teams_of
-
     team = teams_of(user).first()
     if team is None:
         raise PermissionDenied("You are not in a team, so you cannot record for a service.")
     return team.service
 
 
-def not_shared_response(request: HttpRequest, public_id) -> HttpResponse:
+def not_shared_response(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The same 404 for absent and not allowed, with the break-glass offer for practitioners
     who typed or followed the person's reference (it says nothing about the person).
     Other parts' person pages may return it when person_for_viewer raises Http404."""
@@ -141,7 +139,7 @@ def not_shared_response(request: HttpRequest, public_id) -> HttpResponse:
         "access/not_shared.html",
         {
             "public_id": public_id,
-            "can_break_glass": layer._is_practitioner(request.user),
+            "can_break_glass": layer.viewer_for(request.user).practitioner,
         },
         status=404,
     )
@@ -154,7 +152,7 @@ def _person_link(person) -> str:
         return ""
 
 
-def _family_context(request: HttpRequest, members: list, *, household=None) -> dict:
+def _family_context(request: AuthenticatedRequest, members: list, *, household=None) -> dict:
     member_ids = [m.pk for m in members]
     rough = family_timeline(request.user, member_ids)
     form = TimelineFilterForm(request.GET or None, services=rough.services)
@@ -188,7 +186,7 @@ def _family_context(request: HttpRequest, members: list, *, household=None) -> d
         "timeline": timeline,
         "filter_form": form,
         "filtered": bool(service_id or category),
-        "is_practitioner": layer._is_practitioner(request.user),
+        "is_practitioner": layer.viewer_for(request.user).practitioner,
     }
 
 
@@ -196,22 +194,22 @@ def _family_context(request: HttpRequest, members: list, *, household=None) -> d
 
 
 @person_view
-def family(request: HttpRequest, public_id) -> HttpResponse:
+def family(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """One family: members, relationships, services involved and one timeline of what the
     viewer may see. One access-log entry per member shown."""
-    household = layer.household_for_viewer(
-        request.user, public_id, purpose="View the family record", channel="page"
-    )
-    members = list(_current_members(request.user, household))
+    household = _household(public_id)
+    members = _current_members(request.user, household, purpose="View the family record")
+    if not members:
+        raise Http404("No such family")
     context = _family_context(request, members, household=household)
     return render(request, "access/family.html", context)
 
 
 @person_view
-def person_family(request: HttpRequest, public_id) -> HttpResponse:
+def person_family(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """A person's family record: their current household's page, or theirs alone."""
     try:
-        person = layer.visible_person_or_404(request.user, public_id)
+        person = layer.person_for_viewer(request.user, public_id, purpose="View the family record")
     except Http404:
         return not_shared_response(request, public_id)
     membership = person.household_memberships.filter(
@@ -221,42 +219,38 @@ def person_family(request: HttpRequest, public_id) -> HttpResponse:
         url = reverse("access:family", args=[membership.household.public_id])
         query = request.GET.urlencode()
         return redirect(f"{url}?{query}" if query else url)
-    person = layer.person_for_viewer(
-        request.user, public_id, purpose="View the family record", channel="page"
-    )
     return render(request, "access/family.html", _family_context(request, [person]))
 
 
 @person_view
-def family_export(request: HttpRequest, public_id) -> HttpResponse:
+def family_export(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The family timeline as CSV: the same filter as the page, logged as an export."""
-    household = layer.household_for_viewer(
+    household = _household(public_id)
+    members = _current_members(
         request.user,
-        public_id,
+        household,
         purpose="Export the family timeline",
         channel="export",
         action="export",
     )
-    members = list(_current_members(request.user, household))
+    if not members:
+        raise Http404("No such family")
     timeline = family_timeline(request.user, [m.pk for m in members])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="family-{household.card_number}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["date", "person", "what", "summary", "service", "category"])
-    for item in timeline.items:
-        writer.writerow(
-            [
-                timezone.localtime(item.when).isoformat(),
-                item.person_name,
-                item.kind,
-                item.summary,
-                item.service_name,
-                item.category_label,
-            ]
-        )
+    rows: list[list[object]] = [["date", "person", "what", "summary", "service", "category"]]
+    rows += [
+        [
+            timezone.localtime(item.when).isoformat(),
+            item.person_name,
+            item.kind,
+            item.summary,
+            item.service_name,
+            item.category_label,
+        ]
+        for item in timeline.items
+    ]
     if timeline.hidden_count:
-        writer.writerow(["", "", "", f"{timeline.hidden_count} items not shared with you", "", ""])
-    return response
+        rows.append(["", "", "", f"{timeline.hidden_count} items not shared with you", "", ""])
+    return csv_download(rows, filename=f"family-{household.card_number}.csv")
 
 
 _FAMILY_SCHEMA = inline_serializer(
@@ -294,10 +288,12 @@ _NOTE_SCHEMA = inline_serializer(
 @api_view(["GET"])
 def family_api(request: Request, public_id) -> Response:
     """GET /access/api/families/<id>/: the family record as JSON (same rules as the page)."""
-    household = layer.household_for_viewer(
-        request.user, public_id, purpose="Family record (API)", channel="api"
+    household = _household(public_id)
+    members = _current_members(
+        request.user, household, purpose="Family record (API)", channel="api"
     )
-    members = list(_current_members(request.user, household))
+    if not members:
+        raise Http404("No such family")
     timeline = family_timeline(
         request.user,
         [m.pk for m in members],
@@ -349,7 +345,7 @@ def notes_api(request: Request) -> Response:
         notes = notes.filter(Q(title__icontains=query) | Q(body__icontains=query))
     rows = list(notes.select_related("person", "owning_service").order_by("-recorded_at")[:50])
     people = {note.person_id: note.person for note in rows}
-    layer.log_person_access(
+    layer.log_shown(
         request.user,
         list(people.values()),
         action="search",
@@ -376,7 +372,7 @@ def notes_api(request: Request) -> Response:
 
 
 @person_view
-def note_search(request: HttpRequest) -> HttpResponse:
+def note_search(request: AuthenticatedRequest) -> HttpResponse:
     """Search the case notes the user may see. Each person in the results is logged once."""
     query = (request.GET.get("q") or "").strip()[:100]
     rows: list = []
@@ -386,7 +382,7 @@ def note_search(request: HttpRequest) -> HttpResponse:
         )
         rows = list(notes.select_related("person", "owning_service").order_by("-recorded_at")[:100])
         people = {note.person_id: note.person for note in rows}
-        layer.log_person_access(
+        layer.log_shown(
             request.user,
             list(people.values()),
             action="search",
@@ -398,7 +394,7 @@ def note_search(request: HttpRequest) -> HttpResponse:
 
 
 @person_view
-def note(request: HttpRequest, public_id) -> HttpResponse:
+def note(request: AuthenticatedRequest, public_id) -> HttpResponse:
     record = layer.record_for_viewer(
         request.user, SharedNote, public_id, purpose="Read a case note", channel="page"
     )
@@ -407,13 +403,8 @@ def note(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def note_new(request: HttpRequest, public_id) -> HttpResponse:
-    if request.method == "POST":
-        person = layer.visible_person_or_404(request.user, public_id)
-    else:
-        person = layer.person_for_viewer(
-            request.user, public_id, purpose="Write a case note", channel="page"
-        )
+def note_new(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Write a case note")
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -426,7 +417,7 @@ def note_new(request: HttpRequest, public_id) -> HttpResponse:
                 category=form.cleaned_data["category"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form.apply_errors(error)
         else:
             messages.success(request, "Case note saved.")
             return redirect("access:person-family", public_id=person.public_id)
@@ -434,24 +425,11 @@ def note_new(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def note_share(request: HttpRequest, public_id) -> HttpResponse:
+def note_share(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Share one note with a named team or service (its own service's staff only)."""
-    record = (
-        layer.record_for_viewer(
-            request.user, SharedNote, public_id, purpose="Share a case note", channel="page"
-        )
-        if request.method == "GET"
-        else None
+    record = layer.record_for_viewer(
+        request.user, SharedNote, public_id, purpose="Share a case note"
     )
-    if record is None:
-        record = (
-            layer.records_visible_to(request.user, SharedNote.objects.all())
-            .filter(public_id=_uuid(public_id))
-            .select_related("person")
-            .first()
-        )
-        if record is None:
-            raise Http404("No such record")
     if record.owning_service_id not in layer.viewer_for(request.user).service_ids:
         raise PermissionDenied("Only the service that holds a note can share it.")
     form = ShareForm(request.POST or None, authority=record.person.authority, whole_record=True)
@@ -483,13 +461,8 @@ def note_share(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def consent(request: HttpRequest, public_id) -> HttpResponse:
-    if request.method == "POST":
-        person = layer.visible_person_or_404(request.user, public_id)
-    else:
-        person = layer.person_for_viewer(
-            request.user, public_id, purpose="Consent record", channel="page"
-        )
+def consent(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Consent record")
     form = ConsentForm(request.POST or None, authority=person.authority)
     if request.method == "POST" and form.is_valid():
         services.consent_record(
@@ -514,7 +487,7 @@ def consent(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedRequest, public_id) -> HttpResponse:
     record = (
         Consent.objects.filter(
             public_id=_uuid(public_id), person__in=layer.visible_people(request.user).values("pk")
@@ -524,6 +497,7 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
     )
     if record is None:
         raise Http404("No such consent")
+    layer.log_shown(request.user, [record.person], purpose="Withdraw consent")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -531,7 +505,7 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
                 consent=record, by=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form.apply_errors(error)
         else:
             messages.success(request, "Consent withdrawn.")
             return redirect("access:consent", public_id=record.person.public_id)
@@ -539,8 +513,8 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def share(request: HttpRequest, public_id) -> HttpResponse:
-    person = layer.visible_person_or_404(request.user, public_id)
+def share(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Share information")
     form = ShareForm(request.POST or None, authority=person.authority)
 
     def save(data: dict) -> None:
@@ -567,8 +541,8 @@ def share(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def decide_not_to_share(request: HttpRequest, public_id) -> HttpResponse:
-    person = layer.visible_person_or_404(request.user, public_id)
+def decide_not_to_share(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Decision not to share")
     form = DecisionForm(request.POST or None, authority=person.authority)
 
     def save(data: dict) -> None:
@@ -597,59 +571,63 @@ def decide_not_to_share(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @person_view
-def break_glass(request: HttpRequest, public_id) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Ask for emergency access to one person. Says nothing about the person until granted."""
-    if not layer._is_practitioner(request.user):
+    if not layer.viewer_for(request.user).practitioner:
         raise Http404("No such person")
-    try:
-        layer.visible_person_or_404(request.user, public_id)
-    except Http404:
-        pass
-    else:
+    person = Person.objects.filter(public_id=_uuid(public_id), merged_into__isnull=True).first()
+    if person is not None and layer.can_see(request.user, person):
         return redirect("access:person-family", public_id=public_id)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from familyhub.people.models import Person
-
-        person = Person.objects.filter(public_id=_uuid(public_id)).first()
         if person is None:
             raise Http404("No such person")
         try:
             use = services.break_glass_start(
-                user=request.user, person=person, reason=form.cleaned_data["reason"]
+                user=request.user,
+                person=person,
+                ground=form.cleaned_data["ground"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form.apply_errors(error)
         else:
             messages.success(
                 request,
-                f"You have access until {timezone.localtime(use.expires_at):%d %B %Y %H:%M}. "
-                "The information governance lead will review it.",
+                f"You have access until {when(use.expires_at)}. The information governance "
+                "lead has been told and will review it.",
             )
             return redirect("access:person-family", public_id=person.public_id)
+    opened = layer.break_glass_categories()
     return render(
         request,
         "access/break_glass.html",
-        {"form": form, "public_id": public_id, "hours": layer.break_glass_hours()},
+        {
+            "form": form,
+            "public_id": public_id,
+            "hours": services.break_glass_hours(),
+            "categories": sorted(category_label(c) for c in opened),
+            "kept": sorted(label for value, label in category_choices() if value not in opened),
+        },
     )
 
 
-@no_person_data("a search form; it reveals only whether an exact identifier matches, logged")
-def break_glass_find(request: HttpRequest) -> HttpResponse:
-    """Find one person by exact identifiers (NHS number, or family name + date of birth +
-    postcode), to reach their record or the break-glass page. No partial matches: someone who
-    does not already know who they are looking for cannot browse the register from here."""
-    from familyhub.people.models import Person
-
-    if not layer._is_practitioner(request.user):
+@no_person_data("a search form; it reveals only whether exact identifiers match, logged")
+def break_glass_find(request: AuthenticatedRequest) -> HttpResponse:
+    """Find people by exact identifiers (NHS number, or family name + date of birth + postcode),
+    to reach their record or the break-glass page. No partial matches: someone who does not
+    already know who they are looking for cannot browse the register from here. Every record
+    that matches is listed (minimal view, logged): two records sharing one NHS number are
+    probably one person registered twice, and the page says so."""
+    viewer = layer.viewer_for(request.user)
+    if not viewer.practitioner:
         raise PermissionDenied
     form = ExactFindForm(request.GET or None)
-    result = None
-    matches: list = []
+    results: list[dict] = []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         people = Person.objects.filter(
-            merged_into__isnull=True, authority_id__in=layer._authority_ids(request.user)
+            merged_into__isnull=True, authority_id__in=viewer.authority_ids
         )
         if data.get("nhs_number"):
             people = people.filter(nhs_number=data["nhs_number"])
@@ -660,26 +638,22 @@ def break_glass_find(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
                 pc=postcode,
             )
-        matches = list(people[:2])
-        if len(matches) == 1:
-            person = matches[0]
-            visible = layer.can_see_person(request.user, person)
-            layer.log_person_access(
-                request.user,
-                [person],
-                action="search",
-                purpose="Exact identifier search",
-                channel="search",
-            )
-            result = {"public_id": person.public_id, "visible": visible}
+        found = layer.match_candidates(
+            request.user,
+            people.order_by("pk").values_list("pk", flat=True)[:20],
+            purpose="Exact identifier search",
+            channel="search",
+        )
+        visible = layer.visible_among(request.user, [p.pk for p in found], viewer=viewer)
+        results = [{"person": p, "visible": p.pk in visible} for p in found]
     return render(
         request,
         "access/find.html",
         {
             "form": form,
-            "result": result,
+            "results": results,
             "searched": form.is_bound and form.is_valid(),
-            "many": len(matches) > 1,
+            "duplicates": len(results) > 1,
         },
     )
 
@@ -687,28 +661,51 @@ def break_glass_find(request: HttpRequest) -> HttpResponse:
 # --- information governance ----------------------------------------------------------------
 
 
-@no_person_data("a search form for the information governance lead")
-def log_search(request: HttpRequest) -> HttpResponse:
-    from familyhub.accounts.models import User
-    from familyhub.people.models import Person
+def _people_for_log_search(text: str) -> list[Person]:
+    """Every record an IG lead's search names: a Familyhub reference, an NHS number (every record
+    holding it: duplicates included) or a family card number (everyone who has lived there)."""
+    key = layer._parse_uuid(text)
+    if key:
+        return list(Person.objects.filter(public_id=key))
+    compact = "".join(text.split()).upper()
+    if compact.isdigit():
+        return list(Person.objects.filter(nhs_number=compact).order_by("pk"))
+    household = Household.objects.filter(card_number__iexact=compact).first()
+    if household is None:
+        return []
+    return list(
+        Person.objects.filter(household_memberships__household=household).distinct().order_by("pk")
+    )
 
+
+@person_view
+def log_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The information governance lead's search of the log, under the latest entries (each with
+    the person's name: those people are shown, so logged)."""
     _require_ig(request)
     form = LogSearchForm(request.GET or None)
+    found: list[Person] = []
+    rows: list = []
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["person"].strip()
         username = form.cleaned_data["username"].strip()
         if text:
-            key = layer._parse_uuid(text)
-            digits = "".join(text.split())
-            person = (
-                Person.objects.filter(public_id=key).first()
-                if key
-                else Person.objects.filter(nhs_number=digits).first()
-            )
-            if person is None:
-                form.add_error("person", "No one has that reference or NHS number")
+            found = _people_for_log_search(text)
+            if not found:
+                form.add_error(
+                    "person", "No one has that NHS number, family card number or reference"
+                )
+            elif len(found) == 1:
+                return redirect("access:log-person", public_id=found[0].public_id)
             else:
-                return redirect("access:log-person", public_id=person.public_id)
+                # Several records: their log together, so nothing on one of them is missed.
+                for person in found:
+                    layer.person_for_ig_review(request.user, person.public_id)
+                rows = list(
+                    AccessLog.objects.filter(person_pk__in=[p.pk for p in found])
+                    .select_related("user")
+                    .order_by("-seq")[:500]
+                )
         elif username:
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -716,34 +713,64 @@ def log_search(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("access:log-user", public_id=user.public_id)
         else:
-            form.add_error("person", "Enter a person's reference or NHS number, or a username")
-    recent = AccessLog.objects.select_related("user").order_by("-seq")[:50]
-    return render(request, "access/log_search.html", {"form": form, "recent": recent})
+            form.add_error(
+                "person",
+                "Enter an NHS number, a family card number or a reference, or a username",
+            )
+    recent = _with_names(list(AccessLog.objects.select_related("user").order_by("-seq")[:50]))
+    layer.log_shown(
+        request.user,
+        [person for _, person in recent if person is not None],
+        purpose="Access log review: the latest entries",
+    )
+    return render(
+        request,
+        "access/log_search.html",
+        {
+            "form": form,
+            "recent": recent,
+            "found": found,
+            "rows": _with_names(rows),
+        },
+    )
+
+
+def _with_names(rows: list) -> list[tuple]:
+    """Log rows with the person's name, for the information governance lead (who may look
+    anyone up: the names shown are logged as their reads)."""
+    people = {p.pk: p for p in Person.objects.filter(pk__in={row.person_pk for row in rows})}
+    return [(row, people.get(row.person_pk)) for row in rows]
 
 
 @person_view
-def log_person(request: HttpRequest, public_id) -> HttpResponse:
+def log_person(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Who has seen this person's record: the information governance lead only."""
     person = layer.person_for_ig_review(request.user, public_id)
     rows = AccessLog.objects.filter(person_pk=person.pk).select_related("user").order_by("-seq")
     return render(
         request,
         "access/log_person.html",
-        {"person": person, "rows": rows[:500], "total": rows.count()},
+        {"person": person, "rows": [(row, person) for row in rows[:500]], "total": rows.count()},
     )
 
 
-@no_person_data("all access by one member of staff: person references only, no names")
-def log_user(request: HttpRequest, public_id) -> HttpResponse:
-    from familyhub.accounts.models import User
-
+@person_view
+def log_user(request: AuthenticatedRequest, public_id) -> HttpResponse:
     _require_ig(request)
     staff = User.objects.filter(public_id=_uuid(public_id)).first()
     if staff is None:
         raise Http404("No such member of staff")
     rows = AccessLog.objects.filter(user=staff).order_by("-seq")
+    shown = list(rows[:500])
+    layer.log_shown(
+        request.user,
+        list({row.person_pk for row in shown}),
+        purpose=f"Access log review of {staff.get_full_name() or staff.username}",
+    )
     return render(
-        request, "access/log_user.html", {"staff": staff, "rows": rows[:500], "total": rows.count()}
+        request,
+        "access/log_user.html",
+        {"staff": staff, "rows": _with_names(shown), "total": rows.count()},
     )
 
 
@@ -757,8 +784,6 @@ def _unusual_threshold() -> int:
 
 def unusual_access(*, days: int | None = None, threshold: int | None = None) -> dict:
     """The three signals of unusual access, computed in the database."""
-    from familyhub.people.models import Person
-
     since = timezone.now() - timedelta(days=days or _unusual_days())
     limit = threshold or _unusual_threshold()
     recent = AccessLog.objects.filter(occurred_at__gte=since, user__isnull=False)
@@ -794,30 +819,29 @@ def unusual_access(*, days: int | None = None, threshold: int | None = None) -> 
     return {"close": list(close), "bulk": list(bulk), "glass": list(glass), "threshold": limit}
 
 
-@no_person_data("unusual access: staff names and person references, no person data")
-def unusual(request: HttpRequest) -> HttpResponse:
+@person_view
+def unusual(request: AuthenticatedRequest) -> HttpResponse:
     _require_ig(request)
     context = unusual_access()
+    context["close"] = _with_names(context["close"])
     context["days"] = _unusual_days()
+    shown = [row.person_pk for row, _ in context["close"]] + [u.person_id for u in context["glass"]]
+    layer.log_shown(request.user, shown, purpose="Unusual access review")
     return render(request, "access/unusual.html", context)
 
 
-@no_person_data("the break-glass review queue (person references only)")
-def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+@person_view
+def break_glass_reviews(request: AuthenticatedRequest) -> HttpResponse:
     _require_ig(request)
     uses = BreakGlass.objects.select_related("user", "reviewed_by", "person")
-    return render(
-        request,
-        "access/break_glass_reviews.html",
-        {
-            "pending": uses.filter(review_status=ReviewStatus.PENDING).order_by("started_at"),
-            "done": uses.exclude(review_status=ReviewStatus.PENDING).order_by("-reviewed_at")[:100],
-        },
-    )
+    pending = list(uses.filter(review_status=ReviewStatus.PENDING).order_by("started_at"))
+    done = list(uses.exclude(review_status=ReviewStatus.PENDING).order_by("-reviewed_at")[:100])
+    layer.log_shown(request.user, [u.person for u in pending + done], purpose="Break-glass reviews")
+    return render(request, "access/break_glass_reviews.html", {"pending": pending, "done": done})
 
 
-@no_person_data("one break-glass use: its reason and the person's reference, not their record")
-def break_glass_review(request: HttpRequest, public_id) -> HttpResponse:
+@person_view
+def break_glass_review(request: AuthenticatedRequest, public_id) -> HttpResponse:
     _require_ig(request)
     use = (
         BreakGlass.objects.filter(public_id=_uuid(public_id))
@@ -836,7 +860,7 @@ def break_glass_review(request: HttpRequest, public_id) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form.apply_errors(error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -848,12 +872,15 @@ def break_glass_review(request: HttpRequest, public_id) -> HttpResponse:
         occurred_at__gte=use.started_at,
         occurred_at__lte=use.expires_at,
     ).order_by("seq")
+    layer.log_shown(request.user, [use.person], purpose="Break-glass review")
     return render(
-        request, "access/break_glass_review.html", {"use": use, "form": form, "accesses": accesses}
+        request,
+        "access/break_glass_review.html",
+        {"use": use, "form": form, "accesses": [(row, use.person) for row in accesses]},
     )
 
 
-def agreements(request: HttpRequest) -> HttpResponse:
+def agreements(request: AuthenticatedRequest) -> HttpResponse:
     """The data-sharing protocol as it stands, for everyone to read (administrators edit it in
     the administration site). Shows no person data."""
     rows = SharingAgreement.objects.select_related("owner_service", "recipient_service")
@@ -867,3 +894,26 @@ def agreements(request: HttpRequest) -> HttpResponse:
         for a in rows
     ]
     return render(request, "access/agreements.html", {"rows": view_rows})
+
+
+@no_person_data("counts of people by route and team only: no names, no identifiers")
+def routes(request: AuthenticatedRequest) -> HttpResponse:
+    """The routes into a record: how each kind of work with a family opens it, and to how many
+    people for each team and role, so the information governance lead can see involvement is
+    no broader than "my team works with this family"."""
+    _require_ig(request)
+    authority = authority_of(request.user)
+    rows = list(team_routes(authority.pk)) if authority is not None else []
+    return render(
+        request,
+        "access/routes.html",
+        {
+            "names": route_names(),
+            "rows": rows,
+            "by_locality": settings.FAMILYHUB_INVOLVEMENT_BY_LOCALITY,
+            "days": {
+                kind: involvement.days_after_end(kind)
+                for kind in ("episode", "referral", "session")
+            },
+        },
+    )

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from familyhub.core.forms import GovukErrorsMixin, GovukForm
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(GovukErrorsMixin, AuthenticationForm):
     username = forms.CharField(label="Username", max_length=150)
     password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
 
@@ -14,7 +16,7 @@ class SignInForm(AuthenticationForm):
     }
 
 
-class TokenForm(forms.Form):
+class TokenForm(GovukForm):
     token = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app.",

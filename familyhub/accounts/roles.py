@@ -1,7 +1,11 @@
-"""The roles people hold in an integrated 0-19 service (DESIGN.md, 'Who uses it')."""
+"""The roles people hold in an integrated 0-19 service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -36,3 +40,27 @@ PRACTITIONER_ROLES = frozenset(
 MANAGER_ROLES = frozenset({Role.TEAM_LEADER, Role.SERVICE_MANAGER})
 # Planners and analysts work with aggregates, never with people's records.
 PLANNING_ROLES = frozenset({Role.COMMISSIONER, Role.SERVICE_MANAGER, Role.ADMINISTRATOR})
+
+
+def has_role(user, roles: Iterable[str]) -> bool:
+    """The one role check: a signed-in user holding one of these roles (superusers hold all)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or user.role in frozenset(roles)
+
+
+def require_role(roles: Iterable[str]) -> Callable:
+    """A view decorator: 403 for anyone without one of the roles (has_role)."""
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, allowed):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = allowed  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

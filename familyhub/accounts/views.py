@@ -36,13 +36,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app (first time) or enter a code from it (every sign-in)."""
     user = request.user
     if is_two_factor_verified(user):
-        return redirect("core:home")
+        return redirect("home")
     confirmed = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     if confirmed is not None:
         form = TokenForm(request.POST or None, device=confirmed)
         if request.method == "POST" and form.is_valid():
             otp_login(request, confirmed)
-            return redirect("core:home")
+            return redirect("home")
         return render(request, "accounts/two_factor_verify.html", {"form": form})
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -53,7 +53,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
-        return redirect("core:home")
+        return redirect("home")
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,

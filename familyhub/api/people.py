@@ -1,11 +1,14 @@
 """API of the register for partner systems: search people, register a family, read a person.
 
-The same checks and matching as the pages: searching goes through people.registration (the
+The same checks and matching as the pages: searching goes through access.candidates (the
 matching engine, then the access layer's minimal view, logged); registering calls the one service
-people.services.family_register; reading a person goes through the access layer (channel "api").
+people.services.family_register (which logs it); reading a person goes through the access layer
+(channel "api"). Someone whose record the caller may not see cannot be put into a family here.
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -17,12 +20,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from familyhub.accounts.roles import PRACTITIONER_ROLES
-from familyhub.people import access, services, validation
+from familyhub.access import layer
+from familyhub.access.candidates import find_candidates
+from familyhub.accounts.models import User
+from familyhub.accounts.roles import PRACTITIONER_ROLES, has_role
+from familyhub.matching.search import search_candidates
+from familyhub.people import services, validation
 from familyhub.people.forms import MEMBER_ROLES, PARENT_RELATIONSHIPS
 from familyhub.people.models import Person, Sex
-from familyhub.people.registration import find_candidates
-from familyhub.people.selectors import authority_of, current_household, registering_unit
+from familyhub.people.selectors import current_household, registering_team
+from familyhub.services.selectors import authority_of
 
 # Token first, so that a request without credentials gets 401 with "WWW-Authenticate: Token"
 # (a partner system's cue to sign in) rather than the 403 session authentication gives.
@@ -36,10 +43,7 @@ class PractitionerOnly:
     def check(request: Request) -> None:
         from rest_framework.exceptions import PermissionDenied
 
-        if (
-            getattr(request.user, "role", "") not in PRACTITIONER_ROLES
-            and not request.user.is_superuser
-        ):
+        if not has_role(request.user, PRACTITIONER_ROLES) and not request.user.is_superuser:
             raise PermissionDenied("Your account's role may not use the register")
 
 
@@ -199,21 +203,23 @@ PERSON_FIELDS = (
 class PersonViewSet(viewsets.GenericViewSet):
     """People on the register: read one (if your service is involved) and search for duplicates."""
 
-    access_checked = True  # every person comes through the access layer (people.access)
+    access_checked = True  # every person comes through the access layer
     authentication_classes = AUTHENTICATION
     serializer_class = PersonSerializer
     lookup_field = "public_id"
     lookup_value_regex = "[0-9a-fA-F-]{36}"
+    # Each action takes **suffix: the router's format-suffix routes (/api/people/<id>.json) pass
+    # format=..., which DRF has already used to choose the renderer.
 
     def get_queryset(self):
-        return access.visible_people(self.request.user, channel="api")
+        return layer.visible_people(self.request.user)
 
     @extend_schema(
         responses={200: PersonSerializer, 404: OpenApiResponse(description="Absent or not yours")}
     )
-    def retrieve(self, request: Request, public_id: str | None = None) -> Response:
+    def retrieve(self, request: Request, public_id: str | None = None, **suffix) -> Response:
         PractitionerOnly.check(request)
-        person = access.person_for_viewer(
+        person = layer.person_for_viewer(
             request.user, str(public_id), purpose="Partner system read", channel="api"
         )
         if str(person.public_id) != str(public_id):
@@ -230,7 +236,7 @@ class PersonViewSet(viewsets.GenericViewSet):
         },
     )
     @action(detail=False, methods=["get"])
-    def search(self, request: Request) -> Response:
+    def search(self, request: Request, **suffix) -> Response:
         """Possible matches for a person's details, best first: the minimal view only."""
         PractitionerOnly.check(request)
         query = SearchSerializer(data=request.query_params)
@@ -270,7 +276,7 @@ class FamilyViewSet(viewsets.GenericViewSet):
             ),
         },
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, **suffix) -> Response:
         PractitionerOnly.check(request)
         body = FamilySerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -286,26 +292,22 @@ class FamilyViewSet(viewsets.GenericViewSet):
             )
             for item in data["members"]
         ]
-        site, service = registering_unit(request.user)
-
-        def resolve(public_id):
-            person = access.match_candidates_for_registration(
-                request.user, Person.objects.filter(public_id=public_id), channel="api"
-            ).first()
-            if person is None:
-                raise DjangoValidationError({"members": ["That existing person cannot be chosen"]})
-            return person
+        authority = authority_of(request.user)
+        if authority is None:
+            return Response({"detail": "Your account is not in a team"}, status=403)
 
         try:
             result = services.family_register(
-                authority=authority_of(request.user),
-                by=request.user,
+                authority=authority,
+                by=cast(User, request.user),  # IsAuthenticated let only staff through
                 members=members,
-                site=site,
-                service=service,
+                team=registering_team(request.user),
                 address=data.get("address"),
-                resolve_existing=resolve,
-                search=access.search_candidates,
+                resolve_existing=lambda public_id: layer.person_for_viewer(
+                    request.user, public_id, purpose="Register a family (API)", channel="api"
+                ),
+                search=search_candidates,
+                channel="api",
             )
         except services.PossibleDuplicates as possible:
             shown = {}

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -7,15 +9,20 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Early help casework"
 
     def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
         from familyhub.access import involvement
         from familyhub.accounts.roles import MANAGER_ROLES, Role
+        from familyhub.casework import indicators  # noqa: F401  (registers them)
         from familyhub.casework import involvement as casework_involvement
+        from familyhub.casework.services import episode_open_from_referral
         from familyhub.core import navigation
+        from familyhub.referrals.hooks import referral_allocated
 
-        involvement.register(casework_involvement.live_episodes)
-        involvement.register_services(casework_involvement.episode_services)
+        involvement.providers.register(casework_involvement.episodes_of_teams)
+        involvement.services.register(casework_involvement.episode_services)
+        referral_allocated.register(episode_open_from_referral)
 
-        caseworkers: set[str] = {Role.LEAD_PROFESSIONAL, Role.FAMILY_SUPPORT_WORKER, *MANAGER_ROLES}
+        caseworkers = {Role.LEAD_PROFESSIONAL, Role.FAMILY_SUPPORT_WORKER, *MANAGER_ROLES}
         navigation.register("My caseload", "casework:my-caseload", roles=caseworkers, order=21)
         navigation.register(
             "Team caseload", "casework:team-caseload", roles=MANAGER_ROLES, order=22

@@ -5,9 +5,12 @@ from typing import Any, cast
 
 from django import forms
 
+from familyhub.accounts.models import User
 from familyhub.casework.models import NeedOutcome
-from familyhub.core.forms import GovukDateField
+from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.referrals.needs import NEED_LABELS, Need
+from familyhub.services.models import ServiceKind
+from familyhub.services.selectors import staff_label
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -16,16 +19,13 @@ def _yes_no(value: str) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 def practitioners_for(episode):
     """People who can be a family's lead professional: members of this council's early help and
     family hub teams."""
-    from familyhub.accounts.models import User
-    from familyhub.services.models import ServiceKind
-
     return (
         User.objects.filter(
             is_active=True,
@@ -53,7 +53,9 @@ class AllocateForm(VersionedForm):
 
     def __init__(self, *args, episode, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(Any, self.fields["lead_professional"]).queryset = practitioners_for(episode)
+        lead = cast(Any, self.fields["lead_professional"])
+        lead.queryset = practitioners_for(episode).prefetch_related("memberships__team")
+        lead.label_from_instance = staff_label
 
     def agrees(self) -> bool | None:
         return _yes_no(self.cleaned_data["family_agrees"])
@@ -68,7 +70,7 @@ class TransferForm(AllocateForm):
     )
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(GovukForm):
     user: forms.ModelChoiceField = forms.ModelChoiceField(
         label="A practitioner in Familyhub",
         queryset=None,
@@ -88,7 +90,6 @@ class TeamMemberForm(forms.Form):
     contact = forms.CharField(label="Phone or email (optional)", max_length=200, required=False)
 
     def __init__(self, *args, episode, **kwargs) -> None:
-        from familyhub.accounts.models import User
 
         super().__init__(*args, **kwargs)
         cast(Any, self.fields["user"]).queryset = (
@@ -100,7 +101,7 @@ class TeamMemberForm(forms.Form):
         )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(GovukForm):
     needs = forms.MultipleChoiceField(
         label="Which needs does the family have?",
         choices=Need.choices,
@@ -147,7 +148,7 @@ class AssessmentForm(forms.Form):
         )
 
 
-class GoalForm(forms.Form):
+class GoalForm(GovukForm):
     need = forms.ChoiceField(
         label="Which need is this goal about?",
         widget=forms.RadioSelect,
@@ -165,7 +166,9 @@ class GoalForm(forms.Form):
         cast(Any, self.fields["need"]).choices = [(n, NEED_LABELS[n]) for n in needs]
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
+    error_names = {"owner_name": "the name of who will do it"}
+
     description = forms.CharField(
         label="What will be done",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -189,10 +192,12 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, episode, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(Any, self.fields["owner"]).queryset = practitioners_for(episode)
+        owner = cast(Any, self.fields["owner"])
+        owner.queryset = practitioners_for(episode).prefetch_related("memberships__team")
+        owner.label_from_instance = staff_label
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
     held_on = GovukDateField(
         label="Date of the meeting",
         error_name="the date of the meeting",
@@ -212,6 +217,10 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, goals, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.goals = list(goals)
+        self.error_names = {
+            f"score_{goal.public_id}": f"the progress score for “{goal.description}”"
+            for goal in self.goals
+        }
         for goal in self.goals:
             self.fields[f"score_{goal.public_id}"] = forms.IntegerField(
                 label=f"Progress on: {goal.description}",
@@ -260,7 +269,7 @@ class CloseForm(VersionedForm):
         error_messages={"required": "Enter the reason for closing"},
     )
 
-    def __init__(self, *args, needs: list[str], **kwargs) -> None:
+    def __init__(self, *args, needs: list[str], open_actions: int = 0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.needs = needs
         for need in needs:
@@ -268,6 +277,20 @@ class CloseForm(VersionedForm):
                 label=f"Outcome: {NEED_LABELS[need]}",
                 choices=NeedOutcome.choices,
                 widget=forms.RadioSelect,
+                required=False,
+            )
+        self.fields["explanation"] = forms.CharField(
+            label="If a need is achieved although its goal scored low, say why",
+            help_text="For example: the family and the school agree attendance is now good, "
+            "since the last review.",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            required=False,
+            max_length=2000,
+        )
+        if open_actions:
+            self.fields["open_work_confirmed"] = forms.BooleanField(
+                label=f"The {open_actions} open action{'s' if open_actions != 1 else ''} "
+                "above are done or handed over",
                 required=False,
             )
 

@@ -1,5 +1,4 @@
-"""Early help casework indicators, registered with the outcomes registry (outcomes/registry.py
-imports every part's indicators.py). Counts only: no person leaves these functions."""
+"""Early help casework indicators, declared to the indicator contract (core.indicators) and imported by this part's AppConfig.ready(). Counts only: no person leaves these functions."""
 
 from __future__ import annotations
 
@@ -8,7 +7,8 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from familyhub.casework.models import Episode, EpisodeNeed, EpisodeStatus, NeedOutcome
-from familyhub.outcomes.registry import AddDays, Cell, cells, indicator
+from familyhub.core.dates import AddDays
+from familyhub.core.indicators import Cell, cells, indicator
 from familyhub.referrals.models import Referral
 
 PART = "casework"

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from familyhub.access.involvement import Involvement
-from familyhub.casework.models import LIVE_STATUSES, Episode, TeamMember
+from familyhub.casework.models import LIVE_STATUSES, Episode, episode_participants
 
 
-def live_episodes(user, *, viewer=None) -> QuerySet:
-    """A live episode with one of the user's teams, led by them, or with them in the team around
-    the family."""
-    from familyhub.services.selectors import teams_of
-
-    teams = viewer.team_ids if viewer is not None else teams_of(user).values("pk")
-    return Episode.objects.filter(
-        Q(team__in=teams)
-        | Q(lead_professional=user)
-        | Q(pk__in=TeamMember.objects.filter(user=user, left_on__isnull=True).values("episode_id")),
-        status__in=LIVE_STATUSES,
-    ).values("person_id")
+def episodes_of_teams(viewer) -> QuerySet:
+    """An early help episode with the team, led by a member, or with a member in the team
+    around the family: while it is live and for a while after it closes."""
+    return Episode.objects.filter(episode_participants(viewer)).values("person_id")
 
 
 def episode_services(person_ids: list[int]) -> Iterable[Involvement]:
@@ -42,4 +34,5 @@ def episode_services(person_ids: list[int]) -> Iterable[Involvement]:
             lead_contact=(lead.phone or lead.email) if lead else "",
             since=None,
             service_id=episode.team.service_id,
+            leads=lead is not None,
         )

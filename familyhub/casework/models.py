@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from familyhub.access.involvement import ended_since
 from familyhub.access.records import Category, PersonRecord
 from familyhub.referrals.needs import NEED_LABELS, Need
 
@@ -27,6 +28,27 @@ class EpisodeStatus(models.TextChoices):
 LIVE_STATUSES = frozenset(
     {EpisodeStatus.AWAITING_ALLOCATION, EpisodeStatus.OPEN, EpisodeStatus.STEPPED_UP}
 )
+
+
+def episode_participants(viewer, prefix: str = "") -> models.Q:
+    """Who takes part in an episode besides its service: its team, its lead professional and
+    the team around the family, while it is live, for a while after it closes (the access
+    layer's days after an episode) and through a Supporting Families sustainment period.
+    `prefix` reaches the episode from a record about it."""
+    takes_part = models.Q(**{f"{prefix}team_id__in": viewer.team_ids})
+    if viewer.user_id is not None:  # a team's view (the routes page) has no person to match
+        members = TeamMember.objects.filter(user_id=viewer.user_id, left_on__isnull=True)
+        takes_part |= models.Q(**{f"{prefix}lead_professional_id": viewer.user_id}) | models.Q(
+            **{f"{prefix}pk__in": members.values("episode_id")}
+        )
+    return models.Q(
+        takes_part,
+        models.Q(**{f"{prefix}status__in": LIVE_STATUSES})
+        | models.Q(**{f"{prefix}end__gte": ended_since("episode").date()})
+        # Supporting Families: the service follows the family through the six months after
+        # closure that decide whether the outcome was sustained, and claims for it.
+        | models.Q(**{f"{prefix}sustainment_until__gte": ended_since("episode").date()}),
+    )
 
 
 class Episode(PersonRecord):
@@ -104,6 +126,10 @@ class Episode(PersonRecord):
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
 
+    @classmethod
+    def access_participants(cls, viewer):
+        return episode_participants(viewer)
+
     def timeline_summary(self) -> str:
         text = f"Early help with {self.team}"
         if self.status == EpisodeStatus.CLOSED:
@@ -177,6 +203,10 @@ class Assessment(PersonRecord):
 
     access_category = Category.GENERAL
     timeline_label = "Early help assessment"
+
+    @classmethod
+    def access_participants(cls, viewer):
+        return episode_participants(viewer, "episode__")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="assessments")
@@ -280,6 +310,10 @@ class Review(PersonRecord):
 
     access_category = Category.GENERAL
     timeline_label = "Team around the family review"
+
+    @classmethod
+    def access_participants(cls, viewer):
+        return episode_participants(viewer, "episode__")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="reviews")

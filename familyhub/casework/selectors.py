@@ -1,5 +1,5 @@
-"""Reads that cross rows: worklists, team caseloads, Supporting Families evidence. Every list is
-already filtered for the viewer (casework.access.episodes_for_viewer or the manager's teams)."""
+"""Reads that cross rows: worklists, team caseloads, Supporting Families evidence. Every list of
+people is filtered for the viewer by the access layer; the team caseload shows counts only."""
 
 from __future__ import annotations
 
@@ -11,8 +11,18 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from familyhub.casework.access import episodes_for_viewer
+from familyhub.access.layer import records_visible_to
+from familyhub.accounts.roles import MANAGER_ROLES, has_role
 from familyhub.casework.models import LIVE_STATUSES, Action, Episode, EpisodeStatus
+from familyhub.referrals.models import Referral
+from familyhub.services.models import TeamMembership
+from familyhub.services.selectors import teams_of
+
+
+def episodes_for_viewer(user) -> QuerySet[Episode]:
+    """The episodes the user may see (the access layer's rule for records)."""
+    return records_visible_to(user, Episode.objects.all())
+
 
 # Weight of a family by level of need on the continuum (rank): a complex family takes more time.
 DEFAULT_CASE_WEIGHTS = {1: 0.5, 2: 1.0, 3: 1.5, 4: 2.0}
@@ -120,10 +130,7 @@ def my_overdue_actions(user) -> QuerySet[Action]:
 
 
 def managed_teams(user):
-    from familyhub.accounts.roles import MANAGER_ROLES
-    from familyhub.services.selectors import teams_of
-
-    if user.role not in MANAGER_ROLES:
+    if not has_role(user, MANAGER_ROLES):
         return teams_of(user).none()
     return teams_of(user)
 
@@ -131,8 +138,6 @@ def managed_teams(user):
 def unallocated_episodes(user, filters: WorklistFilters | None = None) -> QuerySet[Episode]:
     """Episodes in the user's teams waiting for a lead professional, oldest first."""
     today = timezone.localdate()
-    from familyhub.services.selectors import teams_of
-
     episodes = episodes_for_viewer(user).filter(
         status=EpisodeStatus.AWAITING_ALLOCATION, team__in=teams_of(user).values("pk")
     )
@@ -159,8 +164,6 @@ class PractitionerLoad:
 def team_caseload(user, filters: WorklistFilters | None = None) -> list[PractitionerLoad]:
     """For a team leader: each practitioner in the teams they manage, with live families, the
     weighted caseload (by level of need) per full-time equivalent, and overdue work."""
-    from familyhub.services.models import TeamMembership
-
     today = timezone.localdate()
     filters = filters or WorklistFilters()
     teams = managed_teams(user)
@@ -197,21 +200,15 @@ def team_caseload(user, filters: WorklistFilters | None = None) -> list[Practiti
         if episode.next_review_due and episode.next_review_due < today:
             load.overdue_reviews += 1
         load.overdue_actions += episode.overdue_actions  # type: ignore[attr-defined]
-    from familyhub.accounts.roles import MANAGER_ROLES
-
     # Managers appear only when they lead families themselves.
     rows = [
-        load
-        for load in loads.values()
-        if load.families or getattr(load.user, "role", "") not in MANAGER_ROLES
+        load for load in loads.values() if load.families or not has_role(load.user, MANAGER_ROLES)
     ]
     return sorted(rows, key=lambda load: (-load.weight_per_fte, str(load.user)))
 
 
 def sustainment_breaking_referrals(episode: Episode):
     """Referrals received for the family during the sustainment period break it."""
-    from familyhub.referrals.models import Referral
-
     family = Q(person_id=episode.person_id)
     if episode.household_id:
         family |= Q(household_id=episode.household_id)
@@ -226,8 +223,6 @@ def sf_families(user, *, on: datetime.date | None = None) -> dict[str, list[Epis
     """Supporting Families families the user's service can see: those in the six-month
     sustainment period, and those whose outcomes were sustained (evidence for a claim). A new
     referral for the family in the period means the outcome was not sustained."""
-    from familyhub.referrals.models import Referral
-
     today = on or timezone.localdate()
     closed = (
         episodes_for_viewer(user)
@@ -258,14 +253,6 @@ def sf_families(user, *, on: datetime.date | None = None) -> dict[str, list[Epis
 
 def eligible_open_families(user) -> QuerySet[Episode]:
     return episodes_for_viewer(user).filter(sf_eligible=True, status__in=LIVE_STATUSES)
-
-
-def live_episodes_for_people(person_ids: list[int]) -> QuerySet[Episode]:
-    return (
-        Episode.objects.filter(person_id__in=person_ids, status__in=LIVE_STATUSES)
-        .select_related("team", "team__service", "lead_professional")
-        .order_by("start")
-    )
 
 
 @dataclass

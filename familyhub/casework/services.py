@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +18,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from familyhub.accounts.models import User
+from familyhub.audit.log import log_change
 from familyhub.casework.models import (
     PROGRESS_OUTCOMES,
     Action,
@@ -30,7 +34,13 @@ from familyhub.casework.models import (
     Review,
     TeamMember,
 )
+from familyhub.core.dates import add_months
+from familyhub.people.models import Person
+from familyhub.referrals.models import ContinuumLevel, Referral
 from familyhub.referrals.needs import NEED_LABELS, Need
+from familyhub.referrals.services import continuum_levels
+from familyhub.services.models import Team
+from familyhub.services.selectors import teams_of
 
 SF_MINIMUM_NEEDS = 3
 SUSTAINMENT_MONTHS = 6
@@ -48,16 +58,36 @@ class EpisodeConflict(Exception):
         )
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day (31 August + 6 months = 28 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def _person_written(kwargs: dict, result) -> object:
+    """The person a casework write is about, from its episode (or what hangs off one)."""
+    names = ("episode", "member", "goal", "action", "referral")
+    thing = next((kwargs[n] for n in names if kwargs.get(n) is not None), result)
+    while not hasattr(thing, "person_id"):
+        thing = thing.goal if hasattr(thing, "goal_id") else thing.episode
+    return thing.person
+
+
+def logged(purpose: str, *, action: str = "change"):
+    """Make a service atomic and log its write to the person's record in the same transaction
+    (one entry). The caller may pass `channel` ("page" unless said)."""
+
+    def decorate(service):
+        @wraps(service)
+        def run(*args, channel: str = "page", **kwargs):
+            with transaction.atomic():
+                result = service(*args, **kwargs)
+                log_change(
+                    kwargs.get("by"),
+                    [_person_written(kwargs, result)],
+                    action=action,
+                    purpose=purpose,
+                    channel=channel,
+                )
+            return result
+
+        return run
+
+    return decorate
 
 
 def review_interval() -> datetime.timedelta:
@@ -99,8 +129,10 @@ def _transition(
     return episode
 
 
-@transaction.atomic
-def episode_open_from_referral(*, referral, team, by, now: datetime.datetime | None = None):
+@logged("Open an early help episode", action="create")
+def episode_open_from_referral(
+    *, referral: Referral, team: Team, by: User, now: datetime.datetime | None = None
+):
     """Open an episode waiting for a lead professional, from the front door's allocation."""
     moment = now or timezone.now()
     episode = Episode(
@@ -132,7 +164,6 @@ def episode_open_from_referral(*, referral, team, by, now: datetime.datetime | N
 
 
 def _check_lead(episode: Episode, lead) -> None:
-    from familyhub.services.selectors import teams_of
 
     if lead is None:
         raise ValidationError({"lead_professional": "Choose the lead professional."})
@@ -147,9 +178,9 @@ def _ensure_team_member(episode: Episode, user, role: str, on: datetime.date) ->
         TeamMember.objects.create(episode=episode, user=user, role=role, joined_on=on)
 
 
-@transaction.atomic
+@logged("Allocate a lead professional")
 def episode_allocate(
-    *, episode: Episode, by, version: int, lead_professional, family_agrees: bool | None
+    *, episode: Episode, by: User, version: int, lead_professional: User, family_agrees: bool | None
 ) -> Episode:
     """Give a waiting episode its lead professional (a team leader's job). The family's agreement
     to the lead professional is recorded: early help is voluntary."""
@@ -175,13 +206,13 @@ def episode_allocate(
     return episode
 
 
-@transaction.atomic
+@logged("Transfer to a new lead professional")
 def episode_transfer_lead(
     *,
     episode: Episode,
-    by,
+    by: User,
     version: int,
-    new_lead,
+    new_lead: User,
     handover_note: str,
     family_agrees: bool | None,
 ) -> Episode:
@@ -221,12 +252,12 @@ def episode_transfer_lead(
     return episode
 
 
-@transaction.atomic
+@logged("Add to the team around the family")
 def team_member_add(
     *,
     episode: Episode,
-    by,
-    user=None,
+    by: User,
+    user: User | None = None,
     name: str = "",
     organisation: str = "",
     role: str = "",
@@ -260,7 +291,10 @@ def team_member_add(
     return member
 
 
-def team_member_leave(*, member: TeamMember, by, on: datetime.date | None = None) -> TeamMember:
+@logged("Leave the team around the family")
+def team_member_leave(
+    *, member: TeamMember, by: User, on: datetime.date | None = None
+) -> TeamMember:
     member.left_on = on or _today()
     member.save(update_fields=["left_on"])
     return member
@@ -268,7 +302,6 @@ def team_member_leave(*, member: TeamMember, by, on: datetime.date | None = None
 
 def has_dependent_children(episode: Episode, on: datetime.date | None = None) -> bool:
     """A child under 18 or an unborn child in the family (the household, or the person)."""
-    from familyhub.people.models import Person
 
     today = on or _today()
     adult_from = add_months(today, -12 * 18)
@@ -292,23 +325,22 @@ def sf_is_eligible(episode: Episode) -> bool:
     ).count() >= SF_MINIMUM_NEEDS and has_dependent_children(episode)
 
 
-@transaction.atomic
+@logged("Early help assessment")
 def assessment_record(
     *,
     episode: Episode,
-    by,
+    by: User,
     needs: list[str],
     strengths: str,
     child_voice: str,
     family_views: str,
-    level,
+    level: ContinuumLevel,
     need_detail: str = "",
     completed_on: datetime.date | None = None,
 ) -> Assessment:
     """Record a whole-family assessment. Its needs become the episode's identified needs (needs
     no longer identified are removed unless a goal is still tied to them) and set the
     Supporting Families flag."""
-    from familyhub.referrals.services import continuum_levels
 
     errors: dict[str, str] = {}
     if not episode.is_live:
@@ -368,8 +400,8 @@ def assessment_record(
     return assessment
 
 
-@transaction.atomic
-def goal_add(*, episode: Episode, by, need: str, description: str) -> Goal:
+@logged("Add a goal to the family plan")
+def goal_add(*, episode: Episode, by: User, need: str, description: str) -> Goal:
     """A goal of the family plan, tied to an identified need. The first goal sets the first
     team around the family review (default: six weeks on)."""
     if not episode.is_live:
@@ -390,15 +422,19 @@ def goal_add(*, episode: Episode, by, need: str, description: str) -> Goal:
     return goal
 
 
+@logged("Add an action to the family plan")
 def action_add(
     *,
     goal: Goal,
-    by,
+    by: User,
     description: str,
     due_on: datetime.date | None,
-    owner=None,
+    owner: User | None = None,
     owner_name: str = "",
+    agreed_on: datetime.date | None = None,
 ) -> Action:
+    """An action towards a goal, due on or after the day it is agreed (today, unless the plan
+    is being recorded after the meeting that agreed it: `agreed_on`)."""
     errors = {}
     if not goal.episode.is_live:
         errors["description"] = "This episode is closed."
@@ -406,6 +442,8 @@ def action_add(
         errors["description"] = "Describe the action."
     if due_on is None:
         errors["due_on"] = "Enter the date the action is due."
+    elif due_on < (agreed_on or _today()):
+        errors["due_on"] = "The date the action is due must be today or later"
     if owner is None and not (owner_name or "").strip():
         errors["owner"] = "Choose who will do it, or enter their name."
     if errors:
@@ -423,18 +461,19 @@ def action_add(
     return action
 
 
-def action_complete(*, action: Action, by, on: datetime.date | None = None) -> Action:
+@logged("Mark an action done")
+def action_complete(*, action: Action, by: User, on: datetime.date | None = None) -> Action:
     # Conditional, so completing twice keeps the first date.
     Action.objects.filter(pk=action.pk, done_on__isnull=True).update(done_on=on or _today())
     action.refresh_from_db()
     return action
 
 
-@transaction.atomic
+@logged("Team around the family review")
 def review_record(
     *,
     episode: Episode,
-    by,
+    by: User,
     held_on: datetime.date | None,
     scores: Mapping[str, int | None],
     notes: str = "",
@@ -489,8 +528,8 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
-@transaction.atomic
-def episode_step_up(*, episode: Episode, by, version: int, reason: str) -> Episode:
+@logged("Step up to children's social care")
+def episode_step_up(*, episode: Episode, by: User, version: int, reason: str) -> Episode:
     """Step the family up to children's social care. Early help may stay alongside (level 4a)."""
     return _transition(
         episode,
@@ -503,8 +542,10 @@ def episode_step_up(*, episode: Episode, by, version: int, reason: str) -> Episo
     )
 
 
-@transaction.atomic
-def episode_step_down(*, episode: Episode, by, version: int, reason: str, level=None) -> Episode:
+@logged("Step down to early help")
+def episode_step_down(
+    *, episode: Episode, by: User, version: int, reason: str, level: ContinuumLevel | None = None
+) -> Episode:
     """Social care steps the family down to early help."""
     note = _reason(reason)
     fields = {"level": level} if level is not None else {}
@@ -521,18 +562,81 @@ def episode_step_down(*, episode: Episode, by, version: int, reason: str, level=
     )
 
 
-@transaction.atomic
+ACHIEVED_SCORE = 8  # a goal last scored below 8 out of 10 does not read as achieved
+
+
+@dataclass
+class ClosureCheck:
+    """What is still open on an episode, shown before it is closed."""
+
+    open_actions: list[Action]
+    needs_without_goal: list[str]
+    lowest_score: dict[str, int]  # need -> the lowest latest score of its goals
+
+    @property
+    def is_clear(self) -> bool:
+        return not (self.open_actions or self.needs_without_goal or self.low_scores)
+
+    @property
+    def unplanned_needs(self) -> list[str]:
+        return [NEED_LABELS[need] for need in self.needs_without_goal]
+
+    @property
+    def low_scores(self) -> list[tuple[str, int]]:
+        """(need, score) for needs whose goals were last scored below ACHIEVED_SCORE."""
+        return [
+            (NEED_LABELS[need], score)
+            for need, score in self.lowest_score.items()
+            if score < ACHIEVED_SCORE
+        ]
+
+    def contradicted_by(self, outcomes: Mapping[str, str | None]) -> list[str]:
+        """The needs marked achieved whose goals' scores say otherwise, in words."""
+        return [
+            f"{NEED_LABELS[need].lower()} is achieved although its goal was last scored "
+            f"{score} out of 10"
+            for need, score in self.lowest_score.items()
+            if outcomes.get(need) == NeedOutcome.ACHIEVED and score < ACHIEVED_SCORE
+        ]
+
+
+def closure_check(episode: Episode) -> ClosureCheck:
+    goals = list(Goal.objects.filter(episode=episode))
+    lowest: dict[str, int] = {}
+    for goal in goals:
+        if goal.latest_score is not None:
+            lowest[goal.need] = min(goal.latest_score, lowest.get(goal.need, 10))
+    with_goal = {goal.need for goal in goals}
+    return ClosureCheck(
+        open_actions=list(
+            Action.objects.filter(goal__episode=episode, done_on__isnull=True).select_related(
+                "owner", "goal"
+            )
+        ),
+        needs_without_goal=[
+            n for n in episode.needs.values_list("need", flat=True) if n not in with_goal
+        ],
+        lowest_score=lowest,
+    )
+
+
+@logged("Close an early help episode")
 def episode_close(
     *,
     episode: Episode,
-    by,
+    by: User,
     version: int,
     reason: str,
     outcomes: Mapping[str, str | None],
     end: datetime.date | None = None,
+    explanation: str = "",
+    open_work_confirmed: bool = False,
 ) -> Episode:
-    """Close with an outcome for every identified need. Progress (achieved or partly) on every
-    need of a Supporting Families family starts the six-month sustainment clock."""
+    """Close with an outcome for every identified need. Closing is final, so it asks first:
+    open actions must be confirmed done or handed over (`open_work_confirmed`), and a need marked
+    achieved although its goal was last scored below ACHIEVED_SCORE needs an `explanation`
+    (kept with the reason). Progress (achieved or partly) on every need of a Supporting Families
+    family starts the six-month sustainment clock."""
     errors: dict[str, str] = {}
     if not (reason or "").strip():
         errors["reason"] = "Give the reason for closing."
@@ -542,6 +646,17 @@ def episode_close(
             errors[f"outcome_{need.need}"] = (
                 f"Select the outcome for {NEED_LABELS[need.need].lower()}"
             )
+    check = closure_check(episode)
+    if check.open_actions and not open_work_confirmed:
+        errors["open_work_confirmed"] = (
+            f"Confirm that the {len(check.open_actions)} open action"
+            f"{'s are' if len(check.open_actions) != 1 else ' is'} done or handed over"
+        )
+    contradicted = check.contradicted_by(outcomes)
+    if contradicted and not (explanation or "").strip():
+        errors["explanation"] = "Explain why " + "; ".join(contradicted)
+    if explanation.strip():
+        reason = f"{reason.strip()}\n\nWhy achieved despite the scores: {explanation.strip()}"
     day = end or _today()
     if day < episode.start:
         errors["end"] = "The closing date must be on or after the start of the episode."

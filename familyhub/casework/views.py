@@ -12,29 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from familyhub.access import layer
 from familyhub.access.layer import person_view
-from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES
+from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES, require_role
 from familyhub.casework import forms, selectors, services
-from familyhub.casework.access import can_manage, episode_for_manager, episode_for_viewer
 from familyhub.casework.models import Action, EpisodeStatus, Goal, TeamMember
-from familyhub.core.access import require_role
+from familyhub.casework.permissions import can_manage, episode_for_manager, episode_for_viewer
 from familyhub.core.pagination import Page, query_without_page
-from familyhub.referrals.access import log_person_access
 from familyhub.referrals.services import continuum_levels
+from familyhub.services.selectors import teams_of
 
 
-def _log(request, people, *, action: str = "read", purpose: str) -> None:
-    people = list(people)
-    if people:
-        log_person_access(request.user, people, action=action, purpose=purpose, channel="page")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
+def _log(request, people, *, purpose: str) -> None:
+    layer.log_shown(request.user, list(people), purpose=purpose)
 
 
 def _to_episode(episode) -> HttpResponse:
@@ -45,8 +35,6 @@ def _to_episode(episode) -> HttpResponse:
 
 
 def _filter_context(request, filters) -> dict:
-    from familyhub.services.selectors import teams_of
-
     return {
         "filters": filters,
         "statuses": EpisodeStatus.choices,
@@ -138,8 +126,7 @@ def supporting_families(request: HttpRequest) -> HttpResponse:
 
 @person_view
 def episode(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
-    _log(request, [ep.person], purpose="early help episode")
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     goals = ep.goals.prefetch_related("actions", "actions__owner").all()
     return render(
         request,
@@ -147,6 +134,8 @@ def episode(request: HttpRequest, public_id) -> HttpResponse:
         {
             "episode": ep,
             "can_manage": can_manage(request.user, ep),
+            # The person's record and family timeline are linked only when they would open.
+            "person_shown": layer.can_see(request.user, ep.person),
             "members": ep.team_members.select_related("user").filter(left_on__isnull=True),
             "assessment": ep.assessments.select_related("level").first(),
             "needs": ep.needs.all(),
@@ -168,6 +157,7 @@ def _form_page(
     save: Callable[[], object],
     success: str,
     purpose: str,
+    extra: dict | None = None,
 ) -> HttpResponse:
     """The shape every casework form shares: validate, call the service, say what happened."""
     if request.method == "POST" and form.is_valid():
@@ -177,16 +167,15 @@ def _form_page(
             messages.error(request, str(conflict))
             return _to_episode(ep)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.apply_errors(error)
         else:
-            _log(request, [ep.person], action="change", purpose=purpose)
             messages.success(request, success)
             return _to_episode(ep)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "casework/form.html",
-        {"episode": ep, "form": form, "title": title, "button": button},
+        {"episode": ep, "form": form, "title": title, "button": button, **(extra or {})},
         status=status,
     )
 
@@ -203,11 +192,12 @@ def _transition(
     button: str,
     success: str,
     purpose: str,
+    extra: Callable[[Any], dict] = lambda ep: {},
 ) -> HttpResponse:
     """A manager's change to the episode itself (allocate, transfer, step up or down, close):
     the form carries the version the manager saw, and the service is called with it and with
     `arguments(form)`, so a change made meanwhile is refused (EpisodeConflict), not overwritten."""
-    ep = episode_for_manager(request.user, public_id)
+    ep = episode_for_manager(request.user, public_id, purpose=f"Early help: {purpose}")
     form = form_class(request.POST or None, initial={"version": ep.version}, **form_kwargs(ep))
 
     def save():
@@ -227,6 +217,7 @@ def _transition(
         save=save,
         success=success,
         purpose=purpose,
+        extra=extra(ep),
     )
 
 
@@ -271,7 +262,7 @@ def transfer(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def team_member_add(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     form = forms.TeamMemberForm(request.POST or None, episode=ep)
 
     def save():
@@ -292,7 +283,7 @@ def team_member_add(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 @person_view
 def team_member_leave(request: HttpRequest, public_id, member_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     try:
         member = TeamMember.objects.get(episode=ep, public_id=member_id, left_on__isnull=True)
     except TeamMember.DoesNotExist:
@@ -304,7 +295,7 @@ def team_member_leave(request: HttpRequest, public_id, member_id) -> HttpRespons
 
 @person_view
 def assessment(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     last = ep.assessments.first()
     initial = {}
     if last:
@@ -331,7 +322,7 @@ def assessment(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def goal_add(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     needs = list(ep.needs.values_list("need", flat=True))
     if not needs:
         messages.error(
@@ -357,7 +348,7 @@ def goal_add(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def action_add(request: HttpRequest, public_id, goal_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     try:
         goal = Goal.objects.get(episode=ep, public_id=goal_id)
     except Goal.DoesNotExist:
@@ -382,7 +373,7 @@ def action_add(request: HttpRequest, public_id, goal_id) -> HttpResponse:
 @require_POST
 @person_view
 def action_done(request: HttpRequest, public_id, action_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     try:
         action = Action.objects.get(goal__episode=ep, public_id=action_id)
     except Action.DoesNotExist:
@@ -394,7 +385,7 @@ def action_done(request: HttpRequest, public_id, action_id) -> HttpResponse:
 
 @person_view
 def review(request: HttpRequest, public_id) -> HttpResponse:
-    ep = episode_for_viewer(request.user, public_id)
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
     form = forms.ReviewForm(request.POST or None, goals=ep.goals.all())
 
     def save():
@@ -456,18 +447,33 @@ def step_down(request: HttpRequest, public_id) -> HttpResponse:
 
 @person_view
 def close(request: HttpRequest, public_id) -> HttpResponse:
+    """Closing is final: the page shows what is still open (actions, needs without a goal,
+    goals scored low) and the service asks for confirmation and reasons where they contradict."""
+    checked: dict[int, services.ClosureCheck] = {}
+
+    def check(ep) -> services.ClosureCheck:  # read once for the form and the page
+        if ep.pk not in checked:
+            checked[ep.pk] = services.closure_check(ep)
+        return checked[ep.pk]
+
     return _transition(
         request,
         public_id,
         form_class=forms.CloseForm,
-        form_kwargs=lambda ep: {"needs": list(ep.needs.values_list("need", flat=True))},
+        form_kwargs=lambda ep: {
+            "needs": list(ep.needs.values_list("need", flat=True)),
+            "open_actions": len(check(ep).open_actions),
+        },
         service=services.episode_close,
         arguments=lambda form: {
             "reason": form.cleaned_data["reason"],
             "outcomes": form.outcomes(),
+            "explanation": form.cleaned_data.get("explanation", ""),
+            "open_work_confirmed": form.cleaned_data.get("open_work_confirmed", False),
         },
         title="Close the episode",
         button="Close the episode",
         success="Episode closed.",
         purpose="closure",
+        extra=lambda ep: {"closure": check(ep)},
     )

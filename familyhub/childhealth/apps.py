@@ -9,24 +9,25 @@ class ChildhealthConfig(AppConfig):
     verbose_name = "Child health"
 
     def ready(self) -> None:
-        from familyhub.childhealth.access import CHILD_HEALTH_ROLES, INDICATOR_ROLES
+        # Imported here, not at the top: an AppConfig module loads before the models do.
+        from familyhub.access import involvement
+        from familyhub.childhealth import (
+            hooks,
+            indicators,  # noqa: F401  (registers them)
+        )
+        from familyhub.childhealth import involvement as childhealth_involvement
+        from familyhub.childhealth.permissions import CHILD_HEALTH_ROLES, INDICATOR_ROLES
         from familyhub.core import navigation
+        from familyhub.people.hooks import person_changed, person_merged, person_unmerged
+
+        person_changed.register(hooks.refresh_schedule_on_change)
+        person_merged.register(hooks.refresh_schedule_after_merge)
+        person_unmerged.register(hooks.refresh_schedules_after_unmerge)
+        involvement.providers.register(childhealth_involvement.caseload_of_teams)
+        involvement.providers.register(childhealth_involvement.universal_schedule)
+        involvement.services.register(childhealth_involvement.services_involved)
 
         navigation.register("Reviews", "childhealth:worklist", roles=CHILD_HEALTH_ROLES, order=20)
         navigation.register(
             "Health visiting indicators", "childhealth:indicators", roles=INDICATOR_ROLES, order=70
         )
-        from familyhub.childhealth.hooks import refresh_schedule_on_change
-        from familyhub.people import hooks
-
-        hooks.after_person_change(refresh_schedule_on_change)
-        from familyhub.access import involvement
-        from familyhub.childhealth.involvement import (
-            caseload_of_teams,
-            services_involved,
-            universal_schedule,
-        )
-
-        involvement.register(caseload_of_teams)
-        involvement.register(universal_schedule)
-        involvement.register_services(services_involved)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
+from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
 from familyhub.childhealth.asq import QUESTIONNAIRES, AsqDomain
 from familyhub.childhealth.models import (
@@ -17,7 +21,9 @@ from familyhub.childhealth.models import (
     ScreeningResult,
 )
 from familyhub.childhealth.schedule import ReviewKind
-from familyhub.core.forms import GovukDateField
+from familyhub.childhealth.selectors import colleagues
+from familyhub.core.forms import GovukDateField, GovukForm
+from familyhub.services.selectors import staff_label, teams_of
 
 YES_NO = [("", "Not asked"), ("yes", "Yes"), ("no", "No")]
 
@@ -34,7 +40,14 @@ def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
+    error_names = {
+        "whooley_low_mood": "an answer to Whooley 1",
+        "whooley_little_interest": "an answer to Whooley 2",
+        "whooley_wants_help": "whether she wants help",
+        "breastfeeding": "whether the baby is breastfed",
+    }
+
     done_on = GovukDateField(label="Date of the review", error_name="the date of the review")
     place = forms.ChoiceField(
         label="Where",
@@ -126,10 +139,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, kind: str, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from familyhub.accounts.models import User
-        from familyhub.services.selectors import teams_of
-
-        self.fields["accountable"].queryset = (  # type: ignore[attr-defined]
+        cast(Any, self.fields["accountable"]).queryset = (  # type: ignore[attr-defined]
             User.objects.filter(role=Role.HEALTH_VISITOR, memberships__team__in=teams_of(user))
             .distinct()
             .order_by("last_name")
@@ -157,7 +167,7 @@ class ReviewForm(forms.Form):
                 "accountable",
             ):
                 del self.fields[name]
-            self.fields["place"].choices = Place.choices  # type: ignore[attr-defined]
+            cast(Any, self.fields["place"]).choices = Place.choices  # type: ignore[attr-defined]
         for domain in AsqDomain:
             field = self.fields.get(f"asq_{domain.value}")
             if field is not None:
@@ -169,7 +179,8 @@ class ReviewForm(forms.Form):
                 )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("delegated") and not data.get("accountable"):
             self.add_error("accountable", "Choose the accountable health visitor")
         return data
@@ -182,29 +193,43 @@ class ReviewForm(forms.Form):
         return data
 
 
-class MeasurementForm(forms.Form):
-    measured_on = GovukDateField(label="Date measured", error_name="the date measured")
-    height_cm = forms.DecimalField(
-        label="Height (cm)",
-        max_digits=5,
-        decimal_places=1,
-        min_value=0,
-        help_text="For example, 110.5",
+def _measure_field(*, label: str, max_digits: int, places: int, words: str, example: str):
+    return forms.DecimalField(
+        label=label,
+        max_digits=max_digits,
+        decimal_places=places,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-5"}
+        ),
         error_messages={
-            "required": "Enter the height in centimetres",
-            "invalid": "Enter the height as a number, like 110.5",
+            "invalid": f"Enter the {words} as a number, like {example}",
+            "max_decimal_places": f"Enter the {words} to no more than {places} decimal "
+            f"place{'s' if places > 1 else ''}",
         },
     )
-    weight_kg = forms.DecimalField(
-        label="Weight (kg)",
-        max_digits=5,
-        decimal_places=2,
-        min_value=0,
-        help_text="For example, 19.4",
-        error_messages={
-            "required": "Enter the weight in kilograms",
-            "invalid": "Enter the weight as a number, like 19.4",
-        },
+
+
+class MeasurementForm(GovukForm):
+    """Weight, length or height, and head circumference, labelled for the child's age.
+
+    Under 2 years a child is measured lying down (length) and a head circumference is taken;
+    from 2 standing (height). The labels and examples follow the child's age on the date
+    measured: the date typed when the form comes back, today's when it is first shown."""
+
+    measured_on = GovukDateField(label="Date measured", error_name="the date measured")
+    weight_kg = _measure_field(
+        label="Weight (kg)", max_digits=6, places=3, words="weight", example="4.25"
+    )
+    height_cm = _measure_field(
+        label="Height (cm)", max_digits=5, places=1, words="height", example="110.5"
+    )
+    head_circumference_cm = _measure_field(
+        label="Head circumference (cm)",
+        max_digits=4,
+        places=1,
+        words="head circumference",
+        example="38.5",
     )
     context = forms.ChoiceField(
         label="Measured for",
@@ -212,18 +237,99 @@ class MeasurementForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what the measurement was for"},
     )
+    # Offered only after a value beyond 4 SDS: the practitioner says it is right, and it is saved.
+    confirm_unusual = forms.BooleanField(
+        label="I have checked these measurements and they are right",
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, date_of_birth: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["measured_on"].initial = timezone.localdate()
+        on = self._date_for_labels() or timezone.localdate()
+        self.under_two = date_of_birth is not None and (on - date_of_birth).days < 2 * 365.25
+        weight, height = self.fields["weight_kg"], self.fields["height_cm"]
+        weight.error_messages["max_whole_digits"] = (
+            "Enter the weight in kilograms, not grams: for example, 3.455 for 3,455 g"
+        )
+        if self.under_two:
+            weight.help_text = (
+                "In kilograms, as the scale shows it. For example, 4.25 for 4 kg 250 g"
+            )
+            height.label = "Length (cm)"
+            height.help_text = (
+                "Measured lying down, as babies and children under 2 are. For example, 61.5"
+            )
+            height.error_messages["invalid"] = "Enter the length as a number, like 61.5"
+            height.error_messages["max_decimal_places"] = (
+                "Enter the length to no more than 1 decimal place"
+            )
+            self.fields[
+                "head_circumference_cm"
+            ].help_text = (
+                "Around the widest part of the head, above the eyebrows and ears. For example, 38.5"
+            )
+        else:
+            weight.help_text = "In kilograms. For example, 32.4"
+            height.help_text = "Measured standing, without shoes. For example, 134.5"
+            # Head circumference is measured in babies: a school child's form does not ask it.
+            del self.fields["head_circumference_cm"]
+        if self.is_bound and self.data.get("confirm_unusual") in ("on", "true", "True", "1"):
+            self.offer_confirm()
+
+    def _date_for_labels(self) -> date | None:
+        if not self.is_bound:
+            return None
+        field = self.fields["measured_on"]
+        try:
+            return field.clean(field.widget.value_from_datadict(self.data, None, "measured_on"))
+        except forms.ValidationError:
+            return None
+
+    def offer_confirm(self) -> None:
+        """Show the checkbox that confirms a very unusual value (after the service warned)."""
+        self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+        self.fields[
+            "confirm_unusual"
+        ].help_text = (
+            "Only after measuring again or checking the units: the value will be saved as it is"
+        )
+
+    def _positive(self, name: str, label: str, unit: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value <= 0:
+            raise forms.ValidationError(f"{label} must be more than 0 {unit}")
+        return value
+
+    def clean_weight_kg(self):
+        return self._positive("weight_kg", "Weight", "kg")
+
+    def clean_height_cm(self):
+        return self._positive("height_cm", "Length" if self.under_two else "Height", "cm")
+
+    def clean_head_circumference_cm(self):
+        return self._positive("head_circumference_cm", "Head circumference", "cm")
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        names = [n for n in ("weight_kg", "height_cm", "head_circumference_cm") if n in self.fields]
+        if not self.errors and all(data.get(n) is None for n in names):
+            self.add_error(
+                "weight_kg",
+                "Enter at least one measurement: weight, "
+                + ("length or head circumference" if self.under_two else "or height"),
+            )
+        return data
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(GovukForm):
     kind = forms.ChoiceField(
         label="Screen",
         choices=ScreeningKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select vision or hearing"},
+        error_messages={"required": "Select whether this was a vision or hearing screen"},
     )
     screened_on = GovukDateField(label="Date screened", error_name="the date screened")
     left = forms.ChoiceField(
@@ -245,7 +351,7 @@ class ScreeningForm(forms.Form):
         self.fields["screened_on"].initial = timezone.localdate()
 
 
-class OnwardReferralForm(forms.Form):
+class OnwardReferralForm(GovukForm):
     reason = forms.ChoiceField(
         label="Reason",
         # No reason is chosen for the user, so none is saved by accident as the first one listed.
@@ -265,7 +371,7 @@ class OnwardReferralForm(forms.Form):
         self.fields["referred_on"].initial = timezone.localdate()
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(GovukForm):
     practitioner: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Named health visitor or school nurse",
         queryset=None,
@@ -275,15 +381,13 @@ class AllocationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from familyhub.childhealth.selectors import colleagues
-
-        self.fields["practitioner"].queryset = colleagues(user)  # type: ignore[attr-defined]
-        self.fields["practitioner"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
-            f"{u.get_full_name() or u.username} ({u.get_role_display()})"
-        )
+        cast(Any, self.fields["practitioner"]).queryset = colleagues(user)  # type: ignore[attr-defined]
+        self.fields["practitioner"].label_from_instance = staff_label  # type: ignore[attr-defined]
 
 
-class ResolveAlertForm(forms.Form):
+class ResolveAlertForm(GovukForm):
+    error_names = {"resolution": "what was done to resolve the alert"}
+
     resolution = forms.CharField(
         label="What was done",
         max_length=300,

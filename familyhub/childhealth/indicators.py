@@ -1,262 +1,226 @@
-"""The national health visiting indicators, computed from the record for a quarter.
+"""Health visiting and NCMP indicators over the child health part's reviews and measurements,
+declared to the indicator contract (core.indicators) and imported by ChildHealthConfig.ready().
 
-Pure functions over querysets: each indicator takes a queryset of people (the caller decides
-whose: an authority, a locality) and a quarter, and returns numerator and denominator for each
-breakdown (all, locality, ward, deprivation decile). No names leave this module: rows carry
-counts only, so the outcomes part may register these and a commissioner's page may show them.
-
-Cohorts (Public Health England / OHID definitions, as DOMAIN.md states them):
-- new birth visit within 14 days: children who turned 30 days in the quarter;
-- 6-8 week review by 8 weeks, and breastfeeding at 6-8 weeks: children who turned 8 weeks;
-- 12-month review by 12 months: children who turned 12 months; by 15 months: turned 15 months;
-- 2-2.5 year review: children who reached 2.5 years; ASQ-3 use: of those reviews done.
-"Turned N months" uses the same month arithmetic as the schedule (schedule.add_months).
-Quarters are financial-year quarters (Q1 = April to June), as the national returns are.
+Cohorts (the national definitions): new birth visit within 14 days: children who turned 30 days
+in the period; 6-8 week review by 8 weeks and breastfeeding at 6-8 weeks: children who turned 8
+weeks; 12-month review by 12 months: turned 12 months; by 15 months: turned 15 months; 2-2.5 year
+review: reached 2.5 years; ASQ-3 use: of those reviews done. Each is one aggregate query per
+period, so it scales to ten years of records; the child health indicators page and the outcomes
+dashboards both read these. The five review indicators share one shape (review_by_age).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from familyhub.childhealth.models import Feeding, Outcome, Review
-from familyhub.childhealth.schedule import ReviewKind, add_months
+from familyhub.access.records import Category
+from familyhub.childhealth.centiles import PopulationCategory
+from familyhub.childhealth.models import Feeding, Measurement, MeasurementContext, Outcome, Review
+from familyhub.childhealth.schedule import ReviewKind
+from familyhub.core.dates import AddDays, AddMonths, add_months
+from familyhub.core.indicators import Cell, cells, indicator, people_behind
 from familyhub.people.models import Person
 
-BREAKDOWNS = ("all", "locality", "ward", "imd_decile")
-BREAKDOWN_LABELS = {
-    "all": "All",
-    "locality": "Locality",
-    "ward": "Ward",
-    "imd_decile": "Deprivation decile (1 = most deprived)",
-}
+PART = "childhealth"
 
 
-@dataclass(frozen=True)
-class Quarter:
-    start: date
-    end: date
-    label: str
+def _cohort(authority_id: int, start: date, end: date, *, days: int = 0, months: int = 0):
+    """Children who reached an age (N days or N months) within [start, end].
 
-
-def financial_quarter(year: int, number: int) -> Quarter:
-    """Quarter `number` (1-4) of the financial year starting 1 April `year`."""
-    if number not in (1, 2, 3, 4):
-        raise ValueError("A quarter is 1, 2, 3 or 4")
-    start = add_months(date(year, 4, 1), 3 * (number - 1))
-    end = add_months(start, 3) - timedelta(days=1)
-    return Quarter(start, end, f"{year}/{str(year + 1)[-2:]} Q{number}")
-
-
-def quarter_of(day: date) -> Quarter:
-    year = day.year if day.month >= 4 else day.year - 1
-    number = ((day.month - 4) % 12) // 3 + 1
-    return financial_quarter(year, number)
-
-
-@dataclass(frozen=True)
-class Row:
-    indicator: str
-    breakdown: str
-    group: str
-    numerator: int
-    denominator: int
-
-    @property
-    def percent(self) -> float | None:
-        return None if not self.denominator else round(100 * self.numerator / self.denominator, 1)
-
-
-@dataclass(frozen=True)
-class _Child:
-    pk: int
-    dob: date
-    locality: str
-    ward: str
-    decile: str
-
-
-def _cohort(people: QuerySet[Person], quarter: Quarter, *, days: int = 0, months: int = 0):
-    """Children who reached an age (N days or N months) within the quarter."""
+    Periods start on the 1st and end on a month's last day, and month arithmetic clamps within
+    the target month, so 'turned N months in the period' is exactly a date-of-birth range."""
     if days:
-        first, last = quarter.start - timedelta(days=days), quarter.end - timedelta(days=days)
+        first, last = start - timedelta(days=days), end - timedelta(days=days)
     else:
-        # A generous date-of-birth range, then the exact test child by child (month ends clamp).
-        first = add_months(quarter.start, -months) - timedelta(days=3)
-        last = add_months(quarter.end, -months) + timedelta(days=3)
-    rows = people.filter(
-        is_unborn=False, merged_into__isnull=True, date_of_birth__range=(first, last)
-    ).values_list("pk", "date_of_birth", "area__locality__name", "area__name", "area__imd_decile")
-    children = []
-    for pk, dob, locality, ward, decile in rows:
-        if dob is None:
-            continue
-        reached = dob + timedelta(days=days) if days else add_months(dob, months)
-        if quarter.start <= reached <= quarter.end:
-            children.append(
-                _Child(
-                    pk,
-                    dob,
-                    locality or "Not known",
-                    ward or "Not known",
-                    str(decile) if decile else "Not known",
-                )
-            )
-    return children
+        first = add_months(start, -months)
+        last = add_months(end.replace(day=1), -months)
+        last = add_months(last, 1) - timedelta(days=1)
+    return Person.objects.filter(
+        authority_id=authority_id,
+        is_unborn=False,
+        merged_into__isnull=True,
+        date_of_birth__range=(first, last),
+    )
 
 
-def _reviews(children: list[_Child], kind: str) -> dict[int, Review]:
-    """The earliest completed review of a kind for each child."""
-    found: dict[int, Review] = {}
-    rows = Review.objects.filter(
-        person_id__in=[c.pk for c in children], kind=kind, outcome=Outcome.COMPLETED
-    ).order_by("done_on")
-    for review in rows.only("person_id", "done_on", "asq_used", "breastfeeding"):
-        found.setdefault(review.person_id, review)
-    return found
+@dataclass(frozen=True)
+class Age:
+    """An age in days or in months (month ends clamp, as in the schedule)."""
+
+    days: int = 0
+    months: int = 0
+
+    def after_birth(self) -> AddDays | AddMonths:
+        """The date a child (the outer query's row) reaches this age, as SQL."""
+        born = OuterRef("date_of_birth")
+        return AddDays(born, self.days) if self.days else AddMonths(born, self.months)
 
 
-def _tally(name: str, pairs: Iterable[tuple[_Child, bool]]) -> list[Row]:
-    counts: dict[tuple[str, str], list[int]] = {}
-    for child, hit in pairs:
-        for breakdown, group in (
-            ("all", "All"),
-            ("locality", child.locality),
-            ("ward", child.ward),
-            ("imd_decile", child.decile),
-        ):
-            cell = counts.setdefault((breakdown, group), [0, 0])
-            cell[0] += int(hit)
-            cell[1] += 1
-    if ("all", "All") not in counts:
-        counts[("all", "All")] = [0, 0]
-    order = {b: i for i, b in enumerate(BREAKDOWNS)}
-    return [
-        Row(name, breakdown, group, num, den)
-        for (breakdown, group), (num, den) in sorted(
-            counts.items(), key=lambda item: (order[item[0][0]], _group_key(item[0][1]))
+def _reached(authority_id: int, start: date, end: date, age: Age) -> QuerySet:
+    return _cohort(authority_id, start, end, days=age.days, months=age.months)
+
+
+def _done_by(kind: str, deadline, **review: object) -> Exists:
+    return Exists(
+        Review.objects.filter(
+            person_id=OuterRef("pk"),
+            kind=kind,
+            outcome=Outcome.COMPLETED,
+            done_on__lte=deadline,
+            **review,
         )
-    ]
-
-
-def _group_key(group: str) -> tuple[int, str]:
-    return (0, f"{int(group):03d}") if group.isdigit() else (1, group)
-
-
-def new_birth_visit_14_days(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    children = _cohort(people, quarter, days=30)
-    done = _reviews(children, ReviewKind.NEW_BIRTH)
-    return _tally(
-        "new_birth_visit_14_days",
-        ((c, c.pk in done and done[c.pk].done_on <= c.dob + timedelta(days=14)) for c in children),
     )
 
 
-def six_eight_week_by_8_weeks(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    children = _cohort(people, quarter, days=56)
-    done = _reviews(children, ReviewKind.SIX_EIGHT_WEEK)
-    return _tally(
-        "six_eight_week_by_8_weeks",
-        ((c, c.pk in done and done[c.pk].done_on <= c.dob + timedelta(days=56)) for c in children),
+def _count(cohort: QuerySet, hit) -> list[Cell]:
+    return cells(
+        cohort.annotate(hit=hit)
+        .values("area_id")
+        .annotate(numerator=Count("pk", filter=Q(hit=True)), denominator=Count("pk"))
+        .order_by()
     )
 
 
-def breastfeeding_6_8_weeks(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    """Totally or partially breastfed, of the children whose status was recorded at 6-8 weeks."""
-    children = _cohort(people, quarter, days=56)
-    done = _reviews(children, ReviewKind.SIX_EIGHT_WEEK)
-    recorded = [c for c in children if c.pk in done and done[c.pk].breastfeeding]
-    return _tally(
-        "breastfeeding_6_8_weeks",
-        ((c, done[c.pk].breastfeeding in (Feeding.EXCLUSIVE, Feeding.PARTIAL)) for c in recorded),
+def review_by_age(*, key: str, kind: str, reached: Age, by: Age, **labels: Any) -> None:
+    """Register "children who reached an age in the period, with a review of `kind` completed
+    by another age": the shape of the national health visiting review indicators, with the
+    people behind the numerator for the access-checked drill-down."""
+
+    def compute(authority_id: int, start: date, end: date) -> list[Cell]:
+        return _count(_reached(authority_id, start, end, reached), _done_by(kind, by.after_birth()))
+
+    def people(authority_id: int, start: date, end: date) -> QuerySet:
+        cohort = _reached(authority_id, start, end, reached)
+        return cohort.filter(_done_by(kind, by.after_birth()))
+
+    compute.__name__ = compute.__qualname__ = key
+    indicator(key=key, part=PART, category=Category.HEALTH, **labels)(compute)
+    people_behind(key, records=Review)(people)
+
+
+review_by_age(
+    key="new_birth_visit_14_days",
+    kind=ReviewKind.NEW_BIRTH,
+    reached=Age(days=30),
+    by=Age(days=14),
+    title="New birth visits within 14 days",
+    target=95.0,
+    numerator="Children with a new birth visit by 14 days",
+    denominator="Children who turned 30 days in the quarter",
+)
+review_by_age(
+    key="six_eight_week_by_8_weeks",
+    kind=ReviewKind.SIX_EIGHT_WEEK,
+    reached=Age(days=56),
+    by=Age(days=56),
+    title="6-8 week reviews by 8 weeks",
+    target=90.0,
+    numerator="Children with a 6-8 week review by 8 weeks",
+    denominator="Children who turned 8 weeks in the quarter",
+)
+
+
+@indicator(
+    key="breastfeeding_6_8_weeks",
+    title="Totally or partially breastfed at 6-8 weeks",
+    target=50.0,
+    numerator="Children totally or partially breastfed at the 6-8 week review",
+    denominator="Children who turned 8 weeks with feeding recorded at 6-8 weeks",
+    part=PART,
+    category=Category.HEALTH,
+)
+def breastfeeding_6_8_weeks(authority_id: int, start: date, end: date) -> list[Cell]:
+    reviews = Review.objects.filter(
+        person_id=OuterRef("pk"), kind=ReviewKind.SIX_EIGHT_WEEK, outcome=Outcome.COMPLETED
     )
-
-
-def twelve_month_by_12_months(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    children = _cohort(people, quarter, months=12)
-    done = _reviews(children, ReviewKind.TWELVE_MONTH)
-    return _tally(
-        "twelve_month_by_12_months",
-        ((c, c.pk in done and done[c.pk].done_on <= add_months(c.dob, 12)) for c in children),
+    recorded = _cohort(authority_id, start, end, days=56).filter(
+        Exists(reviews.exclude(breastfeeding=""))
     )
+    breastfed = Exists(reviews.filter(breastfeeding__in=[Feeding.EXCLUSIVE, Feeding.PARTIAL]))
+    return _count(recorded, breastfed)
 
 
-def twelve_month_by_15_months(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    children = _cohort(people, quarter, months=15)
-    done = _reviews(children, ReviewKind.TWELVE_MONTH)
-    return _tally(
-        "twelve_month_by_15_months",
-        ((c, c.pk in done and done[c.pk].done_on <= add_months(c.dob, 15)) for c in children),
+review_by_age(
+    key="twelve_month_by_12_months",
+    kind=ReviewKind.TWELVE_MONTH,
+    reached=Age(months=12),
+    by=Age(months=12),
+    title="12-month reviews by 12 months",
+    target=85.0,
+    numerator="Children with a 12-month review by 12 months",
+    denominator="Children who turned 12 months in the quarter",
+)
+review_by_age(
+    key="twelve_month_by_15_months",
+    kind=ReviewKind.TWELVE_MONTH,
+    reached=Age(months=15),
+    by=Age(months=15),
+    title="12-month reviews by 15 months",
+    target=90.0,
+    numerator="Children with a 12-month review by 15 months",
+    denominator="Children who turned 15 months in the quarter",
+)
+review_by_age(
+    key="two_year_by_2_5_years",
+    kind=ReviewKind.TWO_YEAR,
+    reached=Age(months=30),
+    by=Age(months=30),
+    title="2-2½ year reviews by 2½ years",
+    target=85.0,
+    numerator="Children with a 2-2½ year review by 2½ years",
+    denominator="Children who reached 2½ years in the quarter",
+)
+
+
+@indicator(
+    key="two_year_using_asq3",
+    title="2-2½ year reviews using ASQ-3",
+    target=95.0,
+    numerator="Reviews done by 2½ years that used ASQ-3",
+    denominator="Children who reached 2½ years with a review done by then",
+    part=PART,
+    category=Category.HEALTH,
+)
+def two_year_using_asq3(authority_id: int, start: date, end: date) -> list[Cell]:
+    deadline = Age(months=30).after_birth()
+    reviewed = _reached(authority_id, start, end, Age(months=30)).filter(
+        _done_by(ReviewKind.TWO_YEAR, deadline)
     )
+    return _count(reviewed, _done_by(ReviewKind.TWO_YEAR, deadline, asq_used=True))
 
 
-def two_year_by_2_5_years(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    children = _cohort(people, quarter, months=30)
-    done = _reviews(children, ReviewKind.TWO_YEAR)
-    return _tally(
-        "two_year_by_2_5_years",
-        ((c, c.pk in done and done[c.pk].done_on <= add_months(c.dob, 30)) for c in children),
-    )
+OBESE = [PopulationCategory.OBESE, PopulationCategory.SEVERELY_OBESE]
 
 
-def two_year_using_asq3(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    """Of the 2-2.5 year reviews done by 2.5 years in the cohort, those that used ASQ-3."""
-    children = _cohort(people, quarter, months=30)
-    done = _reviews(children, ReviewKind.TWO_YEAR)
-    reviewed = [c for c in children if c.pk in done and done[c.pk].done_on <= add_months(c.dob, 30)]
-    return _tally("two_year_using_asq3", ((c, done[c.pk].asq_used) for c in reviewed))
-
-
-Indicator = Callable[[QuerySet[Person], Quarter], list[Row]]
-
-# name -> (title, function): the outcomes part can register these as they are.
-INDICATORS: dict[str, tuple[str, Indicator]] = {
-    "new_birth_visit_14_days": ("New birth visits within 14 days", new_birth_visit_14_days),
-    "six_eight_week_by_8_weeks": ("6-8 week reviews by 8 weeks", six_eight_week_by_8_weeks),
-    "breastfeeding_6_8_weeks": (
-        "Totally or partially breastfed at 6-8 weeks",
-        breastfeeding_6_8_weeks,
-    ),
-    "twelve_month_by_12_months": ("12-month reviews by 12 months", twelve_month_by_12_months),
-    "twelve_month_by_15_months": ("12-month reviews by 15 months", twelve_month_by_15_months),
-    "two_year_by_2_5_years": ("2-2½ year reviews by 2½ years", two_year_by_2_5_years),
-    "two_year_using_asq3": ("2-2½ year reviews using ASQ-3", two_year_using_asq3),
-}
-
-
-def all_indicators(people: QuerySet[Person], quarter: Quarter) -> list[Row]:
-    rows: list[Row] = []
-    for _, function in INDICATORS.values():
-        rows.extend(function(people, quarter))
-    return rows
-
-
-def to_csv(rows: Iterable[Row], quarter: Quarter) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["quarter", "indicator", "breakdown", "group", "numerator", "denominator", "percent"]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                quarter.label,
-                row.indicator,
-                row.breakdown,
-                _safe(row.group),
-                row.numerator,
-                row.denominator,
-                "" if row.percent is None else row.percent,
-            ]
+@indicator(
+    key="reception_obesity",
+    title="Children obese at Reception",
+    higher_is_better=False,
+    period="year",
+    target=9.0,
+    numerator="Children obese or severely obese (95th centile or above) at Reception",
+    denominator="Children measured at Reception",
+    part=PART,
+    category=Category.HEALTH,
+    note="By financial year of measurement; NCMP publishes by school year (measured in term time).",
+)
+def reception_obesity(authority_id: int, start: date, end: date) -> list[Cell]:
+    rows = (
+        Measurement.objects.filter(
+            person__authority_id=authority_id,
+            person__merged_into__isnull=True,
+            context=MeasurementContext.NCMP_RECEPTION,
+            measured_on__range=(start, end),
         )
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        .values(area_id=F("person__area_id"), service_id=F("owning_service_id"))
+        .annotate(
+            numerator=Count("person", distinct=True, filter=Q(population_category__in=OBESE)),
+            denominator=Count("person", distinct=True),
+        )
+        .order_by()
+    )
+    return cells(rows)

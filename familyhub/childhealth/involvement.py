@@ -1,5 +1,6 @@
 """This part's involvement: a health visiting or school nursing team is involved with the children
-on its named practitioners' caseloads. Registered with the access layer's registry in ready()."""
+on its caseload and, being a universal service, with the children in its locality whose reviews
+its service owns. Registered with the access layer's hooks in ready()."""
 
 from __future__ import annotations
 
@@ -8,26 +9,31 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from familyhub.access.involvement import Involvement
+from familyhub.childhealth.models import DueStatus, HealthVisitorAllocation, ReviewDue
 
-def caseload_of_teams(user, *, viewer=None) -> QuerySet:
-    """Children whose named health visitor (or school nurse) sits in one of the user's teams."""
-    from familyhub.childhealth.models import HealthVisitorAllocation
-    from familyhub.services.selectors import teams_of
 
+def caseload_of_teams(viewer) -> QuerySet:
+    """A named health visitor or school nurse in the team."""
     today = timezone.localdate()
-    teams = viewer.team_ids if viewer is not None else teams_of(user).values("pk")
     return (
-        HealthVisitorAllocation.objects.filter(team__in=teams)
+        HealthVisitorAllocation.objects.filter(team_id__in=viewer.team_ids)
         .filter(Q(end__isnull=True) | Q(end__gte=today))
         .values("person_id")
     )
 
 
-def services_involved(person_ids: list[int]) -> Iterable:
-    """The family record's "services involved": the named health visitor or school nurse."""
-    from familyhub.access.involvement import Involvement
-    from familyhub.childhealth.models import HealthVisitorAllocation
+def universal_schedule(viewer) -> QuerySet:
+    """A review still due with the team's service, for a child in the team's locality."""
+    return ReviewDue.objects.filter(
+        status=DueStatus.DUE,
+        owning_service_id__in=viewer.service_ids,
+        person__area__locality_id__in=viewer.locality_ids,
+    ).values("person_id")
 
+
+def services_involved(person_ids: list[int]) -> Iterable[Involvement]:
+    """The family record's "services involved": the named health visitor or school nurse."""
     rows: dict[tuple, Involvement] = {}
     allocations = (
         HealthVisitorAllocation.objects.filter(person_id__in=person_ids, end__isnull=True)
@@ -48,21 +54,3 @@ def services_involved(person_ids: list[int]) -> Iterable:
             )
         rows[key].person_ids.append(allocation.person_id)
     return rows.values()
-
-
-def universal_schedule(user, *, viewer=None) -> QuerySet:
-    """Health visiting and school nursing are universal: a team is involved with every child in
-    its locality whose schedule its service owns and who has a review still open."""
-    from familyhub.childhealth.models import DueStatus, ReviewDue
-    from familyhub.services.selectors import teams_of
-
-    if viewer is not None:
-        services, localities = viewer.service_ids, viewer.locality_ids
-    else:
-        teams = teams_of(user)
-        services, localities = teams.values("service"), teams.values("locality")
-    return ReviewDue.objects.filter(
-        status=DueStatus.DUE,
-        owning_service__in=services,
-        person__area__locality__in=localities,
-    ).values("person_id")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from familyhub.access.records import Category, PersonRecord
 from familyhub.childhealth.asq import AsqBand, AsqDomain
-from familyhub.childhealth.centiles import ClinicalCategory, PopulationCategory
+from familyhub.childhealth.centiles import ClinicalCategory, PopulationCategory, centile_words
 from familyhub.childhealth.schedule import NCMP_KINDS, SCHOOL_NURSING_KINDS, ReviewKind
 
 
@@ -107,20 +108,6 @@ class ReviewDue(PersonRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.person}"
-
-    # people.merging calls these after moving every row: schedules follow merges.
-    @classmethod
-    def after_person_merge(cls, *, survivor, duplicate) -> None:
-        from familyhub.childhealth.services import schedule_refresh
-
-        schedule_refresh(survivor)
-
-    @classmethod
-    def after_person_unmerge(cls, *, survivor, duplicate) -> None:
-        from familyhub.childhealth.services import schedule_refresh
-
-        schedule_refresh(survivor)
-        schedule_refresh(duplicate)
 
     def timeline_summary(self) -> str:
         return f"{self.get_kind_display()}: {self.get_status_display().lower()}"
@@ -312,25 +299,74 @@ class MeasurementContext(models.TextChoices):
     OTHER = "other", "Other contact"
 
 
+def _plain(value: Decimal | None) -> str:
+    """4.250 as "4.25", 110.0 as "110" (never "1.1E+2")."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+class HeightPosition(models.TextChoices):
+    LYING = "lying", "Length (lying down)"
+    STANDING = "standing", "Height (standing)"
+
+
 class Measurement(PersonRecord):
+    """Weight, length or height and head circumference on one day, with their UK-WHO centiles.
+
+    The centiles are worked out when the measurement is recorded (and again if the child's date
+    of birth, expected date of delivery or sex is corrected: services.measurements_recompute),
+    so a page and a report read them without recomputing; `age_years` is the age they used,
+    corrected for prematurity while that applies. Any of the three values may be left out, but
+    not all of them (a constraint).
+    """
+
     access_category = Category.HEALTH
-    timeline_label = "Height and weight"
+    timeline_label = "Growth measurement"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     measured_on = models.DateField()
     context = models.CharField(
         max_length=16, choices=MeasurementContext.choices, default=MeasurementContext.OTHER
     )
+    # Length lying down under 2 years, height standing from 2: `height_position` says which.
     height_cm = models.DecimalField(
-        max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
+        "length or height (cm)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
+    height_position = models.CharField(max_length=8, choices=HeightPosition.choices, blank=True)
+    # To the gram: baby scales show grams, and a form should take what the scale shows.
     weight_kg = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+        max_digits=6, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    bmi = models.FloatField()
-    reference = models.CharField(max_length=10)  # UK90 or UK-WHO
-    z_score = models.FloatField()
-    centile = models.FloatField()
+    head_circumference_cm = models.DecimalField(
+        "head circumference (cm)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    age_years = models.FloatField(
+        null=True, blank=True, help_text="The age the centiles use, corrected for prematurity"
+    )
+    gestation_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Gestation at birth used to correct the age (preterm)"
+    )
+    weight_sds = models.FloatField(null=True, blank=True)
+    height_sds = models.FloatField(null=True, blank=True)
+    head_circumference_sds = models.FloatField(null=True, blank=True)
+    # A value beyond 4 SDS is saved only when the practitioner has checked and confirmed it.
+    unusual_confirmed = models.BooleanField(default=False)
+    # BMI, its z-score and centile (from 2 years; "UK90" from 4, with the NCMP categories).
+    bmi = models.FloatField(null=True, blank=True)
+    reference = models.CharField(max_length=10, blank=True)  # UK90 or UK-WHO
+    z_score = models.FloatField(null=True, blank=True)
+    centile = models.FloatField(null=True, blank=True)
     population_category = models.CharField(
         max_length=16, choices=PopulationCategory.choices, blank=True
     )
@@ -343,9 +379,82 @@ class Measurement(PersonRecord):
 
     class Meta:
         ordering = ["-measured_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=False)
+                | models.Q(height_cm__isnull=False)
+                | models.Q(head_circumference_cm__isnull=False),
+                name="ch_measurement_has_a_value",
+            )
+        ]
+
+    @property
+    def weight_text(self) -> str:
+        return _plain(self.weight_kg)
+
+    @property
+    def height_text(self) -> str:
+        return _plain(self.height_cm)
+
+    @property
+    def head_circumference_text(self) -> str:
+        return _plain(self.head_circumference_cm)
+
+    @property
+    def height_label(self) -> str:
+        """Length (lying, under 2) or Height (standing)."""
+        return "Length" if self.height_position == HeightPosition.LYING else "Height"
+
+    @property
+    def weight_centile(self) -> str:
+        return centile_words(self.weight_sds)
+
+    @property
+    def height_centile(self) -> str:
+        return centile_words(self.height_sds)
+
+    @property
+    def head_circumference_centile(self) -> str:
+        return centile_words(self.head_circumference_sds)
+
+    @property
+    def bmi_centile(self) -> str:
+        return centile_words(self.z_score)
+
+    def parts(self) -> list[str]:
+        """Each value recorded, with its centile in words, in the red book's order."""
+        found = []
+        for label, value, unit, words in (
+            ("Weight", self.weight_kg, "kg", self.weight_centile),
+            (self.height_label, self.height_cm, "cm", self.height_centile),
+            (
+                "Head circumference",
+                self.head_circumference_cm,
+                "cm",
+                self.head_circumference_centile,
+            ),
+        ):
+            if value is not None:
+                found.append(f"{label} {_plain(value)} {unit}" + (f", {words}" if words else ""))
+        if self.bmi is not None:
+            found.append(
+                f"BMI {self.bmi:.1f}"
+                + (
+                    f", {self.reference} centile {self.centile:.1f}"
+                    if self.centile is not None
+                    else ""
+                )
+                + (
+                    f" ({self.get_population_category_display().lower()})"
+                    if self.population_category
+                    else ""
+                )
+            )
+        return found
 
     def timeline_summary(self) -> str:
-        return f"Height {self.height_cm} cm, weight {self.weight_kg} kg, BMI centile {self.centile:.1f}"
+        text = "; ".join(self.parts())
+        return text[0].upper() + text[1:] if text else "Measurement"
 
     def timeline_date(self):
         return _on(self.measured_on)

@@ -1,11 +1,11 @@
 """The Healthy Child Programme schedule as pure date arithmetic (no database, no clock).
 
 Every window is a closed interval of calendar dates: a review done on the first or the last day
-of its window is in time. Weeks and days are exact; months use dateutil's relativedelta, which
+of its window is in time. Weeks and days are exact; months use core.dates.add_months, which
 clamps to the end of a shorter month, so a child born on 29 February 2024 turns 12 months on
 28 February 2025 (the earlier, safer reading for a deadline).
 
-`late_until` is the last day a review still counts at all (DOMAIN.md: the 12-month review is due
+`late_until` is the last day a review still counts at all (the 12-month review is due
 at 9-12 months and counted up to 15 months); after it the review is missed.
 
 Reviews run from the actual date of birth, not a date corrected for prematurity: a premature
@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.db import models
+
+from familyhub.core.dates import add_months
 
 
 class ReviewKind(models.TextChoices):
@@ -73,11 +74,6 @@ class Window:
 
     def counts(self, day: date) -> bool:
         return self.start <= day <= self.late_until
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months, clamped to the last day of a shorter month (29 Feb + 12 = 28 Feb)."""
-    return day + relativedelta(months=months)
 
 
 def antenatal_window(*, expected: date, born: date | None = None) -> Window | None:

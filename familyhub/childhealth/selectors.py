@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from familyhub.access.layer import records_visible_among
+from familyhub.access.layer import record_for_viewer, records_visible_among, records_visible_to
+from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
-from familyhub.childhealth import access
 from familyhub.childhealth.models import (
     Alert,
     DueStatus,
@@ -23,7 +23,7 @@ from familyhub.childhealth.models import (
 from familyhub.childhealth.schedule import HEALTH_VISITING_KINDS, SCHOOL_NURSING_KINDS
 from familyhub.core.pagination import Page
 from familyhub.places.models import Locality, Site
-from familyhub.services.selectors import teams_of
+from familyhub.services.selectors import authority_of, teams_of
 
 SECTIONS = {
     "due": "Due now",
@@ -194,7 +194,7 @@ def named_practitioners(person_ids: list[int]) -> dict[int, HealthVisitorAllocat
 def caseload(viewer, practitioner) -> QuerySet[HealthVisitorAllocation]:
     """The children a practitioner is the named health visitor (or school nurse) for."""
     rows = HealthVisitorAllocation.objects.filter(practitioner=practitioner, end__isnull=True)
-    rows = access.records_visible_to(viewer, rows)
+    rows = records_visible_to(viewer, rows)
     return rows.select_related("person", "person__area", "team").order_by(
         "person__family_name", "person__given_name", "pk"
     )
@@ -212,8 +212,6 @@ def caseload_rows(pks: list[int]) -> dict[int, HealthVisitorAllocation]:
 
 def colleagues(user):
     """Practitioners in the user's teams whose caseloads the user may open."""
-    from familyhub.accounts.models import User
-
     return (
         User.objects.filter(
             memberships__team__in=teams_of(user),
@@ -225,14 +223,10 @@ def colleagues(user):
 
 
 def localities_for(user) -> QuerySet[Locality]:
-    from familyhub.people.selectors import authority_of
-
     return Locality.objects.filter(authority=authority_of(user))
 
 
 def sites_for(user) -> QuerySet[Site]:
-    from familyhub.people.selectors import authority_of
-
     return Site.objects.filter(authority=authority_of(user))
 
 
@@ -240,7 +234,7 @@ def child_record(viewer, person) -> dict:
     """Everything on a child's health page, each list filtered by the sharing rules."""
 
     def visible(qs):
-        return access.records_visible_to(viewer, qs.filter(person=person))
+        return records_visible_to(viewer, qs.filter(person=person))
 
     return {
         "schedule": visible(ReviewDue.objects.exclude(status=DueStatus.CANCELLED)).order_by(
@@ -263,8 +257,6 @@ def child_record(viewer, person) -> dict:
 
 def review_due_for_viewer(viewer, public_id) -> ReviewDue:
     """One schedule row by its public id, through the access layer (404 both ways; logged)."""
-    from familyhub.access.layer import record_for_viewer
-
     return record_for_viewer(
         viewer,
         ReviewDue.objects.select_related("person"),
@@ -275,8 +267,6 @@ def review_due_for_viewer(viewer, public_id) -> ReviewDue:
 
 
 def alert_for_viewer(viewer, public_id) -> Alert:
-    from familyhub.access.layer import record_for_viewer
-
     return record_for_viewer(
         viewer,
         Alert.objects.select_related("person"),
@@ -289,6 +279,4 @@ def alert_for_viewer(viewer, public_id) -> Alert:
 
 def open_alerts_for_viewer(viewer, person) -> QuerySet[Alert]:
     """Open child health alerts about a person that the viewer may see (for a person page)."""
-    return access.records_visible_to(
-        viewer, Alert.objects.filter(person=person, resolved_at__isnull=True)
-    )
+    return records_visible_to(viewer, Alert.objects.filter(person=person, resolved_at__isnull=True))

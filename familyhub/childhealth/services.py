@@ -13,9 +13,17 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
+from familyhub.audit.log import log_change
 from familyhub.childhealth import asq
-from familyhub.childhealth.centiles import ImplausibleMeasurement, assess
+from familyhub.childhealth.centiles import (
+    GrowthResult,
+    ImplausibleMeasurement,
+    assess_growth,
+    gestation_at_birth_days,
+    reference_name,
+)
 from familyhub.childhealth.models import (
     STATUS_PRECEDENCE,
     Alert,
@@ -24,6 +32,7 @@ from familyhub.childhealth.models import (
     DueStatus,
     Feeding,
     HealthVisitorAllocation,
+    HeightPosition,
     Measurement,
     OnwardReferral,
     Outcome,
@@ -33,6 +42,7 @@ from familyhub.childhealth.models import (
 )
 from familyhub.childhealth.schedule import (
     HEALTH_VISITING_KINDS,
+    NCMP_KINDS,
     SCHOOL_NURSING_KINDS,
     ReviewKind,
     Window,
@@ -40,7 +50,7 @@ from familyhub.childhealth.schedule import (
 )
 from familyhub.people.models import Person
 from familyhub.places.models import Authority
-from familyhub.services.models import Service, ServiceKind
+from familyhub.services.models import Service, ServiceKind, Team
 
 # A review more than this far past its last counted day is history: not added to a schedule.
 HISTORY_HORIZON = timedelta(days=365)
@@ -97,8 +107,8 @@ def schedule_refresh(person: Person, *, today: date | None = None) -> list[Revie
     """Bring a child's schedule in line with their record; returns the rows in force.
 
     Call after anything that changes it: date of birth or expected date, birth, death, a move,
-    a merge (people.merging calls it through ReviewDue.after_person_merge). Locks the person row
-    so two refreshes of one child cannot add a review twice. Outcomes recorded by a practitioner
+    a merge (people.hooks.person_merged, registered in ChildhealthConfig.ready()). Locks the
+    person row so two refreshes of one child cannot add a review twice. Outcomes recorded by a practitioner
     are never changed; everything else is recomputed:
     - windows follow the date of birth (or the expected date while unborn);
     - a death cancels every review not yet recorded; a move out of the authority marks them
@@ -245,12 +255,12 @@ def _bad(field: str, message: str) -> ValidationError:
 def review_record(
     *,
     due: ReviewDue,
-    by,
+    by: User,
     done_on: date,
     place: str,
     outcome: str,
     delegated: bool = False,
-    accountable=None,
+    accountable: User | None = None,
     whooley_low_mood: bool | None = None,
     whooley_little_interest: bool | None = None,
     whooley_wants_help: bool | None = None,
@@ -261,6 +271,7 @@ def review_record(
     asq_questionnaire: int | None = None,
     safeguarding_concern: bool = False,
     notes: str = "",
+    channel: str = "page",
 ) -> Review:
     """Record a review's outcome and findings, raise its alerts, and close it in the schedule.
 
@@ -368,6 +379,14 @@ def review_record(
     due.completed_on = done_on if completed else None
     due.save(update_fields=["status", "status_reason", "recorded", "completed_on", "updated_at"])
     _raise_alerts(review, by=by)
+    log_change(
+        by,
+        [due.person],
+        action="create",
+        purpose="Record a health review",
+        channel=channel,
+        detail=str(review.public_id),
+    )
     return review
 
 
@@ -428,7 +447,7 @@ def _raise_alerts(review: Review, *, by) -> list[Alert]:
 
 
 @transaction.atomic
-def alert_resolve(*, alert: Alert, by, resolution: str) -> Alert:
+def alert_resolve(*, alert: Alert, by: User, resolution: str, channel: str = "page") -> Alert:
     resolution = (resolution or "").strip()
     if not resolution:
         raise _bad("resolution", "Say what was done")
@@ -438,42 +457,140 @@ def alert_resolve(*, alert: Alert, by, resolution: str) -> Alert:
     if not updated:
         raise _bad("resolution", "This alert has already been resolved")
     alert.refresh_from_db()
+    log_change(by, [alert.person], action="change", purpose="Resolve an alert", channel=channel)
     return alert
 
 
 # --- measurements, screening, onward referrals, caseloads -------------------------------------
 
 
+UNUSUAL = "unusual"  # the code of an error the practitioner may confirm past
+
+
+def _quantized(value: Decimal | float | None, places: str) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(places))
+
+
+def _growth_fields(
+    person: Person,
+    *,
+    measured_on: date,
+    weight_kg: Decimal | None,
+    height_cm: Decimal | None,
+    head_circumference_cm: Decimal | None,
+) -> tuple[dict[str, Any], GrowthResult]:
+    """The stored centile fields for these values (raises ImplausibleMeasurement)."""
+    if person.date_of_birth is None or person.is_unborn:
+        raise ImplausibleMeasurement("measured_on", "The child's date of birth is not recorded")
+    result = assess_growth(
+        date_of_birth=person.date_of_birth,
+        measured_on=measured_on,
+        sex=person.sex,
+        weight_kg=None if weight_kg is None else float(weight_kg),
+        height_cm=None if height_cm is None else float(height_cm),
+        head_circumference_cm=None
+        if head_circumference_cm is None
+        else float(head_circumference_cm),
+        gestation_days=gestation_at_birth_days(
+            person.date_of_birth, person.expected_date_of_delivery
+        ),
+    )
+
+    def rounded(value: float | None, places: int = 3) -> float | None:
+        return None if value is None else round(value, places)
+
+    bmi = result.bmi
+    fields: dict[str, Any] = {
+        "age_years": round(result.age.years, 4),
+        "gestation_days": result.age.gestation_days,
+        "height_position": (
+            ""
+            if height_cm is None
+            else HeightPosition.LYING
+            if result.height_lying
+            else HeightPosition.STANDING
+        ),
+        "weight_sds": rounded(result.weight_sds),
+        "height_sds": rounded(result.height_sds),
+        "head_circumference_sds": rounded(result.head_sds),
+        "reference": reference_name(result.age.years),
+        "bmi": rounded(bmi.bmi, 2) if bmi else None,
+        "z_score": rounded(bmi.z_score) if bmi else None,
+        "centile": rounded(bmi.centile, 2) if bmi else None,
+        "population_category": bmi.population if bmi else "",
+        "clinical_category": bmi.clinical if bmi else "",
+    }
+    return fields, result
+
+
+def needs_confirming(error: ValidationError) -> bool:
+    """Whether measurement_record refused values only for want of the practitioner's check."""
+    if not hasattr(error, "error_dict"):
+        return False
+    return all(e.code == UNUSUAL for errors in error.error_dict.values() for e in errors)
+
+
 @transaction.atomic
 def measurement_record(
     *,
     person: Person,
-    by,
+    by: User,
     measured_on: date,
-    height_cm: Decimal | float,
-    weight_kg: Decimal | float,
+    weight_kg: Decimal | float | None = None,
+    height_cm: Decimal | float | None = None,
+    head_circumference_cm: Decimal | float | None = None,
     context: str = "other",
     due: ReviewDue | None = None,
+    confirm_unusual: bool = False,
+    channel: str = "page",
 ) -> Measurement:
-    """Record a height and weight with its BMI centile. Implausible values raise a
-    ValidationError naming the field and nothing is saved. An NCMP measurement completes the
-    child's NCMP review; a child at or above the clinical overweight threshold gets an alert
-    offering a referral to weight management."""
-    if person.date_of_birth is None or person.is_unborn:
-        raise _bad("measured_on", "The child's date of birth is not recorded")
+    """Record a weight, length or height and head circumference (any of them, at least one),
+    with their UK-WHO centiles and, from 2 years, the BMI centile.
+
+    Values that cannot be right raise a ValidationError naming the field and saying what is
+    plausible; values beyond 4 SDS raise one with code UNUSUAL on each such field unless
+    `confirm_unusual` (the practitioner has checked them). Nothing is saved on an error. An NCMP
+    measurement needs height and weight and completes the child's NCMP review; a child at or
+    above the clinical overweight threshold gets an alert offering a referral to weight
+    management. The caller has checked that `by` may see the child and may record; the
+    access-log entry is written here, in the same transaction (`channel`: how it came in)."""
+    weight = _quantized(weight_kg, "0.001")
+    height = _quantized(height_cm, "0.1")
+    head = _quantized(head_circumference_cm, "0.1")
+    if weight is None and height is None and head is None:
+        raise _bad(
+            "weight_kg",
+            "Enter at least one measurement: weight, length or height, or head circumference",
+        )
+    if context in NCMP_KINDS:
+        for name, value, words in (
+            ("height_cm", height, "height"),
+            ("weight_kg", weight, "weight"),
+        ):
+            if value is None:
+                raise _bad(name, f"Enter the {words}: the NCMP needs both height and weight")
     if measured_on > timezone.localdate():
         raise _bad("measured_on", "The date measured must be today or in the past")
     try:
-        result = assess(
-            date_of_birth=person.date_of_birth,
+        fields, result = _growth_fields(
+            person,
             measured_on=measured_on,
-            sex=person.sex,
-            height_cm=float(height_cm),
-            weight_kg=float(weight_kg),
+            weight_kg=weight,
+            height_cm=height,
+            head_circumference_cm=head,
         )
     except ImplausibleMeasurement as error:
         raise _bad(error.field, error.message) from None
-    if due is None and context in (ReviewKind.NCMP_RECEPTION, ReviewKind.NCMP_YEAR_SIX):
+    if result.unusual and not confirm_unusual:
+        raise ValidationError(
+            {
+                name: [ValidationError(message, code=UNUSUAL)]
+                for name, message in result.unusual.items()
+            }
+        )
+    if due is None and context in NCMP_KINDS:
         due = (
             ReviewDue.objects.filter(person=person, kind=context, recorded=False)
             .select_for_update()
@@ -482,7 +599,7 @@ def measurement_record(
     owner = service_for(
         person.authority,
         ServiceKind.SCHOOL_NURSING
-        if result.age_years >= 4.5 or context.startswith("ncmp")
+        if result.age.chronological >= 4.5 or context.startswith("ncmp")
         else ServiceKind.HEALTH_VISITING,
     )
     measurement = Measurement(
@@ -491,30 +608,35 @@ def measurement_record(
         recorded_by=by,
         measured_on=measured_on,
         context=context,
-        height_cm=Decimal(str(height_cm)).quantize(Decimal("0.1")),
-        weight_kg=Decimal(str(weight_kg)).quantize(Decimal("0.01")),
-        bmi=round(result.bmi, 2),
-        reference=result.reference,
-        z_score=round(result.z_score, 3),
-        centile=round(result.centile, 2),
-        population_category=result.population,
-        clinical_category=result.clinical,
+        height_cm=height,
+        weight_kg=weight,
+        head_circumference_cm=head,
+        unusual_confirmed=bool(result.unusual),
         due=due,
+        **fields,
     )
     measurement.full_clean(exclude=RECORD_KEYS + ["due"])
     measurement.save()
-    if due is not None and due.kind in (ReviewKind.NCMP_RECEPTION, ReviewKind.NCMP_YEAR_SIX):
+    log_change(
+        by,
+        [person],
+        action="create",
+        purpose="Record growth measurements",
+        channel=channel,
+        detail=str(measurement.public_id),
+    )
+    if due is not None and due.kind in NCMP_KINDS:
         ReviewDue.objects.filter(pk=due.pk, recorded=False).update(
             status=DueStatus.COMPLETED, recorded=True, completed_on=measured_on, status_reason=""
         )
-    if result.offer_weight_management:
+    if result.bmi is not None and result.bmi.offer_weight_management:
         Alert.objects.create(
             person=person,
             owning_service=owner,
             recorded_by=by,
             kind=AlertKind.WEIGHT,
             message=(
-                f"BMI on the {result.centile:.1f} centile ({measurement.get_clinical_category_display().lower()}):"
+                f"BMI on the {result.bmi.centile:.1f} centile ({measurement.get_clinical_category_display().lower()}):"
                 " offer a referral to weight management."
             ),
         )
@@ -522,16 +644,53 @@ def measurement_record(
 
 
 @transaction.atomic
+def measurements_recompute(person: Person) -> int:
+    """Work a child's stored centiles out again from the register as it now is: after a
+    correction of the date of birth, expected date of delivery or sex (childhealth.hooks), or
+    a merge. The values measured are never changed; one the reference can no longer place
+    (a date of birth moved after it) keeps its value and loses its centiles. Alerts already
+    raised stay. No access-log entry: no one reads anything, and the change of the register
+    that calls this is logged by people.services. Returns how many rows changed."""
+    changed = 0
+    for row in Measurement.objects.select_for_update().filter(person=person):
+        try:
+            fields, _ = _growth_fields(
+                person,
+                measured_on=row.measured_on,
+                weight_kg=row.weight_kg,
+                height_cm=row.height_cm,
+                head_circumference_cm=row.head_circumference_cm,
+            )
+        except ImplausibleMeasurement:
+            fields = dict.fromkeys(
+                (
+                    "age_years",
+                    "gestation_days",
+                    "weight_sds",
+                    "height_sds",
+                    "head_circumference_sds",
+                )
+                + ("bmi", "z_score", "centile")
+            )
+            fields.update(population_category="", clinical_category="")
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            Measurement.objects.filter(pk=row.pk).update(**fields)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
 def screening_record(
     *,
     person: Person,
-    by,
+    by: User,
     kind: str,
     screened_on: date,
     left: str,
     right: str,
     notes: str = "",
     owner_kind: str = ServiceKind.SCHOOL_NURSING,
+    channel: str = "page",
 ) -> Screening:
     """Record a vision or hearing screen. `owner_kind` is the recorder's service, so the person
     who recorded it (a health visitor as well as a school nurse) can see it afterwards."""
@@ -549,6 +708,7 @@ def screening_record(
     )
     screening.full_clean()
     screening.save()
+    log_change(by, [person], action="create", purpose="Record a screening result", channel=channel)
     return screening
 
 
@@ -556,12 +716,13 @@ def screening_record(
 def onward_referral_create(
     *,
     person: Person,
-    by,
+    by: User,
     reason: str,
     to_service_name: str,
     referred_on: date,
     notes: str = "",
     owner_kind: str = ServiceKind.SCHOOL_NURSING,
+    channel: str = "page",
 ) -> OnwardReferral:
     to_service_name = (to_service_name or "").strip()
     if not to_service_name:
@@ -583,11 +744,20 @@ def onward_referral_create(
     )
     referral.full_clean()
     referral.save()
+    log_change(by, [person], action="create", purpose="Make an onward referral", channel=channel)
     return referral
 
 
 @transaction.atomic
-def allocation_set(*, person: Person, practitioner, team, by, start: date | None = None) -> Any:
+def allocation_set(
+    *,
+    person: Person,
+    practitioner: User,
+    team: Team,
+    by: User,
+    start: date | None = None,
+    channel: str = "page",
+) -> Any:
     """Name the health visitor (or school nurse) for a child, ending any current allocation.
 
     Locks the person so two team leaders allocating at once end with one current allocation.
@@ -607,6 +777,7 @@ def allocation_set(*, person: Person, practitioner, team, by, start: date | None
     )
     allocation.full_clean(exclude=RECORD_KEYS + ["practitioner", "team"])
     allocation.save()
+    log_change(by, [person], action="change", purpose="Name the health visitor", channel=channel)
     return allocation
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from familyhub.access import layer
 from familyhub.access.layer import no_person_data, person_view
-from familyhub.childhealth import access, indicators, selectors, services
+from familyhub.accounts.http import AuthenticatedRequest
+from familyhub.accounts.roles import Role, has_role, require_role
+from familyhub.childhealth import centiles, growthchart, permissions, quarterly, selectors, services
 from familyhub.childhealth.forms import (
     AllocationForm,
     MeasurementForm,
@@ -21,10 +25,13 @@ from familyhub.childhealth.forms import (
     ReviewForm,
     ScreeningForm,
 )
-from familyhub.childhealth.models import AlertKind, MeasurementContext
-from familyhub.core.access import require_role
+from familyhub.childhealth.models import AlertKind, DueStatus, MeasurementContext, ReviewDue
+from familyhub.core.exports import csv_download
+from familyhub.core.indicators import financial_quarter, period_of
 from familyhub.core.pagination import Page
 from familyhub.places.models import Locality, Site
+from familyhub.services.models import ServiceKind
+from familyhub.services.selectors import authority_of, teams_of
 
 # The usual service for a reason, filled in when a page offers that referral (editable).
 REFERRAL_SERVICES = {
@@ -40,14 +47,6 @@ RECORD_EARLY = timedelta(days=14)
 WORKLIST_PAGE_SIZE = 50
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _filter_object(model, queryset, value):
     if not value:
         return None
@@ -57,15 +56,15 @@ def _filter_object(model, queryset, value):
         return None
 
 
-@require_role(access.CHILD_HEALTH_ROLES)
+@require_role(permissions.CHILD_HEALTH_ROLES)
 @person_view
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     section = request.GET.get("section", "due")
     if section not in selectors.SECTIONS:
         section = "due"
     scope = request.GET.get("scope") or (
-        "team" if getattr(user, "role", "") in ("team_leader", "school_nurse") else "mine"
+        "team" if has_role(user, {Role.TEAM_LEADER, Role.SCHOOL_NURSE}) else "mine"
     )
     if scope not in ("mine", "team"):
         scope = "mine"
@@ -83,13 +82,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
         size=WORKLIST_PAGE_SIZE,
     )
     people = list({row.person_id: row.person for row in rows}.values())
-    access.log_person_access(
+    layer.log_shown(
         user,
         people,
         action="search",
         purpose="Child health worklist",
-        channel="page",
-        detail=f"{section} {scope}",
+        detail=f"{selectors.SECTIONS[section].lower()}, {'my list' if scope == 'mine' else 'team list'}",
     )
     ids = [p.pk for p in people]
     alerts = selectors.open_alerts_for(ids)
@@ -116,7 +114,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "locality": locality,
             "site": site,
             "today": today,
-            "can_record": access.can_record(user),
+            "can_record": permissions.can_record(user),
             "page": page,
             "first_shown": page.start + 1,
             "last_shown": page.start + len(rows),
@@ -128,8 +126,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _worklist_query(section: str, scope: str, locality, site) -> str:
     """The worklist's filters as a query string, for the pagination links."""
-    from urllib.parse import urlencode
-
     query = {"section": section, "scope": scope}
     if locality is not None:
         query["locality"] = str(locality.pk)
@@ -138,9 +134,9 @@ def _worklist_query(section: str, scope: str, locality, site) -> str:
     return urlencode(query)
 
 
-@require_role(access.CHILD_HEALTH_ROLES)
+@require_role(permissions.CHILD_HEALTH_ROLES)
 @person_view
-def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
+def caseload(request: AuthenticatedRequest, public_id=None) -> HttpResponse:
     """A named practitioner's caseload: one's own, or a colleague's in the same team."""
     user = request.user
     if public_id is None:
@@ -155,13 +151,9 @@ def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
     found = selectors.caseload_rows(page_pks)
     rows = [found[pk] for pk in page_pks if pk in found]
     people = [row.person for row in rows]
-    access.log_person_access(
-        user, people, action="search", purpose="Health visiting caseload", channel="page"
-    )
+    layer.log_shown(user, people, purpose="Health visiting caseload")
     today = timezone.localdate()
     next_due: dict[int, object] = {}
-    from familyhub.childhealth.models import DueStatus, ReviewDue
-
     for due in ReviewDue.objects.filter(
         person_id__in=[p.pk for p in people], status=DueStatus.DUE, late_until__gte=today
     ).order_by("window_start"):
@@ -193,14 +185,18 @@ def caseload(request: HttpRequest, public_id=None) -> HttpResponse:
     )
 
 
-@require_role(access.CHILD_HEALTH_ROLES)
+@require_role(permissions.CHILD_HEALTH_ROLES)
 @person_view
-def child(request: HttpRequest, public_id) -> HttpResponse:
-    person = access.person_for_viewer(
-        request.user, public_id, purpose="Child health record", channel="page"
-    )
+def child(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Child health record")
     record = selectors.child_record(request.user, person)
     today = timezone.localdate()
+    measurements = list(record.pop("measurements"))
+    born = person.date_of_birth
+    for m in measurements:
+        m.age_text = (
+            centiles.age_phrase(born, m.measured_on) if born and born <= m.measured_on else ""
+        )
     return render(
         request,
         "childhealth/child.html",
@@ -218,7 +214,19 @@ def child(request: HttpRequest, public_id) -> HttpResponse:
                 for d in record["schedule"]
             ],
             **{k: v for k, v in record.items() if k != "schedule"},
-            "can_record": access.can_record(request.user),
+            "measurements": measurements,
+            "growth_charts": growthchart.growth_charts(
+                measurements=measurements, sex=person.sex, child_name=person.display_name
+            ),
+            "growth_columns": {
+                "head": any(m.head_circumference_cm is not None for m in measurements),
+                "bmi": any(m.bmi is not None for m in measurements),
+            },
+            "under_two": born is not None and (today - born).days < 2 * 365.25,
+            "gestation": centiles.gestation_note(
+                person.date_of_birth, person.expected_date_of_delivery
+            ),
+            "can_record": permissions.can_record(request.user),
             "referral_url": services.safeguarding_referral_url(person),
             "weight_alert_kind": AlertKind.WEIGHT,
             "resolve_form": ResolveAlertForm(),
@@ -226,9 +234,9 @@ def child(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-@require_role(access.RECORDING_ROLES)
+@require_role(permissions.RECORDING_ROLES)
 @person_view
-def review_record(request: HttpRequest, public_id) -> HttpResponse:
+def review_record(request: AuthenticatedRequest, public_id) -> HttpResponse:
     due = selectors.review_due_for_viewer(request.user, public_id)
     person = due.person
     form = ReviewForm(request.POST or None, kind=due.kind, user=request.user)
@@ -236,16 +244,8 @@ def review_record(request: HttpRequest, public_id) -> HttpResponse:
         try:
             review = services.review_record(due=due, by=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            form.apply_errors(error)
         else:
-            access.log_person_access(
-                request.user,
-                [person],
-                action="create",
-                purpose="Record a health review",
-                channel="page",
-                detail=str(review.public_id),
-            )
             messages.success(
                 request, f"{due.get_kind_display()} recorded for {person.display_name}"
             )
@@ -268,61 +268,61 @@ def review_record(request: HttpRequest, public_id) -> HttpResponse:
 
 def _owner_kind(user) -> str:
     """The service that owns what this user records: health visiting or school nursing."""
-    from familyhub.accounts.roles import Role
-    from familyhub.services.models import ServiceKind
-
-    if getattr(user, "role", "") == Role.HEALTH_VISITOR:
+    if has_role(user, {Role.HEALTH_VISITOR}):
         return ServiceKind.HEALTH_VISITING
     return ServiceKind.SCHOOL_NURSING
 
 
 def _person_form(request, public_id, form_class, purpose: str):
-    person = access.person_for_viewer(request.user, public_id, purpose=purpose, channel="page")
+    person = layer.person_for_viewer(request.user, public_id, purpose=purpose)
     return person, form_class(request.POST or None)
 
 
-@require_role(access.RECORDING_ROLES)
+def _measurement_title(form: MeasurementForm) -> str:
+    if form.under_two:
+        return "Record weight, length and head circumference"
+    return "Record height and weight"
+
+
+@require_role(permissions.RECORDING_ROLES)
 @person_view
-def measurement_add(request: HttpRequest, public_id) -> HttpResponse:
-    person, form = _person_form(request, public_id, MeasurementForm, "Record height and weight")
+def measurement_add(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Record growth measurements")
+    form = MeasurementForm(request.POST or None, date_of_birth=person.date_of_birth)
     if request.method == "GET" and request.GET.get("context") in dict(MeasurementContext.choices):
-        form = MeasurementForm(initial={"context": request.GET["context"]})
+        form = MeasurementForm(
+            initial={"context": request.GET["context"]}, date_of_birth=person.date_of_birth
+        )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
             measurement = services.measurement_record(
-                person=person, by=request.user, **form.cleaned_data
+                person=person,
+                by=request.user,
+                confirm_unusual=data.pop("confirm_unusual", False),
+                **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            if services.needs_confirming(error):
+                form.offer_confirm()
+            form.apply_errors(error)
         else:
-            access.log_person_access(
-                request.user,
-                [person],
-                action="create",
-                purpose="Record height and weight",
-                channel="page",
-            )
-            messages.success(
-                request,
-                f"BMI {measurement.bmi:.1f}, {measurement.reference} centile "
-                f"{measurement.centile:.1f} recorded",
-            )
+            messages.success(request, f"Recorded: {measurement.timeline_summary()}")
             return redirect("childhealth:child", public_id=person.public_id)
     return render(
         request,
-        "childhealth/simple_form.html",
+        "childhealth/measurement_form.html",
         {
             "form": form,
             "person": person,
-            "title": "Record height and weight",
-            "button": "Save measurement",
+            "title": _measurement_title(form),
         },
     )
 
 
-@require_role(access.RECORDING_ROLES)
+@require_role(permissions.RECORDING_ROLES)
 @person_view
-def screening_add(request: HttpRequest, public_id) -> HttpResponse:
+def screening_add(request: AuthenticatedRequest, public_id) -> HttpResponse:
     person, form = _person_form(request, public_id, ScreeningForm, "Record a screening result")
     if request.method == "POST" and form.is_valid():
         try:
@@ -333,15 +333,8 @@ def screening_add(request: HttpRequest, public_id) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form.apply_errors(error)
         else:
-            access.log_person_access(
-                request.user,
-                [person],
-                action="create",
-                purpose="Record a screening result",
-                channel="page",
-            )
             messages.success(request, "Screening result recorded")
             return redirect("childhealth:child", public_id=person.public_id)
     return render(
@@ -356,9 +349,9 @@ def screening_add(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-@require_role(access.RECORDING_ROLES)
+@require_role(permissions.RECORDING_ROLES)
 @person_view
-def referral_add(request: HttpRequest, public_id) -> HttpResponse:
+def referral_add(request: AuthenticatedRequest, public_id) -> HttpResponse:
     person, form = _person_form(request, public_id, OnwardReferralForm, "Make an onward referral")
     if request.method == "GET" and request.GET.get("reason"):
         form = OnwardReferralForm(
@@ -377,15 +370,8 @@ def referral_add(request: HttpRequest, public_id) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form.apply_errors(error)
         else:
-            access.log_person_access(
-                request.user,
-                [person],
-                action="create",
-                purpose="Make an onward referral",
-                channel="page",
-            )
             messages.success(request, "Referral recorded")
             return redirect("childhealth:child", public_id=person.public_id)
     return render(
@@ -400,16 +386,12 @@ def referral_add(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-@require_role(access.ALLOCATING_ROLES)
+@require_role(permissions.ALLOCATING_ROLES)
 @person_view
-def allocate(request: HttpRequest, public_id) -> HttpResponse:
-    person = access.person_for_viewer(
-        request.user, public_id, purpose="Name the health visitor", channel="page"
-    )
+def allocate(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Name the health visitor")
     form = AllocationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        from familyhub.services.selectors import teams_of
-
         practitioner = form.cleaned_data["practitioner"]
         team = teams_of(request.user).filter(memberships__user=practitioner).first()
         try:
@@ -419,15 +401,8 @@ def allocate(request: HttpRequest, public_id) -> HttpResponse:
                 person=person, practitioner=practitioner, team=team, by=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form.apply_errors(error)
         else:
-            access.log_person_access(
-                request.user,
-                [person],
-                action="change",
-                purpose="Name the health visitor",
-                channel="page",
-            )
             messages.success(request, f"Named practitioner set for {person.display_name}")
             return redirect("childhealth:child", public_id=person.public_id)
     return render(
@@ -442,10 +417,10 @@ def allocate(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-@require_role(access.CHILD_HEALTH_ROLES)
+@require_role(permissions.CHILD_HEALTH_ROLES)
 @require_POST
 @person_view
-def alert_resolve(request: HttpRequest, public_id) -> HttpResponse:
+def alert_resolve(request: AuthenticatedRequest, public_id) -> HttpResponse:
     alert = selectors.alert_for_viewer(request.user, public_id)
     form = ResolveAlertForm(request.POST)
     if form.is_valid():
@@ -455,40 +430,39 @@ def alert_resolve(request: HttpRequest, public_id) -> HttpResponse:
             messages.error(request, "; ".join(error.messages))
         else:
             messages.success(request, "Alert resolved")
-    else:
-        messages.error(request, "Say what was done to resolve the alert")
+    else:  # the form's own message: nothing typed, or too long
+        messages.error(request, "; ".join(str(e) for e in form.errors["resolution"]))
     return redirect("childhealth:child", public_id=alert.person.public_id)
 
 
-@require_role(access.INDICATOR_ROLES)
+@require_role(permissions.INDICATOR_ROLES)
 @no_person_data("aggregate counts only: no names, no identifiers")
-def indicator_page(request: HttpRequest) -> HttpResponse:
-    from familyhub.people.models import Person
-    from familyhub.people.selectors import authority_of
-
+def indicator_page(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
-    current = indicators.quarter_of(today)
+    current = period_of(today, "quarter")
     # The financial year starts in April: in January to March it is last calendar year's.
     current_year = today.year if today.month >= 4 else today.year - 1
     current_number = ((today.month - 4) % 12) // 3 + 1
     try:
         year = int(request.GET.get("year") or current_year)
         number = int(request.GET.get("quarter") or current_number)
-        quarter = indicators.financial_quarter(year, number)
+        quarter = financial_quarter(year, number)
     except (ValueError, OverflowError):
         # An unreadable year or quarter shows the current quarter rather than an error page.
         quarter, year, number = current, current_year, current_number
     breakdown = request.GET.get("breakdown", "all")
-    if breakdown not in indicators.BREAKDOWNS:
+    if breakdown not in quarterly.BREAKDOWNS:
         breakdown = "all"
-    people = Person.objects.filter(authority=authority_of(request.user))
-    rows = indicators.all_indicators(people, quarter)
+    authority = authority_of(request.user)
+    if authority is None:
+        raise Http404("No council is set up yet")
+    rows = quarterly.quarter_rows(authority.pk, quarter)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(indicators.to_csv(rows, quarter), content_type="text/csv")
         name = quarter.label.replace("/", "-").replace(" ", "_")
-        response["Content-Disposition"] = f'attachment; filename="health-visiting-{name}.csv"'
-        return response
-    titles = {name: title for name, (title, _) in indicators.INDICATORS.items()}
+        return csv_download(
+            quarterly.csv_rows(rows, quarter), filename=f"health-visiting-{name}.csv"
+        )
+    titles = quarterly.titles()
     table: dict[str, list] = {}
     for row in rows:
         if row.breakdown == breakdown:
@@ -502,7 +476,7 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
             "number": number,
             "years": list(range(current_year - 3, current_year + 1)),
             "breakdown": breakdown,
-            "breakdowns": indicators.BREAKDOWN_LABELS,
-            "table": [(titles[name], table.get(name, [])) for name in indicators.INDICATORS],
+            "breakdowns": quarterly.BREAKDOWN_LABELS,
+            "table": [(titles[key], table.get(key, [])) for key in titles],
         },
     )

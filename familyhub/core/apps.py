@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from familyhub.core import navigation
 
-        navigation.register("Home", "core:home", order=0)
+        navigation.register("Home", "home", order=0)

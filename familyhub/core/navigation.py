@@ -1,40 +1,45 @@
-"""Navigation by role. Each part registers its entries in its AppConfig.ready()."""
+"""The service navigation, by role: a hook (core.hooks) each part adds its links to from its
+AppConfig.ready():
+
+    navigation.register("Reviews", "childhealth:worklist", roles=CHILD_HEALTH_ROLES, order=20)
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from familyhub.core.hooks import Hook
+
 
 @dataclass(frozen=True)
-class NavItem:
+class Link:
     label: str
     url_name: str
     roles: frozenset[str]  # empty: everyone signed in
-    order: int = 50
+    order: int
 
 
-_ITEMS: list[NavItem] = []
+links: Hook[Link] = Hook("navigation", "the links of the service navigation, by role")
 
 
-def register(
-    label: str, url_name: str, *, roles: frozenset[str] | set[str] = frozenset(), order: int = 50
-) -> None:
-    item = NavItem(label, url_name, frozenset(roles), order)
-    if item not in _ITEMS:
-        _ITEMS.append(item)
+def register(label: str, url_name: str, *, roles: Iterable[str] = (), order: int = 50) -> None:
+    """Add a link (keyed by its URL name, so registering it again replaces it)."""
+    link = Link(label, url_name, frozenset(str(role) for role in roles), order)
+    links.register(link, key=url_name)
 
 
 def items_for(user) -> list[dict[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
     visible = []
-    for item in sorted(_ITEMS, key=lambda i: (i.order, i.label)):
-        if item.roles and user.role not in item.roles:
+    for link in sorted(links, key=lambda link: (link.order, link.label)):
+        if link.roles and user.role not in link.roles:
             continue
         try:
-            visible.append({"label": item.label, "url": reverse(item.url_name)})
+            visible.append({"label": link.label, "url": reverse(link.url_name)})
         except NoReverseMatch:
             continue
     return visible

@@ -6,7 +6,6 @@ from familyhub.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("jobs/<uuid:public_id>/", views.job_progress, name="job-progress"),
 ]

@@ -9,17 +9,21 @@ class HubsConfig(AppConfig):
     verbose_name = "Family hubs"
 
     def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
+        from familyhub.access import involvement
         from familyhub.core import navigation
-        from familyhub.hubs import access
+        from familyhub.hubs import indicators  # noqa: F401  (registers them)
+        from familyhub.hubs import involvement as hubs_involvement
+        from familyhub.hubs.permissions import REGISTER_ROLES, REPORT_ROLES, can_book
+        from familyhub.people import actions
 
-        navigation.register("Sessions", "hubs:sessions", roles=access.REGISTER_ROLES, order=30)
-        navigation.register("Timetable", "hubs:timetable", order=35)
-        navigation.register("Reach", "hubs:reach", roles=access.REPORT_ROLES, order=60)
-        navigation.register("Capacity", "hubs:capacity", roles=access.REPORT_ROLES, order=61)
-        try:
-            from familyhub.access import involvement
-        except ImportError:  # the access part not there yet: nobody sees bookings' people
-            return
         # A booking (or having come to a session) is involvement for the staff who run it.
-        involvement.register(access.booking_involvement)
-        involvement.register(access.attendance_involvement)
+        involvement.providers.register(hubs_involvement.bookings)
+        involvement.providers.register(hubs_involvement.attendances)
+
+        navigation.register("Sessions", "hubs:sessions", roles=REGISTER_ROLES, order=30)
+        navigation.register("Timetable", "hubs:timetable", order=35)
+        navigation.register("Reach", "hubs:reach", roles=REPORT_ROLES, order=60)
+        navigation.register("Capacity", "hubs:capacity", roles=REPORT_ROLES, order=61)
+        # A person's and a family's page offer booking to whoever has a session to book onto.
+        actions.register("Book onto a session", "hubs:family-book", shown=can_book, order=10)

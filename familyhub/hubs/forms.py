@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 
 from familyhub.accounts.models import User
-from familyhub.core.forms import GovukDateField
+from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.hubs.models import ActivityType
-from familyhub.places.models import Locality, Site
+from familyhub.places.models import Locality, Site, SiteKind, SiteStatus
+from familyhub.services.selectors import staff_label
 
 
-class TimetableFilterForm(forms.Form):
+class TimetableFilterForm(GovukForm):
     locality = forms.ModelChoiceField(
         queryset=Locality.objects.none(), required=False, empty_label="All localities"
     )
@@ -27,11 +29,13 @@ class TimetableFilterForm(forms.Form):
     def __init__(self, *args, authority=None, **kwargs):
         super().__init__(*args, **kwargs)
         if authority is not None:
-            self.fields["locality"].queryset = Locality.objects.filter(authority=authority)
-            self.fields["site"].queryset = Site.objects.filter(authority=authority)
+            cast(Any, self.fields["locality"]).queryset = Locality.objects.filter(
+                authority=authority
+            )
+            cast(Any, self.fields["site"]).queryset = Site.objects.filter(authority=authority)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GovukForm):
     start = GovukDateField(
         label="Start",
         required=False,
@@ -43,7 +47,8 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end date must be on or after the start date")
@@ -52,21 +57,18 @@ class PeriodForm(forms.Form):
         return data
 
 
-class SearchForm(forms.Form):
+class SearchForm(GovukForm):
+    error_names = {"q": "the search"}
+
     q = forms.CharField(
         label="Search by name or family card number", required=False, max_length=100
     )
 
 
-def _staff_label(user: User) -> str:
-    name = user.get_full_name() or user.username
-    details = [user.job_title or user.get_role_display()]
-    details += [m.team.name for m in user.memberships.all()]
-    return f"{name} ({', '.join(d for d in details if d)})"
-
-
-class SessionSetupForm(forms.Form):
+class SessionSetupForm(GovukForm):
     """A one-off session, or a weekly one when "Repeat every week until" is given."""
+
+    error_names = {"hub": "the hub it counts toward"}
 
     activity: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=ActivityType.objects.none(),
@@ -96,7 +98,7 @@ class SessionSetupForm(forms.Form):
         help_text="For example 10:00",
         error_messages={
             "required": "Enter the time the session starts",
-            "invalid": "Enter a time like 10:00",
+            "invalid": "Enter the time the session starts, like 10:00",
         },
     )
     end_time = forms.TimeField(
@@ -104,7 +106,7 @@ class SessionSetupForm(forms.Form):
         help_text="For example 11:30",
         error_messages={
             "required": "Enter the time the session ends",
-            "invalid": "Enter a time like 11:30",
+            "invalid": "Enter the time the session ends, like 11:30",
         },
     )
     capacity = forms.IntegerField(
@@ -134,21 +136,22 @@ class SessionSetupForm(forms.Form):
     def __init__(self, *args, authority, staff_queryset, **kwargs):
         from django.db.models import Q
 
-        from familyhub.places.models import SiteKind, SiteStatus
-
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = ActivityType.objects.filter(
+        cast(Any, self.fields["activity"]).queryset = ActivityType.objects.filter(
             Q(authority__isnull=True) | Q(authority=authority)
         )
         sites = Site.objects.filter(authority=authority).exclude(status=SiteStatus.CLOSED)
-        self.fields["site"].queryset = sites
-        self.fields["hub"].queryset = sites.filter(kind=SiteKind.FAMILY_HUB)
-        self.fields["staff"].queryset = staff_queryset.prefetch_related("memberships__team")
+        cast(Any, self.fields["site"]).queryset = sites
+        cast(Any, self.fields["hub"]).queryset = sites.filter(kind=SiteKind.FAMILY_HUB)
+        cast(Any, self.fields["staff"]).queryset = staff_queryset.prefetch_related(
+            "memberships__team"
+        )
         # Several staff can share a name: the role and job title tell them apart.
-        self.fields["staff"].label_from_instance = _staff_label  # type: ignore[attr-defined]
+        self.fields["staff"].label_from_instance = staff_label  # type: ignore[attr-defined]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, until = data.get("first_date"), data.get("until")
         start, end = data.get("start_time"), data.get("end_time")
         if first and until and until < first:

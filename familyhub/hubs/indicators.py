@@ -1,6 +1,5 @@
 """Reach indicators over registrations (people part) and attendance (hubs part), with the
-resident populations of places.Area as denominators, registered with the outcomes registry
-(outcomes/registry.py imports every part's indicators.py). Counts only: no person leaves here."""
+resident populations of places.Area as denominators, declared to the indicator contract (core.indicators) and imported by this part's AppConfig.ready(). Counts only: no person leaves here."""
 
 from __future__ import annotations
 
@@ -9,8 +8,9 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Q
 
+from familyhub.core.dates import day_bounds as bounds
+from familyhub.core.indicators import Cell, cells, indicator
 from familyhub.hubs.models import Attendance
-from familyhub.outcomes.registry import Cell, bounds, cells, indicator
 from familyhub.people.models import Person
 from familyhub.places.models import Area
 

@@ -25,7 +25,7 @@ class Offer(models.TextChoices):
 
 
 class OutcomeArea(models.TextChoices):
-    """The outcome areas a session serves (the shared outcomes framework, DOMAIN.md)."""
+    """The outcome areas a session serves (the shared outcomes framework)."""
 
     EARLY_YEARS = "early_years", "Good early years development"
     HEALTH = "health", "Improved mental and physical health"

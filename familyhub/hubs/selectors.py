@@ -21,6 +21,7 @@ from familyhub.hubs.models import (
     BankHoliday,
     Booking,
     BookingStatus,
+    EntitlementFlag,
     EntitlementKind,
     Offer,
     Session,
@@ -269,7 +270,6 @@ def _mark_groups(children: dict[int, _Child], as_of: datetime.date) -> bool:
             born is not None and parent_dob is not None and parent_dob > _years_before(born, 20)
         ):
             children[child_id].teen_parent = True
-    from familyhub.hubs.models import EntitlementFlag
 
     for person_id in EntitlementFlag.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=as_of),

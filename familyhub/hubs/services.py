@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from familyhub.hubs import access
+from familyhub.accounts.models import User
+from familyhub.audit.log import log_change
 from familyhub.hubs.models import (
     ActivityType,
     Attendance,
@@ -28,6 +29,7 @@ from familyhub.hubs.recurrence import weekly_dates
 from familyhub.hubs.selectors import bank_holidays
 from familyhub.people.models import Person
 from familyhub.places.models import Authority, Site
+from familyhub.services.models import Service
 
 
 def series_create(
@@ -35,7 +37,7 @@ def series_create(
     authority: Authority,
     activity: ActivityType,
     site: Site,
-    service,
+    service: Service,
     weekday: int,
     start_time: datetime.time,
     end_time: datetime.time,
@@ -110,7 +112,7 @@ def session_create(
     authority: Authority,
     activity: ActivityType,
     site: Site,
-    service,
+    service: Service,
     date: datetime.date,
     start_time: datetime.time,
     end_time: datetime.time,
@@ -141,7 +143,9 @@ def _live(bookings):
     return bookings.exclude(status=BookingStatus.CANCELLED)
 
 
-def booking_create(*, session: Session, person: Person, by=None) -> Booking:
+def booking_create(
+    *, session: Session, person: Person, by: User | None = None, channel: str = "page"
+) -> Booking:
     """Book a person onto one session: a place if there is one, else the waiting list.
 
     Locks the session row. A course's weeks are not booked one by one (use course_book).
@@ -164,6 +168,7 @@ def booking_create(*, session: Session, person: Person, by=None) -> Booking:
             requested_at=timezone.now(),
             booked_by=by,
         )
+        log_change(by, [person], action="change", purpose="Book onto a session", channel=channel)
     return booking
 
 
@@ -176,7 +181,9 @@ def _course_people_booked(series: SessionSeries) -> int:
     )
 
 
-def course_book(*, series: SessionSeries, person: Person, by=None) -> list[Booking]:
+def course_book(
+    *, series: SessionSeries, person: Person, by: User | None = None, channel: str = "page"
+) -> list[Booking]:
     """Book a person onto every week of a course still to come, or put them on its waiting list.
 
     Locks the series row, so the course's places are counted once for all its weeks.
@@ -209,12 +216,28 @@ def course_book(*, series: SessionSeries, person: Person, by=None) -> list[Booki
             )
             for session in sessions
         ]
+        log_change(by, [person], action="change", purpose="Book onto a course", channel=channel)
     return bookings
 
 
-def booking_cancel(*, booking: Booking, by=None) -> list[Booking]:
+def booking_cancel(
+    *, booking: Booking, by: User | None = None, channel: str = "page"
+) -> list[Booking]:
     """Cancel a booking (a course booking: every week still to come) and promote the waiting list
-    in order. Returns the bookings promoted to a place."""
+    in order, logged for everyone whose booking changed. Returns the bookings promoted."""
+    with transaction.atomic():
+        promoted = _cancel(booking)
+        log_change(
+            by,
+            Person.objects.filter(pk__in={booking.person_id, *(b.person_id for b in promoted)}),
+            action="change",
+            purpose="Cancel a booking",
+            channel=channel,
+        )
+    return promoted
+
+
+def _cancel(booking: Booking) -> list[Booking]:
     with transaction.atomic():
         now = timezone.now()
         if booking.course_id:
@@ -293,7 +316,8 @@ def register_save(
     present: Iterable[int],
     shown: Iterable[int],
     was_present: Iterable[int],
-    by,
+    by: User,
+    channel: str = "page",
 ) -> RegisterResult:
     """Save a register in one go.
 
@@ -332,14 +356,17 @@ def register_save(
         Attendance.objects.bulk_create(new)
         removed, _ = Attendance.objects.filter(session=locked, person_id__in=to_remove).delete()
         Session.objects.filter(pk=locked.pk).update(register_version=locked.register_version + 1)
-    changed = Person.objects.filter(pk__in=to_add | to_remove)
-    access.log_person_access(
-        by, changed, action="change", purpose="Session register", channel="page"
-    )
+        log_change(
+            by,
+            Person.objects.filter(pk__in=to_add | to_remove),
+            action="change",
+            purpose="Session register",
+            channel=channel,
+        )
     return RegisterResult(marked_present=len(new), marked_absent=removed)
 
 
-def walk_in_add(*, session: Session, person: Person, by) -> Attendance:
+def walk_in_add(*, session: Session, person: Person, by: User, channel: str = "page") -> Attendance:
     """Mark a person who came without a booking as there (they must be on the register already:
     a new family is registered through single registration first)."""
     with transaction.atomic():
@@ -360,9 +387,9 @@ def walk_in_add(*, session: Session, person: Person, by) -> Attendance:
                 )
         except IntegrityError:
             attendance = Attendance.objects.get(session=locked, person=person)
-    access.log_person_access(
-        by, [person], action="change", purpose="Session register: walk-in", channel="page"
-    )
+        log_change(
+            by, [person], action="change", purpose="Session register: walk-in", channel=channel
+        )
     return attendance
 
 
@@ -371,9 +398,9 @@ def entitlement_flag_set(
     person: Person,
     kind: str,
     starts_on: datetime.date,
-    service,
+    service: Service,
     ends_on: datetime.date | None = None,
-    by=None,
+    by: User | None = None,
 ) -> EntitlementFlag:
     """Record that a person is on an entitlement (free early education for two-year-olds)."""
     flag = EntitlementFlag(

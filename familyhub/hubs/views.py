@@ -8,39 +8,37 @@ import re
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
+from familyhub.access import layer
 from familyhub.access.layer import no_person_data, person_view
-from familyhub.accounts.roles import PRACTITIONER_ROLES
-from familyhub.core.access import require_role
-from familyhub.hubs import access, charts, selectors, services
+from familyhub.accounts.http import AuthenticatedRequest
+from familyhub.accounts.models import User
+from familyhub.accounts.roles import PRACTITIONER_ROLES, has_role, require_role
+from familyhub.core.exports import csv_download
+from familyhub.hubs import charts, permissions, selectors, services
 from familyhub.hubs.forms import PeriodForm, SearchForm, SessionSetupForm, TimetableFilterForm
+from familyhub.hubs.management.commands.hubs_reach import COLUMNS, EXTRA, reach_csv_rows
 from familyhub.hubs.models import Attendance, Booking, BookingStatus, Session
+from familyhub.matching.search import search_candidates
 from familyhub.people.models import Household, HouseholdMembership, Person
 from familyhub.places.models import Authority
 from familyhub.services.models import Service, ServiceKind
-from familyhub.services.selectors import teams_of
+from familyhub.services.selectors import authority_of, teams_of
 
 CARD_NUMBER = re.compile(r"^[A-Za-z]{0,4}\d{4,12}$")
 
 
 def _authority(user) -> Authority | None:
-    team = teams_of(user).select_related("service__authority").first()
-    if team is not None:
-        return team.service.authority
-    return (
-        Authority.objects.filter(code=settings.FAMILYHUB_AUTHORITY_CODE).first()
-        or Authority.objects.order_by("pk").first()
-    )
+    return authority_of(user)
 
 
 def _age(born: datetime.date | None, on: datetime.date) -> str:
@@ -66,15 +64,20 @@ def _cards(people_ids) -> dict[int, str]:
 
 
 @require_role(PRACTITIONER_ROLES)
-def sessions(request: HttpRequest) -> HttpResponse:
-    """Today's (or a chosen day's) sessions this person may take the register for."""
+def sessions(request: AuthenticatedRequest) -> HttpResponse:
+    """A day's (today's, or a chosen day's) or a week's sessions this person may take the
+    register for: ?day=2026-11-02, or ?week=2026-11-02 for the week that day is in."""
+    week = None
     try:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = timezone.localdate()
+        with contextlib.suppress(ValueError):
+            week = selectors.week_start(datetime.date.fromisoformat(request.GET.get("week", "")))
+    first, last = (week, week + datetime.timedelta(days=6)) if week else (day, day)
     rows = (
-        access.sessions_for_staff(request.user)
-        .filter(date=day)
+        permissions.sessions_for_staff(request.user)
+        .filter(date__gte=first, date__lte=last)
         .select_related("activity", "site")
         .annotate(
             booked=Count(
@@ -82,16 +85,25 @@ def sessions(request: HttpRequest) -> HttpResponse:
             ),
             came=Count("attendances", distinct=True),
         )
-        .order_by("start_time", "site__name")
+        .order_by("date", "start_time", "site__name")
     )
+    monday = week or selectors.week_start(day)
     return render(
         request,
         "hubs/sessions.html",
         {
             "day": day,
+            "week": week,
+            "week_end": last,
             "sessions": rows,
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
+            "week_before": day - datetime.timedelta(days=7),
+            "week_after": day + datetime.timedelta(days=7),
+            "this_week": monday,
+            "previous_week": monday - datetime.timedelta(days=7),
+            "next_week": monday + datetime.timedelta(days=7),
+            "today": timezone.localdate(),
         },
     )
 
@@ -99,15 +111,16 @@ def sessions(request: HttpRequest) -> HttpResponse:
 # --- the register --------------------------------------------------------------------------
 
 
-def _register_rows(session: Session) -> list[dict[str, Any]]:
+def _register_rows(user, session: Session) -> list[dict[str, Any]]:
+    """The session's register: the people booked or marked as here that the user may see (the
+    staff who run a session are involved with its families: hubs.involvement)."""
     bookings = {
         b.person_id: b
         for b in session.bookings.exclude(status=BookingStatus.CANCELLED).order_by("requested_at")
     }
     present = set(Attendance.objects.filter(session=session).values_list("person_id", flat=True))
-    people = Person.objects.filter(pk__in=set(bookings) | present).order_by(
-        "family_name", "given_name"
-    )
+    shown = layer.visible_among(user, set(bookings) | present)
+    people = Person.objects.filter(pk__in=shown).order_by("family_name", "given_name")
     cards = _cards([p.pk for p in people])
     rows: list[dict[str, Any]] = []
     for person in people:
@@ -129,12 +142,12 @@ def _register_rows(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
-def _search(request: HttpRequest, session: Session, query: str) -> list[Person]:
+def _search(request: AuthenticatedRequest, session: Session, query: str) -> list[Person]:
     """Find people for this register by a family's card number or by name.
 
     A card number grants nothing: it narrows the people the viewer may already see (or who are
     booked on this session), like a name does."""
-    allowed = access.people_for_register(request.user, session)
+    allowed = layer.visible_people(request.user)
     query = query.strip()
     if not query:
         return []
@@ -159,7 +172,7 @@ def _search(request: HttpRequest, session: Session, query: str) -> list[Person]:
         ids |= _matching_ids(session, words, allowed)
         found = allowed.filter(pk__in=ids)
     results = list(found.distinct().order_by("family_name", "given_name")[:25])
-    access.log_person_access(
+    layer.log_shown(
         request.user,
         results,
         action="search",
@@ -174,46 +187,32 @@ def _matching_ids(session: Session, words: list[str], allowed) -> set[int]:
     candidates are kept only if the viewer may see them."""
     if len(words) < 2:
         return set()
-    try:
-        from familyhub.matching.search import search_candidates
-    except ImportError:
-        return set()
-    try:
-        candidates = search_candidates(
-            authority=session.authority,
-            given_name=words[0],
-            family_name=" ".join(words[1:]),
-            limit=10,
-        )
-    except Exception:  # noqa: BLE001 - the plain name search still answers
-        return set()
+    candidates = search_candidates(
+        authority=session.authority,
+        given_name=words[0],
+        family_name=" ".join(words[1:]),
+        limit=10,
+    )
     ids = [c.person_id for c in candidates]
     return set(allowed.filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def _registration_link(request: HttpRequest, session: Session) -> str:
+def _registration_link(request: AuthenticatedRequest, session: Session) -> str:
     """The people part's single registration journey, coming back here afterwards."""
     back = reverse("hubs:register", args=[session.public_id])
-    try:
-        url = reverse("people:register")
-    except NoReverseMatch:
-        return ""
+    url = reverse("people:register")
     return f"{url}?{urlencode({'next': back})}"
 
 
 @person_view
-def register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def register(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Take a session's register at the door: tick who came, in one save; find and add walk-ins."""
-    session = access.session_for_staff(request.user, public_id)
+    session = permissions.session_for_staff(request.user, public_id)
     if request.method == "POST":
         return _register_save(request, session)
-    rows = _register_rows(session)
-    access.log_person_access(
-        request.user,
-        [r["person"] for r in rows],
-        action="read",
-        purpose=f"Session register: {session.activity}",
-        channel="page",
+    rows = _register_rows(request.user, session)
+    layer.log_shown(
+        request.user, [r["person"] for r in rows], purpose=f"Session register: {session.activity}"
     )
     search = SearchForm(request.GET or None)
     results: list[dict[str, Any]] = []
@@ -246,18 +245,21 @@ def register(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "registration_link": _registration_link(request, session),
             "added": added,
             "is_course": session.is_course,
+            # Everyone on the register is someone the viewer may see (_register_rows): their
+            # record and their family's booking page open for them.
+            "can_book": permissions.can_book(request.user),
         },
     )
 
 
-def _just_registered(request: HttpRequest, session: Session, on_register: set[int]):
+def _just_registered(request: AuthenticatedRequest, session: Session, on_register: set[int]):
     """After single registration sends the user back with `?person=<uuid>`, offer to add them."""
     value = request.GET.get("person") or request.GET.get("added")
     if not value:
         return None
     try:
-        person = access.person_for_register(request.user, session, value)
-    except Exception:  # noqa: BLE001 - absent, not allowed or not a uuid: offer nothing
+        person = layer.person_for_viewer(request.user, value, purpose="Add to a session register")
+    except Http404:  # absent, not allowed or not a uuid: offer nothing
         return None
     if person.pk in on_register:
         return None
@@ -274,8 +276,8 @@ def _public_ids(values: list[str]) -> set[uuid.UUID]:
     return ids
 
 
-def _register_save(request: HttpRequest, session: Session) -> HttpResponse:
-    allowed = access.people_for_register(request.user, session)
+def _register_save(request: AuthenticatedRequest, session: Session) -> HttpResponse:
+    allowed = layer.visible_people(request.user)
     shown_public = _public_ids(request.POST.getlist("shown"))
     by_public = dict(allowed.filter(public_id__in=shown_public).values_list("public_id", "pk"))
     present = [by_public[p] for p in _public_ids(request.POST.getlist("present")) if p in by_public]
@@ -298,10 +300,12 @@ def _register_save(request: HttpRequest, session: Session) -> HttpResponse:
 
 @person_view
 @require_POST
-def walk_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def walk_in(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Add someone already on the register of people as a walk-in (new families register first)."""
-    session = access.session_for_staff(request.user, public_id)
-    person = access.person_for_register(request.user, session, request.POST.get("person", ""))
+    session = permissions.session_for_staff(request.user, public_id)
+    person = layer.person_for_viewer(
+        request.user, request.POST.get("person", ""), purpose="Session register: walk-in"
+    )
     services.walk_in_add(session=session, person=person, by=request.user)
     messages.success(request, f"{person.display_name} added as here today.")
     return redirect("hubs:register", public_id=session.public_id)
@@ -309,10 +313,12 @@ def walk_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @person_view
 @require_POST
-def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def book(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Book someone onto this session (or, for a course, onto the whole course)."""
-    session = access.session_for_staff(request.user, public_id)
-    person = access.person_for_register(request.user, session, request.POST.get("person", ""))
+    session = permissions.session_for_staff(request.user, public_id)
+    person = layer.person_for_viewer(
+        request.user, request.POST.get("person", ""), purpose="Book onto a session"
+    )
     try:
         if session.is_course and session.series is not None:
             bookings = services.course_book(series=session.series, person=person, by=request.user)
@@ -322,9 +328,6 @@ def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("hubs:register", public_id=session.public_id)
-    access.log_person_access(
-        request.user, [person], action="change", purpose="Session booking", channel="page"
-    )
     if status == BookingStatus.WAITING:
         messages.success(
             request, f"The session is full: {person.display_name} is on the waiting list."
@@ -335,27 +338,28 @@ def book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @person_view
-@require_POST
-def booking_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Cancel a booking; the waiting list moves up in order."""
+def booking_cancel(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Cancel a booking, after a page that asks first (a cancelled place may go to the next on
+    the waiting list at once); the waiting list moves up in order."""
     try:
         booking = (
-            Booking.objects.select_related("session", "person")
+            Booking.objects.select_related(
+                "session", "session__activity", "session__site", "person"
+            )
             .exclude(status=BookingStatus.CANCELLED)
-            .get(public_id=public_id, session__in=access.sessions_for_staff(request.user))
+            .get(public_id=public_id, session__in=permissions.sessions_for_staff(request.user))
         )
     except Booking.DoesNotExist as error:
-        from django.http import Http404
-
         raise Http404("No such booking") from error
+    layer.log_shown(request.user, [booking.person], purpose="Cancel a booking")
+    back = reverse("hubs:register", args=[booking.session.public_id])
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "hubs/booking_cancel.html",
+            {"booking": booking, "back": request.POST.get("next") or back},
+        )
     promoted = services.booking_cancel(booking=booking, by=request.user)
-    access.log_person_access(
-        request.user,
-        [booking.person] + [b.person for b in promoted],
-        action="change",
-        purpose="Session booking cancelled",
-        channel="page",
-    )
     text = f"Booking for {booking.person.display_name} cancelled."
     names = sorted({b.person.display_name for b in promoted})
     if names:
@@ -370,7 +374,7 @@ def booking_cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # --- the timetable -------------------------------------------------------------------------
 
 
-def _timetable_context(request: HttpRequest) -> dict:
+def _timetable_context(request: AuthenticatedRequest) -> dict:
     authority = _authority(request.user)
     form = TimetableFilterForm(request.GET or None, authority=authority)
     locality = site = None
@@ -398,27 +402,34 @@ def _timetable_context(request: HttpRequest) -> dict:
         "by_site": list(by_site.items()),
         "grid": selectors.timetable_grid(rows, start=start),
         "query": request.GET.urlencode(),
-        "can_set_up": getattr(request.user, "role", "") in access.SETUP_ROLES,
+        "can_set_up": has_role(request.user, permissions.SETUP_ROLES),
         "previous_week": (start - datetime.timedelta(days=7)).isoformat(),
         "next_week": (start + datetime.timedelta(days=7)).isoformat(),
     }
 
 
 @no_person_data("the published timetable: sessions, places and times only")
-def timetable(request: HttpRequest) -> HttpResponse:
-    return render(request, "hubs/timetable.html", _timetable_context(request))
+def timetable(request: AuthenticatedRequest) -> HttpResponse:
+    context = _timetable_context(request)
+    # A session links to its register for the staff who run it; everyone else reads the times.
+    context["runnable"] = set(
+        permissions.sessions_for_staff(request.user)
+        .filter(date__gte=context["start"], date__lte=context["end"])
+        .values_list("pk", flat=True)
+    )
+    return render(request, "hubs/timetable.html", context)
 
 
 @no_person_data("the printable timetable a family is handed")
-def timetable_print(request: HttpRequest) -> HttpResponse:
+def timetable_print(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "hubs/timetable_print.html", _timetable_context(request))
 
 
 # --- reports -------------------------------------------------------------------------------
 
 
-@require_role(access.REPORT_ROLES)
-def reach(request: HttpRequest) -> HttpResponse:
+@require_role(permissions.REPORT_ROLES)
+def reach(request: AuthenticatedRequest) -> HttpResponse:
     authority = _authority(request.user)
     as_of = timezone.localdate()
     with contextlib.suppress(ValueError):
@@ -428,20 +439,11 @@ def reach(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         # The same file as `familyhub hubs-reach --csv --full`, for people without a terminal.
-        import csv
 
-        from familyhub.hubs.management.commands.hubs_reach import (
-            COLUMNS,
-            EXTRA,
-            reach_csv_rows,
+        return csv_download(
+            [COLUMNS + EXTRA, *reach_csv_rows(rows, extra=True)],
+            filename=f"hub-reach-{as_of}.csv",
         )
-
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="hub-reach-{as_of}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(COLUMNS + EXTRA)
-        writer.writerows(reach_csv_rows(rows, extra=True))
-        return response
     return render(
         request,
         "hubs/reach.html",
@@ -454,8 +456,8 @@ def reach(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_role(access.REPORT_ROLES | {"reception", "family_support_worker"})
-def capacity(request: HttpRequest) -> HttpResponse:
+@require_role(permissions.REPORT_ROLES | {"reception", "family_support_worker"})
+def capacity(request: AuthenticatedRequest) -> HttpResponse:
     authority = _authority(request.user)
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
@@ -469,10 +471,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
         if authority and form.is_valid() or authority and not form.is_bound
         else ([], [])
     )
-    chart = charts.bar_chart(
-        [(row.name, row.fill_rate) for row in sites],
-        title=f"Places booked as a share of places offered, {start:%d %B %Y} to {end:%d %B %Y}",
-    )
+    chart = charts.fill_rates([(row.name, row.fill_rate) for row in sites], start=start, end=end)
     return render(
         request,
         "hubs/capacity.html",
@@ -481,7 +480,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
             "tables": [("By site", sites), ("By locality", localities)],
             "start": start,
             "end": end,
-            "chart": chart if sites else "",
+            "chart": chart,
         },
     )
 
@@ -489,10 +488,9 @@ def capacity(request: HttpRequest) -> HttpResponse:
 # --- setting up sessions -------------------------------------------------------------------
 
 
-@require_role(access.SETUP_ROLES)
-def session_new(request: HttpRequest) -> HttpResponse:
+@require_role(permissions.SETUP_ROLES)
+def session_new(request: AuthenticatedRequest) -> HttpResponse:
     """Set up a one-off or weekly session (the timetable). No person's information."""
-    from familyhub.accounts.models import User
 
     authority = _authority(request.user)
     staff = (
@@ -548,10 +546,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                     )
                     messages.success(request, f"{data['activity']} set up.")
             except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    target = field if field in form.fields else None
-                    for message in errors:
-                        form.add_error(target, message)
+                form.apply_errors(error)
             else:
                 url = reverse("hubs:timetable")
                 return redirect(f"{url}?{urlencode({'week': data['first_date'].isoformat()})}")
@@ -562,18 +557,12 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 
 @person_view
-def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def family_book(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Book a person and chosen members of their family onto a session or course coming up."""
-    from familyhub.access.layer import person_for_viewer
-
-    if getattr(request.user, "role", "") not in PRACTITIONER_ROLES:
-        from django.http import Http404
-
+    if not has_role(request.user, PRACTITIONER_ROLES):
         raise Http404("No such person")
-    person = person_for_viewer(
-        request.user, public_id, purpose="Book onto a session", channel="page"
-    )
-    visible = access.visible_people(request.user, channel="page")
+    person = layer.person_for_viewer(request.user, public_id, purpose="Book onto a session")
+    visible = layer.visible_people(request.user)
     households = HouseholdMembership.objects.filter(person=person, end__isnull=True).values(
         "household_id"
     )
@@ -590,8 +579,7 @@ def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     today = timezone.localdate()
     upcoming = (
-        access.sessions_for_staff(request.user)
-        .filter(date__gte=today, date__lte=today + datetime.timedelta(weeks=6), cancelled=False)
+        permissions.bookable_sessions(request.user)
         .select_related("activity", "site", "series")
         .annotate(
             booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED), distinct=True)
@@ -607,7 +595,9 @@ def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         chosen_session = request.POST.get("session", "")
         chosen = [p for p in family if p.public_id in chosen_ids]
         session_ids = _public_ids([request.POST.get("session", "")])
-        session = access.sessions_for_staff(request.user).filter(public_id__in=session_ids).first()
+        session = (
+            permissions.sessions_for_staff(request.user).filter(public_id__in=session_ids).first()
+        )
         if not chosen:
             error = "Select who to book"
         elif session is None:
@@ -631,14 +621,12 @@ def family_book(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     f"{member.display_name}: "
                     + ("on the waiting list" if status == BookingStatus.WAITING else "booked")
                 )
-            access.log_person_access(
-                request.user, chosen, action="change", purpose="Session booking", channel="page"
-            )
             messages.success(
                 request, f"{session.activity} on {session.date:%d %B}: " + "; ".join(results)
             )
             return redirect("hubs:family-book", public_id=person.public_id)
     cards = _cards([p.pk for p in family])
+    layer.log_shown(request.user, family, purpose="Book onto a session")
     return render(
         request,
         "hubs/family_book.html",

@@ -17,6 +17,7 @@ twin's different given name outweigh a shared birthday, surname and postcode.
 
 from __future__ import annotations
 
+import bisect
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,6 +30,14 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
+from familyhub.core.csvfiles import (
+    DATE_HINT,
+    CsvError,
+    Problem,
+    Problems,
+    read_header,
+    rfc4180_reader,
+)
 from familyhub.matching.compare import (
     CLOSE_NAME,
     JOINT,
@@ -38,7 +47,8 @@ from familyhub.matching.compare import (
     joint_index,
     model_size,
 )
-from familyhub.matching.parameters import DEFAULTS
+from familyhub.matching.models import MatchKey
+from familyhub.matching.parameters import DEFAULTS, prior_weight, weights_of
 from familyhub.people.nicknames import NAME_GROUPS
 
 CSV_COLUMNS = ("id", "first_name", "surname", "dob", "sex", "postcode", "nhs_number")
@@ -120,37 +130,226 @@ def _parse_dates(raw: pd.Series) -> tuple[pd.Series, list[int]]:
     return parsed, list(np.flatnonzero(bad.to_numpy()))
 
 
-def frame_from_csv(path: str | Path, *, truth: str | None = None) -> pd.DataFrame:
+def frame_from_csv(
+    path: str | Path, *, truth: str | None = None, problems: Problems | None = None
+) -> pd.DataFrame:
     """The normalised records of a CSV as a DataFrame (see load_csv)."""
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute("SET enable_progress_bar = false")
-    load_csv(con, path, truth=truth)
+    load_csv(con, path, truth=truth, problems=problems)
     frame = con.execute("SELECT * FROM src").df()
     con.close()
     return frame
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | None = None) -> int:
-    """Read a CSV with the synthetic generator's columns into table `src` of `con`, normalised
-    (the same rules as keys.key_values, in DuckDB SQL). Raises InputError naming the column (and
-    the rows) when the file cannot be used. Returns the number of records."""
-    source = (
-        "read_csv(?, all_varchar = true, header = true, auto_detect = true, "
-        "null_padding = true, strict_mode = false)"
+# A file where more than this share of a column's values cannot be used (and at least
+# MOSTLY_AT_LEAST of them) is the wrong file, or the column is in another format: not a file with
+# a few bad rows. A small file's problems are all listed anyway.
+MOSTLY_UNUSABLE = 0.5
+MOSTLY_AT_LEAST = 20
+# Problems listed one by one per kind (the rest are counted): a million-row file may have many.
+_LISTED = 10_000
+_DOB_SQL = "coalesce(try_strptime(trim(dob), '%Y-%m-%d'), try_strptime(trim(dob), '%d/%m/%Y'))"
+# The id and date of birth as read, computed once as table `raw` is made (the checks and the
+# normalisation both use them); named so no column of a council's file can share the name.
+_ID, _DOB = "__familyhub_id", "__familyhub_dob"
+_REJECTED = {
+    "TOO MANY COLUMNS": "has more values than the header has columns (is a value with a comma "
+    "in it not in double quotes?)",
+    "UNQUOTED VALUE": 'has a double quote inside a value that is not written twice ("")',
+}
+
+
+def _read_csv_sql(columns: list[str], *, parallel: bool) -> str:
+    """DuckDB's reader told the file's shape instead of sniffing it: RFC 4180 (comma, `"` the
+    only quote, doubled inside a value), every column text. The sniffer, left to itself, took the
+    apostrophe of a surname like 'OShea for the quote character and refused the file. A row with
+    too many values or a stray quote is set aside in the rejects table (and reported), not fatal;
+    a short row is padded with missing values."""
+    spec = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in columns)
+    return (
+        f"read_csv(?, columns = {{{spec}}}, header = true, auto_detect = false, delim = ',', "
+        "quote = '\"', escape = '\"', null_padding = true, store_rejects = true, "
+        "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans'"
+        f"{'' if parallel else ', parallel = false'})"
     )
+
+
+def _columns(path: Path) -> list[str]:
+
     try:
-        con.execute(
-            f"CREATE TABLE raw AS SELECT row_number() OVER () AS rn, * FROM {source}", [str(path)]
+        header = read_header(path)
+    except CsvError as exc:
+        raise InputError(f"{path}: {exc.message}") from exc
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name or f"column_{i + 1}"
+        base, n = name, 2
+        while name.lower() in (c.lower() for c in names):  # DuckDB's names ignore case
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return names
+
+
+def _file_rows(path: Path, rejected: list[int], wanted: set[int]) -> dict[int, int]:
+    """The spreadsheet row (header = 1, a blank line counted) of each wanted record, numbered as
+    DuckDB read them (rn: the k-th record it kept). Without blank lines this is arithmetic on the
+    rejected rows; with them, one pass of Python's reader (DuckDB skips blank lines silently)."""
+    import mmap
+
+    with open(path, "rb") as handle:
+        size = handle.seek(0, 2)
+        blank = False
+        if size:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                blank = any(data.find(p) != -1 for p in (b"\n\n", b"\n\r\n", b"\r\r"))
+    if not blank:
+        # The k-th kept record is row k + 1, moved on by each rejected row before it: the i-th
+        # rejected row (from 0) comes after `line - 2 - i` kept records.
+        before = [line - 2 - i for i, line in enumerate(sorted(rejected))]
+        return {k: k + 1 + bisect.bisect_left(before, k) for k in wanted}
+
+    skip = set(rejected)
+    found: dict[int, int] = {}
+    kept = 0
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as text:
+        for number, cells in enumerate(rfc4180_reader(text), start=1):
+            if number == 1 or not cells or number in skip:
+                continue
+            kept += 1
+            if kept in wanted:
+                found[kept] = number
+                if len(found) == len(wanted):
+                    break
+    return found
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses the next register.
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, path: Path, found: Problems) -> None:
+    """Record in `found` the rows DuckDB set aside and the values of table `raw` that cannot be
+    used, and fill table `left_out` (rn) with the rows to leave out. Raises InputError when the
+    file as a whole cannot be used."""
+    rejects = con.execute(
+        "SELECT line, arg_min(error_type, byte_position), arg_min(error_message, byte_position), "
+        "arg_min(csv_line, byte_position) FROM csv_rejects GROUP BY line ORDER BY line"
+    ).fetchall()
+    con.execute("DROP TABLE IF EXISTS csv_rejects")
+    con.execute("DROP TABLE IF EXISTS csv_scans")
+    encoding = [
+        line for line, kind, _, _ in rejects if kind in ("INVALID ENCODING", "INVALID UNICODE")
+    ]
+    if encoding:
+        first = encoding[0]
+        raise InputError(f"{path}: the file is not UTF-8 text (row {first})")
+    id_int = _ID
+    blank = " AND ".join(
+        f"coalesce(trim(\"{c}\"), '') = ''"
+        for c in [r[0] for r in con.execute("DESCRIBE raw").fetchall()][1:]
+        if c not in (_ID, _DOB)
+    )
+    # (field, condition, message for the value, row left out?)
+    checks: list[tuple[str, str, str, bool]] = [
+        ("id", "coalesce(trim(id), '') = ''", "is empty; every row needs an id", True),
+        ("id", f"trim(id) <> '' AND {id_int} IS NULL", "'{}' is not a whole number", True),
+        (
+            "id",
+            f"rn IN (SELECT rn FROM (SELECT rn, row_number() OVER (PARTITION BY {id_int} "
+            f"ORDER BY rn) AS k FROM raw WHERE {id_int} IS NOT NULL) WHERE k > 1)",
+            "'{}' is the id of an earlier row",
+            True,
+        ),
+        (
+            "dob",
+            f"coalesce(trim(dob), '') <> '' AND {_DOB} IS NULL",
+            f"'{{}}' is not a real date ({DATE_HINT})",
+            False,
+        ),
+        (
+            "nhs_number",
+            "coalesce(trim(nhs_number), '') <> '' AND "
+            "length(regexp_replace(nhs_number, '[^0-9]', '', 'g')) <> 10",
+            "'{}' is not a 10-digit NHS number",
+            False,
+        ),
+    ]
+    con.execute("CREATE OR REPLACE TABLE left_out (rn BIGINT)")
+    if _count(con, f"SELECT count(*) FROM raw WHERE {blank}"):
+        # An empty row (",,,,") is no record: nothing to report, nothing to match.
+        con.execute(f"DELETE FROM raw WHERE {blank}").fetchall()
+    listed: list[tuple[int, str, str, str, bool]] = []  # rn, field, value, message, left out
+    counts: dict[str, int] = {}
+    # One pass counts every kind of problem; only the kinds found are read row by row. A
+    # repeated id is counted as ids minus distinct ids, and looked for only when there is one.
+    tally = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _, _ in checks[:1] + checks[1:2])
+        + f", count({id_int}) - count(DISTINCT {id_int}), "
+        + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _, _ in checks[3:])
+        + " FROM raw"
+    ).fetchall()[0]
+    for (column, condition, message, leave_out), bad in zip(checks, tally, strict=True):
+        if not bad:
+            continue
+        counts[column] = counts.get(column, 0) + int(bad)
+        for rn, value in con.execute(
+            f"SELECT rn, trim(coalesce(\"{column}\", '')) FROM raw WHERE {condition} "
+            f"ORDER BY rn LIMIT {_LISTED}"
+        ).fetchall():
+            listed.append((rn, column, value, message.format(value[:60]), leave_out))
+        found.not_listed += max(0, int(bad) - _LISTED)
+        if leave_out:
+            con.execute(f"INSERT INTO left_out SELECT rn FROM raw WHERE {condition}").fetchall()
+    for name in ("id", "dob"):
+        bad = counts.get(name, 0)
+        if bad < MOSTLY_AT_LEAST:
+            continue
+        kept = _count(con, "SELECT count(*) FROM raw")
+        given = _count(con, f"SELECT count(*) FROM raw WHERE coalesce(trim({name}), '') <> ''")
+        if bad > MOSTLY_UNUSABLE * given:
+            example = next(p for p in listed if p[1] == name)
+            raise InputError(
+                f"{path}: column {name}: {bad:,} of {kept:,} rows cannot be used "
+                f"(the first: {example[3]}); is the column in another format?"
+            )
+    rows = _file_rows(path, [line for line, *_ in rejects], {rn for rn, *_ in listed})
+    problems = [
+        Problem(
+            path.name,
+            line,
+            "",
+            (text or "").strip()[:80],
+            _REJECTED.get(kind, message),
+            left_out=True,
         )
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-        text = str(exc)
-        if "unicode" in text.lower() or "utf" in text.lower():
-            raise InputError(f"{path}: the file is not UTF-8 text") from exc
-        raise InputError(f"{path}: cannot read it as CSV ({text.splitlines()[0]})") from exc
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot read it as CSV ({str(exc).splitlines()[0]})") from exc
-    columns = [row[0] for row in con.execute("DESCRIBE raw").fetchall()][1:]
+        for line, kind, message, text in rejects
+    ] + [Problem(path.name, rows.get(rn, 0), f, v, m, left_out=o) for rn, f, v, m, o in listed]
+    found.extend(sorted(problems, key=lambda p: p.row))
+
+
+def load_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    *,
+    truth: str | None = None,
+    problems: Problems | None = None,
+) -> int:
+    """Read a CSV with the synthetic generator's columns into table `src` of `con`, normalised
+    (the same rules as keys.key_values, in DuckDB SQL). Returns the number of records.
+
+    Raises InputError naming the column (and the rows) when the file cannot be used: not there,
+    not UTF-8, a column missing, or most of a column's values unusable. A value that cannot be
+    used (a date of birth that does not exist, an NHS number that is not 10 digits) is read as
+    missing, and a row that cannot be used (no whole-number id, an id already used, too many
+    values) is left out: with `problems` each is recorded there (row, field, value) and the file
+    goes on; without it the first one raises InputError."""
+    path = Path(path)
+    columns = _columns(path)
     wanted = list(CSV_COLUMNS) + ([truth] if truth else [])
     missing = [c for c in wanted if c not in columns]
     if missing:
@@ -158,31 +357,30 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | N
             f"{path}: missing column(s) {', '.join(missing)}; the file has "
             f"{', '.join(columns) or 'no columns'}"
         )
-
-    def bad_rows(condition: str) -> str:
-        rows = [
-            str(r[0] + 1)
-            for r in con.execute(
-                f"SELECT rn FROM raw WHERE {condition} ORDER BY rn LIMIT 11"
-            ).fetchall()
-        ]
-        more = " and more" if len(rows) > 10 else ""
-        return ", ".join(rows[:10]) + more
-
-    if rows := bad_rows("try_cast(id AS BIGINT) IS NULL"):
-        raise InputError(f"{path}: column id must be a whole number (rows {rows})")
-    repeated = con.execute(
-        "SELECT count(*) FROM (SELECT id FROM raw GROUP BY id HAVING count(*) > 1)"
-    ).fetchone()
-    if repeated and repeated[0]:
-        rows = bad_rows(
-            "id IN (SELECT id FROM raw GROUP BY id HAVING count(*) > 1) "
-            "AND rn NOT IN (SELECT min(rn) FROM raw GROUP BY id)"
-        )
-        raise InputError(f"{path}: column id has repeated values (rows {rows})")
-    dob = "coalesce(try_strptime(trim(dob), '%Y-%m-%d'), try_strptime(trim(dob), '%d/%m/%Y'))"
-    if rows := bad_rows(f"coalesce(trim(dob), '') <> '' AND {dob} IS NULL"):
-        raise InputError(f"{path}: column dob must be a date like 2019-03-07 (rows {rows})")
+    parallel = True
+    while True:
+        try:
+            con.execute(
+                "CREATE OR REPLACE TABLE raw AS SELECT row_number() OVER () AS rn, *, "
+                f"try_cast(trim(id) AS BIGINT) AS {_ID}, CAST({_DOB_SQL} AS DATE) AS {_DOB} FROM "
+                + _read_csv_sql(columns, parallel=parallel),
+                [str(path)],
+            )
+            break
+        except duckdb.Error as exc:
+            text = str(exc)
+            if parallel and "parallel=false" in text:
+                parallel = False  # a value with a line break in it: read in one pass
+                continue
+            if "unicode" in text.lower() or "utf" in text.lower():
+                raise InputError(f"{path}: the file is not UTF-8 text") from exc
+            raise InputError(f"{path}: cannot read it as CSV ({text.splitlines()[0]})") from exc
+    found = Problems() if problems is None else problems
+    _check_rows(con, path, found)
+    leave_out = _count(con, "SELECT count(*) FROM left_out")
+    if problems is None and found:
+        more = f" (and {found.total - 1:,} more)" if found.total > 1 else ""
+        raise InputError(f"{found[0].text(str(path), outcome=False)}{more}")
     canon, _groups = _nickname_tables()
     con.register("canon_df", pd.DataFrame(list(canon.items()), columns=["name", "canon"]))
     letters = "regexp_replace(lower(strip_accents(coalesce({0}, ''))), '[^a-z]', '', 'g')"
@@ -195,10 +393,10 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | N
     con.execute(
         f"""
         CREATE TABLE norm AS
-        SELECT CAST(id AS BIGINT) AS id,
+        SELECT {_ID} AS id,
                {letters.format("split_part(trim(first_name), ' ', 1)")} AS given,
                {letters.format("surname")} AS family,
-               CAST({dob} AS DATE) AS dob,
+               {_DOB} AS dob,
                left(regexp_replace(upper(coalesce(postcode, '')), '[^A-Z0-9]', '', 'g'), 8)
                    AS postcode,
                CASE WHEN length(regexp_replace(coalesce(nhs_number, ''), '[^0-9]', '', 'g')) = 10
@@ -206,7 +404,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | N
                CASE WHEN upper(left(trim(coalesce(sex, '')), 1)) IN ('F', 'M')
                     THEN upper(left(trim(sex), 1)) ELSE '' END AS sex
                {truth_sql}
-        FROM raw
+        FROM raw {"WHERE rn NOT IN (SELECT rn FROM left_out)" if leave_out else ""}
         """
     )
     families = [r[0] for r in con.execute("SELECT DISTINCT family FROM norm").fetchall()]
@@ -232,6 +430,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | N
     )
     con.execute("DROP TABLE raw")
     con.execute("DROP TABLE norm")
+    con.execute("DROP TABLE left_out")
     for name in ("canon_df", "sound_df"):
         con.unregister(name)
     count = con.execute("SELECT count(*) FROM src").fetchone()
@@ -241,8 +440,6 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: str | Path, *, truth: str | N
 def frame_from_register(authority_id: int | None = None) -> pd.DataFrame:
     """The register's match keys (already normalised), streamed from the database."""
     from django.db import connection
-
-    from familyhub.matching.models import MatchKey
 
     columns = [
         "person_id",
@@ -331,12 +528,19 @@ class Engine:
     pattern_counts: pd.DataFrame | None = field(init=False, default=None)
 
     @classmethod
-    def from_csv(cls, path: str | Path, *, truth: str | None = None, threads: int = 2) -> Engine:
+    def from_csv(
+        cls,
+        path: str | Path,
+        *,
+        truth: str | None = None,
+        threads: int = 2,
+        problems: Problems | None = None,
+    ) -> Engine:
         con = duckdb.connect()
         con.execute(f"SET threads = {int(threads)}")
         con.execute("SET enable_progress_bar = false")
         try:
-            load_csv(con, path, truth=truth)
+            load_csv(con, path, truth=truth, problems=problems)
         except InputError:
             con.close()
             raise
@@ -520,7 +724,6 @@ def _level_arrays(patterns: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def pattern_scores(patterns: pd.DataFrame, parameters: dict) -> pd.DataFrame:
     """Score and probability for each comparison pattern."""
-    from familyhub.matching.parameters import prior_weight, weights_of
 
     weights = weights_of(parameters)
     score = np.full(len(patterns), prior_weight(parameters))
@@ -600,8 +803,6 @@ def em(
     levels = _level_arrays(rows)
     parameters = dict(start)
     for _ in range(iterations):
-        from familyhub.matching.parameters import weights_of
-
         table = weights_of(parameters)
         log_odds = np.full(len(rows), math.log(parameters["prior"] / (1 - parameters["prior"])))
         for k in evidence:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from familyhub.core.csvfiles import Problems
 from familyhub.matching.batch import (
     Engine,
     frame_from_register,
@@ -29,7 +30,9 @@ from familyhub.matching.batch import (
     pairwise_metrics,
 )
 from familyhub.matching.compare import FIELD_NAMES, LEVELS, SHOWN
-from familyhub.matching.parameters import DEFAULTS
+from familyhub.matching.models import ReviewPair, ReviewStatus
+from familyhub.matching.parameters import DEFAULTS, active_parameters, save_model
+from familyhub.matching.splink_model import SplinkTrainer
 
 LEVEL_COLUMNS = ("g", "f", "d", "p", "n", "s")
 TRAINERS = ("splink", "engine")
@@ -60,8 +63,6 @@ class Model:
         self.splink: Any = None
         self.timings: dict[str, float] = {}
         if "splink" in (trainer, scorer):
-            from familyhub.matching.splink_model import SplinkTrainer
-
             self.splink = SplinkTrainer(engine)
 
     def describe(self) -> str:
@@ -159,7 +160,8 @@ def run_file(
     scorer: str = "splink",
 ) -> dict[str, Any]:
     """Deduplicate a CSV with the generator's columns; with `truth`, measure pairwise precision,
-    recall and F1. With `simulate_review`, also answer that many review-queue pairs from the
+    recall and F1. Values that cannot be used are read as missing, and rows that cannot be used
+    left out, and both are listed in the report's "problems" (batch.load_csv). With `simulate_review`, also answer that many review-queue pairs from the
     truth (the most uncertain first, as the queue shows them), retrain with them and measure
     again."""
     started = time.perf_counter()
@@ -168,7 +170,8 @@ def run_file(
     def lap(name: str) -> None:
         timings[name] = round(time.perf_counter() - started - sum(timings.values()), 2)
 
-    engine = Engine.from_csv(path, truth=truth, threads=threads)
+    problems = Problems()
+    engine = Engine.from_csv(path, truth=truth, threads=threads, problems=problems)
     frame = engine.frame
     lap("read_seconds")
     candidate_pairs = engine.block()
@@ -186,6 +189,8 @@ def run_file(
     result: dict[str, Any] = {
         "input": str(path),
         "records": int(len(frame)),
+        # Values read as missing and rows left out: row (header = 1), field, value, problem.
+        "problems": problems.as_json(),
         "candidate_pairs": candidate_pairs,
         "threshold": threshold,
         "clusters": int(len(np.unique(labels))),
@@ -272,7 +277,6 @@ def _shown(row: Any) -> dict[str, str]:
 
 def labelled_pairs_frame() -> pd.DataFrame | None:
     """People's decisions so far, as labelled comparison rows (levels as found when queued)."""
-    from familyhub.matching.models import ReviewPair, ReviewStatus
 
     rows = []
     for levels, status in ReviewPair.objects.exclude(status=ReviewStatus.PENDING).values_list(
@@ -287,7 +291,6 @@ def labelled_pairs_frame() -> pd.DataFrame | None:
 
 def decided_pairs_frame() -> pd.DataFrame | None:
     """People's decisions so far as pairs of people (l < r, match 0/1), for Splink."""
-    from familyhub.matching.models import ReviewPair, ReviewStatus
 
     rows = [
         (min(a, b), max(a, b), 1 if status == ReviewStatus.CONFIRMED else 0)
@@ -312,9 +315,6 @@ def run_register(
     """Deduplicate the register: train (from the register and people's decisions so far), save
     the model, and put every likely duplicate pair not yet decided in the review queue."""
     from django.db import transaction
-
-    from familyhub.matching.models import ReviewPair, ReviewStatus
-    from familyhub.matching.parameters import active_parameters, save_model
 
     started = time.perf_counter()
     frame = frame_from_register(authority_id)

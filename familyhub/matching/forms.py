@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from familyhub.core.forms import GovukForm
 
-class DecisionForm(forms.Form):
+
+class DecisionForm(GovukForm):
+    error_names = {"keep": "which record to keep", "reason": "the reason for your decision"}
+
     decision = forms.ChoiceField(
         label="Are these records the same person?",
         choices=[

@@ -1,7 +1,9 @@
 """Match keys: normalised names, sound-alike codes and date parts, one row per person.
 
-people.services calls `refresh_keys(person_ids)` after every write to a person (create, edit,
-merge, unmerge); batch loads call `refresh_all_keys()` once at the end.
+The register's hooks (people.hooks, registered in MatchingConfig.ready()) refresh a person's keys
+in the same transaction as every write to them (create, edit, move, merge, unmerge), so a search
+straight after a write, as in an import, sees it; batch loads call `refresh_all_keys()` once at
+the end.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from datetime import date
 
 import jellyfish
 
+from familyhub.matching.batch import build_frame
+from familyhub.matching.models import MatchKey
+from familyhub.people.models import Person, PreviousName
 from familyhub.people.nicknames import canonical
 
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -95,7 +100,6 @@ def key_values(
 
 
 def _keys_for(people) -> list:
-    from familyhub.matching.models import MatchKey
 
     keys = []
     for person in people:
@@ -133,13 +137,19 @@ _FIELDS = [
 ]
 
 
+def refresh_keys_on_change(person, changed: frozenset[str]) -> None:
+    refresh_keys([person.pk])
+
+
+def refresh_keys_after_merge(*, survivor, duplicate) -> None:
+    """After a merge or an unmerge: the merged-away record leaves every search, or comes back."""
+    refresh_keys([survivor.pk, duplicate.pk])
+
+
 def refresh_keys(person_ids: Iterable[int]) -> None:
     """Recompute the keys of these people (after a create, edit, merge or unmerge). People who
     were merged away, or no longer exist, lose their key and so drop out of every search."""
     from django.db import transaction
-
-    from familyhub.matching.models import MatchKey
-    from familyhub.people.models import Person
 
     ids = sorted({int(i) for i in person_ids})
     for start in range(0, len(ids), CHUNK):
@@ -186,8 +196,6 @@ def _write_keys(frame) -> int:
 
     import pandas as pd
     from django.db import connection
-
-    from familyhub.matching.models import MatchKey
 
     table = MatchKey._meta.db_table
     columns = ", ".join(_COPY_COLUMNS)
@@ -236,26 +244,25 @@ def _write_keys(frame) -> int:
     return len(rows)
 
 
+# The person's fields a match key is made from (with the council it is kept within).
+KEYED_FIELDS = (
+    "authority_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "nhs_number",
+    "sex",
+)
+
+
 def refresh_all_keys(*, stdout=None) -> int:
     """Rebuild every key (after a bulk load, or to repair): the register is read in one pass and
     normalised vectorised (the same rules as key_values), then written in batches."""
     import pandas as pd
     from django.db import connection, transaction
 
-    from familyhub.matching.batch import build_frame
-    from familyhub.matching.models import MatchKey
-    from familyhub.people.models import Person, PreviousName
-
-    columns = [
-        "pk",
-        "authority_id",
-        "given_name",
-        "family_name",
-        "date_of_birth",
-        "postcode",
-        "nhs_number",
-        "sex",
-    ]
+    columns = ["pk", *KEYED_FIELDS]
     sql, params = (
         Person.objects.filter(merged_into__isnull=True)
         .order_by()

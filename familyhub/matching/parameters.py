@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from familyhub.matching.compare import JOINT, MODEL_COMPARISONS, model_size
+from familyhub.matching.models import MatchModel
 
 # Per-field m and u for a fresh install, set by hand from the synthetic register and FEBRL, until
 # the register is big enough to train on (`familyhub dedupe --train`). The model's joint
@@ -97,7 +98,6 @@ def active_parameters(*, fresh: bool = False) -> dict:
     now = time.monotonic()
     if not fresh and _CACHE["parameters"] is not None and now - _CACHE["at"] < CACHE_SECONDS:
         return _CACHE["parameters"]
-    from familyhub.matching.models import MatchModel
 
     row = MatchModel.objects.filter(active=True).order_by("-created_at", "-id").first()
     parameters = row.parameters if row is not None else DEFAULTS
@@ -122,8 +122,6 @@ def forget_cached() -> None:
 def save_model(parameters: dict, *, method: str, trained_on: int, labelled_pairs: int = 0):
     """Store a trained model as the active one (earlier rows stay, for the record)."""
     from django.db import transaction
-
-    from familyhub.matching.models import MatchModel
 
     with transaction.atomic():
         MatchModel.objects.filter(active=True).update(active=False)

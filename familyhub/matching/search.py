@@ -38,7 +38,9 @@ from django.db import connection
 
 from familyhub.matching.compare import compare, model_levels, shown
 from familyhub.matching.keys import key_values
+from familyhub.matching.models import MatchKey
 from familyhub.matching.parameters import active_weights, prior_weight, probability, weights_of
+from familyhub.people.models import Person
 
 MAX_CANDIDATES = 200
 FALLBACK_CANDIDATES = 50
@@ -129,8 +131,6 @@ def rule_parameters(keys: dict, authority_id: int) -> dict[str, Any]:
 
 
 def _statement(condition: str, limit: int) -> str:
-    from familyhub.matching.models import MatchKey
-    from familyhub.people.models import Person
 
     return (
         f"SELECT {_COLUMNS} FROM {MatchKey._meta.db_table} k "

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from familyhub.matching.batch import BLOCKING_RULES, FIELD_LEVEL_SQL, Engine
+from familyhub.matching.batch import BLOCKING_RULES, FIELD_LEVEL_SQL, Engine, _level_arrays
 from familyhub.matching.compare import JOINT, LEVELS, model_size
 from familyhub.matching.parameters import DEFAULTS
 
@@ -140,8 +140,6 @@ def identity_order(engine: Engine, *, every_level: bool = False) -> list[int]:
     size = model_size("identity")
     frequency = np.zeros(size)
     if engine.pattern_counts is not None and len(engine.pattern_counts):
-        from familyhub.matching.batch import _level_arrays
-
         cells = _level_arrays(engine.pattern_counts)["identity"]
         frequency += np.bincount(
             cells, weights=engine.pattern_counts["c"].to_numpy(dtype=float), minlength=size

@@ -9,16 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from familyhub.access.layer import (
-    log_person_access,
-    person_for_viewer,
-    person_view,
-    visible_people,
-)
-from familyhub.accounts.roles import Role
+from familyhub.access.layer import log_shown, person_for_viewer, person_view, visible_people
+from familyhub.accounts.http import AuthenticatedRequest
+from familyhub.accounts.roles import Role, has_role
 from familyhub.matching import services
 from familyhub.matching.forms import DecisionForm
 from familyhub.matching.models import ReviewPair, ReviewStatus
@@ -38,19 +34,18 @@ FIELDS = (
 SHOWN = {"agree": "Same", "close": "Nearly the same", "differ": "Different", "missing": "Missing"}
 
 
-def _require_reviewer(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_superuser or getattr(user, "role", "") in REVIEW_ROLES):
+def _require_reviewer(request: AuthenticatedRequest) -> None:
+    if not has_role(request.user, REVIEW_ROLES):
         raise PermissionDenied
 
 
 def _reviewable(user):
-    people = visible_people(user, channel="page").values("pk")
+    people = visible_people(user).values("pk")
     return ReviewPair.objects.filter(person_a__in=people, person_b__in=people)
 
 
 @person_view
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     _require_reviewer(request)
     pairs = (
         _reviewable(request.user)
@@ -60,22 +55,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
     shown = [p for pair in page for p in (pair.person_a, pair.person_b)]
-    if shown:
-        log_person_access(request.user, shown, action="read", purpose=PURPOSE, channel="page")
+    log_shown(request.user, shown, purpose=PURPOSE)
     return render(request, "matching/queue.html", {"page": page})
 
 
 @person_view
-def pair(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def pair(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_reviewer(request)
     item = get_object_or_404(ReviewPair, public_id=public_id)
     # Both records through the access layer (404 when either is not the reviewer's to see).
-    first = person_for_viewer(
-        request.user, item.person_a.public_id, purpose=PURPOSE, channel="page"
-    )
-    second = person_for_viewer(
-        request.user, item.person_b.public_id, purpose=PURPOSE, channel="page"
-    )
+    first = person_for_viewer(request.user, item.person_a.public_id, purpose=PURPOSE)
+    second = person_for_viewer(request.user, item.person_b.public_id, purpose=PURPOSE)
     if first.pk == second.pk and item.status == ReviewStatus.PENDING:
         raise Http404("These records are already one")
     form = DecisionForm(request.POST or None)

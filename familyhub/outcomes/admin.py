@@ -5,15 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from familyhub.outcomes import registry
+from familyhub.core import indicators as registry
+from familyhub.core.forms import GovukModelForm
 from familyhub.outcomes.models import IndicatorLink, IndicatorTarget, OutcomeArea, OutcomeFramework
 
 
 def _indicator_choices() -> list[tuple[str, str]]:
-    return [(key, f"{ind.title} ({key})") for key, ind in sorted(registry.indicators().items())]
+    return [(key, f"{ind.title} ({key})") for key, ind in sorted(registry.all_registered().items())]
 
 
-class IndicatorLinkForm(forms.ModelForm):
+class IndicatorLinkForm(GovukModelForm):
     indicator_key = forms.ChoiceField(label="Indicator", choices=_indicator_choices)
 
     class Meta:
@@ -21,7 +22,7 @@ class IndicatorLinkForm(forms.ModelForm):
         fields = ["indicator_key", "order"]
 
 
-class IndicatorTargetForm(forms.ModelForm):
+class IndicatorTargetForm(GovukModelForm):
     indicator_key = forms.ChoiceField(label="Indicator", choices=_indicator_choices)
 
     class Meta:

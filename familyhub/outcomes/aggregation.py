@@ -16,9 +16,9 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from familyhub.outcomes import registry
+from familyhub.core import indicators as registry
+from familyhub.core.indicators import Cell, Period
 from familyhub.outcomes.models import Breakdown, IndicatorValue
-from familyhub.outcomes.registry import Cell, Period
 from familyhub.places.models import Area
 
 UNKNOWN = "unknown"
@@ -104,7 +104,7 @@ def refresh(
     """Recompute indicator values for the last `quarters` quarters (quarterly indicators) and
     `years` years (yearly ones). Returns the number of rows written."""
     today = today or timezone.localdate()
-    chosen = registry.indicators()
+    chosen = registry.all_registered()
     if keys is not None:
         wanted = set(keys)
         chosen = {k: v for k, v in chosen.items() if k in wanted}
@@ -143,7 +143,7 @@ def refresh(
 
 def steps(keys: Iterable[str] | None = None, *, quarters: int = 8, years: int = 3) -> int:
     """How many (indicator, period) steps a refresh takes, for the progress bar."""
-    chosen = registry.indicators()
+    chosen = registry.all_registered()
     if keys is not None:
         chosen = {k: v for k, v in chosen.items() if k in set(keys)}
     return sum(quarters if i.period == "quarter" else years for i in chosen.values())

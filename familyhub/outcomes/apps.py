@@ -7,15 +7,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes"
 
     def ready(self) -> None:
-        from familyhub.core import bench, navigation
-        from familyhub.outcomes import benchmark, registry
+        from familyhub.core import navigation
         from familyhub.outcomes.views import DASHBOARD_ROLES
 
-        registry.load()
         navigation.register("Outcomes", "outcomes:index", roles=DASHBOARD_ROLES, order=70)
-        bench.register(
-            "outcomes",
-            benchmark.run,
-            benchmark.add_arguments,
-            help="Synthetic contacts, then outcome refresh time and dashboard page time",
-        )

@@ -1,128 +1,153 @@
-"""Small SVG charts drawn on the server: no JavaScript, no CDN. Readable without colour: every
-point has a marker and a value label, the target is a dashed line with its own label, and the
-same numbers are in a table beside each chart."""
+"""The outcomes charts, drawn by familyhub.core.charts: an indicator's trend over its last periods
+(on every card) and its figures by ward for one period (the indicator page). Each is shown with
+the same figures as a table; `trend_rows` gives the card's table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from html import escape
+from dataclasses import dataclass
+from datetime import date
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from familyhub.core import charts
+from familyhub.core import indicators as registry
+from familyhub.outcomes import stats, suppression
+from familyhub.outcomes.selectors import AreaRow, IndicatorSummary
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+def value_label(indicator: registry.Indicator) -> str:
+    """What the value axis measures, with its unit."""
+    return "Per cent (%)" if indicator.unit == "%" else f"Rate ({indicator.unit})"
 
 
-def trend_svg(
-    points: Sequence[tuple[str, float | None]],
+def period_label(indicator: registry.Indicator) -> str:
+    # The national returns count financial years and quarters; say so, as readers may expect
+    # calendar quarters.
+    if indicator.period == "year":
+        return "Financial year (April to March)"
+    return "Financial year and quarter (Q1 is April to June)"
+
+
+def _format(indicator: registry.Indicator) -> charts.Format:
+    return charts.number(1, suffix="%" if indicator.unit == "%" else "")
+
+
+def interval(indicator: registry.Indicator, numerator: int, denominator: int):
+    """The 95% Wilson interval of a percentage, as percentages; None for other units."""
+    if indicator.unit != "%" or denominator <= 0 or not 0 <= numerator <= denominator:
+        return None
+    estimate = stats.wilson(numerator, denominator)
+    return None if estimate is None else (100 * estimate.lower, 100 * estimate.upper)
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    label: str
+    numerator: int
+    denominator: int
+    rate: float | None
+    interval: tuple[float, float] | None
+    provisional: bool
+
+    @property
+    def interval_text(self) -> str:
+        return "-" if self.interval is None else f"{self.interval[0]:.1f} to {self.interval[1]:.1f}"
+
+
+def trend_rows(summary: IndicatorSummary, *, today: date | None = None) -> list[TrendRow]:
+    """One row per period, oldest first; a period not finished yet is provisional."""
+    today = today or timezone.localdate()
+    ind = summary.indicator
+    return [
+        TrendRow(
+            p.label,
+            p.numerator,
+            p.denominator,
+            p.rate,
+            interval(ind, p.numerator, p.denominator),
+            registry.period_of(p.period_start, ind.period).end >= today,
+        )
+        for p in summary.trend
+    ]
+
+
+def trend_svg(summary: IndicatorSummary, *, today: date | None = None) -> SafeString:
+    ind = summary.indicator
+    rows = trend_rows(summary, today=today)
+    if not rows:
+        return SafeString("")
+    fmt = _format(ind)
+    values = [
+        charts.Value(
+            r.rate,
+            r.interval[0] if r.interval else None,
+            r.interval[1] if r.interval else None,
+            hollow=r.provisional,
+        )
+        for r in rows
+    ]
+    latest = rows[-1]
+    described = (
+        f"From {rows[0].label} to {latest.label}. Latest, {latest.label}: "
+        + ("no figure" if latest.rate is None else fmt(latest.rate))
+        + (f", against a target of {fmt(summary.target)}" if summary.target is not None else "")
+        + ". The same figures are in the table with this chart."
+    )
+    kind = "year" if ind.period == "year" else "quarter"
+    return charts.line_chart(
+        # Two lines under each tick, the year above the quarter: "2025/26" then "Q1".
+        [r.label.replace(" ", "\n", 1) for r in rows],
+        [charts.Series(ind.title, values)],
+        title=f"{ind.title}: the last {len(rows)} {kind}s",
+        description=described,
+        y_label=value_label(ind),
+        x_label=period_label(ind),
+        target=summary.target,
+        fmt=fmt,
+        hollow_means=f"Hollow marker: the {kind} is not over, so its figure is provisional",
+    )
+
+
+def areas_svg(
+    indicator: registry.Indicator,
+    rows: list[AreaRow],
     *,
-    target: float | None = None,
-    title: str = "",
-    width: int = 360,
-    height: int = 150,
+    target: float | None,
+    period: str,
 ) -> SafeString:
-    pad_l, pad_r, pad_t, pad_b = 8, 8, 18, 30
-    values = [v for _, v in points if v is not None] + ([target] if target is not None else [])
-    top = max(values + [1.0]) * 1.1
-    inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
-    step = inner_w / max(1, len(points) - 1) if len(points) > 1 else 0
-
-    def y(v: float) -> float:
-        return pad_t + inner_h - (v / top) * inner_h
-
-    parts = [
-        f'<svg class="fh-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="{pad_l}" y1="{pad_t + inner_h}" x2="{width - pad_r}" '
-        f'y2="{pad_t + inner_h}" stroke="#505a5f" stroke-width="1"/>',
+    """One bar per ward with figures, in the order given (most deprived first)."""
+    known = [r for r in rows if r.denominator]
+    if not known:
+        return SafeString("")
+    small = suppression.threshold()
+    values = [
+        charts.Value(
+            r.rate,
+            100 * r.interval.lower if r.interval else None,
+            100 * r.interval.upper if r.interval else None,
+            # Published tables hide these counts (suppression.py); here they are shown, hollow.
+            hollow=0 < r.numerator < small or 0 < r.denominator < small,
+        )
+        for r in known
     ]
-    if target is not None:
-        ty = y(target)
-        parts.append(
-            f'<line x1="{pad_l}" y1="{ty:.1f}" x2="{width - pad_r}" y2="{ty:.1f}" '
-            f'stroke="#505a5f" stroke-width="1" stroke-dasharray="6 4"/>'
-            f'<text x="{width - pad_r}" y="{ty - 3:.1f}" text-anchor="end" font-size="10" '
-            f'fill="#0b0c0c">Target {_fmt(target)}</text>'
-        )
-    coords = [
-        (
-            pad_l + 10 + i * (step - 20 / max(1, len(points) - 1))
-            if len(points) > 1
-            else width / 2,
-            v,
-        )
-        for i, (_, v) in enumerate(points)
+    notes = [f"(decile {r.decile})" if r.decile else "(decile not known)" for r in known]
+    # Shorten a long name, never its decile: the decile is what the order means.
+    names = [
+        f"{charts.shorten(r.name, charts.LABEL_CHARS - len(note) - 1)} {note}"
+        for r, note in zip(known, notes, strict=True)
     ]
-    line = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in coords if v is not None)
-    if line:
-        parts.append(f'<polyline points="{line}" fill="none" stroke="#1d70b8" stroke-width="2"/>')
-    for (label, v), (x, _) in zip(points, coords, strict=True):
-        if v is not None:
-            parts.append(
-                f'<rect x="{x - 3.5:.1f}" y="{y(v) - 3.5:.1f}" width="7" height="7" '
-                f'fill="#0b0c0c"/><text x="{x:.1f}" y="{y(v) - 6:.1f}" text-anchor="middle" '
-                f'font-size="9" fill="#0b0c0c">{_fmt(v)}</text>'
-            )
-        short = escape(label.split(" ")[-1])
-        parts.append(
-            f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" font-size="9" '
-            f'fill="#0b0c0c">{short}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
-
-
-def bar_svg(
-    bars: Sequence[tuple[str, float | None, str]],
-    *,
-    target: float | None = None,
-    title: str = "",
-    width: int = 640,
-) -> SafeString:
-    """Horizontal bars (label, value, note such as 'decile 1'), in the order given."""
-    row_h, label_w, pad = 22, 290, 50
-    height = row_h * len(bars) + 24
-    values = [v for _, v, _ in bars if v is not None] + ([target] if target is not None else [])
-    top = max(values + [1.0]) * 1.05
-    inner = width - label_w - pad
-
-    parts = [
-        f'<svg class="fh-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for i, (label, v, note) in enumerate(bars):
-        y0 = 4 + i * row_h
-        # Shorten the name, never the note (the decile is what the order means).
-        name = label if len(label) <= 30 else label[:29] + "…"
-        text = f"{name} ({note})" if note else name
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y0 + 14}" text-anchor="end" font-size="11" '
-            f'fill="#0b0c0c">{escape(text)}</text>'
-        )
-        if v is None:
-            parts.append(
-                f'<text x="{label_w + 4}" y="{y0 + 14}" font-size="11" fill="#0b0c0c">'
-                "no data</text>"
-            )
-            continue
-        w = max(1.0, inner * v / top)
-        # Alternate solid and hatched-looking (outlined) bars so rows are told apart without colour.
-        fill = "#1d70b8" if i % 2 == 0 else "#ffffff"
-        parts.append(
-            f'<rect x="{label_w}" y="{y0 + 3}" width="{w:.1f}" height="{row_h - 8}" '
-            f'fill="{fill}" stroke="#0b0c0c" stroke-width="1"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y0 + 14}" font-size="11" '
-            f'fill="#0b0c0c">{_fmt(v)}</text>'
-        )
-    if target is not None:
-        tx = label_w + inner * target / top
-        parts.append(
-            f'<line x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{height - 14}" stroke="#0b0c0c" '
-            f'stroke-dasharray="5 3"/><text x="{tx:.1f}" y="{height - 3}" text-anchor="middle" '
-            f'font-size="10" fill="#0b0c0c">Target {_fmt(target)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
+    return charts.bar_chart(
+        names,
+        [charts.Series(indicator.title, values)],
+        title=f"{indicator.title} by ward, {period}, most deprived first",
+        description=(
+            f"{len(known)} wards, most deprived first (IMD decile 1 is the most deprived). "
+            "The same figures are in the table below the chart."
+        ),
+        x_label=value_label(indicator),
+        target=target,
+        fmt=_format(indicator),
+        hollow_means=f"Hollow bar: a count under {small}, which published tables hide",
+        maximum=100 if indicator.unit == "%" else None,
+    )

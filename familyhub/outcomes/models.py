@@ -13,9 +13,10 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from familyhub.core import indicators as registry
+
 
 def _known_indicator(key: str) -> None:
-    from familyhub.outcomes import registry
 
     if registry.get(key) is None:
         raise ValidationError({"indicator_key": f"There is no indicator with the key {key!r}."})

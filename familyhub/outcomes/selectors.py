@@ -7,7 +7,8 @@ from datetime import date
 
 from django.conf import settings
 
-from familyhub.outcomes import registry, stats
+from familyhub.core import indicators as registry
+from familyhub.outcomes import stats
 from familyhub.outcomes.aggregation import UNKNOWN
 from familyhub.outcomes.models import (
     Breakdown,
@@ -27,7 +28,9 @@ def current_authority() -> Authority | None:
 
 
 def targets() -> dict[str, float | None]:
-    found: dict[str, float | None] = {key: ind.target for key, ind in registry.indicators().items()}
+    found: dict[str, float | None] = {
+        key: ind.target for key, ind in registry.all_registered().items()
+    }
     found.update(dict(IndicatorTarget.objects.values_list("indicator_key", "target")))
     return found
 
@@ -99,7 +102,7 @@ def summary(authority: Authority, key: str, *, periods: int = TREND_PERIODS) -> 
 def framework_summaries(
     authority: Authority, framework: OutcomeFramework
 ) -> list[tuple[str, list[IndicatorSummary]]]:
-    known = registry.indicators()
+    known = registry.all_registered()
     out = []
     for area in framework.areas.prefetch_related("links"):
         summaries = [

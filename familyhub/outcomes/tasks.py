@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from familyhub.core.models import Job
+from familyhub.core.progress import job_advance, job_finish, job_running
+from familyhub.outcomes.aggregation import refresh, steps
+
 
 @task()
 def refresh_outcomes(authority_id: int, job_id: int | None = None) -> int:
     """Recompute every indicator's values for the authority; advance the job if there is one."""
     from django.urls import reverse
-
-    from familyhub.core.models import Job
-    from familyhub.core.progress import job_advance, job_finish, job_running
-    from familyhub.outcomes.aggregation import refresh, steps
 
     job = Job.objects.filter(pk=job_id).first() if job_id is not None else None
     if job is not None:

@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from familyhub.access.layer import log_person_access, no_person_data, person_view, visible_people
-from familyhub.accounts.roles import Role
-from familyhub.core.access import require_role
-from familyhub.outcomes import charts, exports, registry, selectors, stats
+from familyhub.access import layer
+from familyhub.access.layer import no_person_data, person_view
+from familyhub.accounts.http import AuthenticatedRequest
+from familyhub.accounts.roles import Role, has_role, require_role
+from familyhub.core import indicators as registry
+from familyhub.core.exports import csv_stream, xlsx_download
+from familyhub.outcomes import charts, exports, selectors, stats
 from familyhub.outcomes.models import Breakdown, IndicatorValue, OutcomeFramework
 from familyhub.outcomes.services import outcomes_refresh_enqueue
 from familyhub.places.models import Area
@@ -43,15 +46,11 @@ def _pct(estimate: stats.Estimate | None, scale: float = 100.0) -> str:
 
 
 def _card(summary: selectors.IndicatorSummary) -> dict:
-    ind = summary.indicator
     gap = summary.gap
     return {
         "summary": summary,
-        "chart": charts.trend_svg(
-            [(p.label, p.rate) for p in summary.trend],
-            target=summary.target,
-            title=f"{ind.title}: the last {len(summary.trend)} periods",
-        ),
+        "chart": charts.trend_svg(summary),
+        "rows": charts.trend_rows(summary),
         "gap_difference": _pct(gap.difference) if gap else "not enough data",
         "gap_ratio": _pct(gap.ratio, 1.0) if gap else "not enough data",
         "most": _pct(gap.most) if gap else "",
@@ -60,7 +59,7 @@ def _card(summary: selectors.IndicatorSummary) -> dict:
 
 
 @require_role(DASHBOARD_ROLES)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     authority = selectors.current_authority()
     computed = (
         IndicatorValue.objects.filter(authority=authority).order_by("-computed_at").first()
@@ -73,16 +72,15 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "frameworks": OutcomeFramework.objects.prefetch_related("areas"),
             "computed": computed.computed_at if computed else None,
-            "can_refresh": getattr(request.user, "role", "") in REFRESH_ROLES
-            or request.user.is_superuser,
-            "indicators": sorted(registry.indicators().values(), key=lambda i: i.title),
+            "can_refresh": has_role(request.user, REFRESH_ROLES) or request.user.is_superuser,
+            "indicators": sorted(registry.all_registered().values(), key=lambda i: i.title),
         },
     )
 
 
 @no_person_data("a framework's aggregate figures: counts only")
 @require_role(DASHBOARD_ROLES)
-def framework(request: HttpRequest, slug: str) -> HttpResponse:
+def framework(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     authority = _authority_or_404()
     item = get_object_or_404(OutcomeFramework, slug=slug)
     areas = [
@@ -93,7 +91,7 @@ def framework(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _period(
-    request: HttpRequest, indicator: registry.Indicator, latest: date | None
+    request: AuthenticatedRequest, indicator: registry.Indicator, latest: date | None
 ) -> date | None:
     raw = request.GET.get("period", "")
     if raw:
@@ -106,7 +104,7 @@ def _period(
 
 @no_person_data("an indicator's figures by area: counts only")
 @require_role(DASHBOARD_ROLES)
-def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
+def indicator_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
     authority = _authority_or_404()
     indicator = registry.get(key)
     if indicator is None:
@@ -116,12 +114,8 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         request, indicator, summary.latest.period_start if summary.latest else None
     )
     rows = selectors.area_rows(authority, key, period_start) if period_start else []
-    known = [r for r in rows if r.denominator]
-    chart = charts.bar_svg(
-        [(r.name, r.rate, f"decile {r.decile}" if r.decile else "decile not known") for r in known],
-        target=summary.target,
-        title=f"{indicator.title} by ward, most deprived first",
-    )
+    period_label = registry.period_of(period_start, indicator.period).label if period_start else ""
+    chart = charts.areas_svg(indicator, rows, target=summary.target, period=period_label)
     breakdowns = []
     if period_start:
         for kind in (
@@ -152,9 +146,7 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "indicator": indicator,
             "card": _card(summary),
-            "period_label": registry.period_of(period_start, indicator.period).label
-            if period_start
-            else "",
+            "period_label": period_label,
             "period_start": period_start,
             "rows": rows,
             "chart": chart,
@@ -180,7 +172,7 @@ def _sort(label: str) -> tuple:
 
 @person_view
 @require_role(DASHBOARD_ROLES)
-def area_people(request: HttpRequest, key: str, code: str) -> HttpResponse:
+def area_people(request: AuthenticatedRequest, key: str, code: str) -> HttpResponse:
     """The people behind an area's numerator, only those the viewer may see (access layer)."""
     authority = _authority_or_404()
     indicator = registry.get(key)
@@ -197,19 +189,20 @@ def area_people(request: HttpRequest, key: str, code: str) -> HttpResponse:
         period = registry.period_of(period_start, indicator.period)
         behind = indicator.people(authority.pk, period.start, period.end).filter(area=area)
         counted = behind.count()
-        people = list(
-            visible_people(request.user, channel="report")
-            .filter(pk__in=behind.values("pk"))
-            .order_by("family_name", "given_name")[:500]
-        )
-        if people:
-            log_person_access(
-                request.user,
-                people,
-                action="read",
-                purpose=f"Outcomes: {indicator.title}, {area.name}, {period.label}",
-                channel="report",
+        shown = layer.visible_people(request.user).filter(pk__in=behind.values("pk"))
+        if indicator.records is not None:
+            # A name in the drill-down says the person has (say) a health visiting review: it is
+            # a read of that record, and obeys the same rule as opening it.
+            shown = layer.people_with_visible_records(
+                request.user, shown, record_model=indicator.records
             )
+        people = list(shown.order_by("family_name", "given_name")[:500])
+        layer.log_shown(
+            request.user,
+            people,
+            purpose=f"Outcomes: {indicator.title}, {area.name}, {period.label}",
+            channel="report",
+        )
     return render(
         request,
         "outcomes/area_people.html",
@@ -229,30 +222,23 @@ def area_people(request: HttpRequest, key: str, code: str) -> HttpResponse:
 
 @no_person_data("a framework's aggregate figures as a file: counts only")
 @require_role(DASHBOARD_ROLES)
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedRequest, slug: str, fmt: str) -> HttpResponseBase:
     authority = _authority_or_404()
     item = get_object_or_404(OutcomeFramework, slug=slug)
     publication = request.GET.get("publication") in ("1", "true", "yes")
     rows = exports.export_rows(authority, item, publication=publication)
     name = f"{slugify(item.name)}{'-publication' if publication else '-internal'}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_stream(exports.csv_rows(rows), filename=f"{name}.csv")
     if fmt == "xlsx":
         title = f"{item.name}: {'for publication (small numbers suppressed)' if publication else 'internal, real numbers'}"
-        response = HttpResponse(
-            exports.to_xlsx(rows, title=title),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_download(exports.xlsx_sheets(rows, title=title), filename=f"{name}.xlsx")
     raise Http404("Unknown format")
 
 
 @require_POST
 @require_role(REFRESH_ROLES)
-def refresh_now(request: HttpRequest) -> HttpResponse:
+def refresh_now(request: AuthenticatedRequest) -> HttpResponse:
     authority = _authority_or_404()
     job = outcomes_refresh_enqueue(authority=authority, by=request.user)
     return redirect("core:job-progress", public_id=job.public_id)

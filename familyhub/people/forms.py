@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from familyhub.core.forms import GovukDateField
+from familyhub.core.forms import GovukDateField, GovukForm, GovukFormSet
+from familyhub.core.reasons import reason_problem
 from familyhub.people import validation
 from familyhub.people.models import ContactKind, Ethnicity, RelationshipKind, Sex
 
@@ -20,22 +21,27 @@ class DateField(GovukDateField):
     itself, so the API and the import say the same thing."""
 
 
-class CheckedFormMixin:
-    """Runs people.validation over the form's fields and puts each message on its field."""
-
-    def apply_errors(self, error: ValidationError, *, prefix: str = "") -> None:
-        for name, messages in error.message_dict.items():
-            field = name.removeprefix(prefix)
-            target = field if field in self.fields else None  # type: ignore[attr-defined]
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
-
-
-class CandidateSearchForm(forms.Form):
+class CandidateSearchForm(GovukForm):
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
     family_name = forms.CharField(label="Family name", required=False, max_length=100)
     date_of_birth = DateField(label="Date of birth", required=False, help_text=DATE_HINT)
+    year_of_birth = forms.IntegerField(
+        label="Year of birth (optional)",
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        help_text="When the full date of birth is not known. For example, 2019",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+        error_messages={
+            "invalid": "Year of birth must be a year with 4 numbers, like 2019",
+            "min_value": "Year of birth must be a year with 4 numbers, like 2019",
+            "max_value": "Year of birth must be a year with 4 numbers, like 2019",
+        },
+    )
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    card_number = forms.CharField(
+        label="Family card number (optional)", required=False, max_length=20
+    )
 
     def clean_date_of_birth(self):
         value = self.cleaned_data.get("date_of_birth")
@@ -45,12 +51,32 @@ class CandidateSearchForm(forms.Form):
         value = self.cleaned_data.get("postcode", "")
         return validation.clean_postcode(value) if value else ""
 
+    def clean_card_number(self):
+        return "".join(self.cleaned_data.get("card_number", "").split()).upper()
+
     def has_query(self) -> bool:
+        """Any detail typed is a search: a family name alone, a given name with a year of birth,
+        a postcode alone, a family card number."""
         data = getattr(self, "cleaned_data", {})
-        return bool(data.get("family_name") or data.get("date_of_birth"))
+        return any(
+            data.get(name)
+            for name in (
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "year_of_birth",
+                "postcode",
+                "card_number",
+            )
+        )
 
 
-class AddressForm(forms.Form):
+class AddressForm(GovukForm):
+    error_names = {
+        "line1": "the first line of the address",
+        "line2": "the second line of the address",
+    }
+
     line1 = forms.CharField(label="Address line 1", max_length=160)
     line2 = forms.CharField(label="Address line 2 (optional)", required=False, max_length=160)
     town = forms.CharField(label="Town or city", required=False, max_length=80)
@@ -75,8 +101,10 @@ PARENT_RELATIONSHIPS = [
 ]
 
 
-class MemberForm(CheckedFormMixin, forms.Form):
+class MemberForm(GovukForm):
     """One person in a family registration. A row left empty is skipped."""
+
+    error_names = {"role": "whether this is a parent or carer, or a child"}
 
     role = forms.ChoiceField(label="Who is this", choices=MEMBER_ROLES)
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
@@ -100,7 +128,8 @@ class MemberForm(CheckedFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.is_blank() and not data.get("existing"):
             try:
                 validation.check_person_rules(validation.clean_person_fields(self.person_fields()))
@@ -133,10 +162,19 @@ class MemberForm(CheckedFormMixin, forms.Form):
         }
 
 
-MemberFormSet = forms.formset_factory(MemberForm, extra=4, max_num=8)
+class MemberRows(GovukFormSet):
+    default_error_messages = {
+        "too_many_forms": "Add no more than %(num)d people at a time",
+        "too_few_forms": "Add at least %(num)d people",
+    }
 
 
-class PersonEditForm(CheckedFormMixin, forms.Form):
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=MemberRows, extra=4, max_num=8, validate_max=True
+)
+
+
+class PersonEditForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
     family_name = forms.CharField(label="Family name", max_length=100)
@@ -165,7 +203,9 @@ class PersonEditForm(CheckedFormMixin, forms.Form):
     date_of_death = DateField(label="Date of death", required=False, help_text=DATE_HINT)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(GovukForm):
+    error_names = {"relative": "who they are related to", "kind": "how they are related"}
+
     relative = forms.ChoiceField(label="Related to", widget=forms.RadioSelect)
     kind = forms.ChoiceField(
         label="This person is their", choices=RelationshipKind.choices, widget=forms.Select
@@ -190,7 +230,9 @@ class MoveForm(AddressForm):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukForm):
+    error_names = {"kind": "the type of contact"}
+
     kind = forms.ChoiceField(label="Type", choices=ContactKind.choices, widget=forms.RadioSelect)
     value = forms.CharField(label="Number or email address", max_length=200)
     preferred = forms.BooleanField(label="Their preferred way to be contacted", required=False)
@@ -198,19 +240,59 @@ class ContactForm(forms.Form):
     ok_to_text = forms.BooleanField(label="OK to send text messages", required=False)
 
 
-class MergeForm(forms.Form):
+class MergeForm(GovukForm):
+    error_names = {"reason": "the reason these are the same person"}
+
     reason = forms.CharField(
         label="Why are these the same person?", widget=forms.Textarea, max_length=2000
     )
 
 
-class UnmergeForm(forms.Form):
+class UnmergeForm(GovukForm):
+    error_names = {"reason": "the reason the merge was wrong"}
+
     reason = forms.CharField(
         label="Why was this merge wrong?", widget=forms.Textarea, max_length=2000
     )
 
 
-class ImportUploadForm(forms.Form):
+class RegisterExistingForm(GovukForm):
+    """Registering someone already on the register: why, when their record is not shared with
+    the registrar's team yet (a manager of the team reads it before confirming)."""
+
+    error_names = {"reason": "why you are registering them"}
+
+    reason = forms.CharField(
+        label="Why are you registering them with your team?",
+        help_text=(
+            "For example: they came to the hub today and asked to join a group. Your team "
+            "leader reads this before confirming."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+    def __init__(self, *args, needs_reason: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_reason = needs_reason
+        if not needs_reason:
+            del self.fields["reason"]
+
+    def clean_reason(self) -> str:
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if self.needs_reason:
+            problem = reason_problem(
+                reason, minimum=10, words=3, asked="why you are registering them with your team"
+            )
+            if problem:
+                raise forms.ValidationError(problem)
+        return reason
+
+
+class ImportUploadForm(GovukForm):
+    error_names = {"file": "a CSV or Excel file"}
+
     file = forms.FileField(
         label="File of people", help_text="A CSV file (UTF-8) or an Excel .xlsx spreadsheet"
     )

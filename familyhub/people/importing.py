@@ -4,18 +4,21 @@ instead of creating them twice. Used by `familyhub import people FILE` and the u
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from familyhub.people import access, services, validation
-from familyhub.people.models import ImportLink, ImportStatus, PersonImport, Sex
+from familyhub.audit.log import log_change
+from familyhub.core.csvfiles import text_rows
+from familyhub.core.exports import FORMULA_START, Row, csv_text
+from familyhub.people import services, validation
+from familyhub.people.hooks import search_register
+from familyhub.people.models import ImportLink, ImportStatus, Person, PersonImport, Sex
 
 # Our field -> the column names we recognise for it (lower case). The synthetic generator's
 # columns (id, first_name, surname, dob, sex, address_line1, postcode, town, nhs_number) come first.
@@ -82,10 +85,17 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
             f"The file is not in UTF-8 (unreadable byte at position {error.start}): in Excel, "
             "save it as 'CSV UTF-8 (comma delimited)' and upload it again"
         )
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    # RFC 4180 (core.csvfiles): an apostrophe is a letter, so 'OShea and O'Connor read as written.
+    rows = [[_unguarded(cell) for cell in row] for row in text_rows(text)]
     if not rows:
         raise ImportFileError("The file is empty")
     return _limit(rows)
+
+
+def _unguarded(cell: str) -> str:
+    """A cell as it was before our own export kept it from running as a formula ("'=x" is "=x"),
+    so the rows-to-correct file reads back as the person's values. 'OShea is left alone."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -187,7 +197,10 @@ def check_rows(
             clean = validation.clean_person_fields(raw)
             validation.check_person_rules(clean)
         except ValidationError as error:
-            errors = {field: " ".join(messages) for field, messages in error.message_dict.items()}
+            errors = {
+                field: _with_value(" ".join(messages), raw.get(field, ""))
+                for field, messages in error.message_dict.items()
+            }
         if errors:
             bad.append(
                 {
@@ -203,16 +216,24 @@ def check_rows(
     return good, bad
 
 
-def bad_rows_csv(person_import: PersonImport) -> str:
-    """The rows that need correcting, as they were, with an 'errors' column saying why."""
+def _with_value(message: str, value: object) -> str:
+    """The message with the value the file gave, so a person sees what to correct."""
+    text = str(value or "").strip()
+    return f"{message} (the file has '{text[:60]}')" if text else message
+
+
+def bad_rows(person_import: PersonImport) -> Iterator[Row]:
+    """The rows that need correcting, as they were, with an 'errors' column saying why (for
+    familyhub.core.exports, which writes the file)."""
     headers = person_import.rows[0] if person_import.rows else []
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", *headers, "errors"])
+    yield ["row", *headers, "errors"]
     for bad in person_import.bad_rows:
         message = "; ".join(f"{field}: {text}" for field, text in bad["errors"].items())
-        writer.writerow([bad["row"], *[bad["values"].get(h, "") for h in headers], message])
-    return out.getvalue()
+        yield [bad["row"], *[bad["values"].get(h, "") for h in headers], message]
+
+
+def bad_rows_csv(person_import: PersonImport, *, bom: bool = False) -> str:
+    return csv_text(bad_rows(person_import), bom=bom)
 
 
 def prepare_import(
@@ -247,14 +268,15 @@ def run_import(
     person_import: PersonImport,
     *,
     by,
-    site=None,
-    service=None,
+    team=None,
     advance: Callable[[int], None] | None = None,
     progress: Callable[[Any], Any] | None = None,
 ) -> PersonImport:
     """Import the good rows: each row in its own transaction (a row is imported whole or not at
     all), linking near-certain matches to the existing person. Bad rows are left for the
-    person to correct and upload again."""
+    person to correct and upload again. With a team, everyone is registered with it: new people
+    at once, people already on the register once a manager of the team confirms it (an import
+    must not open records its importer could not see)."""
     good, bad = check_rows(person_import.rows, person_import.mapping)
     person_import.status = ImportStatus.RUNNING
     person_import.bad_rows = bad
@@ -271,9 +293,7 @@ def run_import(
             for row in chunk:
                 try:
                     with transaction.atomic():
-                        was_created = _import_row(
-                            person_import, row, by=by, site=site, service=service
-                        )
+                        was_created = _import_row(person_import, row, by=by, team=team)
                 except ValidationError as error:
                     _note_failed_row(person_import, row, error)
                     continue
@@ -293,12 +313,10 @@ def run_import(
 CHUNK = 100
 
 
-def _import_row(person_import: PersonImport, row: CheckedRow, *, by, site, service) -> bool:
+def _import_row(person_import: PersonImport, row: CheckedRow, *, by, team) -> bool:
     """Import one checked row; True when a new person was created, False when linked."""
-    from familyhub.people.models import Person
-
     fields = row.fields
-    found = access.search_candidates(
+    found = search_register(
         authority=person_import.authority,
         given_name=fields.get("given_name", ""),
         family_name=fields.get("family_name", ""),
@@ -312,7 +330,9 @@ def _import_row(person_import: PersonImport, row: CheckedRow, *, by, site, servi
     if best is not None:
         person = Person.objects.get(pk=best.person_id)
     else:
-        person = services.person_register(authority=person_import.authority, by=by, **fields)
+        person = services.person_register(
+            authority=person_import.authority, by=by, channel="task", **fields
+        )
     ImportLink.objects.create(
         person_import=person_import,
         row_number=row.row_number,
@@ -321,8 +341,19 @@ def _import_row(person_import: PersonImport, row: CheckedRow, *, by, site, servi
         created=best is None,
         score=best.probability if best else None,
     )
-    if service is not None or site is not None:
-        services.registration_record(person=person, by=by, site=site, service=service)
+    if team is not None:
+        services.registration_record(
+            person=person,
+            by=by,
+            team=team,
+            confirmed=best is None,
+            reason=f"Imported from {person_import.filename}, row {row.row_number}",
+            channel="task",
+        )
+    elif best is not None:
+        log_change(
+            by, [person], action="change", purpose="Import: linked to a file's row", channel="task"
+        )
     return best is None
 
 

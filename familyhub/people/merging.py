@@ -4,10 +4,10 @@ ONE mechanism moves every reference: it walks Person's reverse relations (every 
 OneToOneField to Person in any app, hidden ones and automatic many-to-many tables included), so a
 part added later joins merge and unmerge by declaring its ForeignKey and nothing else.
 
-A model may say how it merges with class attributes:
+A model may opt out with a class attribute:
     merge_policy = "skip"      never moved (caches such as matching keys; the merge's own records)
-    after_person_merge(cls, *, survivor, duplicate)    classmethod, run after the moves
-    after_person_unmerge(cls, *, survivor, duplicate)  classmethod, run after an unmerge
+A part that must react (refresh a schedule) registers on people.hooks.person_merged and
+person_unmerged, run after the moves inside the merge's transaction.
 (for example a cache recomputes its rows for both people).
 
 Every moved reference is recorded (model, row, field, old value) in MergeMove, so unmerge puts
@@ -30,8 +30,9 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from familyhub.audit.log import log_change
+from familyhub.people.hooks import person_merged, person_unmerged
 from familyhub.people.models import MergeAction, MergeMove, MergeRecord, Person, PersonChange
-from familyhub.people.services import refresh_match_keys
 
 # Fields copied onto the survivor when the survivor's is empty. The current address is copied
 # only as a whole and only when the survivor has none.
@@ -143,8 +144,7 @@ def person_merge(*, survivor: Person, duplicate: Person, by, reason: str) -> Mer
             ),
         ]
     )
-    refresh_match_keys([survivor.pk, duplicate.pk])
-    _run_hooks("after_person_merge", survivor, duplicate)
+    person_merged.call(survivor=survivor, duplicate=duplicate)
     _log(by, [survivor, duplicate], "Merge duplicate records", reason)
     return merge
 
@@ -275,27 +275,10 @@ def person_unmerge(*, merge: MergeRecord, by, reason: str) -> MergeRecord:
             ),
         ]
     )
-    refresh_match_keys([survivor.pk, duplicate.pk])
-    _run_hooks("after_person_unmerge", survivor, duplicate)
+    person_unmerged.call(survivor=survivor, duplicate=duplicate)
     _log(by, [survivor, duplicate], "Undo a merge", reason)
     return merge
 
 
-def _run_hooks(name: str, survivor: Person, duplicate: Person) -> None:
-    seen: set[type] = set()
-    for relation in Person._meta.get_fields(include_hidden=True):
-        if not (relation.is_relation and relation.auto_created and not relation.concrete):
-            continue
-        model: Any = relation.related_model
-        hook = getattr(model, name, None)
-        if hook is not None and model not in seen:
-            seen.add(model)
-            hook(survivor=survivor, duplicate=duplicate)
-
-
 def _log(by, people: list[Person], purpose: str, reason: str) -> None:
-    from familyhub.people.access import log_person_access
-
-    log_person_access(
-        by, people, action="merge", purpose=purpose, channel="page", detail=reason[:500]
-    )
+    log_change(by, people, action="merge", purpose=purpose, channel="page", detail=reason[:500])

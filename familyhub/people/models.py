@@ -218,7 +218,13 @@ class ContactDetail(models.Model):
 
 
 class Registration(models.Model):
-    """A person registered by a site and service: the record of who first knew them, and where."""
+    """A person registered by a site, service and team: who knows them, and where.
+
+    A confirmed registration is involvement: the team (or, where the council works by locality,
+    every team at its site's locality) sees the family's core record. A registration of someone
+    the registrar could not already see (a family already known to another service) waits for
+    a manager of the team to confirm it (`confirmed_at`); until then it gives nothing.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
     site = models.ForeignKey(
@@ -236,6 +242,19 @@ class Registration(models.Model):
     )
     registered_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    team = models.ForeignKey(
+        "services.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Why the registrar registered someone they could not see (shown to the confirming manager).
+    reason = models.TextField(blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
 class PersonChange(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from familyhub.people.models import (
@@ -15,34 +14,14 @@ from familyhub.people.models import (
     PersonChange,
     Relationship,
 )
-from familyhub.places.models import Authority, Site
-from familyhub.services.models import Service
+from familyhub.services.models import Team
+from familyhub.services.selectors import teams_of
 
 
-def authority_of(user=None) -> Authority:
-    """The authority a person works for: their team's service's, else the deployment's own
-    (one per deployment; the code comes from settings)."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        from familyhub.services.selectors import services_of
-
-        service = services_of(user).select_related("authority").order_by("pk").first()
-        if service is not None:
-            return service.authority
-    authority, _ = Authority.objects.get_or_create(
-        code=settings.FAMILYHUB_AUTHORITY_CODE, defaults={"name": settings.FAMILYHUB_AUTHORITY_CODE}
-    )
-    return authority
-
-
-def registering_unit(user) -> tuple[Site | None, Service | None]:
-    """The site and service a registration by this person is recorded against: their first
-    current team's base and service (reception staff belong to one hub's team)."""
-    from familyhub.services.selectors import teams_of
-
-    team = teams_of(user).order_by("pk").first()
-    if team is None:
-        return None, None
-    return team.base, team.service
+def registering_team(user) -> Team | None:
+    """The team a registration by this person is recorded against (its base and service): their
+    first current team (reception staff belong to one hub's team)."""
+    return teams_of(user).order_by("pk").first()
 
 
 def current_household(person: Person) -> Household | None:

@@ -12,11 +12,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
+from familyhub.accounts.models import User
+from familyhub.audit.log import log_change
 from familyhub.people import hooks, validation
 from familyhub.people.models import (
     Address,
@@ -30,7 +33,10 @@ from familyhub.people.models import (
     Relationship,
     RelationshipKind,
 )
-from familyhub.places.models import Area, Authority, PostcodeArea, Site
+from familyhub.people.selectors import current_household
+from familyhub.places import postcode_lookup
+from familyhub.places.models import Area, Authority
+from familyhub.services.models import Team
 
 # The fields a person's edit form may change (the address changes through person_move, which
 # keeps the address history).
@@ -68,24 +74,7 @@ class StaleEdit(ValidationError):
 
 
 def area_for_postcode(postcode: str, *, authority: Authority | None = None) -> Area | None:
-    try:
-        from familyhub.places import postcode_lookup
-    except ImportError:  # the places part's lookup not there yet: read the table directly
-        postcode_lookup = None  # type: ignore[assignment]
-    if postcode_lookup is not None:
-        return postcode_lookup.area_for_postcode(postcode, authority=authority)
-    row = PostcodeArea.objects.filter(postcode=postcode).select_related("area").first()
-    return row.area if row else None
-
-
-def refresh_match_keys(person_ids) -> None:
-    """Keep the matching engine's keys in step with every write (same transaction, so a search
-    straight after a write, as in an import, sees it)."""
-    try:
-        from familyhub.matching.keys import refresh_keys
-    except ImportError:  # the matching part not installed: nothing to keep in step
-        return
-    refresh_keys(list(person_ids))
+    return postcode_lookup.area_for_postcode(postcode, authority=authority)
 
 
 def _record_changes(person: Person, by, changes: dict[str, tuple[Any, Any]]) -> None:
@@ -102,13 +91,21 @@ def _record_changes(person: Person, by, changes: dict[str, tuple[Any, Any]]) -> 
 
 
 @transaction.atomic
-def person_register(*, authority: Authority, by, **fields: Any) -> Person:
-    """Create a new person from checked fields (names, dates, identifiers, address...).
+def person_register(
+    *, authority: Authority, by: User, channel: str = "page", **fields: Any
+) -> Person:
+    """Create a new person from checked fields (names, dates, identifiers, address...), logged.
 
     The caller has already searched for this person (single registration or import matching):
     this service never looks for duplicates itself. An address, when given, opens the address
     history and sets the area from the postcode lookup.
     """
+    person = _create_person(authority=authority, by=by, channel=channel, **fields)
+    log_change(by, [person], action="create", purpose="Register a person", channel=channel)
+    return person
+
+
+def _create_person(*, authority: Authority, by, channel: str = "page", **fields: Any) -> Person:
     clean = validation.clean_person_fields(fields)
     validation.check_person_rules(clean)
     address = {name: clean.pop(name, "") for name in ADDRESS_FIELDS}
@@ -128,7 +125,7 @@ def person_register(*, authority: Authority, by, **fields: Any) -> Person:
         )
         person.refresh_from_db()
     elif address["postcode"]:
-        person_move(
+        _move(
             person=person,
             by=by,
             line1=address["address_line1"],
@@ -140,13 +137,19 @@ def person_register(*, authority: Authority, by, **fields: Any) -> Person:
             record_history=False,
         )
         person.refresh_from_db()
-    refresh_match_keys([person.pk])
-    hooks.person_changed(person, {hooks.CREATED})
+    hooks.tell_person_changed(person, {hooks.CREATED})
+    # A second live record with an NHS number already on the register goes to the review queue.
+    # (kept on the instance for the page that registered them to warn: not a model field)
+    person.same_nhs_number = hooks.tell_if_duplicate_suspected(  # type: ignore[attr-defined]
+        person, by=by, channel=channel
+    )
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, by, expected_version: int, **changes: Any) -> Person:
+def person_update(
+    *, person: Person, by: User, expected_version: int, channel: str = "page", **changes: Any
+) -> Person:
     """Change a person's details, keeping who changed what from what to what.
 
     `expected_version` is the version the editor saw. The update is a conditional UPDATE on it:
@@ -193,9 +196,30 @@ def person_update(*, person: Person, by, expected_version: int, **changes: Any) 
             until=timezone.localdate(),
         )
     current.refresh_from_db()
-    refresh_match_keys([current.pk])
-    hooks.person_changed(current, diff.keys())
+    hooks.tell_person_changed(current, diff.keys())
+    if "nhs_number" in diff:
+        hooks.tell_if_duplicate_suspected(current, by=by, channel=channel)
+    log_change(
+        by,
+        [current],
+        action="change",
+        purpose="Change a person's record",
+        channel=channel,
+        detail=_changed_in_words(diff),
+    )
     return current
+
+
+def _changed_in_words(changed) -> str:
+    """'given name, NHS number' for the log: what changed, as the record's page labels it."""
+    labels = []
+    for name in sorted(changed):
+        try:
+            label = str(getattr(Person._meta.get_field(name), "verbose_name", name))
+        except FieldDoesNotExist:  # not a field of the person (a contact detail)
+            label = name.replace("_", " ").replace(":", " ")
+        labels.append(label.replace("nhs", "NHS"))
+    return "changed: " + ", ".join(labels)
 
 
 def _stale_message() -> str:
@@ -211,7 +235,9 @@ def _card_number() -> str:
 
 
 @transaction.atomic
-def household_create(*, authority: Authority, by=None, card_number: str = "") -> Household:
+def household_create(
+    *, authority: Authority, by: User | None = None, card_number: str = ""
+) -> Household:
     number = card_number or _card_number()
     while not card_number and Household.objects.filter(card_number=number).exists():
         number = _card_number()
@@ -223,25 +249,45 @@ def household_create(*, authority: Authority, by=None, card_number: str = "") ->
 
 @transaction.atomic
 def household_add_member(
-    *, household: Household, person: Person, by=None, start: datetime.date | None = None
+    *,
+    household: Household,
+    person: Person,
+    by: User | None = None,
+    start: datetime.date | None = None,
+    channel: str = "page",
 ) -> HouseholdMembership:
-    """Add a person to a household from `start` (today by default). Idempotent: an open
-    membership of the same household is returned as it is."""
+    """Add a person to a household from `start` (today by default), logged. Idempotent: an
+    open membership of the same household is returned as it is."""
+    membership, created = _add_member(household=household, person=person, start=start)
+    if created:
+        log_change(by, [person], action="change", purpose="Join a household", channel=channel)
+    return membership
+
+
+def _add_member(
+    *, household: Household, person: Person, start: datetime.date | None = None
+) -> tuple[HouseholdMembership, bool]:
     if household.authority_id != person.authority_id:
         raise ValidationError({"household": ["That household belongs to another council"]})
     existing = HouseholdMembership.objects.filter(
         household=household, person=person, end__isnull=True
     ).first()
     if existing:
-        return existing
-    return HouseholdMembership.objects.create(
+        return existing, False
+    membership = HouseholdMembership.objects.create(
         household=household, person=person, start=start or timezone.localdate()
     )
+    return membership, True
 
 
 @transaction.atomic
 def household_member_leave(
-    *, household: Household, person: Person, by=None, end: datetime.date | None = None
+    *,
+    household: Household,
+    person: Person,
+    by: User | None = None,
+    end: datetime.date | None = None,
+    channel: str = "page",
 ) -> HouseholdMembership:
     """End a person's open membership of a household (they moved out): the row stays, so the
     household's history says who lived there and until when."""
@@ -258,6 +304,7 @@ def household_member_leave(
     membership.end = end
     membership.save(update_fields=["end"])
     _record_changes(person, by, {"household": (household.card_number, "")})
+    log_change(by, [person], action="change", purpose="Leave a household", channel=channel)
     return membership
 
 
@@ -268,10 +315,38 @@ def relationship_add(
     relative: Person,
     kind: str,
     parental_responsibility: bool = False,
-    by=None,
+    by: User | None = None,
     start: datetime.date | None = None,
+    channel: str = "page",
 ) -> Relationship:
-    """Record that `person` is the `kind` of `relative` (Jane is Tom's mother). Idempotent."""
+    """Record that `person` is the `kind` of `relative` (Jane is Tom's mother), logged for both.
+    Idempotent."""
+    relationship, changed = _relate(
+        person=person,
+        relative=relative,
+        kind=kind,
+        parental_responsibility=parental_responsibility,
+        start=start,
+    )
+    if changed:
+        log_change(
+            by,
+            [person, relative],
+            action="change",
+            purpose="Record a relationship",
+            channel=channel,
+        )
+    return relationship
+
+
+def _relate(
+    *,
+    person: Person,
+    relative: Person,
+    kind: str,
+    parental_responsibility: bool = False,
+    start: datetime.date | None = None,
+) -> tuple[Relationship, bool]:
     validation.clean_relationship_kind(kind)
     if person.pk == relative.pk:
         raise ValidationError({"relative": ["A person cannot be related to themselves"]})
@@ -286,18 +361,48 @@ def relationship_add(
         if parental_responsibility and not existing.parental_responsibility:
             existing.parental_responsibility = True
             existing.save(update_fields=["parental_responsibility"])
-        return existing
-    return Relationship.objects.create(
+            return existing, True
+        return existing, False
+    relationship = Relationship.objects.create(
         person=person,
         relative=relative,
         kind=kind,
         parental_responsibility=parental_responsibility,
         start=start,
     )
+    return relationship, True
 
 
 @transaction.atomic
 def person_move(
+    *,
+    person: Person,
+    by: User,
+    line1: str,
+    postcode: str,
+    line2: str = "",
+    town: str = "",
+    start: datetime.date | None = None,
+    expected_version: int | None = None,
+    channel: str = "page",
+) -> Address:
+    """A new current address: ends the open one, opens this one, and sets the person's current
+    address fields and area (from the postcode lookup), logged. Refused if the record is stale."""
+    address = _move(
+        person=person,
+        by=by,
+        line1=line1,
+        postcode=postcode,
+        line2=line2,
+        town=town,
+        start=start,
+        expected_version=expected_version,
+    )
+    log_change(by, [person], action="change", purpose="Change a person's address", channel=channel)
+    return address
+
+
+def _move(
     *,
     person: Person,
     by,
@@ -309,8 +414,6 @@ def person_move(
     expected_version: int | None = None,
     record_history: bool = True,
 ) -> Address:
-    """A new current address: ends the open one, opens this one, and sets the person's current
-    address fields and area (from the postcode lookup). Refused if the record is stale."""
     errors: dict[str, list[str]] = {}
     try:
         postcode = validation.clean_postcode(postcode, required=True)
@@ -350,10 +453,12 @@ def person_move(
     )
     if record_history and diff:
         _record_changes(locked, by, diff)
-    refresh_match_keys([locked.pk])
+    changed = set(diff)
     if locked.area_id != (area.pk if area else None):
+        changed.add("area")
+    if changed:
         locked.refresh_from_db()
-        hooks.person_changed(locked, {"area"})
+        hooks.tell_person_changed(locked, changed)
     return address
 
 
@@ -361,12 +466,13 @@ def person_move(
 def contact_detail_add(
     *,
     person: Person,
-    by,
+    by: User,
     kind: str,
     value: str,
     preferred: bool = False,
     ok_to_leave_message: bool = False,
     ok_to_text: bool = False,
+    channel: str = "page",
 ) -> ContactDetail:
     """Add a phone number or email with the person's contact preferences. A new preferred
     contact replaces the old preference."""
@@ -384,27 +490,97 @@ def contact_detail_add(
         ok_to_text=ok_to_text,
     )
     _record_changes(person, by, {f"contact:{kind}": ("", clean)})
+    log_change(by, [person], action="change", purpose="Add contact details", channel=channel)
     return detail
 
 
 @transaction.atomic
 def registration_record(
-    *, person: Person, by, site: Site | None, service, at: datetime.datetime | None = None
+    *,
+    person: Person,
+    by: User,
+    team: Team | None,
+    confirmed: bool = True,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+    channel: str = "page",
 ) -> Registration:
-    """Register a person with a site and service (the involvement that lets that service see
-    them). An open registration with the same site and service is returned as it is."""
+    """Register a person with a team (its base and service): the involvement that lets the team
+    see them, once confirmed. The caller says whether the registrar could already see the person:
+    if not (`confirmed=False`), the registration waits for a manager of the team to confirm it
+    (registration_confirm) and `reason` says why it was made. An open registration with the same
+    team is returned as it is (confirmed if this one would be). Logged."""
+    registration = _register_with_team(
+        person=person, by=by, team=team, confirmed=confirmed, reason=reason, at=at
+    )
+    log_change(
+        by,
+        [person],
+        action="change",
+        purpose="Register with a team" if confirmed else "Ask to register with a team",
+        channel=channel,
+    )
+    return registration
+
+
+def _register_with_team(
+    *, person: Person, by, team, confirmed: bool = True, reason: str = "", at=None
+) -> Registration:
+    now = at or timezone.now()
+    site = team.base if team is not None else None
+    service = team.service if team is not None else None
     existing = Registration.objects.filter(
-        person=person, site=site, service=service, ended_at__isnull=True
+        person=person, team=team, site=site, service=service, ended_at__isnull=True
     ).first()
     if existing:
+        if confirmed and not existing.is_confirmed:
+            Registration.objects.filter(pk=existing.pk).update(confirmed_at=now, confirmed_by=by)
+            existing.refresh_from_db()
         return existing
+    if not confirmed and len((reason or "").strip()) < 10:
+        raise ValidationError(
+            {"reason": ["Say why you are registering this person, in a sentence"]}
+        )
     return Registration.objects.create(
         person=person,
+        team=team,
         site=site,
         service=service,
         registered_by=by,
-        registered_at=at or timezone.now(),
+        registered_at=now,
+        reason=(reason or "").strip(),
+        confirmed_at=now if confirmed else None,
+        confirmed_by=by if confirmed else None,
     )
+
+
+@transaction.atomic
+def registration_confirm(*, registration: Registration, by: User) -> Registration:
+    """A manager of the registering team confirms a waiting registration (the caller has checked
+    through access.layer.registrations_to_confirm that `by` may). Conditional, so two managers
+    confirming at once write it once."""
+    updated = Registration.objects.filter(pk=registration.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_by=by
+    )
+    registration.refresh_from_db()
+    if updated:
+        log_change(by, [registration.person], action="change", purpose="Registration confirmed")
+    return registration
+
+
+@transaction.atomic
+def registration_decline(*, registration: Registration, by: User, reason: str) -> Registration:
+    """A manager declines a waiting registration: it ends, unconfirmed, with the reason kept."""
+    if len((reason or "").strip()) < 10:
+        raise ValidationError({"reason": ["Say why the registration is declined, in a sentence"]})
+    updated = Registration.objects.filter(pk=registration.pk, confirmed_at__isnull=True).update(
+        ended_at=timezone.now(),
+        reason=f"{registration.reason}\nDeclined by {by}: {reason.strip()}".strip(),
+    )
+    registration.refresh_from_db()
+    if updated:
+        log_change(by, [registration.person], action="change", purpose="Registration declined")
+    return registration
 
 
 # --- single registration: one service for the pages and the API --------------------------
@@ -429,12 +605,21 @@ class FamilyRegistration:
     created: list[Person]
     reused: list[Person]
 
+    @property
+    def same_nhs_number(self) -> list[Person]:
+        """New records whose NHS number was already on the register (queued for review)."""
+        return [p for p in self.created if getattr(p, "same_nhs_number", None)]
+
 
 class PossibleDuplicates(ValidationError):
-    """A new person looks like someone already registered: the caller must choose."""
+    """A new person looks like someone already registered: the caller must choose.
+    `same_nhs_number` holds the members whose NHS number is already on a live record."""
 
-    def __init__(self, matches: dict[int, list[Any]]):
+    def __init__(
+        self, matches: dict[int, list[Any]], same_nhs_number: frozenset[int] = frozenset()
+    ):
         self.matches = matches
+        self.same_nhs_number = same_nhs_number
         super().__init__(
             {
                 f"members[{index}]": [
@@ -455,23 +640,26 @@ DUPLICATE_PROBABILITY = 0.5
 def family_register(
     *,
     authority: Authority,
-    by,
+    by: User,
     members: list[FamilyMember],
-    site: Site | None,
-    service,
+    team: Team | None,
     address: dict[str, str] | None = None,
     household: Household | None = None,
     resolve_existing=None,
     search=None,
+    channel: str = "page",
 ) -> FamilyRegistration:
     """Register a family once: reuse existing records, create new ones, put everyone in one
     household, relate parents to children (with parental responsibility) and register everyone
-    with the registering site and service.
+    with the registering team. One access-log entry per person: "create" for the new, "change"
+    for the existing.
 
     Every new member without `create_new` is searched for first; likely matches raise
     PossibleDuplicates and nothing is written. `resolve_existing(public_id) -> Person` fetches an
-    existing record through the access layer (it raises Http404 for a person the caller may not
-    choose). All or nothing: one transaction.
+    existing record the registrar may already see, through the access layer (it raises Http404
+    for anyone else: someone the registrar cannot see is registered on their own, with a reason,
+    and a manager of the team confirms it; their household is never changed by someone who
+    cannot see it). All or nothing: one transaction.
     """
     if not members:
         raise ValidationError({"members": ["Add at least one person"]})
@@ -503,6 +691,7 @@ def family_register(
         raise ValidationError(errors)
     if search is not None:
         matches: dict[int, list[Any]] = {}
+        same_nhs: set[int] = set()
         for index, member in enumerate(members):
             if member.existing is not None or member.create_new:
                 continue
@@ -518,19 +707,36 @@ def family_register(
                 limit=5,
             )
             likely = [c for c in found if c.probability >= DUPLICATE_PROBABILITY]
-            if likely:
+            if fields.get("nhs_number") and hooks.same_nhs_number(
+                fields["nhs_number"], authority_id=authority.pk
+            ):
+                # The same NHS number is flagged however different the other details look.
+                same_nhs.add(index)
+                likely = likely or list(found)
+            if likely or index in same_nhs:
                 matches[index] = likely
         if matches:
-            raise PossibleDuplicates(matches)
+            raise PossibleDuplicates(matches, frozenset(same_nhs))
 
     people: list[tuple[FamilyMember, Person]] = []
     created: list[Person] = []
     reused: list[Person] = []
-    for member in members:
+    for index, member in enumerate(members):
         if member.existing is not None:
             if resolve_existing is None:
                 raise ValidationError({"members": ["Existing records cannot be chosen here"]})
-            person = resolve_existing(member.existing)
+            try:
+                person = resolve_existing(member.existing)
+            except Http404:
+                raise ValidationError(
+                    {
+                        f"members[{index}]": [
+                            "This record is not shared with your service, so they cannot be "
+                            "added to a family here. Register them with your service on their "
+                            "own first (your team leader confirms it)."
+                        ]
+                    }
+                )
             reused.append(person)
         else:
             fields = dict(member.fields)
@@ -542,13 +748,11 @@ def family_register(
             ):
                 if value and not fields.get(name):
                     fields[name] = value
-            person = person_register(authority=authority, by=by, **fields)
+            person = _create_person(authority=authority, by=by, channel=channel, **fields)
             created.append(person)
         people.append((member, person))
 
     if household is None:
-        from familyhub.people.selectors import current_household
-
         for _, person in people:
             household = current_household(person)
             if household is not None:
@@ -556,24 +760,25 @@ def family_register(
     if household is None:
         household = household_create(authority=authority, by=by)
     for _, person in people:
-        household_add_member(household=household, person=person, by=by)
+        _add_member(household=household, person=person)
     parents = [(m, p) for m, p in people if m.role == "parent"]
     children = [p for m, p in people if m.role == "child"]
     for member, parent in parents:
         for child in children:
-            relationship_add(
+            _relate(
                 person=parent,
                 relative=child,
                 kind=member.relationship,
                 parental_responsibility=member.parental_responsibility,
-                by=by,
             )
     for index, child in enumerate(children):
         for sibling in children[index + 1 :]:
-            relationship_add(person=child, relative=sibling, kind=RelationshipKind.SIBLING, by=by)
-            relationship_add(person=sibling, relative=child, kind=RelationshipKind.SIBLING, by=by)
+            _relate(person=child, relative=sibling, kind=RelationshipKind.SIBLING)
+            _relate(person=sibling, relative=child, kind=RelationshipKind.SIBLING)
     for _, person in people:
-        registration_record(person=person, by=by, site=site, service=service)
+        _register_with_team(person=person, by=by, team=team)
+    log_change(by, created, action="create", purpose="Register a family", channel=channel)
+    log_change(by, reused, action="change", purpose="Register a family", channel=channel)
     return FamilyRegistration(
         household=household, people=[p for _, p in people], created=created, reused=reused
     )

@@ -4,30 +4,29 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from familyhub.accounts.models import User
+from familyhub.core.models import Job
+from familyhub.core.progress import job_advance, job_finish, job_running
+from familyhub.people.importing import run_import
+from familyhub.people.models import ImportStatus, PersonImport
+from familyhub.people.selectors import registering_team
+
 
 @task()
 def import_people(person_import_id: int, job_id: int, user_id: int | None) -> None:
     """Import the good rows of a checked file, advancing the job the progress page watches."""
     from django.urls import reverse
 
-    from familyhub.accounts.models import User
-    from familyhub.core.models import Job
-    from familyhub.core.progress import job_advance, job_finish, job_running
-    from familyhub.people.importing import run_import
-    from familyhub.people.models import ImportStatus, PersonImport
-    from familyhub.people.selectors import registering_unit
-
     person_import = PersonImport.objects.get(pk=person_import_id)
     job = Job.objects.get(pk=job_id)
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
-    site, service = registering_unit(user) if user else (None, None)
+    team = registering_team(user) if user else None
     job_running(job, total=max(0, len(person_import.rows) - 1 - len(person_import.bad_rows)))
     try:
         run_import(
             person_import,
             by=user,
-            site=site,
-            service=service,
+            team=team,
             advance=lambda n: job_advance(job, n),
         )
     except Exception as error:  # the page must say it failed rather than spin for ever

@@ -10,6 +10,11 @@ urlpatterns = [
     path("register/candidates/", views.register_candidates, name="register-candidates"),
     path("register/new/", views.register_new, name="register-new"),
     path("register/existing/<uuid:public_id>/", views.register_existing, name="register-existing"),
+    path(
+        "registrations/to-confirm/",
+        views.registrations_to_confirm,
+        name="registrations-to-confirm",
+    ),
     path("import/", views_import.import_upload, name="import"),
     path("import/<uuid:public_id>/", views_import.import_check, name="import-check"),
     path("import/<uuid:public_id>/result/", views_import.import_result, name="import-result"),

@@ -1,25 +1,29 @@
 """Pages of the register: single registration, a person, a family, merge and unmerge.
 
-Views are thin: parse, get people through the access layer (people.access), call a service,
-redirect. Every view that shows a person is marked with person_view for the URL-walk test.
+Views are thin: parse, get people through the access layer (familyhub.access.layer: a page is a
+door above it, as every part's pages are), call a service, redirect.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
+from familyhub.access import layer
+from familyhub.access.candidates import find_candidates
 from familyhub.access.layer import person_view
-from familyhub.accounts.roles import PRACTITIONER_ROLES
+from familyhub.accounts.http import AuthenticatedRequest
+from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES
 from familyhub.core.forms import GovukDateInput
-from familyhub.people import access, services
+from familyhub.matching.search import search_candidates
+from familyhub.people import services
 from familyhub.people.forms import (
     AddressForm,
     CandidateSearchForm,
@@ -28,41 +32,45 @@ from familyhub.people.forms import (
     MergeForm,
     MoveForm,
     PersonEditForm,
+    RegisterExistingForm,
     RelationshipForm,
     UnmergeForm,
 )
 from familyhub.people.merging import MergeRefused, person_merge, person_unmerge
-from familyhub.people.models import MergeRecord
-from familyhub.people.registration import find_candidates
+from familyhub.people.models import MergeRecord, Person
 from familyhub.people.selectors import (
-    authority_of,
     change_label,
     changes_of,
     current_household,
     family_lines,
-    household_members,
     merges_of,
-    registering_unit,
+    registering_team,
 )
+from familyhub.services.selectors import authority_of
 
 REGISTER_ROLES = PRACTITIONER_ROLES
 
 
-def _require(request: HttpRequest, roles) -> None:
+def _require(request: AuthenticatedRequest, roles) -> None:
     if getattr(request.user, "role", "") not in roles and not request.user.is_superuser:
         raise PermissionDenied
 
 
-def _search_form(request: HttpRequest) -> tuple[CandidateSearchForm, list]:
+def _search_form(request: AuthenticatedRequest) -> tuple[CandidateSearchForm, list]:
     form = CandidateSearchForm(request.GET or None)
     candidates: list = []
-    if form.is_bound and form.is_valid() and form.has_query():
+    if _searched(form):
         candidates = find_candidates(request.user, **form.cleaned_data)
     return form, candidates
 
 
+def _searched(form: CandidateSearchForm) -> bool:
+    """Whether a search was run: only then may the page say nobody was found."""
+    return form.is_bound and form.is_valid() and form.has_query()
+
+
 @person_view
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedRequest) -> HttpResponse:
     """Search first: the registrar types a name, date of birth and postcode; likely existing
     records appear (as they type, with JavaScript; after 'Search' without it)."""
     _require(request, REGISTER_ROLES)
@@ -70,47 +78,113 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/register.html",
-        {"form": form, "candidates": candidates, "searched": form.is_bound and form.is_valid()},
+        {"form": form, "candidates": candidates, "searched": _searched(form)},
     )
 
 
 @person_view
-def register_candidates(request: HttpRequest) -> HttpResponse:
+def register_candidates(request: AuthenticatedRequest) -> HttpResponse:
     """The candidate list alone, as an HTML fragment for the page's script."""
     _require(request, REGISTER_ROLES)
     form, candidates = _search_form(request)
     return render(
         request,
         "people/_candidates.html",
-        {"form": form, "candidates": candidates, "searched": form.is_bound and form.is_valid()},
+        {"form": form, "candidates": candidates, "searched": _searched(form)},
     )
 
 
 @person_view
-@require_POST
-def register_existing(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Reuse an existing record: register that person with the registrar's site and service."""
+def register_existing(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Register someone already on the register with the registrar's team. If the registrar may
+    already see them, it is done at once; if not (a family known to another service), they see
+    only the minimal view, say why, and a manager of their team confirms it: registering someone
+    never opens their record by itself."""
     _require(request, REGISTER_ROLES)
-    candidates = access.match_candidates_for_registration(
-        request.user, _person_queryset().filter(public_id=public_id)
+    person = layer.person_minimal(
+        request.user, public_id, purpose="Register an existing person", channel="registration"
     )
-    person = candidates.first()
-    if person is None:
-        raise Http404("No such person")
-    site, service = registering_unit(request.user)
-    services.registration_record(person=person, by=request.user, site=site, service=service)
-    messages.success(request, f"{person.display_name} is registered with your service.")
-    return redirect("people:person", public_id=person.public_id)
-
-
-def _person_queryset():
-    from familyhub.people.models import Person
-
-    return Person.objects.all()
+    team = registering_team(request.user)
+    if team is None:
+        messages.error(request, "You are not in a team, so you cannot register people.")
+        return redirect("people:register")
+    visible = layer.can_see(request.user, person)
+    form = RegisterExistingForm(
+        request.POST if request.method == "POST" else None, needs_reason=not visible
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_record(
+                person=Person.objects.get(pk=person.pk),
+                by=request.user,
+                team=team,
+                confirmed=visible,
+                reason=form.cleaned_data.get("reason", ""),
+                channel="registration",
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            if registration.is_confirmed:
+                messages.success(request, f"{person.display_name} is registered with {team}.")
+                return redirect("people:person", public_id=person.public_id)
+            messages.success(
+                request,
+                f"{person.display_name}'s registration with {team} is waiting for your team "
+                "leader to confirm it. Until then you see only their name and date of birth.",
+            )
+            return redirect("people:register")
+    return render(
+        request,
+        "people/register_existing.html",
+        {"person": person, "team": team, "visible": visible, "form": form},
+    )
 
 
 @person_view
-def register_new(request: HttpRequest) -> HttpResponse:
+def registrations_to_confirm(request: AuthenticatedRequest) -> HttpResponse:
+    """A manager's list of registrations waiting for confirmation: who asked, why, and the
+    minimal view of the person. Confirming makes the family visible to the team."""
+    _require(request, MANAGER_ROLES)
+    waiting = list(layer.registrations_to_confirm(request.user)[:200])
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("registration"))
+        decision = request.POST.get("decision")
+        done = 0
+        for registration in waiting:
+            if str(registration.pk) not in chosen:
+                continue
+            if decision == "confirm":
+                services.registration_confirm(registration=registration, by=request.user)
+                done += 1
+            elif decision == "decline":
+                try:
+                    services.registration_decline(
+                        registration=registration,
+                        by=request.user,
+                        reason=request.POST.get("reason", ""),
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    break
+                done += 1
+        if done:
+            verb = "confirmed" if decision == "confirm" else "declined"
+            messages.success(request, f"{done} registration{'s' if done != 1 else ''} {verb}.")
+        elif decision in ("confirm", "decline") and not chosen:
+            messages.error(request, "Select the registrations to confirm or decline")
+        return redirect("people:registrations-to-confirm")
+    layer.log_shown(
+        request.user,
+        [r.person for r in waiting],
+        purpose="Registrations to confirm",
+        detail="minimal view",
+    )
+    return render(request, "people/registrations_to_confirm.html", {"waiting": waiting})
+
+
+@person_view
+def register_new(request: AuthenticatedRequest) -> HttpResponse:
     """Register a new family (or add new people to existing records the registrar chose)."""
     _require(request, REGISTER_ROLES)
     initial_member = {
@@ -131,8 +205,8 @@ def register_new(request: HttpRequest) -> HttpResponse:
     household_id = request.POST.get("household") or request.GET.get("household")
     household = None
     if household_id:
-        household = access.household_for_viewer(
-            request.user, household_id, purpose="Add people to a family", channel="page"
+        household = layer.household_for_viewer(
+            request.user, household_id, purpose="Add people to a family"
         )
     if request.method == "POST" and address_form.is_valid() and formset.is_valid():
         rows = [form for form in formset.forms if not form.is_blank()]
@@ -149,18 +223,21 @@ def register_new(request: HttpRequest) -> HttpResponse:
                 )
                 for form in rows
             ]
-            site, service = registering_unit(request.user)
+            authority = authority_of(request.user)
             try:
+                if authority is None:
+                    raise ValidationError("You are not in a team, so you cannot register people.")
                 result = services.family_register(
-                    authority=authority_of(request.user),
+                    authority=authority,
                     by=request.user,
                     members=members,
-                    site=site,
-                    service=service,
+                    team=registering_team(request.user),
                     address=address_form.cleaned_data,
                     household=household,
-                    resolve_existing=lambda public_id: _chosen_candidate(request.user, public_id),
-                    search=access.search_candidates,
+                    resolve_existing=lambda public_id: layer.person_for_viewer(
+                        request.user, public_id, purpose="Register a family"
+                    ),
+                    search=search_candidates,
                 )
             except services.PossibleDuplicates as possible:
                 for index in possible.matches:
@@ -170,6 +247,13 @@ def register_new(request: HttpRequest) -> HttpResponse:
                         "This person may already be registered: choose their record below, or "
                         "tick 'This is a new person'",
                     )
+                    if index in possible.same_nhs_number:
+                        form.add_error(
+                            "nhs_number",
+                            "This NHS number is already on a record on the register. If you "
+                            "register a new person with it, the two records go to the duplicate "
+                            "review queue",
+                        )
                     fields = form.person_fields()
                     duplicates[formset.forms.index(form)] = find_candidates(
                         request.user,
@@ -188,8 +272,17 @@ def register_new(request: HttpRequest) -> HttpResponse:
                     f"{'person' if len(result.people) == 1 else 'people'} "
                     f"in household {result.household.card_number}.",
                 )
+                for person in result.same_nhs_number:
+                    messages.warning(
+                        request,
+                        f"{person.display_name}'s NHS number is already on another record: the "
+                        "two records are in the duplicate review queue.",
+                    )
                 return redirect("people:household", public_id=result.household.public_id)
     member_rows = [(form, duplicates.get(index, [])) for index, form in enumerate(formset.forms)]
+    for form, candidates in member_rows:
+        if not candidates:  # "none of the records shown is them" only when records are shown
+            form.fields["create_new"].widget = forms.HiddenInput()
     return render(
         request,
         "people/register_new.html",
@@ -200,15 +293,6 @@ def register_new(request: HttpRequest) -> HttpResponse:
             "household": household,
         },
     )
-
-
-def _chosen_candidate(user, public_id):
-    person = access.match_candidates_for_registration(
-        user, _person_queryset().filter(public_id=public_id)
-    ).first()
-    if person is None:
-        raise ValidationError({"members": ["That record cannot be chosen"]})
-    return person
 
 
 def _spread_errors(error: ValidationError, rows, address_form) -> None:
@@ -226,25 +310,24 @@ def _spread_errors(error: ValidationError, rows, address_form) -> None:
 
 
 @person_view
-def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    person = access.person_for_viewer(
-        request.user, public_id, purpose="View a person's record", channel="page"
-    )
+def person_detail(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="View a person's record")
     if person.public_id != public_id:
         # A merged-away record: its old address leads to the person it became.
         return redirect("people:person", public_id=person.public_id)
     household = current_household(person)
+    relationships = _shown_relationships(request.user, person)
     return render(
         request,
         "people/person.html",
         {
             "person": person,
             "household": household,
-            "relationships": family_lines(person),
+            "relationships": relationships,
             "contacts": person.contact_details.all(),
             "previous_names": person.previous_names.order_by("-until"),
             "addresses": person.addresses.order_by("-start", "-pk"),
-            "registrations": access.registrations_of(person),
+            "registrations": person.registrations.select_related("site", "service", "team"),
             "changes": [(change, change_label(change.field)) for change in changes_of(person)[:50]],
             "merges": merges_of(person),
         },
@@ -252,10 +335,8 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @person_view
-def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    person = access.person_for_viewer(
-        request.user, public_id, purpose="Change a person's record", channel="page", action="change"
-    )
+def person_edit(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Change a person's record")
     if person.public_id != public_id:
         return redirect("people:person-edit", public_id=person.public_id)
     initial = {name: getattr(person, name) for name in services.EDITABLE_FIELDS}
@@ -289,14 +370,8 @@ _DATE_FIELDS = {"date_of_birth", "expected_date_of_delivery", "date_of_death"}
 
 
 @person_view
-def person_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    person = access.person_for_viewer(
-        request.user,
-        public_id,
-        purpose="Change a person's address",
-        channel="page",
-        action="change",
-    )
+def person_move(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Change a person's address")
     if person.public_id != public_id:
         return redirect("people:person-move", public_id=person.public_id)
     form = MoveForm(request.POST or None, initial={"version": person.version})
@@ -328,10 +403,8 @@ def person_move(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @person_view
-def contact_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    person = access.person_for_viewer(
-        request.user, public_id, purpose="Add contact details", channel="page", action="change"
-    )
+def contact_add(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    person = layer.person_for_viewer(request.user, public_id, purpose="Add contact details")
     if person.public_id != public_id:
         return redirect("people:contact-add", public_id=person.public_id)
     form = ContactForm(request.POST or None)
@@ -349,16 +422,9 @@ def contact_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @person_view
-def household_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    household = access.household_for_viewer(
-        request.user, public_id, purpose="View a family", channel="page"
-    )
-    visible = access.visible_people(request.user, channel="page")
-    members = [
-        membership
-        for membership in household_members(household)
-        if visible.filter(pk=membership.person_id).exists()
-    ]
+def household_detail(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    household = layer.household_for_viewer(request.user, public_id, purpose="View a family")
+    members = layer.household_members_for_viewer(request.user, household, purpose="View a family")
     return render(request, "people/household.html", {"household": household, "members": members})
 
 
@@ -367,15 +433,13 @@ MERGE_ROLES = PRACTITIONER_ROLES
 
 @person_view
 def merge_confirm(
-    request: HttpRequest, public_id: uuid.UUID, duplicate_id: uuid.UUID
+    request: AuthenticatedRequest, public_id: uuid.UUID, duplicate_id: uuid.UUID
 ) -> HttpResponse:
     """Confirm that two records are one person; the first one named is kept."""
     _require(request, MERGE_ROLES)
-    survivor = access.person_for_viewer(
-        request.user, public_id, purpose="Merge duplicate records", channel="page"
-    )
-    duplicate = access.person_for_viewer(
-        request.user, duplicate_id, purpose="Merge duplicate records", channel="page"
+    survivor = layer.person_for_viewer(request.user, public_id, purpose="Merge duplicate records")
+    duplicate = layer.person_for_viewer(
+        request.user, duplicate_id, purpose="Merge duplicate records"
     )
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -401,12 +465,12 @@ def merge_confirm(
 
 
 @person_view
-def merge_undo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def merge_undo(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     _require(request, MERGE_ROLES)
     merge = get_object_or_404(MergeRecord, public_id=public_id)
     # Seeing the survivor is what entitles someone to undo the merge (the access layer decides).
-    survivor = access.person_for_viewer(
-        request.user, merge.survivor.public_id, purpose="Undo a merge", channel="page"
+    survivor = layer.person_for_viewer(
+        request.user, merge.survivor.public_id, purpose="Undo a merge"
     )
     form = UnmergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -431,20 +495,19 @@ def merge_undo(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @person_view
-def relationship_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def relationship_add(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     """Record how this person is related to someone in their household."""
-    person = access.person_for_viewer(
-        request.user, public_id, purpose="Record a relationship", channel="page", action="change"
-    )
+    person = layer.person_for_viewer(request.user, public_id, purpose="Record a relationship")
     if person.public_id != public_id:
         return redirect("people:relationship-add", public_id=person.public_id)
     household = current_household(person)
-    visible = access.visible_people(request.user, channel="page")
     relatives = (
         [
             m.person
-            for m in household_members(household)
-            if m.person_id != person.pk and visible.filter(pk=m.person_id).exists()
+            for m in layer.household_members_for_viewer(
+                request.user, household, purpose="Record a relationship"
+            )
+            if m.person_id != person.pk
         ]
         if household
         else []
@@ -472,3 +535,13 @@ def relationship_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         "people/relationship_add.html",
         {"person": person, "form": form, "relatives": relatives},
     )
+
+
+def _shown_relationships(user, person):
+    """The person's family lines with only the relatives the user may see (each logged as shown):
+    a relationship names another person, who may not be shared with the user."""
+    lines = family_lines(person)
+    visible = layer.visible_among(user, [line.other.pk for line in lines])
+    shown = [line for line in lines if line.other.pk in visible]
+    layer.log_shown(user, [line.other for line in shown], purpose="Relative on a person's record")
+    return shown

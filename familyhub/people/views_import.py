@@ -8,16 +8,19 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from familyhub.access.layer import person_view
 from familyhub.accounts.roles import MANAGER_ROLES, Role
+from familyhub.core.exports import csv_stream
+from familyhub.core.forms import GovukForm, label_name, with_article
 from familyhub.core.progress import job_start
 from familyhub.people import importing
 from familyhub.people.forms import ImportUploadForm
 from familyhub.people.models import ImportStatus, PersonImport
-from familyhub.people.selectors import authority_of
+from familyhub.people.tasks import import_people
+from familyhub.services.selectors import authority_of
 
 IMPORT_ROLES = frozenset({*MANAGER_ROLES, Role.RECEPTION, Role.ADMINISTRATOR})
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -67,8 +70,11 @@ def _keep_for_mapping(request, upload, error) -> PersonImport | None:
     except importing.ImportFileError:
         return None  # the file itself is unreadable: the form error says why
     messages.info(request, str(error))
+    authority = authority_of(request.user)
+    if authority is None:
+        return None
     return PersonImport.objects.create(
-        authority=authority_of(request.user),
+        authority=authority,
         filename=upload.name[:200],
         rows=rows,
         mapping=importing.auto_mapping(rows[0]),
@@ -77,10 +83,15 @@ def _keep_for_mapping(request, upload, error) -> PersonImport | None:
     )
 
 
-class MappingForm(forms.Form):
+class MappingForm(GovukForm):
     def __init__(self, *args, headers: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Not in this file"), *[(h, h) for h in headers]]
+        # "Select the column with the family name", not "Select the family name".
+        self.error_names = {
+            field: f"the column with {with_article(label_name(label))}"
+            for field, label in importing.FIELD_LABELS.items()
+        }
         for field, label in importing.FIELD_LABELS.items():
             self.fields[field] = forms.ChoiceField(
                 label=label, choices=choices, required=field in importing.REQUIRED
@@ -120,7 +131,6 @@ def import_check(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 person_import.job = job
                 person_import.status = ImportStatus.RUNNING
                 person_import.save(update_fields=["job", "status"])
-                from familyhub.people.tasks import import_people
 
                 import_people.enqueue(person_import.pk, job.pk, request.user.pk)
                 return redirect("core:job-progress", public_id=job.public_id)
@@ -159,12 +169,9 @@ def import_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @person_view
-def import_bad_rows(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def import_bad_rows(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpResponse:
     _require(request)
     person_import = _own_import(request, public_id)
-    response = HttpResponse(
-        importing.bad_rows_csv(person_import), content_type="text/csv; charset=utf-8"
-    )
     stem = person_import.filename.rsplit(".", 1)[0]
-    response["Content-Disposition"] = f'attachment; filename="{stem}-to-correct.csv"'
-    return response
+    # Up to 200,000 rows: streamed, not built in memory first.
+    return csv_stream(importing.bad_rows(person_import), filename=f"{stem}-to-correct.csv")

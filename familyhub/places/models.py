@@ -1,6 +1,6 @@
 """Places: localities, areas with deprivation and population, sites, and the postcode lookup.
 
-Every table carries its authority so that a regional deployment can distribute by it (DESIGN.md).
+Every table carries its authority so that a regional deployment can distribute by it.
 """
 
 from __future__ import annotations

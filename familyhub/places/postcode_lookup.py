@@ -1,18 +1,23 @@
 """The postcode -> area lookup, loaded from a file shaped like the ONS National Statistics
 Postcode Lookup (ONSPD), and the demo borough's synthetic version of it.
 
-    load_postcode_lookup(path, authority=...) -> rows loaded   (all or nothing)
+    load_postcode_lookup(path, authority=..., problems=Problems()) -> rows loaded
     area_for_postcode("rm17 5dq") -> Area | None
 
 ONSPD names its columns by edition (the ward column is `osward` in the classic layout and
 `wd21cd`, `wd22cd`, ... in later ones), so each role accepts the common names. A national file
 can be loaded as it is: rows whose local authority column names another council are skipped,
 and so are terminated postcodes (a `doterm` date).
+
+Given `problems`, a row whose postcode is not a UK postcode, whose ward is not one of the
+council's or whose postcode came earlier in the file is left out, and a coordinate outside the
+United Kingdom is read as missing, each recorded with its row, column and value; the rest loads.
+A file where more than half the rows cannot be used is the wrong file, and nothing is loaded.
+Without `problems` the first such row stops the load (up to ten are named).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import random
 from collections.abc import Iterator
@@ -22,7 +27,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from familyhub.core.csvfiles import CsvError, CsvRow, open_csv
+from familyhub.core.csvfiles import CsvError, CsvRow, Problem, Problems, open_csv, read_header
+from familyhub.core.exports import write_csv
 from familyhub.places.models import Area, Authority, PostcodeArea
 from familyhub.places.postcodes import normalise_postcode
 
@@ -68,14 +74,6 @@ def _column(header: list[str], choices: tuple[str, ...]) -> str | None:
     return None
 
 
-def _header(path: Path) -> list[str]:
-    with open_csv(path, required=[]) as rows:
-        del rows
-    # open_csv has checked the file opens and decodes; read the header again for its names.
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [name.strip() for name in next(csv.reader(handle), [])]
-
-
 def _coordinate(row: CsvRow, column: str | None, low: float, high: float) -> float | None:
     if column is None:
         return None
@@ -83,14 +81,18 @@ def _coordinate(row: CsvRow, column: str | None, low: float, high: float) -> flo
     if value is None or value == _NO_LATITUDE:
         return None
     if not low <= value <= high:
-        raise row.error(column, f"{value:g} is not a coordinate in the United Kingdom.")
+        row.unusable(column, f"{value:g} is not a coordinate in the United Kingdom.")
+        return None
     return value
 
 
-def read_lookup(path: Path | str, *, authority_code: str | None = None) -> Iterator[LookupRow]:
-    """The live postcodes of a lookup file, checked; raises CsvError naming file, row, column."""
+def read_lookup(
+    path: Path | str, *, authority_code: str | None = None, problems: Problems | None = None
+) -> Iterator[LookupRow | None]:
+    """The live postcodes of a lookup file, checked; raises CsvError naming file, row, column.
+    Lenient (given `problems`): a row that cannot be used gives None, after its problem."""
     path = Path(path)
-    header = _header(path)
+    header = read_header(path)
     postcode_col = _column(header, POSTCODE_COLUMNS)
     ward_col = _column(header, WARD_COLUMNS)
     missing = []
@@ -104,65 +106,100 @@ def read_lookup(path: Path | str, *, authority_code: str | None = None) -> Itera
     lat_col = _column(header, LATITUDE_COLUMNS)
     long_col = _column(header, LONGITUDE_COLUMNS)
     doterm_col = _column(header, ("doterm",))
-    with open_csv(path, required=[]) as rows:
+
+    def parse(row: CsvRow) -> LookupRow | None:
+        other_council = authority_col and row.text(authority_col, required=False)
+        if authority_code and other_council and other_council != authority_code:
+            return None
+        if doterm_col and row.text(doterm_col, required=False):
+            return None
+        raw = row.text(postcode_col)
+        postcode = normalise_postcode(raw)
+        if postcode is None:
+            raise row.left_out(postcode_col, f"'{raw}' is not a UK postcode.")
+        return LookupRow(
+            row=row.number,
+            postcode=postcode,
+            ward_code=row.text(ward_col),
+            latitude=_coordinate(row, lat_col, 49.0, 61.0),
+            longitude=_coordinate(row, long_col, -9.0, 2.0),
+        )
+
+    with open_csv(path, required=[], problems=problems) as rows:
         for row in rows:
-            other_council = authority_col and row.text(authority_col, required=False)
-            if authority_code and other_council and other_council != authority_code:
+            try:
+                item = parse(row)
+            except CsvError:
+                if problems is None:
+                    raise
+                yield None  # left out, and recorded: counted against the file
                 continue
-            if doterm_col and row.text(doterm_col, required=False):
-                continue
-            raw = row.text(postcode_col)
-            postcode = normalise_postcode(raw)
-            if postcode is None:
-                raise row.error(postcode_col, f"'{raw}' is not a UK postcode.")
-            yield LookupRow(
-                row=row.number,
-                postcode=postcode,
-                ward_code=row.text(ward_col),
-                latitude=_coordinate(row, lat_col, 49.0, 61.0),
-                longitude=_coordinate(row, long_col, -9.0, 2.0),
-            )
+            if item is not None:
+                yield item
 
 
 @transaction.atomic
-def load_postcode_lookup(path: Path | str, *, authority: Authority) -> int:
+def load_postcode_lookup(
+    path: Path | str, *, authority: Authority, problems: Problems | None = None
+) -> int:
     """Replace the authority's postcode lookup with the file's rows; returns how many.
 
-    Every row is checked before anything is written, in one transaction, so a bad file leaves
-    the previous lookup exactly as it was. Raises CsvError naming the file, row and column.
+    Every row is checked before anything is written, in one transaction, so a file that cannot
+    be used leaves the previous lookup exactly as it was. Raises CsvError naming the file, row
+    and column. With `problems`, rows that cannot be used are left out and recorded there.
     """
     path = Path(path)
     areas = {area.code: area for area in Area.objects.filter(authority=authority)}
     areas_folded = {code.lower(): area for code, area in areas.items()}
-    ward_col = _column(_header(path), WARD_COLUMNS) or "osward"
+    ward_col = _column(read_header(path), WARD_COLUMNS) or "osward"
     seen: dict[str, int] = {}
     rows: list[PostcodeArea] = []
     errors: list[str] = []
+    left_out = 0
+
+    def refuse(error: CsvError, value: str) -> None:
+        nonlocal left_out
+        left_out += 1
+        if problems is None:
+            errors.append(str(error))
+        else:
+            problems.append(
+                Problem(
+                    path.name,
+                    error.row or 0,
+                    error.column or "",
+                    value,
+                    error.message,
+                    left_out=True,
+                )
+            )
+
     try:
-        for item in read_lookup(path, authority_code=authority.code):
+        for item in read_lookup(path, authority_code=authority.code, problems=problems):
+            if item is None:
+                left_out += 1
+                continue
             line = item.row
             area = areas.get(item.ward_code) or areas_folded.get(item.ward_code.lower())
             if area is None:
-                errors.append(
-                    str(
-                        CsvError(
-                            path,
-                            f"ward '{item.ward_code}' is not an area of {authority.name} "
-                            "(load the reference data first, or check the ward codes).",
-                            row=line,
-                            column=ward_col,
-                        )
-                    )
+                refuse(
+                    CsvError(
+                        path,
+                        f"ward '{item.ward_code}' is not an area of {authority.name} "
+                        "(load the reference data first, or check the ward codes).",
+                        row=line,
+                        column=ward_col,
+                    ),
+                    item.ward_code,
                 )
             elif item.postcode in seen:
-                errors.append(
-                    str(
-                        CsvError(
-                            path,
-                            f"{item.postcode} appears twice (first on row {seen[item.postcode]}).",
-                            row=line,
-                        )
-                    )
+                refuse(
+                    CsvError(
+                        path,
+                        f"{item.postcode} appears twice (first on row {seen[item.postcode]}).",
+                        row=line,
+                    ),
+                    item.postcode,
                 )
             else:
                 seen[item.postcode] = line
@@ -181,6 +218,15 @@ def load_postcode_lookup(path: Path | str, *, authority: Authority) -> int:
         errors.append(str(error))
     if errors:
         raise CsvError(path, "nothing was loaded:\n" + "\n".join(errors))
+    if left_out > len(rows):
+        # Most rows unusable is a file of the wrong shape (another council's ward codes, an old
+        # edition), not a few bad rows: replacing the lookup with what is left would lose it.
+        shown = "\n".join(problems.lines(limit=10)[1:]) if problems else ""
+        raise CsvError(
+            path,
+            f"nothing was loaded: {left_out} of {left_out + len(rows)} rows cannot be used "
+            f"(is this the right lookup for {authority.name}?)\n{shown}".rstrip(),
+        )
     PostcodeArea.objects.filter(authority=authority).delete()
     # A postcode is unique across the table: one held by another council is a mistake in the file.
     taken = set(
@@ -323,10 +369,7 @@ def write_demo_postcodes(
                 ]
             )
     lines.sort(key=lambda line: line[1])
+    header = ["pcd", "pcds", "dointr", "doterm", "oslaua", "osward", "lat", "long", "imd"]
     with Path(out).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(
-            ["pcd", "pcds", "dointr", "doterm", "oslaua", "osward", "lat", "long", "imd"]
-        )
-        writer.writerows(lines)
+        write_csv(handle, [header, *lines], lineterminator="\n")
     return len(lines)

@@ -1,205 +1,136 @@
-"""Counts by area from other parts of the record, read defensively.
+"""Counts by area from the other parts of the record, for the needs analysis and budgets.
 
 Planning reads aggregates only: each function returns {area id: number} and never a person.
-Several parts (casework, referrals, childhealth) are being written at the same time as this one,
-so each count looks its model up by name and returns None ("not available yet") if the model,
-a field or its table is not there. When those parts land, the counts appear without a change here
-as long as they keep the shape every record has (a `person` with an `area`, DESIGN.md).
+Planning sits above the parts it reads (docs/ARCHITECTURE.md), so it imports their models and
+names their fields: a renamed field fails here, loudly, rather than counting something else.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 
-from django.apps import apps
-from django.core.exceptions import FieldError
-from django.db import DatabaseError, transaction
 from django.db.models import Count, Model, Q
 from django.utils import timezone
 
+from familyhub.casework.models import Episode, EpisodeStatus
+from familyhub.childhealth.centiles import PopulationCategory
+from familyhub.childhealth.models import DueStatus, Measurement, MeasurementContext, ReviewDue
+from familyhub.people.models import HouseholdMembership
+from familyhub.referrals.models import Referral
 
-def _model(app_label: str, names: Iterable[str]) -> type[Model] | None:
-    for name in names:
-        try:
-            return apps.get_model(app_label, name)
-        except LookupError:
-            continue
-    return None
+OBESE = (PopulationCategory.OBESE, PopulationCategory.SEVERELY_OBESE)
 
 
 def _count_by_area(
-    model: type[Model] | None,
+    model: type[Model],
     authority_id: int,
-    attempts: Iterable[Q],
+    condition: Q,
     *,
     area_path: str = "person__area",
     distinct: str | None = None,
-) -> dict[int, int] | None:
-    """Count rows per area with the first filter that the model understands."""
-    if model is None:
-        return None
-    for condition in attempts:
-        try:
-            # a savepoint, so a missing table does not break an outer transaction on PostgreSQL
-            with transaction.atomic():
-                qs = model._default_manager.filter(condition).filter(
-                    **{f"{area_path}__authority_id": authority_id}
-                )
-                counted = Count(distinct, distinct=True) if distinct else Count("pk")
-                return {
-                    row[area_path]: row["n"]
-                    for row in qs.values(area_path).annotate(n=counted).order_by()
-                    if row[area_path] is not None
-                }
-        except (FieldError, DatabaseError, ValueError, TypeError):
-            continue
-    return None
+) -> dict[int, int]:
+    """Rows (or distinct `distinct` values) per area of the council, areas with none left out."""
+    rows = model._default_manager.filter(condition).filter(
+        **{f"{area_path}__authority_id": authority_id}
+    )
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
+    return {
+        row[area_path]: row["n"]
+        for row in rows.values(area_path).annotate(n=counted).order_by()
+        if row[area_path] is not None
+    }
 
 
-def registered_families_by_area(authority_id: int) -> dict[int, int] | None:
-    """Households with at least one member registered (people.Registration), by the member's area."""
-    membership = _model("people", ["HouseholdMembership"])
+def registered_families_by_area(authority_id: int) -> dict[int, int]:
+    """Households with at least one current member registered, by the member's area."""
     return _count_by_area(
-        membership,
+        HouseholdMembership,
         authority_id,
-        [
-            Q(person__registrations__isnull=False, end__isnull=True),
-            Q(person__registrations__isnull=False),
-        ],
+        Q(person__registrations__isnull=False, end__isnull=True),
         distinct="household",
     )
 
 
-def registered_families_total(authority_id: int) -> int | None:
-    """Registered households across the authority (the families a budget reached)."""
-    membership = _model("people", ["HouseholdMembership"])
-    if membership is None:
-        return None
-    try:
-        with transaction.atomic():
-            return (
-                membership._default_manager.filter(
-                    person__registrations__isnull=False, household__authority_id=authority_id
-                )
-                .values("household")
-                .distinct()
-                .count()
-            )
-    except (FieldError, DatabaseError):
-        return None
-
-
-def open_episodes_by_area(authority_id: int) -> dict[int, int] | None:
-    return _count_by_area(
-        _model("casework", ["Episode", "EarlyHelpEpisode"]),
-        authority_id,
-        [
-            # casework.Episode: waiting for a lead professional or open (stepped up is social care)
-            Q(status__in=["awaiting", "open"]),
-            Q(closed_at__isnull=True),
-            Q(closed_on__isnull=True),
-            Q(end__isnull=True),
-        ],
+def registered_families_total(authority_id: int) -> int:
+    """Registered households across the council (the families a budget reached)."""
+    return (
+        HouseholdMembership.objects.filter(
+            person__registrations__isnull=False, household__authority_id=authority_id
+        )
+        .values("household")
+        .distinct()
+        .count()
     )
 
 
-def referrals_by_area(authority_id: int, *, days: int = 365) -> dict[int, int] | None:
-    """Referrals received in the last year (all referrals if the date field is not known)."""
+def open_episodes_by_area(authority_id: int) -> dict[int, int]:
+    """Early help episodes waiting for a lead professional or open (stepped up is social care)."""
+    return _count_by_area(
+        Episode,
+        authority_id,
+        Q(status__in=[EpisodeStatus.AWAITING_ALLOCATION, EpisodeStatus.OPEN]),
+    )
+
+
+def referrals_by_area(authority_id: int, *, days: int = 365) -> dict[int, int]:
+    """Referrals received in the last year."""
     since = timezone.now() - datetime.timedelta(days=days)
-    return _count_by_area(
-        _model("referrals", ["Referral"]),
-        authority_id,
-        [
-            Q(received_at__gte=since),
-            Q(created_at__gte=since),
-            Q(recorded_at__gte=since),
-            Q(),
-        ],
-    )
+    return _count_by_area(Referral, authority_id, Q(received_at__gte=since))
 
 
-def reviews_due_by_area(authority_id: int) -> dict[int, int] | None:
-    """Children with a health review due or overdue and not yet done."""
+def reviews_due_by_area(authority_id: int) -> dict[int, int]:
+    """Children with a health review still due whose window has opened (due now or overdue)."""
     today = timezone.localdate()
     return _count_by_area(
-        _model("childhealth", ["ReviewDue", "Review", "HealthReview", "ScheduledReview"]),
+        ReviewDue,
         authority_id,
-        [
-            # childhealth.ReviewDue: still due and its window has opened (due now or overdue)
-            Q(status="due", window_start__lte=today),
-            Q(completed_at__isnull=True, due_date__lte=today),
-            Q(completed_on__isnull=True, due_date__lte=today),
-            Q(done_on__isnull=True, due_on__lte=today),
-            Q(completed_at__isnull=True, due_from__lte=today),
-            Q(status__in=["due", "overdue"]),
-        ],
+        Q(status=DueStatus.DUE, window_start__lte=today),
         distinct="person",
     )
 
 
-def obesity_reception_by_area(authority_id: int) -> dict[int, float] | None:
+def obesity_reception_by_area(authority_id: int) -> dict[int, float]:
     """Share of Reception children measured who were obese or severely obese (NCMP categories)."""
-    model = _model("childhealth", ["Measurement", "NcmpMeasurement"])
-    reception = [
-        Q(context="ncmp_reception"),
-        Q(programme="reception"),
-        Q(school_year="reception"),
-        Q(ncmp_year="reception"),
-    ]
-    # not `category`: on every record that is the data-sharing category, not a weight category
-    obese = [
-        Q(population_category__in=["obese", "severely_obese"]),
-        Q(bmi_category__in=["obese", "severely_obese"]),
-    ]
-    for rq in reception:
-        measured = _count_by_area(model, authority_id, [rq], distinct="person")
-        if measured is None:
-            continue
-        for oq in obese:
-            counted = _count_by_area(model, authority_id, [rq & oq], distinct="person")
-            if counted is not None:
-                return {area: counted.get(area, 0) / n for area, n in measured.items() if n}
-    return None
+    reception = Q(context=MeasurementContext.NCMP_RECEPTION)
+    measured = _count_by_area(Measurement, authority_id, reception, distinct="person")
+    obese = _count_by_area(
+        Measurement,
+        authority_id,
+        reception & Q(population_category__in=OBESE),
+        distinct="person",
+    )
+    return {area: obese.get(area, 0) / n for area, n in measured.items() if n}
 
 
-def referrals_by_area_and_level(
-    authority_id: int, *, days: int = 365
-) -> dict[int, dict[str, int]] | None:
+def referrals_by_area_and_level(authority_id: int, *, days: int = 365) -> dict[int, dict[str, int]]:
     """Referrals in the last year by area and the level of need the front door decided.
 
     Levels are the council's own ("4a", "4b" ...); callers group them. Undecided referrals are
     left out here (they have no level yet).
     """
-    model = _model("referrals", ["Referral"])
-    if model is None:
-        return None
     since = timezone.now() - datetime.timedelta(days=days)
-    try:
-        with transaction.atomic():
-            rows = (
-                model._default_manager.filter(
-                    received_at__gte=since,
-                    person__area__authority_id=authority_id,
-                    level__isnull=False,
-                )
-                .values("person__area", "level__level")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            result: dict[int, dict[str, int]] = {}
-            for row in rows:
-                if row["person__area"] is None:
-                    continue
-                levels = result.setdefault(row["person__area"], {})
-                levels[str(row["level__level"])] = row["n"]
-            return result
-    except (FieldError, DatabaseError):
-        return None
+    rows = (
+        Referral.objects.filter(
+            received_at__gte=since,
+            person__area__authority_id=authority_id,
+            level__isnull=False,
+        )
+        .values("person__area", "level__level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {}
+    for row in rows:
+        if row["person__area"] is None:
+            continue
+        levels = result.setdefault(row["person__area"], {})
+        levels[str(row["level__level"])] = row["n"]
+    return result
 
 
 # name -> (label, function); the needs analysis reads them in this order
-RECORD_COUNTS = {
+RECORD_COUNTS: dict[str, tuple[str, Callable[[int], Mapping[int, float]]]] = {
     "registered_families": ("Registered families", registered_families_by_area),
     "open_episodes": ("Open early help episodes", open_episodes_by_area),
     "referrals": ("Referrals in the last year", referrals_by_area),

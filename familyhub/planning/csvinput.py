@@ -2,15 +2,17 @@
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
 Every error names the file, the row and the column, so a planner can fix the file and rerun.
+Files are read by familyhub.core.csvfiles (RFC 4180). Given `problems`, a number that cannot be
+used is read as missing and a row without its name is left out, each recorded there, and the
+file goes on; without it the first one stops the read.
 """
 
 from __future__ import annotations
 
-import csv
-import math
 from collections import defaultdict
 from pathlib import Path
 
+from familyhub.core.csvfiles import CsvError, CsvRow, Problems, open_csv, read_header, usable
 from familyhub.planning.needs import score_areas
 from familyhub.planning.optimiser import AreaInput, SiteInput
 
@@ -54,86 +56,92 @@ NUMERIC = {
 }
 
 
-class CsvInputError(ValueError):
-    def __init__(self, path: Path | str, row: int, column: str, message: str):
-        self.path, self.row, self.column = str(path), row, column
-        super().__init__(f"{Path(path).name}, row {row}, column '{column}': {message}")
+class CsvInputError(CsvError):
+    """A planning file that cannot be used; `row` 0 and `column` "-" mean the whole file."""
+
+    def __init__(self, path: Path | str, row: int | None, column: str | None, message: str):
+        super().__init__(path, message, row=row or None, column=None if column == "-" else column)
 
 
-def _read(path: Path, columns: dict[str, list[str]], required: list[str]) -> list[dict]:
+def _read(
+    path: Path,
+    columns: dict[str, list[str]],
+    required: list[str],
+    problems: Problems | None = None,
+) -> list[dict]:
+    path = Path(path)
+    if not path.is_file():
+        raise CsvInputError(path, 0, "-", "the file does not exist")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            found: dict[str, str] = {}
-            for key, names in columns.items():
-                for name in names:
-                    if name in header:
-                        found[key] = name
-                        break
-            for key in required:
-                if key not in found:
-                    raise CsvInputError(
-                        path,
-                        1,
-                        columns[key][0],
-                        f"the column is missing (the header has: {', '.join(header) or 'nothing'})",
-                    )
-            rows = []
-            for number, raw in enumerate(reader, start=2):
-                raw = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-                row: dict = {"_row": number}
-                for key, column in found.items():
-                    text = raw.get(column, "")
-                    if key in NUMERIC:
-                        if text == "":
-                            row[key] = None
-                            continue
-                        try:
-                            value = float(text.replace(",", "").replace("£", ""))
-                        except ValueError:
-                            raise CsvInputError(
-                                path, number, column, f"{text!r} is not a number"
-                            ) from None
-                        if not math.isfinite(value):
-                            raise CsvInputError(path, number, column, f"{text!r} is not a number")
-                        row[key] = value
-                    else:
-                        row[key] = text
-                for key in required:
-                    if not row.get(key):
-                        raise CsvInputError(path, number, found[key], "this is blank")
-                rows.append(row)
-    except FileNotFoundError:
-        raise CsvInputError(path, 0, "-", "the file does not exist") from None
-    except UnicodeDecodeError:
-        raise CsvInputError(path, 0, "-", "the file is not UTF-8 text") from None
-    except csv.Error as error:
-        raise CsvInputError(path, 0, "-", f"not a readable CSV file ({error})") from None
+        header = read_header(path)
+        found: dict[str, str] = {}
+        for key, names in columns.items():
+            for name in names:
+                if name in header:
+                    found[key] = name
+                    break
+        for key in required:
+            if key not in found:
+                raise CsvInputError(
+                    path,
+                    1,
+                    columns[key][0],
+                    f"the column is missing (the header has: {', '.join(header) or 'nothing'})",
+                )
+
+        def parse(csv_row: CsvRow) -> dict:
+            row: dict = {"_row": csv_row.number}
+            for key, column in found.items():
+                needed = key in required
+                if needed and not csv_row.text(column, required=False):
+                    raise csv_row.left_out(column, "this is blank")
+                if key in NUMERIC:
+                    row[key] = csv_row.real(column, required=needed)
+                else:
+                    row[key] = csv_row.text(column, required=False)
+            return row
+
+        with open_csv(path, required=[], problems=problems) as csv_rows:
+            rows = list(usable(csv_rows, parse))
+    except CsvInputError:
+        raise
+    except CsvError as error:
+        raise CsvInputError(path, error.row, error.column, error.message) from None
     if not rows:
-        raise CsvInputError(path, 2, "-", "the file has no rows")
+        why = [str(p) for p in problems[:3]] if problems else []
+        raise CsvInputError(
+            path, 2, "-", "; ".join(["the file has no rows that can be used", *why])
+        )
     return rows
 
 
-def read_travel_times(path: Path) -> dict[tuple[str, str], float]:
+def read_travel_times(
+    path: Path, *, problems: Problems | None = None
+) -> dict[tuple[str, str], float]:
     rows = _read(
         path,
         {"area": ["ward", "area"], "site": ["centre", "site"], "minutes": ["minutes"]},
         ["area", "site", "minutes"],
+        problems,
     )
     return {(r["area"], r["site"]): r["minutes"] for r in rows}
 
 
 def read_site_problem(
-    areas_path: Path, sites_path: Path, *, weights: dict[str, float] | None = None
+    areas_path: Path,
+    sites_path: Path,
+    *,
+    weights: dict[str, float] | None = None,
+    problems: Problems | None = None,
 ) -> tuple[list[AreaInput], list[SiteInput], dict, list[str]]:
     """Areas and sites from the two files, with each area's need score and need-weighted population.
 
-    Returns (areas, sites, needs analysis, notes about how the figures were made).
+    Returns (areas, sites, needs analysis, notes about how the figures were made). With
+    `problems`, the values and rows that could not be used are recorded there (for the caller
+    to show: they change the figures) and the files go on.
     """
-    site_rows = _read(sites_path, SITE_COLUMNS, ["name", "locality"])
-    has_area_coords = True
-    area_rows = _read(areas_path, AREA_COLUMNS, ["name", "locality"])
+    site_rows = _read(sites_path, SITE_COLUMNS, ["name", "locality"], problems)
+    area_rows = _read(areas_path, AREA_COLUMNS, ["name", "locality"], problems)
     has_area_coords = all(
         r.get("latitude") is not None and r.get("longitude") is not None for r in area_rows
     )
@@ -237,8 +245,7 @@ def read_site_problem(
 
 def _column_name(path: Path, names: list[str]) -> str | None:
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            header = [h.strip() for h in next(csv.reader(handle), [])]
-    except (OSError, UnicodeDecodeError, csv.Error):
+        header = read_header(path)
+    except CsvError:
         return None
     return next((n for n in names if n in header), None)

@@ -1,12 +1,11 @@
-"""Scenario exports: the same tables the page shows, as CSV or as an Excel workbook."""
+"""Scenario exports: the same tables the page shows, as CSV or as an Excel workbook (written by
+familyhub.core.exports, which keeps a cell that looks like a formula as text)."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 
-from openpyxl import Workbook
-
+from familyhub.core.exports import Row, csv_text, xlsx_bytes
 from familyhub.planning.models import Scenario
 
 Table = tuple[str, list[str], list[list]]
@@ -128,38 +127,30 @@ def scenario_tables(scenario: Scenario) -> list[Table]:
     return tables
 
 
-def _safe(value) -> object:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+def scenario_csv_rows(scenario: Scenario) -> Iterator[Row]:
+    """The CSV file's rows: each table's title, its column names, its rows, then a blank row."""
+    for title, columns, rows in scenario_tables(scenario):
+        yield [title]
+        if any(columns):
+            yield columns
+        yield from rows
+        yield []
 
 
 def scenario_csv(scenario: Scenario) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for title, columns, rows in scenario_tables(scenario):
-        writer.writerow([title])
-        if any(columns):
-            writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_safe(v) for v in row])
-        writer.writerow([])
-    return out.getvalue()
+    return csv_text(scenario_csv_rows(scenario))
+
+
+def scenario_sheets(scenario: Scenario) -> list[tuple[str, list[Row]]]:
+    """One sheet per table, named by its title."""
+    return [
+        (title, [columns, *rows] if any(columns) else list(rows))
+        for title, columns, rows in scenario_tables(scenario)
+    ]
 
 
 def scenario_xlsx(scenario: Scenario) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for title, columns, rows in scenario_tables(scenario):
-        sheet = book.create_sheet(title[:31])
-        if any(columns):
-            sheet.append(columns)
-        for row in rows:
-            sheet.append([_safe(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(scenario_sheets(scenario))
 
 
 def headline(scenario: Scenario) -> dict[str, object]:

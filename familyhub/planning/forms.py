@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
+from typing import Any, cast
 
 from django import forms
 from django.utils import dateformat
 
-from familyhub.core.forms import GovukDateField
+from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.places.models import Authority
 from familyhub.planning.models import ScenarioKind
 from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
@@ -15,61 +15,33 @@ from familyhub.planning.selectors import candidate_sites, scenarios_for
 from familyhub.services.models import Service, ServiceKind
 
 
-def _field_name(label: str) -> str:
-    """A label as it reads inside an error message: no "(optional)" or "(£)", and lower case
-    unless it starts with an abbreviation such as IMD or FTE."""
-    name = re.sub(r"\s*\([^)]*\)\s*$", "", str(label or "")).strip()
-    first = name.split(" ", 1)[0].rstrip(":")
-    if name and not first.isupper():
-        name = name[0].lower() + name[1:]
-    return name
-
-
-class PlanningForm(forms.Form):
+class PlanningForm(GovukForm):
     """Every error names its field (GOV.UK style), not Django's "This field is required."."""
-
-    def full_clean(self) -> None:
-        # Fields are added in __init__ of the subclasses too, so name them just before cleaning.
-        for field in self.fields.values():
-            name = _field_name(str(field.label or ""))
-            if not name:
-                continue
-            subject = name[0].upper() + name[1:]
-            choice = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
-            messages = {"required": f"{'Select' if choice else 'Enter'} the {name}"}
-            # FloatField and DecimalField are subclasses of IntegerField, so they are asked first.
-            if isinstance(field, forms.FloatField | forms.DecimalField):
-                messages["invalid"] = f"{subject} must be a number"
-            elif isinstance(field, forms.IntegerField):
-                messages["invalid"] = f"{subject} must be a whole number"
-            if isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
-                messages["min_value"] = f"{subject} must be %(limit_value)s or more"
-                messages["max_value"] = f"{subject} must be %(limit_value)s or less"
-            field.error_messages.update(messages)
-        super().full_clean()
 
 
 NAME_HELP = "So you can find and compare it later, for example “Keep 6, one per locality”."
 
 
 def _lines(text: str, field: str, *, integer: bool = False) -> dict[str, float]:
-    """Parse lines of 'name: number' (site sessions by hand, staff by role)."""
+    """Parse lines of 'name: number' (site sessions by hand, staff by role). `field` names the
+    box in messages ("Sessions set by hand, line 2: ...")."""
     result: dict[str, float] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         name, sep, value = line.rpartition(":")
         if not sep or not name.strip():
-            raise forms.ValidationError(f"Line {number}: write it as “name: number”.")
+            raise forms.ValidationError(f"{field}, line {number}: write it as “name: number”")
         try:
             parsed = float(value.strip())
         except ValueError:
             raise forms.ValidationError(
-                f"Line {number}: “{value.strip()}” is not a number."
+                f"{field}, line {number}: “{value.strip()}” is not a number"
             ) from None
         if parsed < 0 or (integer and parsed != int(parsed)):
             raise forms.ValidationError(
-                f"Line {number}: the number must be {'a whole number, ' if integer else ''}0 or more."
+                f"{field}, line {number}: the number must be "
+                f"{'a whole number, ' if integer else ''}0 or more"
             )
         result[name.strip()] = parsed
     return result
@@ -88,7 +60,7 @@ class NeedsForm(PlanningForm):
                 min_value=0,
                 max_value=100,
                 initial=DEFAULT_WEIGHTS[m.key],
-                help_text="From the record" if m.source == "record" else None,
+                help_text="From the record" if m.source == "record" else "",
             )
 
     def weights(self) -> dict[str, float]:
@@ -103,6 +75,11 @@ def _scenario_choices(authority: Authority, kind: str) -> list[tuple[str, str]]:
 
 
 class SitesForm(PlanningForm):
+    error_names = {
+        "fallback": "which hub covers an area with no map coordinates",
+        "needs_scenario": "the needs analysis the weights come from",
+    }
+
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     keep = forms.IntegerField(label="Number of sites to keep as hubs", min_value=0, required=False)
     cost_per_hub = forms.IntegerField(
@@ -155,12 +132,15 @@ class SitesForm(PlanningForm):
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
         names = [(s.name, s.name) for s in candidate_sites(authority)]
-        self.fields["must_keep"].choices = names  # type: ignore[attr-defined]
-        self.fields["must_close"].choices = names  # type: ignore[attr-defined]
-        self.fields["needs_scenario"].choices = _scenario_choices(authority, ScenarioKind.NEEDS)  # type: ignore[attr-defined]
+        cast(Any, self.fields["must_keep"]).choices = names  # type: ignore[attr-defined]
+        cast(Any, self.fields["must_close"]).choices = names  # type: ignore[attr-defined]
+        cast(Any, self.fields["needs_scenario"]).choices = _scenario_choices(
+            authority, ScenarioKind.NEEDS
+        )  # type: ignore[attr-defined]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("keep") is None and data.get("budget") is None:
             self.add_error("keep", "Enter the number of sites to keep, or a budget")
         if data.get("budget") is not None and not data.get("cost_per_hub"):
@@ -172,6 +152,8 @@ class SitesForm(PlanningForm):
 
 
 class SessionsForm(PlanningForm):
+    error_names = {"site_scenario": "the site network the hubs come from"}
+
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     site_scenario = forms.ChoiceField(
         label="Hubs from",
@@ -192,12 +174,16 @@ class SessionsForm(PlanningForm):
 
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site_scenario"].choices = _scenario_choices(authority, ScenarioKind.SITES)  # type: ignore[attr-defined]
+        cast(Any, self.fields["site_scenario"]).choices = _scenario_choices(
+            authority, ScenarioKind.SITES
+        )  # type: ignore[attr-defined]
 
     def clean_overrides(self) -> dict[str, int]:
         return {
             k: int(v)
-            for k, v in _lines(self.cleaned_data["overrides"], "overrides", integer=True).items()
+            for k, v in _lines(
+                self.cleaned_data["overrides"], "Sessions set by hand", integer=True
+            ).items()
         }
 
 
@@ -247,7 +233,7 @@ class CaseloadForm(PlanningForm):
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
         services = Service.objects.filter(authority=authority, teams__isnull=False).distinct()
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        cast(Any, self.fields["service"]).queryset = services  # type: ignore[attr-defined]
         early_help = services.filter(kind=ServiceKind.EARLY_HELP).first()
         if early_help is not None:
             self.fields["service"].initial = early_help.pk
@@ -272,16 +258,18 @@ class CaseloadForm(PlanningForm):
                 or pair[1] < pair[0]
             ):
                 raise forms.ValidationError(
-                    f"Line {number}: write it as “team: smallest-largest”, for example “North team: 2-6”."
+                    f"Team sizes by hand, line {number}: write it as “team: smallest-largest”, "
+                    "for example “North team: 2-6”"
                 )
             sizes[name.strip()] = pair
         return sizes
 
     def clean_staff(self) -> dict[str, float]:
-        return _lines(self.cleaned_data["staff"], "staff")
+        return _lines(self.cleaned_data["staff"], "Staff by role")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("team_max") is not None
             and data.get("team_min") is not None
@@ -297,6 +285,8 @@ class CaseloadForm(PlanningForm):
 
 
 class FundingForm(PlanningForm):
+    error_names = {"current": "the scenario to compare with"}
+
     name = forms.CharField(label="Scenario name", max_length=160, help_text=NAME_HELP)
     budget = forms.IntegerField(label="Budget to share (£)", min_value=0)
     universal_share = forms.FloatField(
@@ -328,7 +318,9 @@ class FundingForm(PlanningForm):
 
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["current"].choices = _scenario_choices(authority, ScenarioKind.FUNDING)  # type: ignore[attr-defined]
+        cast(Any, self.fields["current"]).choices = _scenario_choices(
+            authority, ScenarioKind.FUNDING
+        )  # type: ignore[attr-defined]
 
     def weights(self) -> dict[str, float]:
         return {k: self.cleaned_data[f"w_{k}"] for k in ("idaci", "child_poverty", "imd", "need")}
@@ -339,7 +331,7 @@ class BudgetForm(PlanningForm):
 
     def __init__(self, *args, years: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["baseline"].choices = [(y["year"], y["label"]) for y in years]  # type: ignore[attr-defined]
+        cast(Any, self.fields["baseline"]).choices = [(y["year"], y["label"]) for y in years]  # type: ignore[attr-defined]
 
 
 class ContractForm(PlanningForm):
@@ -360,10 +352,11 @@ class ContractForm(PlanningForm):
 
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
+        cast(Any, self.fields["service"]).queryset = Service.objects.filter(authority=authority)  # type: ignore[attr-defined]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date must be on or after the start date")
         return data
@@ -385,7 +378,7 @@ class ScenarioEditForm(PlanningForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     """A confirmation page's form: the version the planner saw, so a change made meanwhile is
     not deleted or replaced unseen."""
 

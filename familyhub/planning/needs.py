@@ -37,7 +37,7 @@ MEASURES: list[Measure] = [
 MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 
 # Weighted towards child deprivation and the under-5 population, which the councils named as the
-# reasons to keep a centre (DOMAIN.md, needs-led planning). Registered families is reach, not need,
+# reasons to keep a centre (needs-led planning). Registered families is reach, not need,
 # so it is shown but weighted 0 unless a planner chooses otherwise.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "imd": 1,

@@ -13,6 +13,7 @@ from django.db.models import Sum
 
 from familyhub.places.models import Authority, SiteKind, SiteStatus
 from familyhub.planning import adapters, selectors
+from familyhub.planning.models import Scenario, ScenarioKind
 from familyhub.planning.optimiser import (
     AreaInput,
     CaseloadArea,
@@ -386,7 +387,6 @@ def run_caseload(
 
 def _saved(authority: Authority, public_id, kind: str) -> dict | None:
     """Results of another scenario a plan was built on (a site plan, a current allocation)."""
-    from familyhub.planning.models import Scenario
 
     if not public_id:
         return None
@@ -405,7 +405,6 @@ def run_again(authority: Authority, kind: str, inputs: dict) -> dict:
     A plan built on another scenario reads that scenario as it is now; if it has been deleted the
     plan runs as if none had been chosen.
     """
-    from familyhub.planning.models import ScenarioKind
 
     if kind == ScenarioKind.NEEDS:
         return run_needs(authority, weights=inputs["weights"])

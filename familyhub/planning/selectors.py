@@ -19,7 +19,7 @@ from familyhub.planning.needs import score_areas
 
 
 def current_authority() -> Authority | None:
-    """The council this deployment serves (one per deployment, DESIGN.md)."""
+    """The council this deployment serves (one per deployment)."""
     return Authority.objects.filter(code=settings.FAMILYHUB_AUTHORITY_CODE).first()
 
 
@@ -37,10 +37,9 @@ def candidate_sites(authority: Authority) -> QuerySet[Site]:
     )
 
 
-def area_need_rows(authority: Authority) -> tuple[list[dict], dict[str, bool]]:
-    """Per area: its figures and the record's counts. Also which record counts are available."""
+def area_need_rows(authority: Authority) -> list[dict]:
+    """Per area: its figures and the record's counts."""
     counts = {key: fn(authority.pk) for key, (_label, fn) in adapters.RECORD_COUNTS.items()}
-    available = {key: value is not None for key, value in counts.items()}
     rows = []
     for area in areas_of(authority):
         row = {
@@ -66,13 +65,13 @@ def area_need_rows(authority: Authority) -> tuple[list[dict], dict[str, bool]]:
             "longitude": area.longitude,
         }
         for key, value in counts.items():
-            row[key] = None if value is None else value.get(area.pk, 0)
+            row[key] = value.get(area.pk, 0)
         rows.append(row)
-    return rows, available
+    return rows
 
 
 def needs_analysis(authority: Authority, weights: dict[str, float] | None = None) -> dict:
-    rows, available = area_need_rows(authority)
+    rows = area_need_rows(authority)
     result = score_areas(rows, weights)
     by_name = {r["name"]: r for r in rows}
     for area in result["areas"]:
@@ -97,9 +96,8 @@ def needs_analysis(authority: Authority, weights: dict[str, float] | None = None
                 "obesity_reception",
             )
         }
-    result["record_available"] = [
-        {"key": key, "label": label, "available": available[key]}
-        for key, (label, _fn) in adapters.RECORD_COUNTS.items()
+    result["record_counts"] = [
+        {"key": key, "label": label} for key, (label, _fn) in adapters.RECORD_COUNTS.items()
     ]
     return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 import re
@@ -15,6 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from familyhub.accounts.models import User
+from familyhub.core.csvfiles import CsvError, CsvRow, Problems, open_csv, read_header, usable
 from familyhub.places.models import Authority
 from familyhub.planning import scenarios
 from familyhub.planning.csvinput import CsvInputError
@@ -29,7 +30,13 @@ def _json_safe(data: dict) -> dict:
 
 @transaction.atomic
 def scenario_save(
-    *, authority: Authority, name: str, kind: str, inputs: dict, results: dict, created_by=None
+    *,
+    authority: Authority,
+    name: str,
+    kind: str,
+    inputs: dict,
+    results: dict,
+    created_by: User | None = None,
 ) -> Scenario:
     """Save a named scenario with the inputs it was run from and its results."""
     scenario = Scenario(
@@ -170,107 +177,145 @@ def contract_save(
 _YEAR_COLUMN = re.compile(r"^(spend|actual|planned|budget)_(\d{4})_(\d{2})(_gbp)?$")
 
 
+def _amount(row: CsvRow, column: str) -> Decimal | None:
+    """A sum of money in pounds ('£1,200' is 1200); an unusable one is reported by `row`."""
+    text = row.text(column, required=False).replace(",", "").replace("£", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        row.unusable(column, f"{text!r} is not a number")
+        return None
+    if not amount.is_finite():
+        row.unusable(column, f"{text!r} is not a number")
+        return None
+    if amount < 0:
+        row.unusable(column, f"{text} is below zero: an amount cannot be negative")
+        return None
+    return amount
+
+
+def _header(path: Path) -> list[str]:
+    if not Path(path).is_file():
+        raise CsvInputError(path, 0, "-", "the file does not exist")
+    try:
+        return read_header(path)
+    except CsvError as error:
+        raise CsvInputError(path, error.row, error.column, error.message) from None
+
+
 @transaction.atomic
-def budget_plan_load(*, authority: Authority, path: Path) -> int:
+def budget_plan_load(*, authority: Authority, path: Path, problems: Problems | None = None) -> int:
     """Load a budget plan shaped like thurrock_budget_plan.csv: a programme column and one column
     per year named spend_2016_17_gbp (actual) or planned_2017_18_gbp (planned).
 
-    Replaces the lines for the programmes and years in the file; all or nothing.
+    Replaces the lines for the programmes and years in the file. Without `problems`, all or
+    nothing: the first amount that is not a number stops the load. With it, such an amount (or
+    a row with no programme) is recorded there and the rest of the file loads.
     """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        if "programme" not in header:
-            raise CsvInputError(path, 1, "programme", "the column is missing")
-        year_columns = []
-        for column in header:
-            match = _YEAR_COLUMN.match(column)
-            if match:
-                year_columns.append((column, int(match.group(2)), match.group(1) != "planned"))
-        if not year_columns:
-            raise CsvInputError(
-                path, 1, "-", "no year columns (for example spend_2016_17_gbp, planned_2017_18_gbp)"
+    header = _header(path)
+    if "programme" not in header:
+        raise CsvInputError(path, 1, "programme", "the column is missing")
+    year_columns = []
+    for column in header:
+        match = _YEAR_COLUMN.match(column)
+        if match:
+            year_columns.append((column, int(match.group(2)), match.group(1) != "planned"))
+    if not year_columns:
+        raise CsvInputError(
+            path, 1, "-", "no year columns (for example spend_2016_17_gbp, planned_2017_18_gbp)"
+        )
+
+    def parse(row: CsvRow) -> int:
+        programme = row.text("programme", required=False)
+        if not programme:
+            raise row.left_out("programme", "this is blank")
+        lines = 0
+        for column, year, is_actual in year_columns:
+            amount = _amount(row, column)
+            if amount is None:
+                continue
+            BudgetLine.objects.update_or_create(
+                authority=authority,
+                programme=programme,
+                year=year,
+                defaults={"amount": amount, "is_actual": is_actual},
             )
-        count = 0
-        for number, row in enumerate(reader, start=2):
-            programme = (row.get("programme") or "").strip()
-            if not programme:
-                raise CsvInputError(path, number, "programme", "this is blank")
-            for column, year, is_actual in year_columns:
-                text = (row.get(column) or "").strip().replace(",", "").replace("£", "")
-                if not text:
-                    continue
-                try:
-                    amount = Decimal(text)
-                except InvalidOperation:
-                    raise CsvInputError(path, number, column, f"{text!r} is not a number") from None
-                if amount < 0:
-                    raise CsvInputError(path, number, column, "an amount cannot be negative")
-                BudgetLine.objects.update_or_create(
-                    authority=authority,
-                    programme=programme,
-                    year=year,
-                    defaults={"amount": amount, "is_actual": is_actual},
-                )
-                count += 1
-    return count
+            lines += 1
+        return lines
+
+    try:
+        with open_csv(path, required=[], problems=problems) as rows:
+            return sum(usable(rows, parse))
+    except CsvInputError:
+        raise
+    except CsvError as error:
+        raise CsvInputError(path, error.row, error.column, error.message) from None
 
 
 @transaction.atomic
 def contracts_load(
-    *, authority: Authority, path: Path, start: datetime.date, end: datetime.date | None
+    *,
+    authority: Authority,
+    path: Path,
+    start: datetime.date,
+    end: datetime.date | None,
+    problems: Problems | None = None,
 ) -> int:
     """Contracts from a services table shaped like thurrock_services_2016.csv (service, provider,
     cost_YYYY_YY_gbp). Rows with no cost (commissioned by the NHS, outside the council's budget)
     are skipped. A service not yet in the register is added with its commissioner and programme.
+    With `problems`, a cost that is not a number (or a row with no service) is recorded there
+    and the row skipped; without it, it stops the load and nothing is saved.
     """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        for needed in ("service", "provider"):
-            if needed not in header:
-                raise CsvInputError(path, 1, needed, "the column is missing")
-        cost_column = next((h for h in header if h.startswith("cost")), None)
-        if cost_column is None:
-            raise CsvInputError(path, 1, "cost_2016_17_gbp", "the column is missing")
-        count = 0
-        for number, row in enumerate(reader, start=2):
-            text = (row.get(cost_column) or "").strip().replace(",", "")
-            if not text:
-                continue
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                raise CsvInputError(
-                    path, number, cost_column, f"{text!r} is not a number"
-                ) from None
-            name = (row.get("service") or "").strip()
-            if not name:
-                raise CsvInputError(path, number, "service", "this is blank")
-            service, _ = Service.objects.get_or_create(
-                authority=authority,
-                name=name,
-                defaults={
-                    "commissioner": (row.get("commissioner") or "").strip(),
-                    "provider": (row.get("provider") or "").strip(),
-                    "main_location": (row.get("main_location") or "").strip(),
-                    "part_of": (row.get("part_of") or "").strip(),
-                },
-            )
-            provider = (row.get("provider") or "").strip() or service.provider or "Not recorded"
-            if not Contract.objects.filter(
-                authority=authority, service=service, provider=provider, start=start
-            ).exists():
-                contract_save(
-                    authority=authority,
-                    service=service,
-                    provider=provider,
-                    annual_value=value,
-                    start=start,
-                    end=end,
-                )
-                count += 1
-    return count
+    header = _header(path)
+    for needed in ("service", "provider"):
+        if needed not in header:
+            raise CsvInputError(path, 1, needed, "the column is missing")
+    cost_column = next((h for h in header if h.startswith("cost")), None)
+    if cost_column is None:
+        raise CsvInputError(path, 1, "cost_2016_17_gbp", "the column is missing")
+
+    def parse(row: CsvRow) -> int:
+        value = _amount(row, cost_column)
+        if value is None:
+            return 0
+        name = row.text("service", required=False)
+        if not name:
+            raise row.left_out("service", "this is blank")
+        service, _ = Service.objects.get_or_create(
+            authority=authority,
+            name=name,
+            defaults={
+                "commissioner": row.text("commissioner", required=False),
+                "provider": row.text("provider", required=False),
+                "main_location": row.text("main_location", required=False),
+                "part_of": row.text("part_of", required=False),
+            },
+        )
+        provider = row.text("provider", required=False) or service.provider or "Not recorded"
+        if Contract.objects.filter(
+            authority=authority, service=service, provider=provider, start=start
+        ).exists():
+            return 0
+        contract_save(
+            authority=authority,
+            service=service,
+            provider=provider,
+            annual_value=value,
+            start=start,
+            end=end,
+        )
+        return 1
+
+    try:
+        with open_csv(path, required=[], problems=problems) as rows:
+            return sum(usable(rows, parse))
+    except CsvInputError:
+        raise
+    except CsvError as error:
+        raise CsvInputError(path, error.row, error.column, error.message) from None
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Small server-drawn SVG pictures: a map from area centres and bar charts.
+"""Small server-drawn SVG pictures: a map from area centres, and bar charts (familyhub.core.charts).
 
 No JavaScript and no outside library: the CSP forbids scripts from elsewhere, and a planner must be
 able to print the page. Shapes carry the meaning as well as colour (circles are areas, squares are
@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from familyhub.core import charts
 
 WIDTH, HEIGHT, PAD = 640, 480, 40
 
@@ -35,9 +37,6 @@ def area_map(areas: list[dict], sites: list[dict], *, title: str) -> SafeString 
 
     top_need = max((a.get("need") or 0) for a in placed) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="map-title" class="fh-planning-map" width="100%">',
-        f'<title id="map-title">{escape(title)}</title>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff" stroke="#b1b4b6"/>',
     ]
     for a in placed:
@@ -71,29 +70,33 @@ def area_map(areas: list[dict], sites: list[dict], *, title: str) -> SafeString 
         '<rect x="304" y="14" width="12" height="12" fill="#ffffff" stroke="#0b0c0c" stroke-width="2"/>'
         '<text x="322" y="24">outreach</text></g>'
     )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+    return charts.figure(
+        width=WIDTH,
+        height=HEIGHT,
+        title=title,
+        description=(
+            f"{len(placed)} areas as circles, bigger where the need is greater; the sites as "
+            "squares, filled for a hub kept, hollow for outreach. The figures are in the tables."
+        ),
+        body=parts,
+        css_class="fh-chart fh-chart--map",
+    )
 
 
 def bar_chart(
-    rows: list[tuple[str, float]], *, title: str, unit: str = "", decimals: int = 1
+    rows: list[tuple[str, float]],
+    *,
+    title: str,
+    axis_label: str,
+    prefix: str = "",
+    suffix: str = "",
+    decimals: int = 1,
 ) -> SafeString:
     """Horizontal bars, each labelled with its name and its number (readable without colour)."""
-    height = 30 + 26 * len(rows)
-    top = max((v for _, v in rows), default=0) or 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" width="100%">',
-        f"<title>{escape(title)}</title>",
-    ]
-    for i, (label, value) in enumerate(rows):
-        y = 20 + 26 * i
-        w = 300 * max(value, 0) / top
-        parts.append(
-            f'<text x="0" y="{y + 14}" font-size="12" font-family="Arial">{escape(label[:36])}</text>'
-            f'<rect x="240" y="{y}" width="{w:.1f}" height="18" fill="#1d70b8" stroke="#0b0c0c"/>'
-            f'<text x="{246 + w:.1f}" y="{y + 14}" font-size="12" font-family="Arial">'
-            f"{escape(f'{value:,.{decimals}f}{unit}')}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every text inside is escaped above
+    return charts.bar_chart(
+        [label for label, _ in rows],
+        [charts.Series(axis_label, [charts.Value(max(value, 0)) for _, value in rows])],
+        title=title,
+        x_label=axis_label,
+        fmt=charts.number(decimals, prefix=prefix, suffix=suffix),
+    )

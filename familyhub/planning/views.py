@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from familyhub.accounts.roles import PLANNING_ROLES
-from familyhub.core.access import require_role
+from familyhub.accounts.roles import PLANNING_ROLES, require_role
+from familyhub.core.csvfiles import Problems
+from familyhub.core.exports import csv_download, xlsx_download
 from familyhub.places.models import SiteKind
 from familyhub.planning import exports, scenarios, selectors, services, svg
 from familyhub.planning.csvinput import CsvInputError, read_travel_times
@@ -164,8 +165,9 @@ def _saved_results(authority, public_id: str | None, kind: str) -> dict | None:
     return scenario.results if scenario else None
 
 
-def _travel_times(upload) -> dict[tuple[str, str], float] | None:
-    """Read an uploaded travel-time table; errors name the file as the planner knows it."""
+def _travel_times(upload, problems: Problems) -> dict[tuple[str, str], float] | None:
+    """Read an uploaded travel-time table; errors name the file as the planner knows it, and
+    rows that cannot be used go in `problems` (shown in the scenario's notes)."""
     if not upload:
         return None
     name = Path(upload.name).name or "travel-times.csv"
@@ -174,7 +176,7 @@ def _travel_times(upload) -> dict[tuple[str, str], float] | None:
         with open(path, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        return read_travel_times(path)
+        return read_travel_times(path, problems=problems)
 
 
 def _run_sites(authority, data: dict) -> tuple[dict, dict]:
@@ -192,13 +194,17 @@ def _run_sites(authority, data: dict) -> tuple[dict, dict]:
         "fallback": data["fallback"],
         "population_basis": data["population_basis"],
     }
-    travel = _travel_times(data.get("travel_times"))
+    problems = Problems()
+    travel = _travel_times(data.get("travel_times"), problems)
     results = scenarios.run_sites(
         authority,
         **{**inputs, "budget": float(data["budget"]) if data["budget"] is not None else None},
         weights=weights,
         travel_minutes=travel,
     )
+    results["notes"] = results.get("notes", []) + [
+        f"Travel-time table: {line.strip()}" for line in problems.lines()
+    ]
     inputs["need_weights"] = results["need_weights"]
     if travel is not None:
         inputs["travel_times"] = [
@@ -355,19 +361,23 @@ def scenario(request: HttpRequest, public_id) -> HttpResponse:
     if item.kind == ScenarioKind.FUNDING:
         chart = svg.bar_chart(
             [(u["unit"], u["amount"]) for u in r.get("units", [])],
-            title="Allocation (£)",
+            title=f"{item.name}: allocation",
+            axis_label="Allocation (£)",
+            prefix="£",
             decimals=0,
         )
     if item.kind == ScenarioKind.SESSIONS:
         chart = svg.bar_chart(
             list(r.get("by_locality", {}).items()),
-            title="Sessions a week by locality",
+            title=f"{item.name}: sessions a week by locality",
+            axis_label="Sessions a week",
             decimals=0,
         )
     if item.kind == ScenarioKind.CASELOAD:
         chart = svg.bar_chart(
             [(t["team"], t["proposed_caseload_per_fte"] or 0) for t in r.get("teams", [])],
-            title="Proposed weighted caseload per FTE",
+            title=f"{item.name}: proposed caseload by team",
+            axis_label="Weighted cases per full-time worker (FTE)",
         )
     return render(
         request,
@@ -390,14 +400,8 @@ def export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     # Named after the scenario so a folder of downloads can be told apart; slugify keeps it ASCII.
     filename = slugify(item.name) or f"scenario-{item.public_id}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            exports.scenario_xlsx(item),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(exports.scenario_csv(item), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+        return xlsx_download(exports.scenario_sheets(item), filename=f"{filename}.xlsx")
+    return csv_download(exports.scenario_csv_rows(item), filename=f"{filename}.csv")
 
 
 @planner
@@ -419,8 +423,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         charts.append(
             svg.bar_chart(
                 [(s.name, s.results.get("need_weighted_covered_pct", 0)) for s in chosen],
-                title="Need-weighted population covered (%)",
-                unit="%",
+                title="Need-weighted population covered, by scenario",
+                axis_label="Need-weighted population covered (%)",
+                suffix="%",
             )
         )
     return render(
@@ -510,19 +515,11 @@ def _form_page(request, form, *, save, done: str, redirect_to: str, title: str, 
         try:
             save(dict(form.cleaned_data))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            form.apply_errors(error)
         else:
             messages.success(request, done)
             return redirect(redirect_to)
     return render(request, "planning/simple_form.html", {"form": form, "title": title, **context})
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Changing and deleting what was saved ------------------------------------------------------

@@ -8,6 +8,8 @@ input, so the API accepts exactly what the form accepts.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,8 +20,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from familyhub.access import layer
 from familyhub.access.layer import person_view
-from familyhub.referrals import access, services
+from familyhub.accounts.models import User
+from familyhub.people.models import Person
+from familyhub.referrals import services
 from familyhub.referrals.models import Consent, Referral, ReferrerKind, Urgency
 from familyhub.referrals.needs import Need
 
@@ -86,38 +91,36 @@ class ReferralOutSerializer(serializers.ModelSerializer):
 @person_view
 @api_view(["GET", "POST"])
 def referral_list(request: Request) -> Response:
-    user = request.user
+    user = cast(User, request.user)  # IsAuthenticated let only staff through
     if request.method == "POST":
         incoming = ReferralInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         try:
-            person = access.person_to_refer(user, data.pop("person"), channel="api")
+            person = layer.person_minimal(
+                user, data.pop("person"), purpose="Make a referral (API)", channel="api"
+            )
         except Http404:
             return Response(
                 {"person": ["No person with this id in the register that you may refer."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            referral = services.referral_create(person=person, recorded_by=user, **data)
+            referral = services.referral_create(
+                person=Person.objects.get(pk=person.pk), recorded_by=user, channel="api", **data
+            )
         except ValidationError as error:
             return Response(error.message_dict, status=status.HTTP_400_BAD_REQUEST)
-        access.log_person_access(
-            user, [referral.person], action="create", purpose="referral", channel="api"
-        )
         return Response(ReferralOutSerializer(referral).data, status=status.HTTP_201_CREATED)
     referrals = (
-        access.referrals_for_viewer(user)
+        layer.records_visible_to(user, Referral.objects.all())
         .select_related("person", "level", "allocated_team")
         .order_by("-received_at")
     )
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(referrals, request)
     rows = list(page or [])
-    if rows:
-        access.log_person_access(
-            user, [r.person for r in rows], action="read", purpose="referrals", channel="api"
-        )
+    layer.log_shown(user, [r.person for r in rows], purpose="Referrals (API)", channel="api")
     return paginator.get_paginated_response(ReferralOutSerializer(rows, many=True).data)
 
 
@@ -126,8 +129,7 @@ def referral_list(request: Request) -> Response:
 @person_view
 @api_view(["GET"])
 def referral_detail(request: Request, public_id) -> Response:
-    referral = access.referral_for_viewer(request.user, public_id)
-    access.log_person_access(
-        request.user, [referral.person], action="read", purpose="referral", channel="api"
+    referral = layer.record_for_viewer(
+        request.user, Referral, public_id, purpose="Read a referral (API)", channel="api"
     )
     return Response(ReferralOutSerializer(referral).data)

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -7,14 +9,16 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
         from familyhub.access import involvement
         from familyhub.accounts.roles import MANAGER_ROLES, Role
         from familyhub.core import navigation
+        from familyhub.referrals import indicators  # noqa: F401  (registers them)
         from familyhub.referrals import involvement as referral_involvement
-        from familyhub.referrals.access import REFERRER_ROLES
+        from familyhub.referrals.permissions import REFERRER_ROLES
 
-        involvement.register(referral_involvement.live_referrals)
-        involvement.register_services(referral_involvement.referral_services)
+        involvement.providers.register(referral_involvement.front_door_queue)
+        involvement.services.register(referral_involvement.referral_services)
 
         navigation.register("Front door", "referrals:queue", roles={Role.TRIAGE_OFFICER}, order=20)
         navigation.register(

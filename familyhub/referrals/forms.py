@@ -4,12 +4,12 @@ from typing import Any, cast
 
 from django import forms
 
-from familyhub.core.forms import GovukDateField
+from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
 from familyhub.referrals.needs import Need
 
 
-class FindPersonForm(forms.Form):
+class FindPersonForm(GovukForm):
     given_name = forms.CharField(label="First name (optional)", max_length=100, required=False)
     family_name = forms.CharField(
         label="Last name",
@@ -20,9 +20,16 @@ class FindPersonForm(forms.Form):
     postcode = forms.CharField(label="Postcode (optional)", max_length=8, required=False)
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GovukForm):
     """The professional referral form and a family's own request share these fields; the
     service (referrals.services.referral_create) checks them again for the API."""
+
+    error_names = {
+        "needs": "the areas the concerns are about",
+        "concerns": "the concerns",
+        "referrer_phone": "the phone number",
+        "referrer_email": "the email address",
+    }
 
     referrer_kind = forms.ChoiceField(
         label="Who is making the referral?",
@@ -77,7 +84,7 @@ class ReferralForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     level: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Level of need",

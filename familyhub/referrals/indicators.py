@@ -1,5 +1,4 @@
-"""Front door indicators, registered with the outcomes registry (outcomes/registry.py imports
-every part's indicators.py). Counts only: no person leaves these functions."""
+"""Front door indicators, declared to the indicator contract (core.indicators) and imported by this part's AppConfig.ready(). Counts only: no person leaves these functions."""
 
 from __future__ import annotations
 
@@ -7,7 +6,8 @@ from datetime import date
 
 from django.db.models import Count, F, Q
 
-from familyhub.outcomes.registry import Cell, bounds, cells, indicator
+from familyhub.core.dates import day_bounds as bounds
+from familyhub.core.indicators import Cell, cells, indicator
 from familyhub.referrals.models import Referral
 
 PART = "referrals"

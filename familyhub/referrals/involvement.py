@@ -1,8 +1,10 @@
 """The front door's involvement with families, for the access layer (registered in apps.ready).
 
-A triage officer sees the core record of everyone with a referral waiting in their council's
-queue; the person who made a referral sees the family while it is waiting; the team a referral was
-allocated to is covered by casework's episode."""
+The front door's team sees the core record of everyone with a referral in its queue, and for a
+while after deciding it (time to hand over). The person who made a referral is not involved by
+making it: they see their own referral and its progress (access.layer.authored...), and the
+family only through their own service's work. The team a referral was allocated to is involved
+through casework's episode."""
 
 from __future__ import annotations
 
@@ -10,18 +12,17 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from familyhub.access.involvement import Involvement
-from familyhub.referrals.access import authority_ids_of, is_front_door
+from familyhub.access.involvement import Involvement, ended_since
 from familyhub.referrals.models import Referral, ReferralStatus
 
 
-def live_referrals(user, *, viewer=None) -> QuerySet:
-    rule = Q(recorded_by=user)
-    if is_front_door(user):
-        # The viewer's authorities are its teams' services' councils, as authority_ids_of says.
-        authorities = viewer.authority_ids if viewer is not None else authority_ids_of(user)
-        rule |= Q(authority_id__in=authorities)
-    return Referral.objects.filter(rule, status=ReferralStatus.RECEIVED).values("person_id")
+def front_door_queue(viewer) -> QuerySet:
+    """A referral waiting in the queue of the team's service (the front door), or decided by
+    it lately."""
+    return Referral.objects.filter(
+        Q(status=ReferralStatus.RECEIVED) | Q(decided_at__gte=ended_since("referral")),
+        owning_service_id__in=viewer.service_ids,
+    ).values("person_id")
 
 
 def referral_services(person_ids: list[int]) -> Iterable[Involvement]:

@@ -180,6 +180,11 @@ class Referral(PersonRecord):
             return moment > self.decision_due_at
         return self.decided_at is not None and self.decided_at > self.decision_due_at
 
+    @classmethod
+    def access_participants(cls, viewer):
+        """The team the front door allocated the referral to works from it."""
+        return models.Q(allocated_team_id__in=viewer.team_ids)
+
     def timeline_summary(self) -> str:
         text = f"Referral from {self.referrer_display}"
         if self.status != ReferralStatus.RECEIVED:

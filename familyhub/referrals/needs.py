@@ -1,5 +1,5 @@
 """The needs a referral, an assessment and a family plan speak of: the Supporting Families headline
-outcome areas (DOMAIN.md). One list, so that a need named at the front door is the same need that
+outcome areas. One list, so that a need named at the front door is the same need that
 is assessed, planned for and scored at closure."""
 
 from __future__ import annotations

@@ -4,13 +4,25 @@ about a referred family. Every list is filtered for the viewer."""
 from __future__ import annotations
 
 import datetime
+import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from familyhub.referrals.access import authority_ids_of, is_front_door
-from familyhub.referrals.models import Referral, ReferralStatus, ReferrerKind, Urgency
+from familyhub.access import involvement
+from familyhub.access.layer import log_shown, records_visible_to
+from familyhub.accounts.roles import MANAGER_ROLES, has_role
+from familyhub.people.models import HouseholdMembership
+from familyhub.referrals.models import (
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    ReferrerKind,
+    Urgency,
+)
+from familyhub.referrals.permissions import is_front_door
+from familyhub.services.selectors import authority_ids_of
 
 
 @dataclass
@@ -35,13 +47,12 @@ class QueueFilters:
 
 
 def front_door_queue(user, filters: QueueFilters | None = None) -> QuerySet[Referral]:
-    """Referrals waiting for a decision in the user's councils, the most pressing first."""
+    """Referrals waiting for a decision that the user may see (their front door's), the most
+    pressing first."""
     if not is_front_door(user):
         return Referral.objects.none()
     filters = filters or QueueFilters()
-    referrals = Referral.objects.filter(
-        authority_id__in=authority_ids_of(user), status=ReferralStatus.RECEIVED
-    )
+    referrals = records_visible_to(user, Referral.objects.filter(status=ReferralStatus.RECEIVED))
     if filters.urgency:
         referrals = referrals.filter(urgency=filters.urgency)
     if filters.referrer_kind:
@@ -59,16 +70,12 @@ def front_door_queue(user, filters: QueueFilters | None = None) -> QuerySet[Refe
 
 def late_decisions(user, *, days: int = 30) -> dict[str, QuerySet[Referral]]:
     """For managers: referrals past their deadline and still waiting, and those decided late in
-    the last `days` days."""
-    from familyhub.accounts.roles import MANAGER_ROLES
-
-    if user.role not in MANAGER_ROLES:
+    the last `days` days, among the referrals they may see (their front door's)."""
+    if not has_role(user, MANAGER_ROLES):
         none = Referral.objects.none()
         return {"waiting": none, "decided_late": none}
     now = timezone.now()
-    mine = Referral.objects.filter(authority_id__in=authority_ids_of(user)).select_related(
-        "person", "decided_by"
-    )
+    mine = records_visible_to(user, Referral.objects.all()).select_related("person", "decided_by")
     return {
         "waiting": mine.filter(status=ReferralStatus.RECEIVED, decision_due_at__lt=now).order_by(
             "decision_due_at"
@@ -94,8 +101,6 @@ class RegisterKnowledge:
 
 
 def family_person_ids(referral: Referral) -> list[int]:
-    from familyhub.people.models import HouseholdMembership
-
     ids = {referral.person_id}
     if referral.household_id:
         ids |= set(
@@ -106,10 +111,9 @@ def family_person_ids(referral: Referral) -> list[int]:
     return sorted(ids)
 
 
-def register_knowledge(referral: Referral) -> RegisterKnowledge:
-    from familyhub.access import involvement
-    from familyhub.casework.selectors import live_episodes_for_people
-
+def register_knowledge(user, referral: Referral) -> RegisterKnowledge:
+    """What the register knows of the family, for the front door deciding: the services
+    involved and the family's earlier referrals the user may see."""
     ids = family_person_ids(referral)
     knowledge = RegisterKnowledge(family_ids=ids, household_size=len(ids))
     knowledge.services = [
@@ -121,17 +125,19 @@ def register_knowledge(referral: Referral) -> RegisterKnowledge:
     if referral.household_id:
         family |= Q(household_id=referral.household_id)
     knowledge.past_referrals = list(
-        Referral.objects.filter(family)
+        records_visible_to(user, Referral.objects.filter(family))
         .exclude(pk=referral.pk)
         .select_related("person", "level")
         .order_by("-received_at")[:20]
     )
+    # The page names the person of each earlier referral: each is shown, so each is logged.
+    log_shown(
+        user,
+        [past.person for past in knowledge.past_referrals],
+        purpose="The family's earlier referrals, to decide a referral",
+    )
     knowledge.lead_professionals = sorted(
-        {
-            f"{episode.lead_professional} ({episode.team})"
-            for episode in live_episodes_for_people(ids)
-            if episode.lead_professional_id
-        }
+        {f"{row.lead_professional} ({row.team_name})" for row in knowledge.services if row.leads}
     )
     return knowledge
 
@@ -154,10 +160,6 @@ class DecisionTimes:
 def decision_times(user, *, days: int = 30) -> DecisionTimes:
     """How long the front door took to decide, over the last `days` days: from the received and
     decided events (ReferralEvent), so the same figures can be cut by any period later."""
-    import statistics
-
-    from familyhub.referrals.models import ReferralEvent
-
     since = timezone.now() - datetime.timedelta(days=days)
     decisions = (
         ReferralEvent.objects.filter(

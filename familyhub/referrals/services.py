@@ -12,7 +12,12 @@ from django.db.models import F
 from django.utils import dateformat, timezone
 
 from familyhub.access.records import Category
+from familyhub.accounts.models import User
+from familyhub.audit.log import log_change
+from familyhub.people.models import HouseholdMembership, Person
+from familyhub.places.models import Authority
 from familyhub.referrals import deadlines
+from familyhub.referrals.hooks import referral_allocated
 from familyhub.referrals.models import (
     Consent,
     ContinuumLevel,
@@ -24,6 +29,7 @@ from familyhub.referrals.models import (
     Urgency,
 )
 from familyhub.referrals.needs import Need
+from familyhub.services.models import Service, ServiceKind, Team
 
 
 class DecisionConflict(Exception):
@@ -44,8 +50,7 @@ class DecisionConflict(Exception):
         )
 
 
-def front_door_service(authority):
-    from familyhub.services.models import Service, ServiceKind
+def front_door_service(authority: Authority):
 
     return (
         Service.objects.filter(authority=authority, kind=ServiceKind.FRONT_DOOR)
@@ -54,7 +59,7 @@ def front_door_service(authority):
     )
 
 
-def continuum_levels(authority) -> Any:
+def continuum_levels(authority: Authority | None) -> Any:
     """The council's own continuum if it has one, otherwise the default four levels."""
     own = ContinuumLevel.objects.filter(authority=authority)
     if authority is not None and own.exists():
@@ -62,8 +67,7 @@ def continuum_levels(authority) -> Any:
     return ContinuumLevel.objects.filter(authority__isnull=True)
 
 
-def current_household(person):
-    from familyhub.people.models import HouseholdMembership
+def current_household(person: Person):
 
     membership = (
         HouseholdMembership.objects.filter(person=person, end__isnull=True)
@@ -86,14 +90,15 @@ def _clean_needs(needs: list[str] | None) -> list[str]:
 
 
 @transaction.atomic
+@transaction.atomic
 def referral_create(
     *,
-    person,
+    person: Person | None,
     referrer_kind: str,
     referrer_name: str,
     concerns: str,
     consent: str,
-    recorded_by,
+    recorded_by: User,
     needs: list[str] | None = None,
     referrer_organisation: str = "",
     referrer_role: str = "",
@@ -101,6 +106,7 @@ def referral_create(
     referrer_email: str = "",
     urgency: str = Urgency.STANDARD,
     received_at: datetime.datetime | None = None,
+    channel: str = "page",
 ) -> Referral:
     """Receive a referral for a person already in the register (single registration: the caller
     found or registered them first). The form, the API and the demo all come through here.
@@ -110,7 +116,7 @@ def referral_create(
     errors: dict[str, str] = {}
     if person is None:
         errors["person"] = "Choose the person you are referring from the register."
-    elif person.merged_into_id is not None:
+    elif person.merged_into is not None:
         person = person.merged_into
     if referrer_kind not in ReferrerKind.values:
         errors["referrer_kind"] = "Choose who is making the referral."
@@ -134,6 +140,7 @@ def referral_create(
         errors["concerns"] = "Describe the concerns in your own words."
     if errors:
         raise ValidationError(errors)
+    assert person is not None  # refused above
     owning_service = front_door_service(person.authority)
     if owning_service is None:
         raise ValidationError(
@@ -172,22 +179,24 @@ def referral_create(
         at=arrived,
         by=recorded_by,
     )
+    log_change(recorded_by, [person], action="create", purpose="Make a referral", channel=channel)
     return referral
 
 
 def referral_decide(
     *,
     referral: Referral,
-    by,
+    by: User,
     version: int,
     outcome: str,
     level: ContinuumLevel | None,
     reason: str,
-    team=None,
+    team: Team | None = None,
     now: datetime.datetime | None = None,
+    channel: str = "page",
 ) -> Referral:
     """Record the front door's decision on a referral the caller may decide (see
-    referrals.access.referral_for_decision).
+    referrals.permissions.referral_for_decision), logged.
 
     `version` is the version the decider saw. The decision is one conditional UPDATE on
     (status = received, version = version): if someone else decided first, nothing is written and
@@ -240,7 +249,13 @@ def referral_decide(
         )
         referral.refresh_from_db()
         if outcome == Outcome.ALLOCATE:
-            from familyhub.casework.services import episode_open_from_referral
-
-            episode_open_from_referral(referral=referral, team=team, by=by, now=moment)
+            referral_allocated.call(referral=referral, team=team, by=by, now=moment)
+        log_change(
+            by,
+            [referral.person],
+            action="change",
+            purpose="Decide a referral",
+            channel=channel,
+            detail=outcome,
+        )
     return referral

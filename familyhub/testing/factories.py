@@ -6,10 +6,11 @@ import datetime
 
 import factory
 from django.conf import settings
+from django.utils import timezone as django_timezone
 
 from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
-from familyhub.people.models import Household, HouseholdMembership, Person, Sex
+from familyhub.people.models import Household, HouseholdMembership, Person, Registration, Sex
 from familyhub.places.models import Area, Authority, Locality, PostcodeArea, Site
 from familyhub.services.models import Service, ServiceKind, Team, TeamMembership
 
@@ -135,3 +136,23 @@ class HouseholdMembershipFactory(factory.django.DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     person = factory.SubFactory(PersonFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration with a team: give `team`, or `service` for its first team."""
+
+    class Meta:
+        model = Registration
+
+    person = factory.SubFactory(PersonFactory)
+    service = factory.LazyAttribute(lambda o: o.team.service if o.team else None)
+    team = None
+    site = factory.LazyAttribute(lambda o: o.team.base if o.team else None)
+    registered_at = factory.LazyFunction(django_timezone.now)
+    confirmed_at = factory.LazyAttribute(lambda o: o.registered_at)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs.get("team") is None and kwargs.get("service") is not None:
+            kwargs["team"] = kwargs["service"].teams.order_by("pk").first()
+        return super()._create(model_class, *args, **kwargs)

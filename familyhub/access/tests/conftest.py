@@ -9,11 +9,11 @@ from django.utils import timezone
 from familyhub.access.models import SharedNote
 from familyhub.access.records import Category
 from familyhub.accounts.roles import Role
-from familyhub.people.models import Registration
 from familyhub.testing.factories import (
     HouseholdFactory,
     HouseholdMembershipFactory,
     PersonFactory,
+    RegistrationFactory,
     ServiceFactory,
     TeamFactory,
 )
@@ -59,7 +59,7 @@ def world(authority, make_user) -> World:
     household = HouseholdFactory(authority=authority)
     HouseholdMembershipFactory(household=household, person=mum)
     HouseholdMembershipFactory(household=household, person=child)
-    Registration.objects.create(person=mum, service=hub, registered_at=timezone.now())
+    RegistrationFactory(person=mum, service=hub, registered_at=timezone.now())
     hub_note = SharedNote.objects.create(
         person=mum,
         owning_service=hub,

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import factory
-from django.utils import timezone
 
 from familyhub.access.models import SharedNote, SharingAgreement
 from familyhub.access.records import Category
-from familyhub.people.models import Registration
-from familyhub.testing.factories import PersonFactory, ServiceFactory
+from familyhub.testing.factories import (
+    PersonFactory,
+    RegistrationFactory,  # noqa: F401  (shared)
+    ServiceFactory,
+)
 
 
 class SharedNoteFactory(factory.django.DjangoModelFactory):
@@ -18,15 +20,6 @@ class SharedNoteFactory(factory.django.DjangoModelFactory):
     category = Category.GENERAL
     title = factory.Sequence(lambda n: f"Note {n}")
     body = "Discussed the family's week."
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Registration
-
-    person = factory.SubFactory(PersonFactory)
-    service = factory.SubFactory(ServiceFactory)
-    registered_at = factory.LazyFunction(timezone.now)
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from familyhub.access import demo
 from familyhub.accounts.roles import Role
+from familyhub.demo import access as demo
 from familyhub.services.models import ServiceKind
 from familyhub.testing.factories import ServiceFactory, TeamFactory
 

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from familyhub.access import involvement, layer
-from familyhub.access.models import AccessLog, SharedNote
+from familyhub.access.models import SharedNote
+from familyhub.audit.models import AccessLog
 from familyhub.people.models import Person
 from familyhub.testing.factories import PersonFactory
 
@@ -23,7 +24,7 @@ def test_a_registered_provider_grants_the_core_record(world):
         # A part returns a Q over Person (or a queryset of person ids).
         return Q(family_name="Queue") if user.role == "school_nurse" else Q(pk__in=[])
 
-    involvement.register(triage_queue)
+    involvement.providers.register(triage_queue)
     try:
         person = layer.person_for_viewer(
             world.outsider, stranger.public_id, purpose="x", channel="page"
@@ -31,19 +32,21 @@ def test_a_registered_provider_grants_the_core_record(world):
         assert person == stranger
         assert not layer.visible_people(world.owner).filter(pk=stranger.pk).exists()
     finally:
-        involvement._PROVIDERS.pop(involvement._key(triage_queue))
+        involvement.providers.unregister(triage_queue)
 
 
 def test_providers_returning_querysets_are_combined(world):
     def everyone_called_quillfeather(user):
         return Person.objects.filter(family_name="Quillfeather").values("pk")
 
-    involvement.register(everyone_called_quillfeather)
-    involvement.register(everyone_called_quillfeather)  # idempotent: ready() may run twice
+    involvement.providers.register(everyone_called_quillfeather)
+    involvement.providers.register(
+        everyone_called_quillfeather
+    )  # idempotent: ready() may run twice
     try:
         assert layer.visible_people(world.outsider).filter(pk=world.mum.pk).exists()
     finally:
-        involvement._PROVIDERS.pop(involvement._key(everyone_called_quillfeather))
+        involvement.providers.unregister(everyone_called_quillfeather)
 
 
 def test_services_involved_registry(world):
@@ -58,13 +61,13 @@ def test_services_involved_registry(world):
             )
         ]
 
-    involvement.register_services(episodes)
+    involvement.services.register(episodes)
     try:
         rows = involvement.services_involved([world.mum.pk])
         assert any(r.lead_professional == "Leah Price" for r in rows)
         assert any(r.service_name == "Family hubs" for r in rows)  # the built-in registrations
     finally:
-        involvement._SERVICES_PROVIDERS.pop(involvement._key(episodes))
+        involvement.services.unregister(episodes)
 
 
 def test_ended_registration_and_ended_membership_end_involvement(world):
@@ -100,13 +103,16 @@ def test_match_candidates_keep_order_log_and_stay_in_authority(world, authority)
     far = PersonFactory(authority=other_council)
     stranger = PersonFactory(authority=authority)
     ids = [stranger.pk, far.pk, world.mum.pk]
-    result = layer.match_candidates_for_registration(
-        world.colleague, Person.objects.filter(pk__in=ids).order_by("-pk")
+    ordered = sorted(ids, reverse=True)
+    result = layer.match_candidates(
+        world.colleague, ordered, purpose="Duplicate check", channel="registration"
     )
-    expected = [p for p in sorted(ids, reverse=True) if p != far.pk]
+    expected = [p for p in ordered if p != far.pk]
     assert [p.pk for p in result] == expected
     assert AccessLog.objects.filter(action="search", channel="registration").count() == 2
-    assert not layer.match_candidates_for_registration(world.ig, Person.objects.all()).exists()
+    assert not layer.match_candidates(
+        world.ig, list(Person.objects.values_list("pk", flat=True)), purpose="x", channel="page"
+    )
 
 
 def test_records_visible_to_refuses_other_models(world):

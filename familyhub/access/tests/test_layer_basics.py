@@ -4,10 +4,10 @@ import pytest
 from django.http import Http404
 
 from familyhub.access import layer
-from familyhub.access.log import verify
-from familyhub.access.models import AccessLog
 from familyhub.access.tests.factories import RegistrationFactory, SharedNoteFactory
 from familyhub.accounts.roles import Role
+from familyhub.audit.log import verify
+from familyhub.audit.models import AccessLog
 from familyhub.testing.factories import (
     HouseholdFactory,
     HouseholdMembershipFactory,
@@ -47,10 +47,10 @@ def world(authority, make_user):
 
 
 def test_registered_family_visible_to_service_including_household(world):
-    seen = set(layer.visible_people(world["owner"], channel="page"))
+    seen = set(layer.visible_people(world["owner"]))
     assert seen == {world["mum"], world["child"]}
-    assert set(layer.visible_people(world["colleague"], channel="page")) == seen
-    assert not layer.visible_people(world["outsider"], channel="page").exists()
+    assert set(layer.visible_people(world["colleague"])) == seen
+    assert not layer.visible_people(world["outsider"]).exists()
 
 
 def test_person_for_viewer_logs_once_and_404s_for_outsider(world):

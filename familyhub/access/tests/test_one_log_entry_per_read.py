@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from familyhub.access.models import AccessLog
+from familyhub.audit.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

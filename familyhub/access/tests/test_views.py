@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from familyhub.access.models import (
-    AccessLog,
     BreakGlass,
     Consent,
     DecisionNotToShare,
@@ -19,6 +18,9 @@ from familyhub.access.models import (
     SharingAgreement,
 )
 from familyhub.access.records import Category
+from familyhub.audit.log import log_change
+from familyhub.audit.models import AccessLog
+from familyhub.testing.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +74,8 @@ def test_timeline_filters_by_service_and_category(world, signed_in):
 
 
 def test_health_visitor_and_family_worker_see_different_parts(world, signed_in):
-    from familyhub.people.models import Registration
 
-    Registration.objects.create(
-        person=world.child, service=world.health, registered_at=timezone.now()
-    )
+    RegistrationFactory(person=world.child, service=world.health, registered_at=timezone.now())
     url = f"/access/families/{world.household.public_id}/"
     hv = world.client(world.health_visitor, signed_in).get(url).content.decode()
     fsw = world.client(world.owner, signed_in).get(url).content.decode()
@@ -93,6 +92,23 @@ def test_export_owner_and_outsider_and_logged_as_export(world, signed_in):
     assert _log(world.owner).count() == 2
     assert world.client(world.colleague, signed_in).get(url).status_code == 200
     assert world.client(world.outsider, signed_in).get(url).status_code == 404
+
+
+def test_export_keeps_a_formula_as_text_and_opens_in_excel_as_utf8(world, signed_in):
+    import csv
+    import io
+
+    world.hub_note.title = "=cmd|' /C calc'!A0"
+    world.hub_note.save()
+    world.mum.given_name, world.mum.known_as = '=HYPERLINK("http://evil.example","Zoë")', ""
+    world.mum.save()
+    url = f"/access/families/{world.household.public_id}/timeline.csv"
+    body = world.client(world.owner, signed_in).get(url).content
+    assert body.startswith(b"\xef\xbb\xbf")
+    cells = [c for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))) for c in row]
+    assert "'=cmd|' /C calc'!A0" in cells
+    assert any(c.startswith("'=HYPERLINK(") and "Zoë" in c for c in cells)
+    assert not any(c.startswith("=") for c in cells)
 
 
 def test_api_owner_colleague_outsider_and_logged(world, signed_in):
@@ -126,11 +142,10 @@ def test_note_search_page_logs_each_person_once(world, signed_in):
 
 
 def test_person_family_without_household_logs_one_read(world, signed_in, authority):
-    from familyhub.people.models import Registration
     from familyhub.testing.factories import PersonFactory
 
     alone = PersonFactory(authority=authority)
-    Registration.objects.create(person=alone, service=world.hub, registered_at=timezone.now())
+    RegistrationFactory(person=alone, service=world.hub, registered_at=timezone.now())
     response = world.client(world.owner, signed_in).get(f"/access/people/{alone.public_id}/family/")
     assert response.status_code == 200
     assert _log(world.owner).count() == 1
@@ -278,11 +293,8 @@ def test_share_form_needs_a_recipient(world, signed_in):
 
 
 def test_decision_not_to_share_overrides_an_agreement(world, signed_in):
-    from familyhub.people.models import Registration
 
-    Registration.objects.create(
-        person=world.mum, service=world.health, registered_at=timezone.now()
-    )
+    RegistrationFactory(person=world.mum, service=world.health, registered_at=timezone.now())
     SharingAgreement.objects.create(
         name="Hub general to all", owner_service=world.hub, categories=["general"]
     )
@@ -313,11 +325,15 @@ def test_break_glass_grants_time_limited_access(world, signed_in, settings):
     url = f"/access/people/{world.mum.public_id}/break-glass/"
     page = client.get(url)
     assert page.status_code == 200 and world.mum.family_name.encode() not in page.content
-    short = client.post(url, {"reason": "worried", "confirm": "on"})
+    short = client.post(url, {"ground": "emergency", "reason": "worried", "confirm": "on"})
     assert short.status_code == 200 and not BreakGlass.objects.exists()
     response = client.post(
         url,
-        {"reason": "Police called about a child at this address tonight", "confirm": "on"},
+        {
+            "ground": "emergency",
+            "reason": "Police called about a child at this address tonight",
+            "confirm": "on",
+        },
     )
     assert response.status_code == 302
     use = BreakGlass.objects.get()
@@ -340,7 +356,10 @@ def test_break_glass_is_for_practitioners_only(world, signed_in):
     absent = f"/access/people/{uuid.uuid4()}/break-glass/"
     client = world.client(world.outsider, signed_in)
     assert client.get(absent).status_code == 200  # the same form: it says nothing about anyone
-    response = client.post(absent, {"reason": "A long enough safeguarding reason", "confirm": "on"})
+    response = client.post(
+        absent,
+        {"ground": "risk_of_harm", "reason": "A long enough safeguarding reason", "confirm": "on"},
+    )
     assert response.status_code == 404
 
 
@@ -356,15 +375,18 @@ def test_exact_find_offers_break_glass(world, signed_in):
     bad = client.get("/access/find/", {"nhs_number": "1234567890"})
     assert b"valid 10-digit NHS number" in bad.content
     mine = world.client(world.owner, signed_in).get("/access/find/", {"nhs_number": "9434765919"})
-    assert b"Open their family record" in mine.content
+    assert b"open their family record" in mine.content
     assert world.client(world.ig, signed_in).get("/access/find/").status_code == 403
 
 
 def test_break_glass_review_queue(world, signed_in, make_user):
-    from familyhub.access import layer
+    from familyhub.access import services
 
-    use = layer.break_glass_start(
-        user=world.outsider, person=world.mum, reason="Urgent safeguarding call from school"
+    use = services.break_glass_start(
+        user=world.outsider,
+        person=world.mum,
+        ground="risk_of_harm",
+        reason="Urgent safeguarding call from school",
     )
     ig = world.client(world.ig, signed_in)
     queue = ig.get("/access/break-glass/reviews/")
@@ -390,13 +412,14 @@ def test_ig_log_pages(world, signed_in):
     search = ig.get("/access/log/", {"person": str(world.mum.public_id)})
     assert search.status_code == 302
     person_page = ig.get(search["Location"])
-    assert person_page.status_code == 200 and world.owner.username.encode() in person_page.content
+    assert person_page.status_code == 200
+    assert world.owner.get_full_name().encode() in person_page.content
     # The IG lead's own look at the person is logged too.
     assert _log(world.ig, person_pk=world.mum.pk).count() == 1
     by_user = ig.get("/access/log/", {"username": world.owner.username})
     staff_page = ig.get(by_user["Location"])
     assert staff_page.status_code == 200
-    assert str(world.mum.public_id)[:8].encode() in staff_page.content
+    assert world.mum.display_name.encode() in staff_page.content
     assert b"not a person" not in ig.get("/access/log/", {"username": "nobody"}).content
     for user in (world.owner, world.colleague, world.outsider):
         client = world.client(user, signed_in)
@@ -407,7 +430,7 @@ def test_ig_log_pages(world, signed_in):
 
 
 def test_unusual_access(world, signed_in, make_user, settings):
-    from familyhub.access import layer
+    from familyhub.access import layer, services
     from familyhub.access.models import StaffHomeAddress
 
     settings.FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR = 3
@@ -421,15 +444,18 @@ def test_unusual_access(world, signed_in, make_user, settings):
         layer.person_for_viewer(bulk, person.public_id, purpose="look", channel="page")
     from familyhub.testing.factories import PersonFactory
 
-    layer.log_person_access(bulk, [PersonFactory()], action="read", purpose="x", channel="page")
-    layer.break_glass_start(
-        user=world.outsider, person=world.mum, reason="A long enough reason here"
+    log_change(bulk, [PersonFactory()], action="read", purpose="x", channel="page")
+    services.break_glass_start(
+        user=world.outsider,
+        person=world.mum,
+        ground="other",
+        reason="A long enough reason given here",
     )
     page = world.client(world.ig, signed_in).get("/access/unusual/")
     assert page.status_code == 200
     context = page.context
-    assert {row.user_id for row in context["close"]} >= {nosy.pk, neighbour.pk}
-    assert bulk.pk not in {row.user_id for row in context["close"]}
+    assert {row.user_id for row, _ in context["close"]} >= {nosy.pk, neighbour.pk}
+    assert bulk.pk not in {row.user_id for row, _ in context["close"]}
     assert [row["user_id"] for row in context["bulk"]] == [bulk.pk]
     assert len(context["glass"]) == 1
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -169,11 +171,13 @@ def test_schema_and_docs_without_cdn(client, signed_in, owner):
     assert page.status_code == 200
     html = page.content.decode()
     assert "/api/people/search/" in html
-    assert "cdn" not in html.lower() and "unpkg" not in html
+    # No script, style or image from a CDN. (Not the bare letters "cdn": the page's random CSP
+    # nonce sometimes holds them.)
+    assert not re.search(r'(src|href)="(https?:)?//[^"]*(cdn|unpkg|jsdelivr)', html.lower())
 
 
 def test_api_search_is_logged_on_the_api_channel(owner, registered_person):
-    from familyhub.access.models import AccessLog
+    from familyhub.audit.models import AccessLog
 
     token_client(owner).get(
         "/api/people/search/",

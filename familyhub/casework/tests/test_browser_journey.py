@@ -11,6 +11,7 @@ from django.utils import timezone
 from familyhub.casework.models import Episode, EpisodeStatus
 from familyhub.referrals.models import Referral, ReferralStatus
 from familyhub.referrals.tests.factories import build_world
+from familyhub.services.selectors import staff_label
 
 
 def sign_out(page):
@@ -59,7 +60,7 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     page.goto("/casework/unallocated/")
     page.get_by_role("link", name="Tom Walker").click()
     page.get_by_role("link", name="Allocate", exact=True).click()
-    page.get_by_label("Lead professional", exact=True).select_option(label=str(world.lead))
+    page.get_by_label("Lead professional", exact=True).select_option(label=staff_label(world.lead))
     page.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Allocate").click()
     page.wait_for_selector('[data-testid="lead-professional"]')
@@ -106,6 +107,17 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     outcomes = page.locator("fieldset")
     for index in range(outcomes.count()):
         outcomes.nth(index).get_by_label("Achieved", exact=True).check()
+    # The walk to school is still open and the goal scored 7/10: closing asks first.
+    assert "Walk Tom to school" in page.get_by_test_id("open-actions").inner_text()
+    assert "7 out of 10" in page.get_by_test_id("low-scores").inner_text()
+    page.get_by_role("button", name="Close the episode").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "open action is done or handed over" in summary.inner_text()
+    assert "last scored 7 out of 10" in summary.inner_text()
+    page.get_by_label("If a need is achieved although its goal scored low, say why").fill(
+        "School reports full attendance for the last four weeks, since the review."
+    )
+    page.get_by_label(re.compile("open action above")).check()
     page.get_by_role("button", name="Close the episode").click()
     page.wait_for_selector('[data-testid="episode-status"]')
     assert page.get_by_test_id("episode-status").inner_text() == "Closed"

@@ -23,9 +23,11 @@ def test_a_waiting_referral_lets_the_front_door_see_the_family(world):
     assert world.child not in visible_people(world.outsider)
 
 
-def test_the_referrer_sees_the_family_while_the_referral_waits(world):
+def test_making_a_referral_does_not_make_the_family_visible_to_the_referrer(world):
+    """Involvement comes from the receiving side's work, never the viewer's own click (issue
+    13): the referrer sees what they sent (referrals' sent page), not the family's record."""
     make_referral(world, recorded_by=world.outsider)
-    assert world.child in visible_people(world.outsider)
+    assert world.child not in visible_people(world.outsider)
 
 
 def test_a_live_episode_lets_the_team_see_the_family_and_names_the_lead(world):
@@ -76,3 +78,63 @@ def test_referrals_and_episodes_follow_the_family_through_a_merge_and_back(world
     person_unmerge(merge=merge, by=world.team_leader, reason="Not the same boy")
     episode.refresh_from_db()
     assert episode.person == duplicate
+
+
+def _close(world, *, days_ago: int, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from familyhub.casework.models import Episode
+
+    episode = open_episode(world)
+    end = timezone.localdate() - datetime.timedelta(days=days_ago)
+    Episode.objects.filter(pk=episode.pk).update(
+        status="closed",
+        start=end - datetime.timedelta(days=120),
+        end=end,
+        closure_reason="Goals met.",
+        sustainment_until=None,
+    )
+    return Episode.objects.get(pk=episode.pk)
+
+
+@pytest.mark.parametrize("days_ago,sees", [(10, True), (89, True), (91, False), (400, False)])
+def test_a_closed_episode_keeps_its_team_involved_for_the_councils_days_then_not(
+    world, settings, client, signed_in, days_ago, sees
+):
+    """FAMILYHUB_ACCESS_DAYS_AFTER_EPISODE (90 here): time to finish and hand over, then the
+    team no longer involved sees neither the family nor the closed episode (issue 13.2)."""
+    from django.urls import reverse
+
+    settings.FAMILYHUB_ACCESS_DAYS_AFTER_EPISODE = 90
+    episode = _close(world, days_ago=days_ago, settings=settings)
+    assert (world.child in visible_people(world.colleague)) is sees
+    assert (world.mother in visible_people(world.lead)) is sees
+    page = signed_in(client, world.colleague).get(
+        reverse("casework:episode", args=[episode.public_id])
+    )
+    assert page.status_code == (200 if sees else 404)
+    if not sees:
+        assert "Walker" not in page.content.decode()
+
+
+@pytest.mark.parametrize("days_ago,sees", [(5, True), (31, False)])
+def test_a_decided_referral_keeps_the_front_door_involved_for_the_councils_days(
+    world, settings, days_ago, sees
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from familyhub.referrals.models import Referral, ReferralStatus
+
+    settings.FAMILYHUB_ACCESS_DAYS_AFTER_REFERRAL = 30
+    referral = make_referral(world)
+    Referral.objects.filter(pk=referral.pk).update(
+        status=ReferralStatus.SIGNPOSTED,
+        decided_at=timezone.now() - datetime.timedelta(days=days_ago),
+        decision_reason="Universal services can meet the need.",
+    )
+    triage = User.objects.get(pk=world.triage.pk)
+    assert (world.child in visible_people(triage)) is sees

@@ -70,6 +70,7 @@ def test_my_caseload_shows_next_review_and_overdue_actions(world):
         description="Meet the school",
         due_on=timezone.localdate() - datetime.timedelta(days=2),
         owner=world.lead,
+        agreed_on=timezone.localdate() - datetime.timedelta(days=20),  # agreed at a meeting then
     )
     services.action_add(
         goal=goal,

@@ -224,6 +224,17 @@ def test_actions_need_an_owner_and_a_date(world):
     with pytest.raises(ValidationError) as error:
         services.action_add(goal=goal, by=world.lead, description="Walk to school", due_on=None)
     assert {"due_on", "owner"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError) as error:
+        services.action_add(
+            goal=goal,
+            by=world.lead,
+            description="Walk to school",
+            due_on=timezone.localdate() - datetime.timedelta(days=1),
+            owner_name="Mum",
+        )
+    assert error.value.message_dict["due_on"] == [
+        "The date the action is due must be today or later"
+    ]
     action = services.action_add(
         goal=goal,
         by=world.lead,

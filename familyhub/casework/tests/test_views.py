@@ -88,7 +88,9 @@ def test_action_pages_owner_colleague_outsider(client, signed_in, world, episode
         {
             "description": "Call school",
             "owner": world.lead.pk,
-            **date_fields("due_on", "2026-01-05"),
+            **date_fields(
+                "due_on", (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+            ),
         },
     )
     assert response.status_code == 302
@@ -201,6 +203,7 @@ def test_my_caseload_page_shows_overdue_work(client, signed_in, world, episode):
         description="Book GP",
         owner=world.lead,
         due_on=timezone.localdate() - datetime.timedelta(days=3),
+        agreed_on=timezone.localdate() - datetime.timedelta(days=30),
     )
     Episode.objects.filter(pk=episode.pk).update(
         next_review_due=timezone.localdate() - datetime.timedelta(days=1)
@@ -227,7 +230,7 @@ def test_unallocated_page_filters_by_name(client, signed_in, world):
 
 
 def test_unallocated_page_is_paged_keeping_the_filters(client, signed_in, world, monkeypatch):
-    from familyhub.access.models import AccessLog
+    from familyhub.audit.models import AccessLog
     from familyhub.casework import views
     from familyhub.testing.factories import PersonFactory
 
@@ -296,6 +299,7 @@ def test_a_closed_episode_shows_no_next_review_or_overdue_actions(
         owner=None,
         owner_name="Mum",
         due_on=timezone.localdate() - datetime.timedelta(days=3),
+        agreed_on=timezone.localdate() - datetime.timedelta(days=30),
     )
     Episode.objects.filter(pk=episode.pk).update(
         status=EpisodeStatus.CLOSED,

@@ -63,3 +63,50 @@ def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, mak
         == DueStatus.NOT_BROUGHT
     )
     assert Alert.objects.filter(person=first).count() == 1
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 740), (1280, 800)])
+def test_growth_charts_fit_the_screen_and_a_baby_is_weighed(
+    page, browser_sign_in, owner, make_child, hv_team, width, height
+):
+    today = timezone.localdate()
+    baby = make_child(
+        date_of_birth=today - timedelta(weeks=14), given_name="Amara", family_name="Okafor", sex="F"
+    )
+    services.allocation_set(person=baby, practitioner=owner, team=hv_team, by=owner)
+    for week, weight, length, head in ((2, "3.6", "51.5", "35.5"), (8, "5.0", "57.0", "38.0")):
+        services.measurement_record(
+            person=baby,
+            by=owner,
+            measured_on=baby.date_of_birth + timedelta(weeks=week),
+            weight_kg=weight,
+            height_cm=length,
+            head_circumference_cm=head,
+        )
+    page.set_viewport_size({"width": width, "height": height})
+    browser_sign_in(owner)
+    page.goto(f"/child-health/people/{baby.public_id}/")
+
+    # A slip of units is refused with the field named; the right weight is saved and charted.
+    page.get_by_role("link", name="Record weight, length and head circumference").click()
+    page.get_by_label("Weight (kg)").fill("45")
+    page.get_by_label("At a review").check()
+    page.get_by_test_id("save-measurement").click()
+    assert "Weight of 45 kg is not plausible" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Weight (kg)").fill("6.1")
+    page.get_by_label("Length (cm)").fill("61")
+    page.get_by_label("Head circumference (cm)").fill("40")
+    page.get_by_test_id("save-measurement").click()
+    page.wait_for_url(f"**/child-health/people/{baby.public_id}/")
+    assert page.get_by_test_id("measurement").count() == 3
+
+    for kind in ("weight", "height", "head"):
+        chart = page.get_by_test_id(f"growth-chart-{kind}").locator("svg")
+        chart.scroll_into_view_if_needed()
+        assert chart.is_visible()
+        assert chart.bounding_box()["width"] <= width
+    assert page.get_by_test_id("growth-chart-weight").locator("circle").count() == 3 + 1
+    scroll_width, screen_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= screen_width  # the page itself does not scroll sideways

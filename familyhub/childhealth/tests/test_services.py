@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from familyhub.accounts.roles import Role
 from familyhub.childhealth import services
+from familyhub.childhealth.hooks import refresh_schedule_after_merge
 from familyhub.childhealth.models import (
     Alert,
     AlertKind,
@@ -131,7 +133,7 @@ def test_merge_keeps_recorded_review_and_cancels_duplicate(make_child, owner):
     # What people.merging does: move every reference, then call the hook.
     ReviewDue.objects.filter(person=duplicate).update(person=survivor)
     Person.objects.filter(pk=duplicate.pk).update(merged_into=survivor)
-    ReviewDue.after_person_merge(survivor=survivor, duplicate=duplicate)
+    refresh_schedule_after_merge(survivor=survivor, duplicate=duplicate)
     open_nbv = ReviewDue.objects.filter(person=survivor, kind=ReviewKind.NEW_BIRTH).exclude(
         status=DueStatus.CANCELLED
     )
@@ -399,3 +401,183 @@ def test_alerts_panel_selector_respects_access(make_child, owner, outsider):
     )
     assert open_alerts_for_viewer(owner, due.person).count() == 1
     assert open_alerts_for_viewer(outsider, due.person).count() == 0
+
+
+# --- growth: weight, length or height, head circumference -------------------------------------
+
+
+def _measure(child, by, **values):
+    values.setdefault("measured_on", TODAY)
+    return services.measurement_record(person=child, by=by, **values)
+
+
+def test_three_week_old_at_45_kg_is_refused_naming_the_field_and_nothing_is_saved(
+    make_child, owner
+):
+    baby = make_child(date_of_birth=TODAY - timedelta(days=21), sex="F")
+    with pytest.raises(ValidationError) as error:
+        _measure(baby, owner, weight_kg=45)
+    message = error.value.message_dict["weight_kg"][0]
+    assert message.startswith("Weight of 45 kg is not plausible for a 3 week old baby")
+    assert "units (kilograms)" in message
+    assert Measurement.objects.count() == 0
+
+
+def test_ten_year_old_at_35_kg_and_140_cm_is_recorded_with_every_centile(make_child, owner):
+    child = make_child(date_of_birth=date(2015, 3, 1), sex="M")
+    m = _measure(child, owner, weight_kg=35, height_cm=140, measured_on=date(2025, 6, 2))
+    assert m.height_position == "standing" and m.height_label == "Height"
+    assert m.weight_sds is not None and m.height_sds is not None
+    assert m.reference == "UK90" and m.population_category == "healthy"
+    assert m.weight_centile.startswith(("on the", "between the"))
+    assert not m.unusual_confirmed
+
+
+def test_baby_gets_length_weight_and_head_circumference_centiles(make_child, owner, hv_service):
+    baby = make_child(date_of_birth=TODAY - timedelta(weeks=6), sex="F")
+    m = _measure(baby, owner, weight_kg="4.65", height_cm="55.5", head_circumference_cm="37.5")
+    assert m.height_position == "lying" and m.height_label == "Length"
+    assert m.weight_kg == Decimal("4.650") and m.head_circumference_cm == Decimal("37.5")
+    for z in (m.weight_sds, m.height_sds, m.head_circumference_sds):
+        assert z is not None and -2 < z < 2
+    assert m.bmi is None and m.centile is None  # BMI centiles begin at 2 years
+    assert m.owning_service == hv_service
+    summary = m.timeline_summary()
+    assert summary.startswith("Weight 4.65 kg, ")
+    assert "Length 55.5 cm, " in summary and "Head circumference 37.5 cm, " in summary
+
+
+def test_weight_alone_can_be_recorded_at_the_new_birth_visit(make_child, owner):
+    baby = make_child(date_of_birth=TODAY - timedelta(days=11), sex="M")
+    m = _measure(baby, owner, weight_kg="3.455")
+    assert m.height_cm is None and m.height_position == ""
+    assert m.weight_kg == Decimal("3.455")
+    assert m.timeline_summary().startswith("Weight 3.455 kg, ")
+
+
+def test_nothing_measured_is_refused(make_child, owner):
+    baby = make_child(date_of_birth=TODAY - timedelta(days=30), sex="M")
+    with pytest.raises(ValidationError) as error:
+        _measure(baby, owner)
+    assert "Enter at least one measurement" in error.value.message_dict["weight_kg"][0]
+
+
+@pytest.mark.parametrize("field", ["weight_kg", "height_cm", "head_circumference_cm"])
+def test_zero_or_negative_is_refused_naming_the_field(make_child, owner, field):
+    baby = make_child(date_of_birth=TODAY - timedelta(days=30), sex="M")
+    for value in (0, -1):
+        with pytest.raises(ValidationError) as error:
+            _measure(baby, owner, **{field: value})
+        assert "must be more than 0" in error.value.message_dict[field][0]
+    assert Measurement.objects.count() == 0
+
+
+def test_ncmp_measurement_needs_height_and_weight(make_child, owner):
+    child = make_child(date_of_birth=date(2020, 1, 10), sex="F")
+    with pytest.raises(ValidationError) as error:
+        _measure(
+            child, owner, weight_kg=19, context="ncmp_reception", measured_on=date(2025, 1, 10)
+        )
+    assert "the NCMP needs both height and weight" in error.value.message_dict["height_cm"][0]
+
+
+def test_very_unusual_value_is_saved_only_once_confirmed(make_child, owner):
+    # 70 cm at 2 years is about -5.6 SDS: possible (achondroplasia), so checked, not refused.
+    toddler = make_child(date_of_birth=TODAY - timedelta(days=732), sex="M")
+    with pytest.raises(ValidationError) as error:
+        _measure(toddler, owner, height_cm=70, weight_kg=9.5)
+    assert services.needs_confirming(error.value)
+    assert "very unusual" in error.value.message_dict["height_cm"][0]
+    assert Measurement.objects.count() == 0
+    m = _measure(toddler, owner, height_cm=70, weight_kg=9.5, confirm_unusual=True)
+    assert m.unusual_confirmed and m.height_sds < -4
+
+
+def test_implausible_values_cannot_be_confirmed_past(make_child, owner):
+    baby = make_child(date_of_birth=TODAY - timedelta(days=21), sex="F")
+    with pytest.raises(ValidationError) as error:
+        _measure(baby, owner, weight_kg=45, confirm_unusual=True)
+    assert not services.needs_confirming(error.value)
+    assert Measurement.objects.count() == 0
+
+
+def test_preterm_babys_centiles_use_the_age_corrected_from_the_expected_date(make_child, owner):
+    born = TODAY - timedelta(weeks=10)
+    baby = make_child(
+        date_of_birth=born, expected_date_of_delivery=born + timedelta(weeks=8), sex="F"
+    )
+    term = make_child(date_of_birth=born, sex="F")
+    preterm_m = _measure(baby, owner, weight_kg=3.9)
+    term_m = _measure(term, owner, weight_kg=3.9)
+    assert preterm_m.gestation_days == 32 * 7
+    assert preterm_m.age_years == pytest.approx(2 / 52.18, abs=0.01)
+    # 3.9 kg is small for 10 weeks but about average 2 weeks after term.
+    assert term_m.weight_sds < -2 < preterm_m.weight_sds
+
+
+def test_correcting_the_date_of_birth_works_the_centiles_out_again(make_child, owner):
+    from familyhub.people.services import person_update
+
+    baby = make_child(date_of_birth=TODAY - timedelta(weeks=6), sex="F")
+    m = _measure(baby, owner, weight_kg=5.0)
+    before = m.weight_sds
+    baby.refresh_from_db()
+    person_update(
+        person=baby,
+        by=owner,
+        expected_version=baby.version,
+        date_of_birth=TODAY - timedelta(weeks=14),
+    )
+    m.refresh_from_db()
+    assert m.weight_sds < before  # the same 5 kg is lighter for an older baby
+    assert m.weight_kg == Decimal("5.000")
+
+
+def test_a_date_of_birth_moved_after_the_measurement_keeps_the_value_without_centiles(
+    make_child, owner
+):
+    baby = make_child(date_of_birth=TODAY - timedelta(weeks=6), sex="F")
+    m = _measure(baby, owner, weight_kg=5.0, measured_on=TODAY - timedelta(weeks=1))
+    Person.objects.filter(pk=baby.pk).update(date_of_birth=TODAY)
+    baby.refresh_from_db()
+    assert services.measurements_recompute(baby) == 1
+    m.refresh_from_db()
+    assert m.weight_kg == Decimal("5.000") and m.weight_sds is None
+
+
+def test_backfill_gives_old_rows_weight_and_height_centiles(make_child, hv_service):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "familyhub.childhealth.migrations.0003_measurement_backfill_weight_height_centiles"
+    )
+    child = make_child(date_of_birth=date(2020, 1, 10), sex="F")
+    old = Measurement.objects.create(
+        person=child,
+        owning_service=hv_service,
+        measured_on=date(2025, 1, 10),
+        height_cm=110,
+        weight_kg=19,
+        bmi=15.7,
+        reference="UK90",
+        z_score=0.1,
+        centile=54,
+        population_category="healthy",
+    )
+    migration.backfill(apps, None)
+    old.refresh_from_db()
+    assert old.height_position == "standing"
+    assert old.weight_sds is not None and old.height_sds is not None
+    assert old.age_years == pytest.approx(5.0, abs=0.01)
+    assert (old.bmi, old.z_score, old.centile) == (15.7, 0.1, 54)  # kept as they were
+
+
+def test_recording_a_measurement_writes_its_access_log_entry(make_child, owner):
+    from familyhub.audit.models import AccessLog
+
+    baby = make_child(date_of_birth=TODAY - timedelta(days=11), sex="M")
+    m = _measure(baby, owner, weight_kg="3.5")
+    entry = AccessLog.objects.get(person_pk=baby.pk, action="create")
+    assert entry.purpose == "Record growth measurements" and entry.detail == str(m.public_id)

@@ -90,6 +90,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
     result = _start(
         {
             "SECRET_KEY": "k" * 30 + "Zq8!vB2#mN5$xL7@pR4%tY6^wE1&uI3*oA9",
+            "FAMILYHUB_ACCESS_LOG_KEY": "an-access-log-key-" + "a" * 30,
             "ALLOWED_HOSTS": "familyhub.council.example",
             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
             "FAMILYHUB_VAR_DIR": str(tmp_path),

@@ -157,3 +157,72 @@ def test_a_custom_required_message_and_error_name_are_used():
 def test_a_whole_value_that_is_not_a_date_is_not_a_real_date():
     form = DateForm(data={"date_of_birth": "not-a-date"})
     assert form.errors["date_of_birth"] == ["Date of birth must be a real date"]
+
+
+# --- GOV.UK error messages ------------------------------------------------------------------
+
+
+def _messages_form():
+    from familyhub.core.forms import GovukForm
+
+    class MessagesForm(GovukForm):
+        error_names = {"reason": "the reason for sharing"}
+
+        version = forms.IntegerField(widget=forms.HiddenInput)
+        name = forms.CharField(label="Family name", max_length=100)
+        reason = forms.CharField(
+            label="Why are you sharing?", widget=forms.Textarea, max_length=500
+        )
+        places = forms.IntegerField(label="Places (optional)", min_value=1, required=False)
+        postcode = forms.CharField(
+            label="Postcode", error_messages={"required": "Enter the postcode, like RM17 5DQ"}
+        )
+
+    return MessagesForm
+
+
+def test_messages_name_the_field_from_its_label_or_error_name():
+    form = _messages_form()(data={"name": "x" * 10_000, "places": "-1"})
+    assert form.errors == {
+        "version": ["The page was out of date or incomplete: reload the page and try again"],
+        "name": ["Family name must be 100 characters or less"],
+        "reason": ["Enter the reason for sharing"],
+        "places": ["Places must be 1 or more"],
+        "postcode": ["Enter the postcode, like RM17 5DQ"],  # the form's own message is kept
+    }
+    assert _messages_form()(data={"places": "ten"}).errors["places"] == [
+        "Places must be a whole number"
+    ]
+
+
+def test_a_models_own_message_from_a_service_is_said_in_the_fields_words():
+    form = _messages_form()(data={"version": "1", "name": "Lee", "reason": "r", "postcode": "X"})
+    assert form.is_valid()
+    form.add_error("name", "Ensure this value has at most 40 characters (it has 41).")
+    form.add_error(None, {"reason": ["This field cannot be blank."]})
+    assert form.errors["name"] == ["Family name must be 40 characters or less"]
+    assert form.errors["reason"] == ["Enter the reason for sharing"]
+
+
+def test_long_text_renders_a_character_count_and_no_maxlength():
+    html = str(_messages_form()())
+    assert 'data-module="govuk-character-count" data-maxlength="500"' in html
+    assert "govuk-js-character-count" in html and 'id="id_reason-info"' in html
+    assert "You can enter up to 500 characters" in html
+    assert not re.search(r"\smaxlength=", html)
+
+
+def test_the_summary_lists_a_hidden_fields_error_once_without_a_link():
+    html = str(_messages_form()(data={"name": "Lee", "reason": "r", "postcode": "X"}))
+    assert html.count("reload the page and try again") == 1
+    assert "<li>The page was out of date" in html
+
+
+def test_a_number_box_is_a_text_input_with_a_numeric_keyboard():
+    """GOV.UK asks for this rather than type="number", which the browser empties of letters and
+    limits by min and max without saying why; the form's message says what is wrong."""
+    html = str(_messages_form()())
+    box = re.search(r"<input[^>]*name=\"places\"[^>]*>", html)
+    assert box is not None
+    assert 'type="text"' in box.group() and 'inputmode="numeric"' in box.group()
+    assert "min=" not in box.group()

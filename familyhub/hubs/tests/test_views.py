@@ -4,8 +4,10 @@ locality's team) for every protected page; roles for the reports; the printed ti
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from familyhub.hubs import services
@@ -158,9 +160,15 @@ def test_booking_when_full_goes_to_the_waiting_list(client, signed_in, world, au
     statuses = dict(world["session"].bookings.values_list("person_id", "status"))
     assert statuses[world["sibling"].pk] == BookingStatus.BOOKED
     assert statuses[extra.pk] == BookingStatus.WAITING
-    # Cancelling a place moves the waiting list up.
+    # Cancelling asks first: the page, and a POST without the confirmation, change nothing.
     booking = world["session"].bookings.get(person=world["booked"])
-    response = client.post(reverse("hubs:booking-cancel", args=[booking.public_id]))
+    url = reverse("hubs:booking-cancel", args=[booking.public_id])
+    asked = client.get(url)
+    assert asked.status_code == 200 and "Yes, cancel the booking" in asked.content.decode()
+    assert client.post(url).status_code == 200
+    assert world["session"].bookings.get(person=extra).status == BookingStatus.WAITING
+    # Cancelling a place moves the waiting list up.
+    response = client.post(url, {"confirm": "yes"})
     assert response.status_code == 302
     assert world["session"].bookings.get(person=extra).status == BookingStatus.BOOKED
 
@@ -170,7 +178,9 @@ def test_outsider_cannot_book_or_cancel(client, signed_in, world):
     response = client.post(_url(world, "hubs:book"), {"person": str(world["sibling"].public_id)})
     assert response.status_code == 404
     booking = world["session"].bookings.get()
-    response = client.post(reverse("hubs:booking-cancel", args=[booking.public_id]))
+    response = client.post(
+        reverse("hubs:booking-cancel", args=[booking.public_id]), {"confirm": "yes"}
+    )
     assert response.status_code == 404
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOOKED
@@ -314,7 +324,7 @@ def test_colleague_books_and_cancels(client, signed_in, world):
     assert response.status_code == 302
     booking = world["session"].bookings.get(person=world["sibling"])
     assert booking.status == BookingStatus.BOOKED and booking.booked_by == world["colleague"]
-    client.post(reverse("hubs:booking-cancel", args=[booking.public_id]))
+    client.post(reverse("hubs:booking-cancel", args=[booking.public_id]), {"confirm": "yes"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
 
@@ -407,8 +417,22 @@ def test_reach_downloads_as_csv(client, signed_in, world, make_user):
     response = client.get(reverse("hubs:reach"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert "Grays Hub" in "\n".join(lines[1:])
+    assert response.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_reach_csv_keeps_a_formula_as_text(client, signed_in, world, make_user):
+    from familyhub.places.models import Site
+
+    Site.objects.filter(name="Grays Hub").update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    signed_in(client, make_user("commissioner"))
+    response = client.get(reverse("hubs:reach"), {"format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert "'@SUM(1+1)*cmd" in text and "\n@SUM" not in text
+    out = io.StringIO()
+    call_command("hubs_reach", "--csv", stdout=out)
+    assert "'@SUM(1+1)*cmd" in out.getvalue() and not out.getvalue().startswith("\ufeff")
 
 
 def test_session_setup_tells_staff_with_the_same_name_apart(client, signed_in, world, make_user):

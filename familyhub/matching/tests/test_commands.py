@@ -11,10 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from familyhub.matching import synthetic
 from familyhub.matching.keys import refresh_all_keys
 from familyhub.matching.models import MatchModel, ReviewPair
 from familyhub.people.models import Person
+from familyhub.testing import synthetic
 
 
 def run(*args: str) -> str:
@@ -70,11 +70,11 @@ def test_bad_files_are_named(tmp_path):
     dates = tmp_path / "dates.csv"
     dates.write_text(
         "id,first_name,surname,dob,sex,postcode,nhs_number\n"
-        "1,Amy,Jones,2016-03-14,F,RM17 5DQ,\n"
-        "2,Bea,Jones,14th March,F,RM17 5DQ,\n",
+        + "".join(f"{i},Amy,Jones,14th March,F,RM17 5DQ,\n" for i in range(30)),
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match=r"column dob .*rows 3"):
+    # A few bad dates are read as missing (test_csv_input.py); a column of them is the wrong file.
+    with pytest.raises(CommandError, match=r"column dob: 30 of 30 rows cannot be used"):
         run("dedupe", "--input", str(dates))
     latin = tmp_path / "latin.csv"
     latin.write_bytes("id,first_name\n1,Zo\xeb\n".encode("latin-1"))
@@ -88,7 +88,7 @@ def test_bad_files_are_named(tmp_path):
 
 @pytest.mark.django_db
 def test_dedupe_register_fills_the_review_queue(authority):
-    from familyhub.people import synth
+    from familyhub.demo import synth
 
     stats = synth.fill_database(800, authority=authority, seed=2, duplicate_rate=0.1)
     refresh_all_keys()

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from familyhub.matching import synthetic
 from familyhub.matching.batch import Engine, frame_from_csv, pairwise_metrics
 from familyhub.matching.keys import refresh_keys
 from familyhub.matching.search import search_candidates
 from familyhub.people.models import Sex
+from familyhub.testing import synthetic
 from familyhub.testing.factories import PersonFactory
 
 HOME = {"address_line1": "4 Elm Grove", "postcode": "RM17 5DQ", "town": "Grays"}

@@ -8,9 +8,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from familyhub.access.models import AccessLog
 from familyhub.access.tests.factories import RegistrationFactory
 from familyhub.accounts.roles import Role
+from familyhub.audit.models import AccessLog
 from familyhub.matching.dedupe import labelled_pairs_frame
 from familyhub.matching.models import ReviewPair, ReviewStatus
 from familyhub.people.models import Person

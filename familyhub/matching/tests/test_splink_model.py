@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from django.core.management import call_command
 
-from familyhub.matching import synthetic
 from familyhub.matching.batch import Engine, pairwise_metrics, pattern_scores
 from familyhub.matching.compare import compare, model_size
 from familyhub.matching.keys import refresh_all_keys
 from familyhub.matching.models import MatchModel
 from familyhub.matching.parameters import weights_of
 from familyhub.matching.splink_model import SplinkTrainer
+from familyhub.testing import synthetic
 
 
 def run(*args: str) -> str:
@@ -181,7 +181,7 @@ def test_dedupe_json_with_either_trainer(csv_path):
 
 @pytest.mark.django_db
 def test_dedupe_register_trains_with_splink(authority):
-    from familyhub.people import synth
+    from familyhub.demo import synth
 
     synth.fill_database(600, authority=authority, seed=4, duplicate_rate=0.1)
     refresh_all_keys()

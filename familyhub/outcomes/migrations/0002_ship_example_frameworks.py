@@ -1,4 +1,4 @@
-"""Ship four example frameworks (DOMAIN.md, 'Outcome frameworks the councils named', and the
+"""Ship four example frameworks ('Outcome frameworks the councils named', and the
 Supporting Families headline outcomes). Plain data: councils edit or replace them in the admin.
 Areas with no indicator in the record yet keep no links; the page says so."""
 
@@ -8,7 +8,7 @@ FRAMEWORKS = [
     {
         "slug": "unitary-shared-outcomes",
         "name": "Unitary borough: shared outcomes",
-        "source": "Unitary borough's shared outcomes framework (DOMAIN.md)",
+        "source": "Unitary borough's shared outcomes framework",
         "order": 1,
         "areas": [
             (
@@ -39,7 +39,7 @@ FRAMEWORKS = [
     {
         "slug": "county-five-objectives",
         "name": "County: five objectives",
-        "source": "County council's five objectives (DOMAIN.md)",
+        "source": "County council's five objectives",
         "order": 2,
         "areas": [
             ("Safe from harm", ["referrals_decided_in_time", "re_referrals_12_months"]),
@@ -66,7 +66,7 @@ FRAMEWORKS = [
     {
         "slug": "metropolitan-aspire",
         "name": "Metropolitan borough: ASPIRE priorities",
-        "source": "Metropolitan borough's ASPIRE priorities (DOMAIN.md)",
+        "source": "Metropolitan borough's ASPIRE priorities",
         "order": 3,
         "areas": [
             ("Worklessness and financial or social exclusion", ["engaged_families"]),
@@ -94,7 +94,7 @@ FRAMEWORKS = [
     {
         "slug": "supporting-families",
         "name": "Supporting Families: headline outcomes",
-        "source": "Supporting Families programme headline outcomes (DOMAIN.md)",
+        "source": "Supporting Families programme headline outcomes",
         "order": 4,
         "areas": [
             ("Good education", []),

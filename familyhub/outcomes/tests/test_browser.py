@@ -11,7 +11,7 @@ from familyhub.accounts.roles import Role
 from familyhub.childhealth.schedule import ReviewKind
 from familyhub.outcomes.aggregation import refresh
 from familyhub.outcomes.frameworks import ensure_shipped_frameworks
-from familyhub.people.models import Registration
+from familyhub.testing.factories import RegistrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def test_dashboard_to_ward_to_people(
         date_of_birth=today - timedelta(days=35), given_name="Amara", family_name="Okafor"
     )
     review(seen, ReviewKind.NEW_BIRTH, seen.date_of_birth + timedelta(days=10))
-    Registration.objects.create(person=seen, service=hv_service, registered_at=timezone.now())
+    RegistrationFactory(person=seen, service=hv_service, registered_at=timezone.now())
     hidden = make_child(
         date_of_birth=today - timedelta(days=34), given_name="Zed", family_name="Hidden"
     )

@@ -9,13 +9,14 @@ import pytest
 from django.utils import timezone
 
 from familyhub.casework.models import Episode, EpisodeNeed
+from familyhub.core import indicators as registry
 from familyhub.hubs.models import Attendance
 from familyhub.hubs.tests.factories import SessionFactory
-from familyhub.outcomes import registry
 from familyhub.outcomes.tests.conftest import Q_END, Q_START, by_area, totals
-from familyhub.people.models import HouseholdMembership, Registration
+from familyhub.people.models import HouseholdMembership
 from familyhub.referrals.models import Referral
 from familyhub.testing import factories as shared
+from familyhub.testing.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_referrals_decided_within_deadline(authority, make_child, eh_team, eh_se
 
 def test_registered_under_fives_over_resident(authority, make_child, deprived, affluent):
     def register(child, when, ended=None):
-        Registration.objects.create(person=child, registered_at=at(when), ended_at=ended)
+        RegistrationFactory(person=child, registered_at=at(when), ended_at=ended)
 
     register(make_child(date_of_birth=date(2022, 1, 1)), date(2024, 1, 1))
     register(make_child(date_of_birth=date(2024, 1, 1)), date(2025, 6, 30))  # on the last day

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from familyhub.outcomes import registry
+from familyhub.core import indicators as registry
 
 # Frameworks link indicators by key, so the shipped keys never change.
 SHIPPED = {
-    "new_birth_visit_14_days": "familyhub.outcomes.indicators.childhealth",
-    "six_eight_week_by_8_weeks": "familyhub.outcomes.indicators.childhealth",
-    "breastfeeding_6_8_weeks": "familyhub.outcomes.indicators.childhealth",
-    "twelve_month_by_12_months": "familyhub.outcomes.indicators.childhealth",
-    "twelve_month_by_15_months": "familyhub.outcomes.indicators.childhealth",
-    "two_year_by_2_5_years": "familyhub.outcomes.indicators.childhealth",
-    "two_year_using_asq3": "familyhub.outcomes.indicators.childhealth",
-    "reception_obesity": "familyhub.outcomes.indicators.childhealth",
+    "new_birth_visit_14_days": "familyhub.childhealth.indicators",
+    "six_eight_week_by_8_weeks": "familyhub.childhealth.indicators",
+    "breastfeeding_6_8_weeks": "familyhub.childhealth.indicators",
+    "twelve_month_by_12_months": "familyhub.childhealth.indicators",
+    "twelve_month_by_15_months": "familyhub.childhealth.indicators",
+    "two_year_by_2_5_years": "familyhub.childhealth.indicators",
+    "two_year_using_asq3": "familyhub.childhealth.indicators",
+    "reception_obesity": "familyhub.childhealth.indicators",
     "closed_all_needs_achieved": "familyhub.casework.indicators",
     "re_referrals_12_months": "familyhub.casework.indicators",
     "registered_under_fives": "familyhub.hubs.indicators",
@@ -23,7 +23,7 @@ SHIPPED = {
 
 
 def test_every_shipped_key_registers_from_its_part():
-    found = {key: item.compute.__module__ for key, item in registry.indicators().items()}
+    found = {key: item.compute.__module__ for key, item in registry.all_registered().items()}
     assert found == SHIPPED
 
 
@@ -43,7 +43,10 @@ def test_the_review_indicators_keep_their_people_and_labels():
     assert nbv is not None and nbv.target == 95.0 and nbv.period == "quarter"
 
 
-def test_loading_again_registers_nothing_twice():
-    before = registry.indicators()
-    registry.load()
-    assert registry.indicators() == before
+def test_ready_again_registers_nothing_twice():
+    from django.apps import apps
+
+    before = registry.all_registered()
+    for config in apps.get_app_configs():
+        config.ready()
+    assert registry.all_registered() == before

@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from familyhub.access.models import AccessLog
 from familyhub.accounts.roles import Role
+from familyhub.audit.models import AccessLog
 from familyhub.childhealth.schedule import ReviewKind
 from familyhub.core.models import Job
 from familyhub.outcomes.aggregation import refresh
 from familyhub.outcomes.frameworks import ensure_shipped_frameworks
 from familyhub.outcomes.models import IndicatorTarget, IndicatorValue, OutcomeArea, OutcomeFramework
 from familyhub.outcomes.tests.conftest import TODAY
-from familyhub.people.models import Registration
 from familyhub.testing import factories as shared
+from familyhub.testing.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 KEY = "new_birth_visit_14_days"
@@ -45,9 +45,7 @@ def figures(frameworks, authority, make_child, review, hv_service, deprived, aff
     for i in range(2):
         child = make_child(date_of_birth=date(2025, 4, 1 + i), area=affluent)
         review(child, ReviewKind.NEW_BIRTH, date(2025, 4, 10 + i))
-    Registration.objects.create(
-        person=children[0], service=hv_service, registered_at=timezone.now()
-    )
+    RegistrationFactory(person=children[0], service=hv_service, registered_at=timezone.now())
     refresh(authority.pk, quarters=2, years=1, today=TODAY)
     return children
 
@@ -101,7 +99,7 @@ def test_framework_page_shows_value_target_trend_and_gap(client, signed_in, comm
     assert "5 of 11" in page
     assert "Target" in page and "95.0%" in page
     assert "<svg" in page and "<title>" in page  # the trend chart, with a text alternative
-    assert "Numbers in the chart" in page  # the table behind it
+    assert "Show the data as a table" in page  # the table behind it
     # Gap: quintile 1 is 3 of 9 = 33.3%, quintile 5 is 2 of 2 = 100%: difference -66.7 points.
     assert "-66.7" in page
 
@@ -116,6 +114,27 @@ def test_indicator_page_lists_wards_most_deprived_first(
     assert reverse("outcomes:area-people", args=[KEY, "W1"]) in page  # the drill-down link
     assert "By deprivation quintile" in page
     assert client.get(reverse("outcomes:indicator", args=["no_such"])).status_code == 404
+
+
+def test_indicator_page_shows_each_chart_with_its_figures_as_a_table(
+    client, signed_in, commissioner, figures
+):
+    signed_in(client, commissioner)
+    page = client.get(reverse("outcomes:indicator", args=[KEY])).content.decode()
+    trend, wards = (
+        page.index("the last 2 quarters</title>"),
+        page.index("most deprived first</title>"),
+    )
+    # The trend, then its table (under "Show the data as a table"); the wards, then theirs.
+    assert (
+        trend
+        < page.index('data-testid="trend-table"')
+        < wards
+        < page.index('data-testid="area-table"')
+    )
+    assert ">2025/26<" in page and ">Q1<" in page  # the chart's quarters carry their year
+    assert ">Per cent (%)<" in page and 'class="fh-chart__target"' in page
+    assert "12.1 to 64.6" in page  # the ward table's interval, as the chart's whisker
 
 
 def test_people_drill_down_goes_through_the_access_layer(
@@ -145,7 +164,9 @@ def _csv(client, publication=False):
     )
     response = client.get(url)
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # Excel reads the file as UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_csv_export_internal_and_for_publication(client, signed_in, commissioner, figures):
@@ -165,6 +186,69 @@ def test_csv_export_internal_and_for_publication(client, signed_in, commissioner
     # High Park 2/2 is primary; Low Street is hidden too, or it would give High Park away.
     assert by[("Ward or area", "High Park")] == ("*", "*", "*")
     assert by[("Ward or area", "Low Street")] == ("*", "*", "*")
+    hidden = next(r for r in quarter if r["group"] == "Low Street")
+    assert (hidden["ci_95_lower"], hidden["ci_95_upper"]) == ("*", "*")  # no interval gives it away
+
+
+def test_csv_export_has_the_confidence_interval_the_page_shows(
+    client, signed_in, commissioner, figures
+):
+    signed_in(client, commissioner)
+    page = client.get(reverse("outcomes:indicator", args=[KEY])).content.decode()
+    assert "12.1 to 64.6" in page  # Low Street: 3 of 9
+    rows = _csv(client)
+    low = next(
+        r
+        for r in rows
+        if r["indicator"] == KEY and r["period"] == "2025/26 Q1" and r["group"] == "Low Street"
+    )
+    assert (low["rate"], low["ci_95_lower"], low["ci_95_upper"]) == ("33.3", "12.1", "64.6")
+
+
+def test_exports_sort_deciles_by_number_and_keep_a_formula_as_text(
+    client, signed_in, commissioner, frameworks, authority, deprived
+):
+    deprived.name = '=HYPERLINK("http://evil.example","Low Street")'
+    deprived.save()
+    now = timezone.now()
+    for breakdown, ids in (
+        ("decile", ["10", "2", "unknown", "1", "9", "3"]),
+        ("area", [str(deprived.pk)]),
+    ):
+        for breakdown_id in ids:
+            IndicatorValue.objects.create(
+                authority=authority,
+                indicator_key=KEY,
+                period_start=date(2025, 4, 1),
+                period_end=date(2025, 6, 30),
+                breakdown=breakdown,
+                breakdown_id=breakdown_id,
+                numerator=3,
+                denominator=9,
+                computed_at=now,
+            )
+    signed_in(client, commissioner)
+    rows = _csv(client)
+    deciles = [r["group"] for r in rows if r["breakdown"] == "Deprivation decile"]
+    assert deciles == [
+        "Decile 1 (most deprived)",
+        "Decile 2",
+        "Decile 3",
+        "Decile 9",
+        "Decile 10",
+        "Not known",
+    ]
+    ward = next(r for r in rows if r["breakdown"] == "Ward or area")
+    assert ward["group"] == '\'=HYPERLINK("http://evil.example","Low Street")'
+    response = client.get(reverse("outcomes:export", args=[FRAMEWORK, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [row[4] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert '\'=HYPERLINK("http://evil.example","Low Street")' in cells
+    assert [c for c in cells if str(c).startswith("Decile")][:3] == [
+        "Decile 1 (most deprived)",
+        "Decile 2",
+        "Decile 3",
+    ]
 
 
 def test_xlsx_export_contents(client, signed_in, commissioner, figures):
@@ -175,7 +259,7 @@ def test_xlsx_export_contents(client, signed_in, commissioner, figures):
     assert "publication" in rows[0][0]
     assert rows[1][:3] == ("indicator", "title", "period")
     wanted = [r for r in rows[2:] if r[0] == KEY and r[2] == "2025/26 Q1" and r[3] == "All"]
-    assert wanted[0][5:8] == (5, 11, 45.5)
+    assert wanted[0][5:10] == (5, 11, 45.5, 21.3, 72.0)
     ward = [r for r in rows[2:] if r[0] == KEY and r[2] == "2025/26 Q1" and r[4] == "Low Street"]
     assert ward[0][5] == "*"
 

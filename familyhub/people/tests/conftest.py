@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from familyhub.accounts.roles import Role
-from familyhub.people.services import refresh_match_keys
+from familyhub.matching.keys import refresh_keys
 from familyhub.people.tests.factories import RegistrationFactory
 from familyhub.services.models import ServiceKind
 from familyhub.testing import factories
@@ -53,5 +53,5 @@ def registered_person(authority, hub, owner):
         authority=authority, given_name="Amelia", family_name="Okafor", postcode="RM17 5DQ"
     )
     RegistrationFactory(person=person, site=hub.base, service=hub.service, registered_by=owner)
-    refresh_match_keys([person.pk])
+    refresh_keys([person.pk])
     return person

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import factory
-from django.utils import timezone
 
-from familyhub.people.models import Address, ContactDetail, Registration, Relationship
-from familyhub.testing.factories import PersonFactory
+from familyhub.people.models import Address, ContactDetail, Relationship
+from familyhub.testing.factories import (
+    PersonFactory,
+    RegistrationFactory,  # noqa: F401  (shared)
+)
 
 
 class AddressFactory(factory.django.DjangoModelFactory):
@@ -25,14 +27,6 @@ class ContactDetailFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     kind = "mobile"
     value = "07700900123"
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Registration
-
-    person = factory.SubFactory(PersonFactory)
-    registered_at = factory.LazyFunction(timezone.now)
 
 
 class RelationshipFactory(factory.django.DjangoModelFactory):

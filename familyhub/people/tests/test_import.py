@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -27,6 +28,72 @@ BAD = [
 
 def csv_bytes(rows) -> bytes:
     return (HEADER + "".join(rows)).encode("utf-8")
+
+
+AWKWARD = [
+    "a1,Siobhan,'OShea,2019-03-07,F,1 High St,RM17 5DQ,Grays,\n",
+    "a2,Liam,O'Connor,07/03/2019,M,1 High St,RM17 5DQ,Grays,\n",
+    'a3,"Ann, Marie","Smith ""Smudge""",2018-01-01,F,"Flat 2, 3 Low Rd",RM17 6AA,Grays,\n',
+    "a4,Łukasz,Nguyễn',2017-05-05,M,2 Low Rd,RM17 6AA,Grays,\n",
+    "a5,Zoë,Brontë,2016-12-25,F,2 Low Rd,RM17 6AA,Grays,\n",
+]
+IMPOSSIBLE_DATES = [
+    "b1,Amy,Jones,29/02/2023,F,4 Hill Rd,RM17 6AA,Grays,\n",  # 2023 is not a leap year
+    "b2,Bea,Jones,2019-13-01,F,4 Hill Rd,RM17 6AA,Grays,\n",  # no 13th month
+]
+
+
+def test_awkward_names_are_read_as_written():
+    rows = importing.read_rows("people.csv", csv_bytes(AWKWARD))
+    assert [(r[1], r[2]) for r in rows[1:]] == [
+        ("Siobhan", "'OShea"),
+        ("Liam", "O'Connor"),
+        ("Ann, Marie", 'Smith "Smudge"'),
+        ("Łukasz", "Nguyễn'"),
+        ("Zoë", "Brontë"),
+    ]
+    assert rows[3][5] == "Flat 2, 3 Low Rd"
+
+
+def test_impossible_dates_hold_back_their_rows_and_the_file_goes_on(authority, owner):
+    person_import = importing.prepare_import(
+        authority=authority,
+        by=owner,
+        filename="p.csv",
+        data=csv_bytes(AWKWARD + IMPOSSIBLE_DATES),
+    )
+    bad = {row["row"]: row for row in person_import.bad_rows}
+    assert set(bad) == {7, 8}
+    assert bad[7]["errors"] == {
+        "Date of birth": "Enter a real date, like 27/3/2019 (the file has '29/02/2023')"
+    }
+    assert bad[8]["errors"]["Date of birth"].endswith("(the file has '2019-13-01')")
+    done = importing.run_import(person_import, by=owner)
+    assert done.created_count == 5
+    assert set(Person.objects.values_list("family_name", flat=True)) == {
+        "'OShea",
+        "O'Connor",
+        'Smith "Smudge"',
+        "Nguyễn'",
+        "Brontë",
+    }
+
+
+def test_rows_to_correct_keep_a_formula_as_text_and_read_back_as_entered(authority, tmp_path):
+    formula = '=HYPERLINK("http://evil.example","x")'
+    row = (
+        f'c1,"{formula.replace(chr(34), chr(34) * 2)}",Khan,2090-01-01,M,2 Low Rd,RM17 6AA,Grays,\n'
+    )
+    path = tmp_path / "people.csv"
+    path.write_bytes(csv_bytes(GOOD + [row]))
+    call_command("import", "people", str(path))
+    corrected = tmp_path / "people-to-correct.csv"
+    raw = corrected.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte order mark, so Excel reads it as UTF-8
+    cells = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert cells[1][2] == f"'{formula}"  # kept as text in a spreadsheet
+    again = importing.read_rows("people-to-correct.csv", raw)
+    assert again[1][2] == formula  # our own guard is taken off when the file comes back
 
 
 def test_reads_utf8_csv_and_maps_the_generator_columns():
@@ -93,7 +160,7 @@ def test_import_creates_good_rows_links_existing_and_skips_bad(
     person_import = importing.prepare_import(
         authority=authority, by=owner, filename="p.csv", data=csv_bytes(GOOD + BAD + [existing])
     )
-    done = importing.run_import(person_import, by=owner, site=hub.base, service=hub.service)
+    done = importing.run_import(person_import, by=owner, team=hub)
     assert (done.created_count, done.linked_count, len(done.bad_rows)) == (2, 1, 2)
     assert Person.objects.count() == 3  # two new, one linked, none of the bad rows
     link = ImportLink.objects.get(person_import=done, source_id="p9")
@@ -140,7 +207,7 @@ def test_upload_page_check_import_in_background_and_download(client, signed_in, 
     assert "2 new people added" in result.content.decode()
     download = client.get(reverse("people:import-bad-rows", args=[person_import.public_id]))
     assert download["Content-Type"].startswith("text/csv")
-    assert b"Zed" in download.content
+    assert b"Zed" in b"".join(download.streaming_content)
 
 
 def test_upload_of_unreadable_file_says_why(client, signed_in, owner):
@@ -202,7 +269,7 @@ def test_a_row_failing_during_import_rolls_back_alone(authority, hub, owner, mon
     person_import = importing.prepare_import(
         authority=authority, by=owner, filename="p.csv", data=csv_bytes(GOOD)
     )
-    done = importing.run_import(person_import, by=owner, site=hub.base, service=hub.service)
+    done = importing.run_import(person_import, by=owner, team=hub)
     assert list(Person.objects.values_list("given_name", flat=True)) == ["Ruby"]
     assert (done.created_count, [row["row"] for row in done.bad_rows]) == (1, [3])
     assert not ImportLink.objects.filter(source_id="p2").exists()

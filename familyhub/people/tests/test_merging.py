@@ -17,10 +17,10 @@ from familyhub.people.models import (
     MergeMove,
     Person,
     PersonChange,
-    Registration,
     Relationship,
 )
 from familyhub.testing import factories
+from familyhub.testing.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def build(authority, graph, services_, sites):
         elif kind == "relationship" and a != b:
             Relationship.objects.create(person=people[a], relative=people[b], kind=c)
         elif kind == "registration":
-            Registration.objects.create(
+            RegistrationFactory(
                 person=people[a],
                 service=services_[b],
                 site=sites[b],
@@ -210,7 +210,7 @@ def test_every_reverse_relation_is_walked_including_other_apps():
 
 
 def test_merge_and_unmerge_are_audited_and_logged(authority, make_user):
-    from familyhub.access.models import AccessLog
+    from familyhub.audit.models import AccessLog
     from familyhub.people.models import MergeRecord
 
     user = make_user("team_leader")

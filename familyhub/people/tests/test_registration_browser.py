@@ -56,6 +56,28 @@ def test_matches_appear_as_you_type_and_a_new_family_is_registered(
     page.get_by_label("Postcode").fill("rm17 6aa")
     page.locator("#id_members-0-sex").select_option("F")
     page.locator("#id_members-0-relationship").select_option("mother")
+    # One person at a time: the second appears with "Add another person"; the expected date of
+    # delivery only for an unborn baby. The page is no longer five people tall.
+    expect(page.get_by_test_id("member-1")).to_be_hidden()
+    delivery = page.get_by_test_id("member-0").get_by_role(
+        "group", name=re.compile("Expected date of delivery")
+    )
+    expect(delivery).to_be_hidden()
+    expect(page.locator("#id_members-0-expected_date_of_delivery_month")).to_be_hidden()
+    expect(
+        page.get_by_label("This is a new person: none of the records shown is them")
+    ).to_have_count(0)
+    page.locator("#id_members-0-is_unborn").check()
+    expect(delivery).to_be_visible()
+    page.locator("#id_members-0-is_unborn").uncheck()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height
+    expect(page.locator("#id_members-0-postcode, #id_address-postcode").first).to_have_class(
+        re.compile("govuk-input--width-10")
+    )
+    page.get_by_role("button", name="Add another person").click()
+    expect(page.get_by_test_id("member-1")).to_be_visible()
+    expect(page.get_by_test_id("member-2")).to_be_hidden()
     page.locator("#id_members-1-role").select_option("child")
     page.locator("#id_members-1-given_name").fill("Kai")
     page.locator("#id_members-1-family_name").fill("Lee")
@@ -71,19 +93,44 @@ def test_matches_appear_as_you_type_and_a_new_family_is_registered(
 
 
 def test_choosing_an_existing_record_registers_them_without_a_duplicate(
-    transactional_db, page, browser_sign_in, outsider, other_team, registered_person
+    transactional_db, page, browser_sign_in, make_user, outsider, other_team, registered_person
 ):
+    """A school nurse finds a child another service holds: she sees only the minimal view, says
+    why, and the registration waits for her team leader; once confirmed, the record opens."""
+    from familyhub.accounts.roles import Role
+
     browser_sign_in(outsider)
     page.goto("/people/register/")
     page.get_by_label("Family name").fill("Okafor")
     born = registered_person.date_of_birth
     fill_date(page, "Date of birth", born.day, born.month, born.year)
-    page.get_by_role("button", name="Register this person").first.click()
-    expect(page.get_by_test_id("person-name")).to_have_text("Amelia Okafor")
+    page.get_by_role("link", name=re.compile("This is them")).first.click()
+    expect(page.get_by_test_id("needs-confirming")).to_be_visible()
+    page.get_by_role("button", name="Ask to register them").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("why you are registering them")
+    page.get_by_label("Why are you registering them with your team?").fill(
+        "She came to the drop-in with her mum and needs a hearing check"
+    )
+    page.get_by_role("button", name="Ask to register them").click()
+    expect(page.get_by_text("waiting for your team leader")).to_be_visible()
     assert Person.objects.count() == 1
-    assert Registration.objects.filter(
-        person=registered_person, service=other_team.service
-    ).exists()
+    waiting = Registration.objects.get(person=registered_person, service=other_team.service)
+    assert waiting.confirmed_at is None
+    page.goto(f"/people/{registered_person.public_id}/")
+    expect(page.get_by_test_id("person-name")).to_have_count(0)
+
+    leader = make_user(Role.TEAM_LEADER, team=other_team, username="nurse_lead")
+    page.get_by_test_id("sign-out").click()
+    browser_sign_in(leader)
+    page.goto("/")
+    page.get_by_role("link", name="Registrations to confirm").first.click()
+    expect(page.get_by_test_id("registrations-to-confirm")).to_contain_text("hearing check")
+    page.get_by_label("Amelia Okafor").check()
+    page.get_by_role("button", name="Confirm the selected registrations").click()
+    page.get_by_test_id("sign-out").click()
+    browser_sign_in(outsider)
+    page.goto(f"/people/{registered_person.public_id}/")
+    expect(page.get_by_test_id("person-name")).to_have_text("Amelia Okafor")
 
 
 def test_search_works_without_javascript(

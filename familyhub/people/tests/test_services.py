@@ -127,8 +127,8 @@ def test_household_relationships_and_registration_are_idempotent(authority, hub,
         services.relationship_add(
             person=child, relative=mum, kind="sibling", parental_responsibility=True
         )
-    services.registration_record(person=child, by=owner, site=hub.base, service=hub.service)
-    services.registration_record(person=child, by=owner, site=hub.base, service=hub.service)
+    services.registration_record(person=child, by=owner, team=hub)
+    services.registration_record(person=child, by=owner, team=hub)
     assert Registration.objects.filter(person=child).count() == 1
 
 
@@ -152,8 +152,7 @@ def test_family_register_creates_household_relations_and_registrations(authority
     result = services.family_register(
         authority=authority,
         by=owner,
-        site=hub.base,
-        service=hub.service,
+        team=hub,
         address={"line1": "3 Elm Close", "postcode": "RM17 6AA"},
         members=[
             services.FamilyMember(
@@ -195,8 +194,7 @@ def test_family_register_is_all_or_nothing(authority, hub, owner):
         services.family_register(
             authority=authority,
             by=owner,
-            site=hub.base,
-            service=hub.service,
+            team=hub,
             members=[
                 services.FamilyMember(
                     role="parent", fields={"given_name": "Jade", "family_name": "Lee"}
@@ -216,7 +214,7 @@ def test_family_register_is_all_or_nothing(authority, hub, owner):
 
 
 def test_family_register_stops_at_likely_duplicates(authority, hub, owner, registered_person):
-    from familyhub.people.access import search_candidates
+    from familyhub.matching.search import search_candidates
 
     member = services.FamilyMember(
         role="child",
@@ -230,8 +228,7 @@ def test_family_register_stops_at_likely_duplicates(authority, hub, owner, regis
         services.family_register(
             authority=authority,
             by=owner,
-            site=hub.base,
-            service=hub.service,
+            team=hub,
             members=[member],
             address={"line1": "1 X", "postcode": registered_person.postcode},
             search=search_candidates,
@@ -241,8 +238,7 @@ def test_family_register_stops_at_likely_duplicates(authority, hub, owner, regis
     result = services.family_register(
         authority=authority,
         by=owner,
-        site=hub.base,
-        service=hub.service,
+        team=hub,
         members=[member],
         search=search_candidates,
     )

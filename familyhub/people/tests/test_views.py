@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from familyhub.people import services
@@ -82,18 +83,52 @@ def test_candidate_fragment_for_the_script(client, signed_in, owner, registered_
     assert b"Amelia Okafor" in response.content
 
 
-def test_choosing_a_candidate_registers_them_with_my_service(
-    client, signed_in, outsider, other_team, registered_person
+def test_registering_someone_another_service_holds_waits_for_a_manager(
+    client, signed_in, make_user, outsider, other_team, registered_person
 ):
-    response = signed_in(client, outsider).post(
-        reverse("people:register-existing", args=[registered_person.public_id])
+    """Registering a person does not open their record by itself (issue 13): the registrar
+    sees the minimal view, gives a reason, and a manager of their own team confirms."""
+    url = reverse("people:register-existing", args=[registered_person.public_id])
+    page = signed_in(client, outsider).get(url)
+    assert page.status_code == 200 and b"not shared with your team yet" in page.content
+    assert registered_person.address_line1.encode() not in page.content
+    refused = client.post(url, {"reason": "xxxxxxxxxxxxxxxx"})
+    assert (
+        refused.status_code == 200
+        and not Registration.objects.filter(person=registered_person, team=other_team).exists()
     )
-    assert response.status_code == 302
-    assert Registration.objects.filter(
-        person=registered_person, service=other_team.service
-    ).exists()
-    assert Person.objects.count() == 1
+    asked = client.post(url, {"reason": "She came to the clinic today and asked to register."})
+    assert asked.status_code == 302
+    waiting = Registration.objects.get(person=registered_person, team=other_team)
+    assert waiting.confirmed_at is None and waiting.reason.startswith("She came")
+    assert client.get(person_url(registered_person)).status_code == 404  # still not shared
+    confirm = reverse("people:registrations-to-confirm")
+    # The registrar cannot confirm their own request (they see none waiting for them).
+    client.post(confirm, {"registration": waiting.pk, "decision": "confirm"})
+    waiting.refresh_from_db()
+    assert waiting.confirmed_at is None
+    leader = make_user("team_leader", team=other_team)
+    manager = signed_in(Client(), leader)
+    listing = manager.get(confirm)
+    assert registered_person.display_name.encode() in listing.content
+    assert (
+        manager.post(confirm, {"registration": waiting.pk, "decision": "confirm"}).status_code
+        == 302
+    )
+    waiting.refresh_from_db()
+    assert waiting.confirmed_by == leader
     assert client.get(person_url(registered_person)).status_code == 200
+    assert Person.objects.count() == 1
+
+
+def test_registering_someone_already_shared_is_done_at_once(
+    client, signed_in, colleague, hub, registered_person
+):
+    url = reverse("people:register-existing", args=[registered_person.public_id])
+    assert signed_in(client, colleague).post(url).status_code == 302
+    assert Registration.objects.filter(
+        person=registered_person, team=hub, confirmed_at__isnull=False
+    ).exists()
 
 
 def test_register_new_family(client, signed_in, owner, hub):
@@ -118,6 +153,31 @@ def test_register_new_family_bad_input_names_the_field(client, signed_in, owner)
     html = response.content.decode()
     assert "Date of birth must be today or in the past" in html
     assert "Enter a real UK postcode" in html
+    assert not Person.objects.exists()
+
+
+def test_register_new_family_shows_one_summary_naming_each_field_once(client, signed_in, owner):
+    """The address and each person were summarised separately, two of them saying "This field
+    is required." without saying which field."""
+    response = signed_in(client, owner).post(
+        reverse("people:register-new"),
+        family_post(
+            **{"address-line1": "", "address-postcode": "", "members-1-family_name": "L" * 10_000}
+        ),
+    )
+    html = response.content.decode()
+    assert html.count("There is a problem") == 1
+    assert "This field is required" not in html
+    summary = html.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    for message, anchor in [
+        ("Enter the first line of the address", "id_address-line1"),
+        ("Enter the postcode", "id_address-postcode"),
+        ("Person 2: Family name must be 100 characters or less", "id_members-1-family_name"),
+    ]:
+        assert summary.count(f'<a href="#{anchor}">{message}</a>') == 1, summary
+    assert summary.count("<li>") == 3
+    assert "<title>Error: " in html
+    assert 'maxlength="' not in html
     assert not Person.objects.exists()
 
 
@@ -291,3 +351,45 @@ def test_record_a_relationship_with_a_household_member(client, signed_in, owner,
         },
     )
     assert "Only a parent or carer" in response.content.decode()
+
+
+def test_every_field_of_the_edit_form_is_shown_back_on_the_person_page(
+    client, signed_in, owner, registered_person
+):
+    """Issue 15.1: what is recorded is shown, for the person's own record."""
+    from familyhub.people.models import Person
+
+    url = person_url(registered_person, "people:person-edit")
+    response = signed_in(client, owner).post(
+        url,
+        {
+            "version": registered_person.version,
+            "given_name": "Amelia",
+            "family_name": "Okafor-Quist",
+            "known_as": "Millie",
+            "sex": "F",
+            **date_fields("date_of_birth", "14/6/2019"),
+            "nhs_number": "943 476 5919",
+            "upn": "A123456789012",
+            "ethnicity": "A2",
+            "first_language": "Yoruba",
+            "interpreter_needed": "on",
+            "disability_or_send": "on",
+            "send_detail": "Speech and language therapy twice a term",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    person = Person.objects.get(pk=registered_person.pk)
+    page = client.get(person_url(person)).content.decode()
+    for shown in (
+        "Okafor-Quist",
+        "Millie",
+        "14 June 2019",
+        "943 476 5919",
+        "A123456789012",
+        person.get_ethnicity_display(),
+        "Yoruba",
+        "interpreter",
+        "Speech and language therapy twice a term",
+    ):
+        assert shown in page, shown

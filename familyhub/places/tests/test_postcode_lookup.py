@@ -1,4 +1,5 @@
-"""The postcode -> area lookup: loading ONSPD-shaped files, all or nothing, and looking up."""
+"""The postcode -> area lookup: loading ONSPD-shaped files (a few bad rows left out and reported,
+a file that cannot be used leaves the lookup as it was), and looking up."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from familyhub.core.csvfiles import CsvError
+from familyhub.core.csvfiles import CsvError, Problems
 from familyhub.places.models import PostcodeArea
 from familyhub.places.postcode_lookup import (
     DEMO_POSTCODES_FILE,
@@ -125,6 +126,55 @@ def test_the_command_reports_a_bad_file_clearly(tmp_path, authority, wards):
     assert "Loaded 1 postcodes" in out.getvalue()
 
 
+def test_a_few_bad_rows_are_left_out_reported_and_the_rest_loads(tmp_path, authority, wards):
+    path = _write(
+        tmp_path,
+        [
+            "pcds,osward,lat,long",
+            "RM17 5DQ,grays-riverside,51.47,0.31",
+            "RM1X 99,tilbury-st-chads,51.46,0.36",  # not a postcode: left out
+            "RM18 6AB,tilbury-st-chads,151.46,0.36",  # latitude outside the UK: read as missing
+            "RM18 6AD,nowhere-ward,51.46,0.36",  # not one of the council's wards: left out
+            "RM17 5DQ,grays-riverside,51.47,0.31",  # twice: the second left out
+            "RM18 7AA,tilbury-st-chads,51.46,0.36",
+        ],
+        name="lookup.csv",
+    )
+    problems = Problems()
+    assert load_postcode_lookup(path, authority=authority, problems=problems) == 3
+    assert sorted(PostcodeArea.objects.values_list("postcode", flat=True)) == [
+        "RM17 5DQ",
+        "RM18 6AB",
+        "RM18 7AA",
+    ]
+    assert PostcodeArea.objects.get(postcode="RM18 6AB").latitude is None
+    assert [(p.row, p.column, p.value, p.left_out) for p in problems] == [
+        (3, "pcds", "RM1X 99", True),
+        (4, "lat", "151.46", False),
+        (5, "osward", "nowhere-ward", True),
+        (6, "", "RM17 5DQ", True),
+    ]
+    out = io.StringIO()
+    call_command("load_postcodes", str(path), stdout=out)
+    assert "Loaded 3 postcodes" in out.getvalue()
+    assert "lookup.csv, row 3, column 'pcds': 'RM1X 99' is not a UK postcode" in out.getvalue()
+
+
+def test_a_file_whose_rows_mostly_cannot_be_used_loads_nothing(tmp_path, authority, wards):
+    load_postcode_lookup(
+        _write(tmp_path, ["pcds,osward", "RM17 5DQ,grays-riverside"], "old.csv"),
+        authority=authority,
+    )
+    path = _write(
+        tmp_path,
+        ["pcds,osward", "RM18 6AB,E05002222", "RM18 6AD,E05002223", "RM18 7AA,tilbury-st-chads"],
+        name="wrong.csv",
+    )
+    with pytest.raises(CsvError, match="2 of 3 rows cannot be used"):
+        load_postcode_lookup(path, authority=authority, problems=Problems())
+    assert list(PostcodeArea.objects.values_list("postcode", flat=True)) == ["RM17 5DQ"]
+
+
 def test_the_demo_lookup_has_40_to_120_valid_postcodes_for_each_of_19_wards():
     with DEMO_POSTCODES_FILE.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -148,7 +198,7 @@ def test_the_demo_lookup_is_regenerated_exactly(tmp_path):
 
 @pytest.mark.skipif(not REFERENCE_WARDS.exists(), reason="the reference wards file is not here")
 def test_the_demo_lookup_loads_onto_the_demo_boroughs_wards(authority):
-    from familyhub.places.reference import load_reference
+    from familyhub.services.reference import load_reference
 
     load_reference(REFERENCE_WARDS.parent, authority=authority)
     count = load_postcode_lookup(DEMO_POSTCODES_FILE, authority=authority)

@@ -13,14 +13,16 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from familyhub.people.models import Registration
-from familyhub.planning import demo, selectors, services
+from familyhub.core.csvfiles import Problems
+from familyhub.demo import planning as demo
+from familyhub.planning import selectors, services
 from familyhub.planning.csvinput import CsvInputError
 from familyhub.planning.models import BudgetLine, Contract, Scenario, ScenarioKind
 from familyhub.testing import factories
+from familyhub.testing.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "places" / "data" / "reference"
 
 
 def test_reference_budget_plan_savings_by_hand(authority):
@@ -82,7 +84,7 @@ def test_spend_per_family_reached(authority):
         household = factories.HouseholdFactory(authority=authority)
         person = factories.PersonFactory(authority=authority)
         factories.HouseholdMembershipFactory(household=household, person=person)
-        Registration.objects.create(person=person, registered_at=timezone.now())
+        RegistrationFactory(person=person, registered_at=timezone.now())
     summary = selectors.budget_summary(authority)
     assert summary["families_reached"] == 2
     # 6,792,390 / 2
@@ -137,8 +139,6 @@ def test_budget_page_shows_savings(authority, make_user, client, signed_in):
 
 
 def test_demo_loads_plan_contracts_and_two_scenarios_without_areas(authority, settings, tmp_path):
-    settings.BASE_DIR = tmp_path / "repo"  # no shared/ beside it: the committed copies are used
-    assert demo.reference_dir() == demo.DATA_DIR
     out = io.StringIO()
     demo.load_demo(authority=authority, rng=random.Random(1), stdout=out)
     assert BudgetLine.objects.count() == 9
@@ -177,3 +177,54 @@ def test_plan_load_budget_and_contracts_commands(authority):
     assert "Loaded 9 budget lines." in out.getvalue() and "Loaded 12 contracts." in out.getvalue()
     with pytest.raises(CommandError, match="does not exist"):
         call_command("plan", "load-budget", "/nonexistent.csv")
+
+
+def test_a_budget_file_with_a_bad_amount_loads_the_rest_and_reports_it(authority, tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "programme,spend_2016_17_gbp,planned_2017_18_gbp\n"
+        "'OShea Programme,100,£1,200\n"  # unquoted: one value too many, the row left out
+        '"Children\'s Centres, Grays",lots,300\n'
+        ",5,5\n"  # no programme
+        "Zoë's Fund,-5,40\n",
+        encoding="utf-8",
+    )
+    problems = Problems()
+    assert services.budget_plan_load(authority=authority, path=path, problems=problems) == 2
+    assert sorted(BudgetLine.objects.values_list("programme", "year", "amount")) == [
+        ("Children's Centres, Grays", 2017, Decimal("300")),
+        ("Zoë's Fund", 2017, Decimal("40")),
+    ]
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        (2, "", ""),
+        (3, "spend_2016_17_gbp", "lots"),
+        (4, "programme", ""),
+        (5, "spend_2016_17_gbp", "-5"),
+    ]
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("plan", "load-budget", str(path), stdout=out)
+    assert "Loaded 2 budget lines." in out.getvalue()
+    assert "plan.csv, row 3, column 'spend_2016_17_gbp': 'lots' is not a number" in out.getvalue()
+
+
+def test_contracts_with_a_bad_cost_load_the_rest_and_report_it(authority, tmp_path):
+    path = tmp_path / "services.csv"
+    path.write_text(
+        "service,commissioner,provider,cost_2016_17_gbp\n"
+        '\'OShea Support,Council,"Smith, Jones & Co",1000\n'
+        "Zoë's Service,Council,Łódź Care,unknown\n",
+        encoding="utf-8",
+    )
+    problems = Problems()
+    count = services.contracts_load(
+        authority=authority,
+        path=path,
+        start=datetime.date(2016, 4, 1),
+        end=None,
+        problems=problems,
+    )
+    assert count == 1
+    assert Contract.objects.get().provider == "Smith, Jones & Co"
+    assert [(p.row, p.column, p.value) for p in problems] == [(3, "cost_2016_17_gbp", "unknown")]

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from familyhub.planning.csvinput import CsvInputError, read_site_problem
+from familyhub.core.csvfiles import Problems
+from familyhub.planning.csvinput import CsvInputError, read_site_problem, read_travel_times
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "places" / "data" / "reference"
 WARDS = DATA / "thurrock_wards.csv"
 CENTRES = DATA / "thurrock_centres.csv"
 
@@ -28,7 +29,7 @@ def run_plan(*args: str) -> dict:
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
-    path.write_text(text)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -221,3 +222,77 @@ def test_budget_needs_site_costs(tmp_path):
         "--json",
     )
     assert sorted(result["kept"]) == ["X", "Z"] and result["cost"] == 150
+
+
+AWKWARD_SITES = (
+    "centre,locality,annual_cost\n"
+    "'OShea Hub,Łódź,1000\n"
+    '"St Mary\'s, Grays",Łódź,£1200\n'
+    '"The ""Hub""",Zoë\'s,lots\n'  # text in a number column: read as missing
+)
+AWKWARD_AREAS = (
+    "ward,centre,locality,idaci_rank,population_0_4\n"
+    "Nguyễn','OShea Hub,Łódź,1,100\n"
+    '"Ward, North","St Mary\'s, Grays",Łódź,high,120\n'  # text in a number column
+    'O\'Connor Ward,"The ""Hub""",Zoë\'s,3,90\n'
+    ",'OShea Hub,Łódź,4,10\n"  # no ward name: the row is left out
+)
+
+
+def test_awkward_names_are_read_as_written_and_unusable_numbers_reported(tmp_path):
+    sites_path = write(tmp_path, "centres.csv", AWKWARD_SITES)
+    areas_path = write(tmp_path, "wards.csv", AWKWARD_AREAS)
+    problems = Problems()
+    areas, sites, _needs, _notes = read_site_problem(areas_path, sites_path, problems=problems)
+    assert [s.name for s in sites] == ["'OShea Hub", "St Mary's, Grays", 'The "Hub"']
+    assert [s.cost for s in sites] == [1000.0, 1200.0, 0.0]
+    assert [a.name for a in areas] == ["Nguyễn'", "Ward, North", "O'Connor Ward"]
+    assert areas[1].serving_sites == ["St Mary's, Grays"]
+    assert [(p.file, p.row, p.column, p.value, p.left_out) for p in problems] == [
+        ("centres.csv", 4, "annual_cost", "lots", False),
+        ("wards.csv", 3, "idaci_rank", "high", False),
+        ("wards.csv", 5, "ward", "", True),
+    ]
+    # Without a report the first one stops the read, as before.
+    with pytest.raises(CsvInputError, match=r"centres.csv, row 4, column 'annual_cost': 'lots'"):
+        read_site_problem(areas_path, sites_path)
+
+
+def test_the_plan_command_reports_what_it_could_not_use(tmp_path):
+    sites_path = write(tmp_path, "centres.csv", AWKWARD_SITES)
+    areas_path = write(tmp_path, "wards.csv", AWKWARD_AREAS)
+    result = run_plan("needs", "--areas", str(areas_path), "--sites", str(sites_path), "--json")
+    assert result["problems"]["count"] == 3
+    assert result["problems"]["rows"][1] == {
+        "file": "wards.csv",
+        "row": 3,
+        "field": "idaci_rank",
+        "value": "high",
+        "problem": "'high' is not a number, so it was read as missing.",
+    }
+    from io import StringIO
+
+    out = StringIO()
+    call_command(
+        "plan", "needs", "--areas", str(areas_path), "--sites", str(sites_path), stdout=out
+    )
+    assert "3 values could not be used:" in out.getvalue()
+    assert "wards.csv, row 5, column 'ward': this is blank, so the row was left out." in (
+        out.getvalue()
+    )
+
+
+def test_travel_times_with_a_bad_row_read_the_rest(tmp_path):
+    path = write(
+        tmp_path,
+        "times.csv",
+        "ward,centre,minutes\n'OShea Ward,\"St Mary's, Grays\",12\nZoë,Hub,soon\nZoë,Hub,8\n",
+    )
+    problems = Problems()
+    assert read_travel_times(path, problems=problems) == {
+        ("'OShea Ward", "St Mary's, Grays"): 12.0,
+        ("Zoë", "Hub"): 8.0,
+    }
+    assert [(p.row, p.column, p.value, p.left_out) for p in problems] == [
+        (3, "minutes", "soon", True)
+    ]

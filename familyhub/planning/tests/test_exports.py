@@ -79,6 +79,31 @@ def test_map_escapes_names_and_marks_kept_and_outreach():
     assert "style=" not in picture  # the CSP forbids inline styles
 
 
-def test_bar_chart_prints_each_number():
-    chart = svg.bar_chart([("North", 12), ("South", 7.5)], title="Sessions", decimals=1)
-    assert "12.0" in chart and "7.5" in chart and "North" in chart
+def test_bar_chart_prints_each_number_on_a_labelled_axis():
+    chart = svg.bar_chart(
+        [("North", 12400), ("South", 7500.5)],
+        title="Allocation",
+        axis_label="Allocation (£)",
+        prefix="£",
+        decimals=0,
+    )
+    assert ">£12,400<" in chart and ">£7,500<" in chart and ">North<" in chart
+    assert ">Allocation (£)<" in chart and ">12,500<" in chart  # the axis and its last tick
+    assert 'role="img"' in chart and "<title" in chart
+
+
+def test_map_has_a_title_and_a_description():
+    picture = svg.area_map(
+        [{"name": "A", "lat": 51.5, "lon": 0.1, "need": 5}], [], title="Need by area"
+    )
+    assert picture is not None and 'role="img"' in picture
+    assert ">Need by area</title>" in picture and "<desc" in picture
+
+
+def test_a_formula_in_a_scenario_is_kept_as_text_in_csv_and_excel(authority):
+    scenario = ScenarioFactory(authority=authority, name='=HYPERLINK("http://x","y")')
+    text = exports.scenario_csv(scenario)
+    assert "'=HYPERLINK" in text and "'=cmd" in text
+    book = load_workbook(io.BytesIO(exports.scenario_xlsx(scenario)))
+    assert book["Summary"]["B1"].value == '\'=HYPERLINK("http://x","y")'
+    assert book["Sites"]["H3"].value == "'=cmd" and book["Sites"]["H3"].data_type == "s"

@@ -28,7 +28,7 @@ from familyhub.planning.optimiser import (
     walk_minutes,
 )
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "places" / "data" / "reference"
 
 
 def network(**options) -> SiteProblem:

@@ -180,7 +180,7 @@ def test_sessions_bad_override_line_is_a_field_error(borough, commissioner):
         reverse("planning:sessions"),
         {"name": "S", "enhanced": 12, "standard": 7, "outreach": 0, "overrides": "Hub North: lots"},
     )
-    assert "Line 1: “lots” is not a number." in response.content.decode()
+    assert "Sessions set by hand, line 1: “lots” is not a number" in response.content.decode()
 
 
 def test_caseload_scenario_balances_teams(borough, commissioner):
@@ -368,7 +368,9 @@ def test_team_sizes_by_hand(borough, commissioner):
     bad = commissioner.post(
         reverse("planning:caseload"), dict(data, name="Bad", team_sizes="South team: 3 to 4")
     )
-    assert "Line 1: write it as “team: smallest-largest”" in bad.content.decode()
+    assert (
+        "Team sizes by hand, line 1: write it as “team: smallest-largest”" in bad.content.decode()
+    )
     unknown = commissioner.post(
         reverse("planning:caseload"), dict(data, name="Bad", team_sizes="West team: 1-2")
     )

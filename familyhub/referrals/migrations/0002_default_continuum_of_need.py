@@ -1,5 +1,5 @@
-"""The default continuum of need (four levels), copied from the Lancashire continuum in
-shared/reference/lancashire_continuum_of_need.csv so that it works without that folder.
+"""The default continuum of need (four levels), copied from a county's published
+continuum of need (Lancashire's four levels and the offer at each).
 A council that sets its own levels adds rows with its authority."""
 
 from django.db import migrations

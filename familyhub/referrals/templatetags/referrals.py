@@ -7,6 +7,8 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from familyhub.referrals.models import ReferralStatus
+
 register = template.Library()
 
 
@@ -52,7 +54,6 @@ def deadline_tag(referral, now: datetime.datetime | None = None) -> dict:
 @register.filter
 def state_label(value: str) -> str:
     """A referral state as people read it ("received" -> "Waiting for a decision")."""
-    from familyhub.referrals.models import ReferralStatus
 
     if not value:
         return "New"

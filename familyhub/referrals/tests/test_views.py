@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from familyhub.access.models import AccessLog
+from familyhub.audit.models import AccessLog
 from familyhub.referrals.models import Referral, ReferralStatus
 from familyhub.referrals.tests.factories import level, make_referral
 from familyhub.testing import factories
@@ -113,7 +113,7 @@ def test_the_referral_page_shows_what_the_register_knows(client, signed_in, worl
     assert 'data-testid="register-knowledge"' in body
     assert "Jane Walker, from Riverside Primary School" in body
     assert str(world.lead) in body
-    assert AccessLog.objects.filter(person_pk=world.child.pk, purpose="referral").exists()
+    assert AccessLog.objects.filter(person_pk=world.child.pk, purpose="Read a referral").exists()
 
 
 def test_deciding_through_the_page(client, signed_in, world):
@@ -185,7 +185,7 @@ def test_the_stale_version_path_on_the_page(client, signed_in, world, monkeypatc
     referral = make_referral(world)
     from familyhub.referrals import services, views
 
-    real = views.access.referral_for_decision
+    real = views.permissions.referral_for_decision
 
     def fetch_then_race(user, public_id):
         fetched = real(user, public_id)
@@ -199,7 +199,7 @@ def test_the_stale_version_path_on_the_page(client, signed_in, world, monkeypatc
         )
         return fetched
 
-    monkeypatch.setattr(views.access, "referral_for_decision", fetch_then_race)
+    monkeypatch.setattr(views.permissions, "referral_for_decision", fetch_then_race)
     response = signed_in(client, world.triage).post(
         reverse("referrals:decide", args=[referral.public_id]),
         {"version": 1, "level": level(2).pk, "outcome": "signposted", "reason": "Mine."},
@@ -248,6 +248,31 @@ def test_the_referral_form_names_missing_fields(client, signed_in, world):
     body = response.content.decode()
     assert "govuk-error-summary" in body and "Enter what the concerns are" in body
     assert "This field is required" not in body
+    assert not Referral.objects.exists()
+
+
+def test_a_limit_only_the_model_knows_is_said_in_the_fields_words(client, signed_in, world):
+    """The form takes an email address of up to 320 characters, the record 254: the record's
+    check reached the page as Django's "Ensure this value has at most 254 characters (it has
+    308)." until the form said it in the field's words."""
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".com"
+    response = signed_in(client, world.outsider).post(
+        reverse("referrals:new", args=[world.child.public_id]),
+        {
+            "referrer_kind": "school",
+            "referrer_name": "Ms Price",
+            "referrer_organisation": "Riverside",
+            "referrer_email": email,
+            "concerns": "Not attending.",
+            "consent": "agrees",
+            "urgency": "standard",
+        },
+    )
+    body = response.content.decode()
+    assert "The email address must be 254 characters or less" in body
+    # No need ticked: the record's "This field cannot be blank." is said as the field's own.
+    assert "Select the areas the concerns are about" in body
+    assert "Ensure this value" not in body and "cannot be blank" not in body
     assert not Referral.objects.exists()
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhub.core.exports import write_csv
 from familyhub.hubs.selectors import ReachRow, reach_report
 from familyhub.places.models import Authority
 
@@ -76,9 +76,7 @@ class Command(BaseCommand):
         lines = reach_csv_rows(rows, extra=options["full"])
         header = COLUMNS + (EXTRA if options["full"] else [])
         if options["csv"]:
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(lines)
+            write_csv(self.stdout, [header, *lines], lineterminator="\n")
             return
         widths = [
             max(len(h), *(len(r[i]) for r in lines)) if lines else len(h)

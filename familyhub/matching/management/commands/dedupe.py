@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhub.matching import dedupe
 from familyhub.matching.batch import InputError
 
 
@@ -73,7 +74,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        from familyhub.matching import dedupe
 
         path = options.get("input")
         truth = options.get("truth")
@@ -115,6 +115,15 @@ class Command(BaseCommand):
         write(
             f"Records: {report['records']:,}; candidate pairs: {report.get('candidate_pairs', 0):,}"
         )
+        problems = report.get("problems") or {}
+        if problems.get("count"):
+            count = problems["count"]
+            write(f"{count:,} value{'s' if count != 1 else ''} in the file could not be used:")
+            for item in problems["rows"][:20]:
+                field = f", column '{item['field']}'" if item["field"] else ""
+                write(f"  row {item['row']}{field}: {item['problem']}")
+            if count > 20:
+                write(f"  ... and {count - 20:,} more (--json lists the first 1,000).")
         if "trainer" in report:
             write(f"Trained by {report['trainer']}, scored by {report.get('scorer', 'engine')}")
         if "metrics" in report:

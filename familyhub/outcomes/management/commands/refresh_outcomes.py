@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from familyhub.core import indicators as registry
 from familyhub.outcomes.aggregation import refresh, steps
 from familyhub.places.models import Authority
 
@@ -28,7 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"--authority: there is no council with code {code}.")
         if options["quarters"] < 1 or options["years"] < 1:
             raise CommandError("--quarters and --years must be 1 or more.")
-        from familyhub.outcomes import registry
 
         unknown = [k for k in options["keys"] or [] if registry.get(k) is None]
         if unknown:

@@ -11,7 +11,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from familyhub.accounts.models import User
 from familyhub.core.progress import terminal_progress
+from familyhub.people import importing
+from familyhub.people.selectors import registering_team
+from familyhub.services.selectors import authority_of
 
 
 class Command(BaseCommand):
@@ -33,9 +37,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        from familyhub.accounts.models import User
-        from familyhub.people import importing
-        from familyhub.people.selectors import authority_of, registering_unit
 
         path: Path = options["file"]
         if not path.exists():
@@ -73,12 +74,10 @@ class Command(BaseCommand):
             problems = "; ".join(f"{k}: {v}" for k, v in row["errors"].items())
             self.stdout.write(f"  row {row['row']}: {problems}")
         if not options["check_only"]:
-            site, service = registering_unit(user) if user else (None, None)
             done = importing.run_import(
                 person_import,
                 by=user,
-                site=site,
-                service=service,
+                team=registering_team(user) if user else None,
                 progress=lambda rows: terminal_progress(
                     rows, total=total - bad, desc="Importing", enabled=sys.stderr.isatty()
                 ),
@@ -88,5 +87,6 @@ class Command(BaseCommand):
             )
         if person_import.bad_rows:
             out = path.with_name(f"{path.stem}-to-correct.csv")
-            out.write_text(importing.bad_rows_csv(person_import), encoding="utf-8")
+            # With a byte order mark, as downloads have it, so Excel reads Zoë as Zoë.
+            out.write_text(importing.bad_rows_csv(person_import, bom=True), encoding="utf-8")
             self.stdout.write(f"Rows to correct written to {out}")

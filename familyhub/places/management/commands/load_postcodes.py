@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from familyhub.core.csvfiles import CsvError
+from familyhub.core.csvfiles import CsvError, Problems
 from familyhub.places.models import Authority
 from familyhub.places.postcode_lookup import load_postcode_lookup, write_demo_postcodes
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--write-demo",
             metavar="WARDS_CSV",
             help="Instead of loading, write the demo borough's synthetic lookup to FILE from a "
-            "wards file such as ../shared/reference/thurrock_wards.csv",
+            "wards file such as familyhub/places/data/reference/thurrock_wards.csv",
         )
 
     def handle(self, *args: object, file: str, write_demo: str | None, **options: object) -> None:
@@ -42,8 +42,11 @@ class Command(BaseCommand):
                 f"There is no council with code {settings.FAMILYHUB_AUTHORITY_CODE} yet: "
                 "run `familyhub load-reference DIR` first."
             )
+        problems = Problems()
         try:
-            count = load_postcode_lookup(file, authority=authority)
+            count = load_postcode_lookup(file, authority=authority, problems=problems)
         except CsvError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Loaded {count} postcodes for {authority.name}.")
+        for line in problems.lines():
+            self.stdout.write(line)

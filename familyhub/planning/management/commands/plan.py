@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from familyhub.core.csvfiles import Problems
 from familyhub.planning.csvinput import CsvInputError, read_site_problem, read_travel_times
 from familyhub.planning.optimiser import (
     DEFAULT_MAX_WALK_MINUTES,
@@ -85,12 +86,14 @@ class Command(BaseCommand):
             self._load(options)
             return
         weights = dict(_weight(w) for w in options["weight"])
+        problems = Problems()
         try:
             areas, sites, needs, notes = read_site_problem(
-                options["areas"], options["sites"], weights=weights
+                options["areas"], options["sites"], weights=weights, problems=problems
             )
             if options["action"] == "needs":
-                self._print(needs, options["json"], lambda: self._needs_text(needs))
+                needs["problems"] = problems.as_json()
+                self._print(needs, options["json"], lambda: self._needs_text(needs, problems))
                 return
             if options["keep"] is None and options["budget"] is None:
                 raise CommandError("Give --keep K (sites to keep) or --budget AMOUNT.")
@@ -109,7 +112,7 @@ class Command(BaseCommand):
                 max_walk_minutes=options["max_walk_minutes"],
                 must_keep=options["must_keep"],
                 must_close=options["must_close"],
-                travel_minutes=read_travel_times(options["travel_times"])
+                travel_minutes=read_travel_times(options["travel_times"], problems=problems)
                 if options["travel_times"]
                 else None,
                 fallback=options["fallback"],
@@ -121,7 +124,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         result["notes"] = notes + needs["notes"]
         result["need_weights"] = needs["weights"]
-        self._print(result, options["json"], lambda: self._sites_text(result))
+        result["problems"] = problems.as_json()
+        self._print(result, options["json"], lambda: self._sites_text(result, problems))
 
     def _load(self, options: dict) -> None:
         authority = current_authority()
@@ -129,9 +133,12 @@ class Command(BaseCommand):
             raise CommandError("No council is loaded yet: run familyhub load-reference first.")
         if not options["file"].exists():
             raise CommandError(f"{options['file']}: the file does not exist")
+        problems = Problems()
         try:
             if options["action"] == "load-budget":
-                count = budget_plan_load(authority=authority, path=options["file"])
+                count = budget_plan_load(
+                    authority=authority, path=options["file"], problems=problems
+                )
                 self.stdout.write(f"Loaded {count} budget lines.")
             else:
                 count = contracts_load(
@@ -139,8 +146,11 @@ class Command(BaseCommand):
                     path=options["file"],
                     start=options["start"],
                     end=options["end"],
+                    problems=problems,
                 )
                 self.stdout.write(f"Loaded {count} contracts.")
+            for line in problems.lines():
+                self.stdout.write(line)
         except CsvInputError as error:
             raise CommandError(str(error)) from None
         except ValidationError as error:
@@ -152,11 +162,13 @@ class Command(BaseCommand):
         else:
             text()
 
-    def _needs_text(self, needs: dict) -> None:
+    def _needs_text(self, needs: dict, problems: Problems) -> None:
         for a in sorted(needs["areas"], key=lambda a: a["rank"]):
             self.stdout.write(f"{a['rank']:>3}  {a['score']:6.1f}  {a['name']} ({a['locality']})")
+        for line in problems.lines():
+            self.stdout.write(line)
 
-    def _sites_text(self, r: dict) -> None:
+    def _sites_text(self, r: dict, problems: Problems) -> None:
         self.stdout.write(r["coverage_rule"])
         self.stdout.write(
             f"Keep {r['sites_kept']} hubs: {', '.join(r['kept'])}. Outreach: {', '.join(r['outreach']) or 'none'}."
@@ -170,3 +182,5 @@ class Command(BaseCommand):
             self.stdout.write(f"- {s['site']} ({s['locality']}): {s['decision']}. {s['why']}")
         for note in r.get("notes", []):
             self.stdout.write(f"Note: {note}")
+        for line in problems.lines():
+            self.stdout.write(line)

@@ -1,0 +1,415 @@
+"""Issue 15 item 1: what is recorded is shown. Each form a practitioner fills is submitted through
+its page with distinctive values in every field; the record page (and the family timeline, where
+the record appears there) shows each value back to its author."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from familyhub.childhealth import services as ch_services
+from familyhub.childhealth.models import ReviewDue
+from familyhub.childhealth.schedule import ReviewKind
+from familyhub.childhealth.tests import conftest as childhealth_fixtures
+from familyhub.testing.forms import date_fields
+
+pytestmark = pytest.mark.django_db
+
+# The child health part's fixtures (a health visiting team, its health visitor, a child maker).
+hv_service = childhealth_fixtures.hv_service
+hv_team = childhealth_fixtures.hv_team
+ward = childhealth_fixtures.ward
+owner = childhealth_fixtures.owner
+make_child = childhealth_fixtures.make_child
+
+
+def _page(client, name, *args) -> str:
+    response = client.get(reverse(name, args=args), follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def baby(make_child, owner, hv_team):
+    child = make_child(
+        date_of_birth=timezone.localdate() - timedelta(days=45), sex="F", family_name="Quenby"
+    )
+    ch_services.schedule_refresh(child)
+    ch_services.allocation_set(person=child, practitioner=owner, team=hv_team, by=owner)
+    return child
+
+
+@pytest.fixture
+def hv(client, signed_in, owner):
+    return signed_in(client, owner)
+
+
+def test_six_to_eight_week_review_is_shown_on_the_child_record_and_the_timeline(hv, baby, owner):
+    due = ReviewDue.objects.get(person=baby, kind=ReviewKind.SIX_EIGHT_WEEK)
+    done_on = timezone.localdate() - timedelta(days=1)
+    response = hv.post(
+        reverse("childhealth:review-record", args=[due.public_id]),
+        {
+            **date_fields("done_on", done_on.isoformat()),
+            "place": "clinic",
+            "outcome": "completed",
+            "whooley_low_mood": "yes",
+            "whooley_little_interest": "no",
+            "whooley_wants_help": "yes",
+            "epds_total": "17",
+            "epds_self_harm": "2",
+            "breastfeeding": "partial",
+            "safeguarding_concern": "on",
+            "notes": "Mum tired; Periwinkle-7731 follow-up agreed",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(hv, "childhealth:child", baby.public_id)
+    section = page.split("Reviews done")[1].split('id="growth"')[0]
+    for value in (
+        "6 to 8 week",
+        done_on.strftime("%-d %B %Y"),
+        "clinic",
+        "Feeling down: yes",
+        "little interest: no",
+        "wants help: yes",
+        "Total 17",
+        "self-harm item 2",
+        "Partially breastfed",
+        "Concern recorded",
+        "Periwinkle-7731 follow-up agreed",
+    ):
+        assert value.lower() in section.lower(), value
+    timeline = _page(hv, "access:person-family", baby.public_id)
+    assert "Periwinkle-7731 follow-up agreed" in timeline
+    assert "Health review" in timeline
+
+
+def test_screening_is_shown_with_its_notes(hv, baby):
+    screened_on = timezone.localdate() - timedelta(days=2)
+    response = hv.post(
+        reverse("childhealth:screening-add", args=[baby.public_id]),
+        {
+            "kind": "hearing",
+            **date_fields("screened_on", screened_on.isoformat()),
+            "left": "pass",
+            "right": "refer",
+            "notes": "Wax seen; Marigold-5512 recheck",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(hv, "childhealth:child", baby.public_id)
+    section = page.split('<h2 class="govuk-heading-m">Screening</h2>')[1]
+    for value in (
+        screened_on.strftime("%-d %B %Y"),
+        "Hearing screen",
+        "left pass",
+        "right refer",
+        "Marigold-5512 recheck",
+    ):
+        assert value in section, value
+    assert "Marigold-5512 recheck" in _page(hv, "access:person-family", baby.public_id)
+
+
+def test_onward_referral_is_shown_with_its_notes(hv, baby):
+    referred_on = timezone.localdate() - timedelta(days=3)
+    response = hv.post(
+        reverse("childhealth:referral-add", args=[baby.public_id]),
+        {
+            "reason": "development",
+            "to_service_name": "Zephyr Speech Clinic",
+            **date_fields("referred_on", referred_on.isoformat()),
+            "notes": "Parent consented; Tangerine-9044",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(hv, "childhealth:child", baby.public_id)
+    section = page.split("Onward referrals")[1]
+    for value in (
+        referred_on.strftime("%-d %B %Y"),
+        "Zephyr Speech Clinic",
+        "development",
+        "Tangerine-9044",
+    ):
+        assert value in section, value
+    timeline = _page(hv, "access:person-family", baby.public_id)
+    assert "Zephyr Speech Clinic" in timeline and "Tangerine-9044" in timeline
+
+
+def test_measurement_is_shown(hv, baby):
+    measured_on = timezone.localdate()
+    response = hv.post(
+        reverse("childhealth:measurement-add", args=[baby.public_id]),
+        {
+            **date_fields("measured_on", measured_on.isoformat()),
+            "weight_kg": "4.817",
+            "height_cm": "56.3",
+            "head_circumference_cm": "38.9",
+            "context": "other",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(hv, "childhealth:child", baby.public_id)
+    section = page.split('data-testid="measurements"')[1].split("</table>")[0]
+    for value in (measured_on.strftime("%-d %B %Y"), "4.817", "56.3", "38.9", "Other contact"):
+        assert value in section, value
+    assert "4.817" in _page(hv, "access:person-family", baby.public_id)
+
+
+def test_named_practitioner_is_shown(hv, baby, owner):
+    page = _page(hv, "childhealth:child", baby.public_id)
+    assert (owner.get_full_name() or owner.username) in page
+
+
+def test_review_notes_are_not_shown_to_an_outsider(client, signed_in, make_user, baby, owner):
+    due = ReviewDue.objects.get(person=baby, kind=ReviewKind.SIX_EIGHT_WEEK)
+    signed_in(client, owner).post(
+        reverse("childhealth:review-record", args=[due.public_id]),
+        {
+            **date_fields("done_on", date.today().isoformat()),
+            "place": "home",
+            "outcome": "completed",
+            "notes": "Secret-4410",
+        },
+    )
+    from familyhub.testing import factories
+
+    other = factories.TeamFactory(
+        name="Elsewhere", service=factories.ServiceFactory(authority=baby.authority, name="Other")
+    )
+    outsider = make_user("health_visitor", team=other, username="hv_elsewhere")
+    client.logout()
+    signed_in(client, outsider)
+    assert client.get(reverse("childhealth:child", args=[baby.public_id])).status_code == 404
+    response = client.get(reverse("access:person-family", args=[baby.public_id]))
+    assert "Secret-4410" not in response.content.decode()
+
+
+# --- casework: the early help episode page and the family timeline ---------------------------
+
+
+@pytest.fixture
+def world(db):
+    from familyhub.referrals.tests.factories import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def episode(world):
+    from familyhub.casework.tests.test_services import open_episode
+
+    return open_episode(world)
+
+
+def test_assessment_every_field_is_shown(client, signed_in, world, episode):
+    from familyhub.referrals.tests.factories import level
+
+    lead = signed_in(client, world.lead)
+    response = lead.post(
+        reverse("casework:assessment", args=[episode.public_id]),
+        {
+            "needs": ["education", "housing"],
+            "need_detail": "Rent arrears since Quillon-3301",
+            "strengths": "Grandmother Ostrava-1122 helps daily",
+            "child_voice": "I want my own Juniper-6650 room",
+            "family_views": "We want Harbour-8876 support",
+            "level": level(3).pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(lead, "casework:episode", episode.public_id)
+    section = page.split('data-testid="assessment"')[1].split("</dl>")[0]
+    for value in (
+        "Quillon-3301",
+        "Ostrava-1122",
+        "Juniper-6650",
+        "Harbour-8876",
+        "level 3",
+    ):
+        assert value in section, value
+    for need in ("education", "housing"):
+        from familyhub.referrals.needs import NEED_LABELS
+
+        assert str(NEED_LABELS[need]) in section.replace("&#x27;", "'")
+    assert "Early help assessment" in _page(lead, "access:person-family", episode.person.public_id)
+
+
+def test_goal_action_review_and_team_member_are_shown(client, signed_in, world, episode):
+    from familyhub.casework.models import Goal
+
+    lead = signed_in(client, world.lead)
+    response = lead.post(
+        reverse("casework:goal-add", args=[episode.public_id]),
+        {"need": "education", "description": "Attend Lindenbrook-2209 every day"},
+    )
+    if response.status_code == 200:  # the goal form offers the assessed needs only
+        need = response.context["form"].fields["need"].choices[0][0]
+        response = lead.post(
+            reverse("casework:goal-add", args=[episode.public_id]),
+            {"need": need, "description": "Attend Lindenbrook-2209 every day"},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    goal = Goal.objects.get(episode=episode)
+    due_on = timezone.localdate() + timedelta(days=20)
+    response = lead.post(
+        reverse("casework:action-add", args=[episode.public_id, goal.public_id]),
+        {
+            "description": "Phone Marlowe-4471 about transport",
+            "owner_name": "Aunt Beatrix-5530",
+            **date_fields("due_on", due_on.isoformat()),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    held_on = timezone.localdate()
+    next_due = timezone.localdate() + timedelta(days=33)
+    response = lead.post(
+        reverse("casework:review", args=[episode.public_id]),
+        {
+            **date_fields("held_on", held_on.isoformat()),
+            "notes": "Attendance up; Saffron-7782 noted",
+            **date_fields("next_review_due", next_due.isoformat()),
+            f"score_{goal.public_id}": "7",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = lead.post(
+        reverse("casework:team-member-add", args=[episode.public_id]),
+        {
+            "name": "Ms Fennimore-3390",
+            "organisation": "Brackenridge-1180 Primary",
+            "role": "Class teacher",
+            "contact": "fennimore@example.org",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(lead, "casework:episode", episode.public_id)
+    for value in (
+        "Lindenbrook-2209",
+        "Marlowe-4471",
+        "Aunt Beatrix-5530",
+        due_on.strftime("%-d %B %Y"),
+        held_on.strftime("%-d %B %Y"),
+        "Saffron-7782",
+        "7/10",
+        next_due.strftime("%-d %B %Y"),
+        "Ms Fennimore-3390",
+        "Brackenridge-1180 Primary",
+        "Class teacher",
+        "fennimore@example.org",
+    ):
+        assert value in page, value
+    timeline = _page(lead, "access:person-family", episode.person.public_id)
+    assert "Saffron-7782" in timeline
+    assert next_due.strftime("%d %B %Y") in timeline
+
+
+def test_step_up_and_close_reasons_are_shown(client, signed_in, world, episode):
+    leader = signed_in(client, world.team_leader)
+    episode.refresh_from_db()
+    response = leader.post(
+        reverse("casework:step-up", args=[episode.public_id]),
+        {"version": episode.version, "reason": "Escalated after Wolfram-6621 incident"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(leader, "casework:episode", episode.public_id)
+    assert "Wolfram-6621" in page
+
+
+def test_a_referral_and_its_decision_are_shown_to_the_front_door(client, signed_in, world):
+    from familyhub.referrals.models import Referral
+    from familyhub.referrals.tests.factories import level
+
+    referrer = signed_in(client, world.lead)
+    response = referrer.post(
+        reverse("referrals:new", args=[world.child.public_id]),
+        {
+            "referrer_kind": "school",
+            "referrer_name": "Ms Zephyrine Price",
+            "referrer_organisation": "Quarrybank Primary",
+            "referrer_role": "Designated safeguarding lead",
+            "referrer_phone": "01632 960417",
+            "referrer_email": "z.price@quarrybank.example",
+            "needs": ["education", "housing"],
+            "concerns": "Attendance fell to 61% after the family moved into temporary housing.",
+            "consent": "agrees",
+            "urgency": "standard",
+        },
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    front_door = signed_in(client, world.triage)
+    page = _page(front_door, "referrals:detail", referral.public_id)
+    for shown in (
+        "Ms Zephyrine Price",
+        "Quarrybank Primary",
+        "Designated safeguarding lead",
+        "01632 960417",
+        "z.price@quarrybank.example",
+        "Attendance fell to 61%",
+        "Getting a good education",
+        "Secure housing",
+    ):
+        assert shown in page, shown
+    front_door.post(
+        reverse("referrals:decide", args=[referral.public_id]),
+        {
+            "version": referral.version,
+            "level": level(2).pk,
+            "outcome": "signposted",
+            "reason": "Housing advice service and the school's attendance officer first.",
+        },
+    )
+    page = _page(front_door, "referrals:detail", referral.public_id)
+    assert "the school&#x27;s attendance officer first" in page or "school's attendance" in page
+
+
+def test_closing_shows_the_reason_each_outcome_and_why_achieved_despite_a_score(
+    client, signed_in, world, episode
+):
+    from familyhub.casework import services as casework
+
+    goal = casework.goal_add(
+        episode=episode, by=world.lead, need="education", description="Tom goes to school"
+    )
+    scores = {str(g.public_id): 6 for g in episode.goals.all()}  # every goal, ours at 6/10
+    assert str(goal.public_id) in scores
+    casework.review_record(
+        episode=episode, by=world.lead, held_on=timezone.localdate(), scores=scores
+    )
+    leader = signed_in(client, world.team_leader)
+    episode.refresh_from_db()
+    form = {
+        "version": episode.version,
+        "reason": "Plan finished; Halvorsen-4410 agreed by the family.",
+        "outcome_education": "achieved",
+        "outcome_family_relationships": "partly",
+        "outcome_housing": "not_achieved",
+    }
+    refused = leader.post(reverse("casework:close", args=[episode.public_id]), form)
+    assert refused.status_code == 400  # achieved against 6/10: asks why first
+    assert "last scored 6 out of 10" in refused.content.decode()
+    response = leader.post(
+        reverse("casework:close", args=[episode.public_id]),
+        {
+            "version": episode.version,
+            "reason": "Plan finished; Halvorsen-4410 agreed by the family.",
+            "outcome_education": "achieved",
+            "outcome_family_relationships": "partly",
+            "outcome_housing": "not_achieved",
+            "explanation": "School confirms full attendance for Kestrel-918 weeks since the review.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = _page(leader, "casework:episode", episode.public_id)
+    for shown in (
+        "Halvorsen-4410",
+        "Kestrel-918",
+        ": achieved",
+        ": partly achieved",
+        ": not achieved",
+    ):
+        assert shown in page, shown
