@@ -17,6 +17,8 @@ urlpatterns = [
     path("matching/", include("familyhub.matching.urls")),
     path("access/", include("familyhub.access.urls")),
     path("referrals/", include("familyhub.referrals.urls")),
+    path("contacts/", include("familyhub.contacts.urls")),
+    path("notifications/", include("familyhub.notifications.urls")),
     path("casework/", include("familyhub.casework.urls")),
     path("child-health/", include("familyhub.childhealth.urls")),
     path("hubs/", include("familyhub.hubs.urls")),
