@@ -28,6 +28,7 @@ class CaseworkConfig(AppConfig):
             "Team caseload", "casework:team-caseload", roles=MANAGER_ROLES, order=22
         )
         navigation.register("Unallocated", "casework:unallocated", roles=MANAGER_ROLES, order=23)
+        navigation.register("Families not seen", "casework:not-seen", roles=caseworkers, order=25)
         navigation.register(
             "Supporting Families", "casework:supporting-families", roles=MANAGER_ROLES, order=24
         )

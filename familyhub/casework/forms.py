@@ -296,3 +296,16 @@ class CloseForm(VersionedForm):
 
     def outcomes(self) -> dict[str, str | None]:
         return {need: self.cleaned_data.get(f"outcome_{need}") or None for need in self.needs}
+
+
+class ContactFrequencyForm(VersionedForm):
+    error_names = {"contact_every_days": "how often the family is seen"}
+
+    contact_every_days = forms.IntegerField(
+        label="How often the lead professional expects to see the family, in days (optional)",
+        help_text="For example, 14 for every two weeks. Leave it blank if the plan does not "
+        "say. Families not seen within it are listed on Families not seen.",
+        min_value=1,
+        max_value=366,
+        required=False,
+    )

@@ -10,6 +10,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -99,6 +100,14 @@ class Episode(PersonRecord):
     sustainment_from = models.DateField(null=True, blank=True)
     sustainment_until = models.DateField(null=True, blank=True)
     sustainment_broken_on = models.DateField(null=True, blank=True)
+    # The family plan's contact frequency: the families not seen within it are listed
+    # (casework.selectors.families_not_seen), from their contacts (contacts.Contact).
+    contact_every_days = models.PositiveIntegerField(
+        "How often the lead professional expects to see the family, in days",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from familyhub.access.layer import records_visible_to
+from familyhub.access.layer import records_visible_among, records_visible_to
 from familyhub.accounts.roles import MANAGER_ROLES, has_role
 from familyhub.casework.models import LIVE_STATUSES, Action, Episode, EpisodeStatus
+from familyhub.contacts.models import Contact
 from familyhub.referrals.models import Referral
 from familyhub.services.models import TeamMembership
 from familyhub.services.selectors import teams_of
@@ -280,3 +281,62 @@ def time_in_state(episode: Episode) -> list[StateSpell]:
     if spells and spells[-1].state == EpisodeStatus.CLOSED:
         spells[-1].end = spells[-1].start
     return spells
+
+
+@dataclass
+class NotSeen:
+    """A live episode whose family has not been seen within the plan's contact frequency."""
+
+    episode: Episode
+    last_seen_on: datetime.date | None  # the last contact the viewer may see, since the start
+    days: int  # since then, or since the episode started when there is none
+
+    @property
+    def days_over(self) -> int:
+        return self.days - (self.episode.contact_every_days or 0)
+
+
+def families_not_seen(user, *, today: datetime.date | None = None) -> list[NotSeen]:
+    """The live episodes with a contact frequency that the user leads (and, for a team leader
+    or service manager, their teams' episodes) whose family's last contact is older than it, or
+    with no contact since the episode started, most overdue first. Contacts count for the
+    household or the person, when the user may open them (the access layer). A few queries
+    whatever the number of families."""
+    today = today or timezone.localdate()
+    mine = Q(lead_professional=user)
+    if has_role(user, MANAGER_ROLES):
+        mine |= Q(team__in=managed_teams(user).values("pk"))
+    episodes = list(
+        episodes_for_viewer(user)
+        .filter(mine, status__in=LIVE_STATUSES, contact_every_days__isnull=False)
+        .select_related("person", "team", "lead_professional")
+    )
+    if not episodes:
+        return []
+    households = {e.household_id for e in episodes if e.household_id}
+    people = {e.person_id for e in episodes}
+    contacts = records_visible_among(
+        user, Contact.objects.filter(Q(household_id__in=households) | Q(person_id__in=people))
+    )
+    by_household: dict[int, datetime.date] = {}
+    by_person: dict[int, datetime.date] = {}
+    for household_id, person_id, last in (
+        contacts.values("household_id", "person_id")
+        .annotate(last=Max("contact_on"))
+        .values_list("household_id", "person_id", "last")
+        .order_by()
+    ):
+        if household_id is not None:
+            by_household[household_id] = max(last, by_household.get(household_id, last))
+        by_person[person_id] = max(last, by_person.get(person_id, last))
+    found = []
+    for episode in episodes:
+        seen = [by_person.get(episode.person_id)]
+        if episode.household_id:
+            seen.append(by_household.get(episode.household_id))
+        since_start = [day for day in seen if day is not None and day >= episode.start]
+        last = max(since_start) if since_start else None
+        days = (today - (last or episode.start)).days
+        if days > (episode.contact_every_days or 0):
+            found.append(NotSeen(episode, last, days))
+    return sorted(found, key=lambda row: (-row.days_over, str(row.episode.person)))

@@ -689,3 +689,25 @@ def episode_close(
         sf_eligible=eligible,
         **sustain,
     )
+
+
+@logged("Set how often the family is seen")
+def episode_contact_frequency_set(
+    *, episode: Episode, by: User, version: int, contact_every_days: int | None
+) -> Episode:
+    """The family plan's contact frequency: how often, in days, the lead professional expects
+    to see the family (None: not set). One conditional UPDATE on the version the user saw."""
+    if not episode.is_live:
+        raise ValidationError({"contact_every_days": "This episode is closed."})
+    if contact_every_days is not None and not 1 <= contact_every_days <= 366:
+        raise ValidationError(
+            {"contact_every_days": "How often the family is seen must be from 1 to 366 days"}
+        )
+    updated = Episode.objects.filter(pk=episode.pk, version=version).update(
+        contact_every_days=contact_every_days, version=F("version") + 1
+    )
+    if updated != 1:
+        episode.refresh_from_db()
+        raise EpisodeConflict(episode)
+    episode.refresh_from_db()
+    return episode

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from familyhub.access import layer
 from familyhub.access.layer import person_view
-from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES, require_role
+from familyhub.accounts.roles import MANAGER_ROLES, PRACTITIONER_ROLES, has_role, require_role
 from familyhub.casework import forms, selectors, services
 from familyhub.casework.models import Action, EpisodeStatus, Goal, TeamMember
 from familyhub.casework.permissions import can_manage, episode_for_manager, episode_for_viewer
@@ -118,6 +118,30 @@ def supporting_families(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, "casework/supporting_families.html", {"groups": groups, "eligible": eligible}
+    )
+
+
+# Families not seen within the plan's contact frequency on one page.
+NOT_SEEN_PAGE_SIZE = 50
+
+
+@require_role(PRACTITIONER_ROLES)
+def families_not_seen(request: HttpRequest) -> HttpResponse:
+    """The families a lead professional (or a team leader's teams) has not seen within the
+    family plan's contact frequency."""
+    rows = selectors.families_not_seen(request.user)
+    page = Page.of(request.GET.get("page"), total=len(rows), size=NOT_SEEN_PAGE_SIZE)
+    shown = rows[page.start : page.end]
+    _log(request, [row.episode.person for row in shown], purpose="families not seen")
+    return render(
+        request,
+        "casework/not_seen.html",
+        {
+            "rows": shown,
+            "page": page,
+            "filter_query": query_without_page(request.GET),
+            "managers_view": has_role(request.user, MANAGER_ROLES),
+        },
     )
 
 
@@ -408,6 +432,35 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
         save=save,
         success="Review saved.",
         purpose="review",
+    )
+
+
+@person_view
+def contact_frequency(request: HttpRequest, public_id) -> HttpResponse:
+    """How often the lead professional expects to see the family (the family plan)."""
+    ep = episode_for_viewer(request.user, public_id, purpose="Early help episode")
+    form = forms.ContactFrequencyForm(
+        request.POST or None,
+        initial={"version": ep.version, "contact_every_days": ep.contact_every_days},
+    )
+
+    def save():
+        services.episode_contact_frequency_set(
+            episode=ep,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            contact_every_days=form.cleaned_data["contact_every_days"],
+        )
+
+    return _form_page(
+        request,
+        ep,
+        form,
+        title="How often the family is seen",
+        button="Save",
+        save=save,
+        success="Contact frequency saved.",
+        purpose="family plan",
     )
 
 

@@ -14,6 +14,7 @@ class ChildhealthConfig(AppConfig):
         from familyhub.childhealth import (
             hooks,
             indicators,  # noqa: F401  (registers them)
+            prompts,  # noqa: F401  (registers its Making Every Contact Count checks)
         )
         from familyhub.childhealth import involvement as childhealth_involvement
         from familyhub.childhealth.permissions import CHILD_HEALTH_ROLES, INDICATOR_ROLES

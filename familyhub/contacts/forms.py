@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django import forms
+
+from familyhub.access.records import category_choices
+from familyhub.contacts.models import Answer, ContactKind, Prompt
+from familyhub.contacts.services import ContactDetails, prompt_field
+from familyhub.core.forms import GovukDateField, GovukForm
+from familyhub.people.models import Person
+
+TEXT_LIMIT = 5000
+
+
+def _text(label: str, *, help_text: str = "", required: bool = False, rows: int = 3):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class ContactForm(GovukForm):
+    """Record (or change) a contact: what happened, and the prompts it offers, each answered in
+    one click (or left unanswered)."""
+
+    error_names = {
+        "kind": "the type of contact",
+        "seen": "who was seen or spoken to",
+        "team": "the team you are recording for",
+        "category": "a category",
+    }
+
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Which team are you recording for?", queryset=None, empty_label=None
+    )
+    contact_on = GovukDateField(
+        label="Date of the contact",
+        error_name="the date of the contact",
+        initial=datetime.date.today,
+    )
+    kind = forms.ChoiceField(
+        label="Type of contact", choices=ContactKind.choices, widget=forms.RadioSelect
+    )
+    seen: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="Who was seen or spoken to",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+    present = forms.CharField(
+        label="Others present (optional)",
+        help_text="For example, grandmother, interpreter, social worker",
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    child_voice = _text(
+        "The child's voice",
+        help_text="What the child said, did or showed about their life, in their words. For a "
+        "baby, what you saw. Leave it blank if the child was not seen.",
+    )
+    discussed = _text("What was discussed", required=True, rows=5)
+    agreed = _text("What was agreed (optional)")
+    next_contact_on = GovukDateField(
+        label="Next contact (optional)",
+        error_name="the date of the next contact",
+        required=False,
+        help_text="For example, 18 12 2026",
+    )
+    category = forms.ChoiceField(
+        label="Is this about something sensitive? (optional)",
+        required=False,
+        help_text="Choose a category such as domestic abuse to keep the contact within your "
+        "service unless you share it.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        teams=None,
+        members: Sequence[Any] = (),
+        prompts: Sequence[Prompt] = (),
+        editing: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        team = cast(Any, self.fields["team"])
+        team.queryset = teams if teams is not None else team.queryset
+        if teams is None or len(teams) < 2:
+            # One team (or none, when the form is made on its own): nothing to choose.
+            del self.fields["team"]
+        seen = cast(Any, self.fields["seen"])
+        seen.queryset = Person.objects.filter(pk__in=[m.pk for m in members]).order_by(
+            "date_of_birth", "pk"
+        )
+        seen.label_from_instance = lambda person: person.display_name
+        cast(Any, self.fields["category"]).choices = [
+            ("", "No: the usual category for my service"),
+            *category_choices()[1:],
+        ]
+        if not editing:
+            del self.fields["version"]
+        self.prompts = list(prompts)
+        self.error_names = dict(self.error_names)
+        for prompt in self.prompts:
+            name = prompt_field(prompt)
+            self.fields[name] = forms.ChoiceField(
+                label=prompt.question,
+                help_text=prompt.help_text,
+                choices=Answer.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.error_names[name] = f"the answer to “{prompt.question.replace('?', '')}”"
+
+    @property
+    def prompt_fields(self) -> list[forms.BoundField]:
+        return [self[prompt_field(prompt)] for prompt in self.prompts]
+
+    @property
+    def detail_fields(self) -> list[forms.BoundField]:
+        return [
+            bound
+            for bound in self.visible_fields()
+            if not bound.name.startswith("prompt_") and bound.name != "category"
+        ]
+
+    def details(self) -> ContactDetails:
+        data = self.cleaned_data
+        return ContactDetails(
+            contact_on=data.get("contact_on"),
+            kind=data.get("kind") or "",
+            seen=list(data.get("seen") or []),
+            discussed=data.get("discussed") or "",
+            present=data.get("present") or "",
+            child_voice=data.get("child_voice") or "",
+            agreed=data.get("agreed") or "",
+            next_contact_on=data.get("next_contact_on"),
+            category=data.get("category") or "",
+            answers={prompt.pk: data.get(prompt_field(prompt)) or "" for prompt in self.prompts},
+        )
