@@ -13,11 +13,15 @@ class ReferralsConfig(AppConfig):
         from familyhub.access import involvement
         from familyhub.accounts.roles import MANAGER_ROLES, Role
         from familyhub.core import navigation
-        from familyhub.referrals import indicators  # noqa: F401  (registers them)
+        from familyhub.referrals import (
+            indicators,  # noqa: F401  (registers them)
+            overdue,
+        )
         from familyhub.referrals import involvement as referral_involvement
-        from familyhub.referrals.permissions import REFERRER_ROLES
+        from familyhub.referrals.permissions import INBOX_ROLES, REFERRER_ROLES
 
         involvement.providers.register(referral_involvement.front_door_queue)
+        overdue.sources.register(overdue.referral_steps)
         involvement.services.register(referral_involvement.referral_services)
 
         navigation.register("Front door", "referrals:queue", roles={Role.TRIAGE_OFFICER}, order=20)
@@ -25,3 +29,5 @@ class ReferralsConfig(AppConfig):
             "Make a referral", "referrals:find-person", roles=REFERRER_ROLES, order=25
         )
         navigation.register("Late decisions", "referrals:breaches", roles=MANAGER_ROLES, order=26)
+        navigation.register("Referrals inbox", "referrals:inbox", roles=INBOX_ROLES, order=21)
+        navigation.register("Overdue work", "referrals:overdue", roles=INBOX_ROLES, order=22)

@@ -19,6 +19,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+
+from familyhub.referrals.models import DeadlineRule
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -106,3 +109,53 @@ def decision_due(received_at: datetime.datetime, *, child_at_risk: bool) -> date
     else:
         days = _setting_days("FAMILYHUB_REFERRAL_DECISION_WORKING_DAYS", 1)
     return _end_of_day(add_working_days(day, days))
+
+
+# --- deadlines per step, from the council's rules (referrals.models.DeadlineRule) ----------
+
+
+def rule_for(step: str, *, service, level=None):
+    """The most specific DeadlineRule for this step at this service (and level of need), or
+    None when no rule covers it."""
+    candidates = DeadlineRule.objects.filter(
+        models_q(authority_id=service.authority_id),
+        models_q(service_id=service.pk),
+        models_q(level_id=getattr(level, "pk", None)),
+        step=step,
+    ).filter(service_kind__in=["", service.kind])
+    return max(candidates, key=lambda rule: (rule.specificity(), rule.pk), default=None)
+
+
+def models_q(**one):
+    """Matches the value or a blank (null) one: a rule without a council covers every council."""
+    ((field, value),) = one.items()
+    if value is None:
+        return Q(**{f"{field}__isnull": True})
+    return Q(**{field: value}) | Q(**{f"{field}__isnull": True})
+
+
+def step_due(
+    step: str, start: datetime.datetime, *, service, level=None
+) -> datetime.datetime | None:
+    """The end of the working day a step is due by, counted from `start` (when the step before
+    it happened), by the council's rule; None when no rule covers the step."""
+    rule = rule_for(step, service=service, level=level)
+    if rule is None:
+        return None
+    return _end_of_day(add_working_days(start.astimezone(LONDON).date(), rule.working_days))
+
+
+def inbox_decision_due(received_at: datetime.datetime, *, service, child_at_risk: bool):
+    """When a receiving service (not the front door) must decide: the same day for a child who
+    may be at risk, as at the front door; otherwise by its rule (3 working days by default)."""
+    if child_at_risk:
+        return decision_due(received_at, child_at_risk=True)
+    return step_due("decision", received_at, service=service) or decision_due(
+        received_at, child_at_risk=False
+    )
+
+
+def working_days_overdue(due: datetime.datetime | datetime.date, today: datetime.date) -> int:
+    """Whole working days since a deadline passed (0 on the day it falls due)."""
+    day = due.astimezone(LONDON).date() if isinstance(due, datetime.datetime) else due
+    return working_days_between(day, today)

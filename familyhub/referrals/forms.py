@@ -5,7 +5,14 @@ from typing import Any, cast
 from django import forms
 
 from familyhub.core.forms import GovukDateField, GovukForm
-from familyhub.referrals.models import Consent, Outcome, ReferrerKind, Urgency
+from familyhub.referrals.models import (
+    Consent,
+    InboxDecision,
+    Outcome,
+    ReferrerKind,
+    SentBy,
+    Urgency,
+)
 from familyhub.referrals.needs import Need
 
 
@@ -81,6 +88,90 @@ class ReferralForm(GovukForm):
         widget=forms.RadioSelect,
         initial=Urgency.STANDARD,
         error_messages={"required": "Select how urgent it is"},
+    )
+    to_service: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Which service are you referring to?",
+        queryset=None,
+        required=False,
+        empty_label=None,
+        help_text="The front door decides the level of need; any other service decides itself",
+    )
+    sent_by = forms.ChoiceField(
+        label="If the service is not on Familyhub, how should the referral go?",
+        choices=SentBy.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Familyhub makes the referral letter; secure email sends it to the "
+        "service's secure address",
+    )
+
+    def __init__(self, *args, services, external_ids=frozenset(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["to_service", "sent_by"])
+        field = cast(Any, self.fields["to_service"])
+        field.queryset = services
+        field.label_from_instance = lambda service: (
+            f"{service.name} (not on Familyhub: by letter or secure email)"
+            if service.pk in external_ids
+            else service.name
+        )
+
+
+class InboxDecisionForm(GovukForm):
+    """A receiving service's decision on a referral in its inbox."""
+
+    error_names = {"reason": "the reason or question", "worker": "the worker"}
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label="What happens next?",
+        choices=InboxDecision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happens next"},
+    )
+    worker: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Allocate to (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Allocate later",
+        help_text="Only when accepting",
+    )
+    reason = forms.CharField(
+        label="Reason for declining, or what more you need to know",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Needed when declining or asking for more; the referrer reads it",
+    )
+
+    def __init__(self, *args, workers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(Any, self.fields["worker"])
+        field.queryset = workers
+        field.label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class AssignForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    worker: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Who will work with the family?",
+        queryset=None,
+        empty_label="Choose a worker",
+        error_messages={"required": "Choose who will work with the family"},
+    )
+
+    def __init__(self, *args, workers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(Any, self.fields["worker"])
+        field.queryset = workers
+        field.label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class AnswerForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the information the service asked for"},
     )
 
 

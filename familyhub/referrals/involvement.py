@@ -13,28 +13,41 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from familyhub.access.involvement import Involvement, ended_since
-from familyhub.referrals.models import Referral, ReferralStatus
+from familyhub.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 
 
 def front_door_queue(viewer) -> QuerySet:
-    """A referral waiting in the queue of the team's service (the front door), or decided by
-    it lately."""
+    """A referral waiting in the inbox of the team's service (the front door or any other), or
+    accepted and waiting for its first contact, or decided or first met lately."""
+    since = ended_since("referral")
     return Referral.objects.filter(
-        Q(status=ReferralStatus.RECEIVED) | Q(decided_at__gte=ended_since("referral")),
+        Q(status__in=OPEN_STATUSES)
+        | Q(status=ReferralStatus.ACCEPTED, first_contact_on__isnull=True)
+        | Q(decided_at__gte=since)
+        | Q(first_contact_on__gte=since.date()),
         owning_service_id__in=viewer.service_ids,
     ).values("person_id")
 
 
 def referral_services(person_ids: list[int]) -> Iterable[Involvement]:
     rows = (
-        Referral.objects.filter(person_id__in=person_ids, status=ReferralStatus.RECEIVED)
+        Referral.objects.filter(
+            Q(status__in=OPEN_STATUSES)
+            | Q(status=ReferralStatus.ACCEPTED, first_contact_on__isnull=True),
+            person_id__in=person_ids,
+        )
         .select_related("owning_service")
         .order_by("received_at")
     )
     for referral in rows:
+        state = (
+            "accepted, waiting for a first contact"
+            if referral.status == ReferralStatus.ACCEPTED
+            else "waiting for a decision"
+        )
         yield Involvement(
             service_name=referral.owning_service.name,
-            what=f"Referral from {referral.referrer_display}, waiting for a decision",
+            what=f"Referral from {referral.referrer_display}, {state}",
             person_ids=[referral.person_id],
             since=referral.received_at,
             service_id=referral.owning_service_id,

@@ -77,10 +77,39 @@ class Urgency(models.TextChoices):
 
 class ReferralStatus(models.TextChoices):
     RECEIVED = "received", "Waiting for a decision"
+    MORE_INFO = "more_info", "More information asked for"
+    # A service's inbox (any receiving service but the front door).
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    # A partner who is not on Familyhub: a referral letter or a secure email.
+    SENT = "sent", "Sent to a partner outside Familyhub"
+    # The front door's triage.
     SIGNPOSTED = "signposted", "Information and signposting"
     ALLOCATED = "allocated", "Allocated to early help"
     STEPPED_UP = "stepped_up", "Stepped up to children's social care"
     NO_FURTHER_ACTION = "nfa", "No further action"
+
+
+class InboxDecision(models.TextChoices):
+    """What a receiving service (not the front door) decides. Each leaves the referral in the
+    status of the same value; asking for more keeps it waiting."""
+
+    ACCEPT = "accepted", "Accept"
+    DECLINE = "declined", "Decline"
+    MORE_INFO = "more_info", "Ask the referrer for more information"
+
+
+class SentBy(models.TextChoices):
+    LETTER = "letter", "A referral letter (printed or attached)"
+    SECURE_EMAIL = "secure_email", "Secure email"
+
+
+# Event states that are not statuses: what else happened to a referral along the way.
+EVENT_LABELS = {
+    "info_given": "More information given",
+    "assigned": "Allocated to a worker",
+    "first_contact": "First contact with the family",
+}
 
 
 class Outcome(models.TextChoices):
@@ -92,7 +121,9 @@ class Outcome(models.TextChoices):
     NO_FURTHER_ACTION = "nfa", "No further action"
 
 
-OPEN_STATUSES = frozenset({ReferralStatus.RECEIVED})
+OPEN_STATUSES = frozenset({ReferralStatus.RECEIVED, ReferralStatus.MORE_INFO})
+# Decided without a reason being required: accepting, or sending to a partner outside.
+NO_REASON_NEEDED = frozenset({ReferralStatus.ACCEPTED, ReferralStatus.SENT})
 
 
 class Referral(PersonRecord):
@@ -110,6 +141,11 @@ class Referral(PersonRecord):
     authority = models.ForeignKey("places.Authority", on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         "people.Household", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The receiving service is `owning_service` (the front door, or any service in the
+    # council's directory); the referring service, when the referrer works on Familyhub.
+    from_service = models.ForeignKey(
+        "services.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Who referred. A family's own request leaves the organisation blank.
     referrer_kind = models.CharField(max_length=20, choices=ReferrerKind.choices)
@@ -140,6 +176,18 @@ class Referral(PersonRecord):
     allocated_team = models.ForeignKey(
         "services.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A receiving service's inbox: what it asked, who it allocated, the deadlines after accepting.
+    info_request = models.TextField(blank=True)
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    allocation_due_at = models.DateTimeField(null=True, blank=True)
+    first_contact_due_at = models.DateTimeField(null=True, blank=True)
+    first_contact_on = models.DateField(null=True, blank=True)
+    # A partner outside Familyhub.
+    sent_by = models.CharField(max_length=14, choices=SentBy.choices, blank=True)
+    sent_to = models.CharField(max_length=254, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -151,8 +199,11 @@ class Referral(PersonRecord):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="received")
-                | (models.Q(decided_at__isnull=False) & ~models.Q(decision_reason="")),
+                condition=models.Q(status__in=["received", "more_info"])
+                | (
+                    models.Q(decided_at__isnull=False)
+                    & (~models.Q(decision_reason="") | models.Q(status__in=["accepted", "sent"]))
+                ),
                 name="referral_decision_has_reason",
             ),
         ]
@@ -174,6 +225,15 @@ class Referral(PersonRecord):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def to_front_door(self) -> bool:
+        """The front door triages (levels, outcomes); every other service has an inbox."""
+        return self.owning_service.kind == "front_door"
+
+    @property
+    def is_external(self) -> bool:
+        return self.status == ReferralStatus.SENT
+
     def is_overdue(self, now=None) -> bool:
         moment = now or timezone.now()
         if self.is_open:
@@ -182,13 +242,19 @@ class Referral(PersonRecord):
 
     @classmethod
     def access_participants(cls, viewer):
-        """The team the front door allocated the referral to works from it."""
-        return models.Q(allocated_team_id__in=viewer.team_ids)
+        """The team the front door allocated the referral to works from it, and so does the
+        worker a receiving service allocated it to."""
+        taken = models.Q(allocated_team_id__in=viewer.team_ids)
+        if viewer.user_id is not None:
+            taken |= models.Q(allocated_to_id=viewer.user_id)
+        return taken
 
     def timeline_summary(self) -> str:
-        text = f"Referral from {self.referrer_display}"
+        text = f"Referral from {self.referrer_display} to {self.owning_service.name}"
         if self.status != ReferralStatus.RECEIVED:
             text += f": {self.get_status_display().lower()}"
+        if self.first_contact_on:
+            text += f", first contact {self.first_contact_on:%-d %B %Y}"
         return text
 
     def timeline_date(self):
@@ -212,3 +278,64 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or 'new'} -> {self.to_state}"
+
+
+class Step(models.TextChoices):
+    """The steps of a family's journey that have a deadline (DeadlineRule)."""
+
+    DECISION = "decision", "Decide on a referral"
+    ALLOCATION = "allocation", "Allocate the referral to a worker"
+    FIRST_CONTACT = "first_contact", "First contact with the family"
+    ASSESSMENT = "assessment", "Complete the assessment"
+    PLAN = "plan", "Agree the family plan"
+    REVIEW = "review", "Review the plan"
+
+
+class DeadlineRule(models.Model):
+    """How many working days a step may take, and when an overdue step escalates: to the team
+    leader after `team_leader_after` working days overdue, to the service manager after
+    `manager_after`. The most specific rule wins (a service's own, then its level of need, then
+    its kind of service, then the council's, then the default rows without a council)."""
+
+    authority = models.ForeignKey(
+        "places.Authority", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "services.Service", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    service_kind = models.CharField(
+        max_length=20, blank=True, help_text="All services of this kind (blank: any kind)"
+    )
+    level = models.ForeignKey(
+        ContinuumLevel, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    step = models.CharField(max_length=16, choices=Step.choices)
+    working_days = models.PositiveSmallIntegerField(
+        help_text="Working days from the step before (a referral's arrival, its acceptance...)"
+    )
+    team_leader_after = models.PositiveSmallIntegerField(
+        default=2, help_text="Working days overdue before the team leader is told"
+    )
+    manager_after = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days overdue before the service manager is told"
+    )
+
+    class Meta:
+        ordering = ["step", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(manager_after__gte=models.F("team_leader_after")),
+                name="deadline_rule_escalates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.working_days} working days"
+
+    def specificity(self) -> int:
+        return (
+            8 * (self.service_id is not None)
+            + 4 * (self.level_id is not None)
+            + 2 * bool(self.service_kind)
+            + (self.authority_id is not None)
+        )

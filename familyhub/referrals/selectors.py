@@ -7,13 +7,16 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from familyhub.access import involvement
-from familyhub.access.layer import log_shown, records_visible_to
+from familyhub.access.layer import log_shown, records_visible_to, viewer_for, visible_among
+from familyhub.accounts.models import User
 from familyhub.accounts.roles import MANAGER_ROLES, has_role
-from familyhub.people.models import HouseholdMembership
+from familyhub.people.models import HouseholdMembership, Person
+from familyhub.referrals import overdue
 from familyhub.referrals.models import (
     Referral,
     ReferralEvent,
@@ -22,6 +25,7 @@ from familyhub.referrals.models import (
     Urgency,
 )
 from familyhub.referrals.permissions import is_front_door
+from familyhub.services.models import Service, ServiceKind
 from familyhub.services.selectors import authority_ids_of
 
 
@@ -52,7 +56,12 @@ def front_door_queue(user, filters: QueueFilters | None = None) -> QuerySet[Refe
     if not is_front_door(user):
         return Referral.objects.none()
     filters = filters or QueueFilters()
-    referrals = records_visible_to(user, Referral.objects.filter(status=ReferralStatus.RECEIVED))
+    referrals = records_visible_to(
+        user,
+        Referral.objects.filter(
+            status=ReferralStatus.RECEIVED, owning_service__kind=ServiceKind.FRONT_DOOR
+        ),
+    )
     if filters.urgency:
         referrals = referrals.filter(urgency=filters.urgency)
     if filters.referrer_kind:
@@ -177,3 +186,142 @@ def decision_times(user, *, days: int = 30) -> DecisionTimes:
         in_time += int(event.at <= event.referral.decision_due_at)
     median = round(statistics.median(hours), 1) if hours else None
     return DecisionTimes(decided=len(hours), in_time=in_time, median_hours=median)
+
+
+@dataclass
+class Inbox:
+    """A receiving service's inbox, for its practitioners: what waits for a decision, what waits
+    for the referrer, what is accepted and waits for a worker or a first contact, and what was
+    declined lately."""
+
+    waiting: list[Referral]
+    asked: list[Referral]
+    accepted: list[Referral]
+    declined: list[Referral]
+
+    @property
+    def people(self) -> list:
+        return [r.person for r in self.waiting + self.asked + self.accepted + self.declined]
+
+
+def service_inbox(user, *, days: int = 30, limit: int = 200) -> Inbox:
+    """The inbox of the user's services other than the front door (whose queue is its own
+    page), among the referrals the sharing rules let them see."""
+    viewer = viewer_for(user)
+    mine = records_visible_to(
+        user,
+        Referral.objects.filter(owning_service_id__in=viewer.service_ids).exclude(
+            owning_service__kind=ServiceKind.FRONT_DOOR
+        ),
+        viewer=viewer,
+    ).select_related("person", "owning_service", "from_service", "allocated_to")
+    since = timezone.now() - datetime.timedelta(days=days)
+    return Inbox(
+        waiting=list(
+            mine.filter(status=ReferralStatus.RECEIVED).order_by("decision_due_at")[:limit]
+        ),
+        asked=list(
+            mine.filter(status=ReferralStatus.MORE_INFO).order_by("decision_due_at")[:limit]
+        ),
+        accepted=list(
+            mine.filter(status=ReferralStatus.ACCEPTED)
+            .filter(Q(allocated_to__isnull=True) | Q(first_contact_on__isnull=True))
+            .order_by("decided_at")[:limit]
+        ),
+        declined=list(
+            mine.filter(status=ReferralStatus.DECLINED, decided_at__gte=since).order_by(
+                "-decided_at"
+            )[:limit]
+        ),
+    )
+
+
+def receiving_services(authority_id: int):
+    """The council's directory of services a referral can go to, the front door first."""
+    return (
+        Service.objects.filter(authority_id=authority_id)
+        .exclude(kind=ServiceKind.SOCIAL_CARE)
+        .order_by(
+            models.Case(models.When(kind=ServiceKind.FRONT_DOOR, then=0), default=1),
+            "name",
+        )
+    )
+
+
+def workers_of(service_id: int):
+    """Who a receiving service can allocate a referral to: its teams' current members."""
+    today = timezone.localdate()
+    return (
+        User.objects.filter(
+            Q(memberships__end__isnull=True) | Q(memberships__end__gte=today),
+            memberships__team__service_id=service_id,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def external_service_ids(directory) -> set[int]:
+    """Which services of a directory are partners outside Familyhub (no team with anyone in
+    it), in one query."""
+    today = timezone.localdate()
+    on_familyhub = set(
+        directory.filter(
+            Q(teams__memberships__end__isnull=True) | Q(teams__memberships__end__gte=today),
+            teams__memberships__user__is_active=True,
+        ).values_list("pk", flat=True)
+    )
+    return set(directory.values_list("pk", flat=True)) - on_familyhub
+
+
+@dataclass
+class OverdueRow:
+    step: overdue.OverdueStep
+    person: Person
+    late: int  # working days
+    escalated_to: str
+
+
+@dataclass
+class OverdueListing:
+    mine: list[OverdueRow]
+    services: list[OverdueRow]  # team leaders and managers: everything in their services
+
+    @property
+    def people(self) -> list[Person]:
+        return [row.person for row in self.mine + self.services]
+
+
+def overdue_for(user, *, limit: int = 300) -> OverdueListing:
+    """The user's overdue steps (theirs, or their service's with no worker yet), and for team
+    leaders and service managers every overdue step in their services; only steps about people
+    the user may see."""
+    viewer = viewer_for(user)
+    today = timezone.localdate()
+    steps = overdue.overdue_steps(overdue.Scope(service_ids=list(viewer.service_ids), today=today))
+    visible = visible_among(user, {step.person_id for step in steps}, viewer=viewer)
+    people = Person.objects.in_bulk(visible)
+    manager = has_role(user, MANAGER_ROLES)
+    mine: list[OverdueRow] = []
+    services: list[OverdueRow] = []
+    for step in steps:
+        if step.person_id not in people:
+            continue
+        late = step.working_days_late(today)
+        rule = overdue.escalation_for(step)
+        escalated = (
+            "Service manager"
+            if late >= rule.manager_after
+            else "Team leader"
+            if late >= rule.team_leader_after
+            else ""
+        )
+        row = OverdueRow(
+            step=step, person=people[step.person_id], late=late, escalated_to=escalated
+        )
+        if step.worker_id == user.pk or (step.worker_id is None and not manager):
+            mine.append(row)
+        elif manager:
+            services.append(row)
+    return OverdueListing(mine=mine[:limit], services=services[:limit])

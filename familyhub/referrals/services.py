@@ -1,5 +1,8 @@
-"""Every write to referrals: receiving one (form and API share referral_create) and the front
-door's decision (referral_decide), which refuses a second decision instead of overwriting it."""
+"""Every write to referrals: making one to any service (form and API share referral_create), the
+front door's triage decision (referral_decide), a receiving service's inbox (inbox_decide,
+more_information_given, referral_assign), the first contact (first_contact_made), and a
+referral to a partner outside Familyhub (referral_create with sent_by). Each decision refuses
+a second one instead of overwriting it, and tells the people it concerns (notifications)."""
 
 from __future__ import annotations
 
@@ -7,29 +10,37 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from familyhub.access.records import Category
 from familyhub.accounts.models import User
 from familyhub.audit.log import log_change
+from familyhub.notifications.models import NotificationKind
+from familyhub.notifications.selectors import service_members
+from familyhub.notifications.services import notify
 from familyhub.people.models import HouseholdMembership, Person
 from familyhub.places.models import Authority
 from familyhub.referrals import deadlines
 from familyhub.referrals.hooks import referral_allocated
 from familyhub.referrals.models import (
+    OPEN_STATUSES,
     Consent,
     ContinuumLevel,
+    InboxDecision,
     Outcome,
     Referral,
     ReferralEvent,
     ReferralStatus,
     ReferrerKind,
+    SentBy,
+    Step,
     Urgency,
 )
 from familyhub.referrals.needs import Need
-from familyhub.services.models import Service, ServiceKind, Team
+from familyhub.services.models import Service, ServiceKind, Team, TeamMembership
 
 
 class DecisionConflict(Exception):
@@ -90,7 +101,6 @@ def _clean_needs(needs: list[str] | None) -> list[str]:
 
 
 @transaction.atomic
-@transaction.atomic
 def referral_create(
     *,
     person: Person | None,
@@ -106,10 +116,16 @@ def referral_create(
     referrer_email: str = "",
     urgency: str = Urgency.STANDARD,
     received_at: datetime.datetime | None = None,
+    to_service: Service | None = None,
+    from_service: Service | None = None,
+    sent_by: str = "",
     channel: str = "page",
 ) -> Referral:
-    """Receive a referral for a person already in the register (single registration: the caller
-    found or registered them first). The form, the API and the demo all come through here.
+    """Make a referral for a person already in the register (single registration: the caller
+    found or registered them first) to `to_service` (the front door when None). The form, the
+    API and the demo all come through here. A service that does not take referrals on Familyhub
+    (no team with members) is sent to by letter or secure email (`sent_by`): the referral is
+    recorded as sent, and the letter is the referral's printable page.
 
     Raises ValidationError naming the field for bad input; nothing is saved then.
     """
@@ -141,13 +157,28 @@ def referral_create(
     if errors:
         raise ValidationError(errors)
     assert person is not None  # refused above
-    owning_service = front_door_service(person.authority)
+    owning_service = to_service or front_door_service(person.authority)
     if owning_service is None:
         raise ValidationError(
             {"person": "This council has no front door service set up to receive referrals."}
         )
+    if owning_service.authority_id != person.authority_id:
+        raise ValidationError({"to_service": "Choose a service in this person's council."})
+    external = not takes_referrals_on_familyhub(owning_service)
+    if external and sent_by not in SentBy.values:
+        raise ValidationError(
+            {"sent_by": f"{owning_service.name} is not on Familyhub: say how the referral goes."}
+        )
+    if external and sent_by == SentBy.SECURE_EMAIL and not owning_service.referral_email:
+        raise ValidationError(
+            {"sent_by": f"{owning_service.name} has no secure email address: send a letter."}
+        )
     arrived = received_at or timezone.now()
     at_risk = urgency == Urgency.CHILD_AT_RISK
+    if owning_service.kind == ServiceKind.FRONT_DOOR:
+        due = deadlines.decision_due(arrived, child_at_risk=at_risk)
+    else:
+        due = deadlines.inbox_decision_due(arrived, service=owning_service, child_at_risk=at_risk)
     referral = Referral(
         person=person,
         authority=person.authority,
@@ -168,8 +199,19 @@ def referral_create(
         consent=consent,
         urgency=urgency,
         received_at=arrived,
-        decision_due_at=deadlines.decision_due(arrived, child_at_risk=at_risk),
+        decision_due_at=due,
+        from_service=from_service,
     )
+    if external:
+        referral.status = ReferralStatus.SENT
+        referral.sent_by = sent_by
+        referral.sent_to = (
+            owning_service.referral_email
+            if sent_by == SentBy.SECURE_EMAIL
+            else owning_service.referral_address
+        )
+        referral.decided_at = arrived
+        referral.decided_by = recorded_by
     referral.full_clean()
     referral.save()
     ReferralEvent.objects.create(
@@ -179,8 +221,49 @@ def referral_create(
         at=arrived,
         by=recorded_by,
     )
+    if external:
+        ReferralEvent.objects.create(
+            referral=referral,
+            from_state=ReferralStatus.RECEIVED,
+            to_state=ReferralStatus.SENT,
+            at=arrived,
+            by=recorded_by,
+            note=referral.get_sent_by_display(),
+        )
     log_change(recorded_by, [person], action="create", purpose="Make a referral", channel=channel)
+    if not external:
+        notify(
+            service_members([owning_service.pk]),
+            kind=NotificationKind.REFERRAL,
+            subject=f"A new referral is in the {owning_service.name} inbox",
+            url=reverse("referrals:detail", args=[referral.public_id]),
+            key=f"referral:{referral.public_id}:received",
+        )
     return referral
+
+
+def takes_referrals_on_familyhub(service: Service) -> bool:
+    """A service receives referrals in its inbox when it has a team with someone in it; any
+    other service in the directory is a partner reached by letter or secure email."""
+    today = timezone.localdate()
+    return (
+        TeamMembership.objects.filter(team__service=service, user__is_active=True)
+        .filter(models.Q(end__isnull=True) | models.Q(end__gte=today))
+        .exists()
+    )
+
+
+def _tell_referrer(referral: Referral, what: str) -> None:
+    """The person who made the referral hears what became of it (a link, no details)."""
+    if referral.recorded_by_id is None:
+        return
+    notify(
+        [referral.recorded_by],
+        kind=NotificationKind.REFERRAL_UPDATE,
+        subject=f"Your referral to {referral.owning_service.name} {what}",
+        url=reverse("referrals:detail", args=[referral.public_id]),
+        key=f"referral:{referral.public_id}:v{referral.version}",
+    )
 
 
 def referral_decide(
@@ -258,4 +341,238 @@ def referral_decide(
             channel=channel,
             detail=outcome,
         )
+        _tell_referrer(referral, "has been decided")
     return referral
+
+
+# --- a receiving service's inbox ------------------------------------------------------------
+
+
+def _conditional_update(referral: Referral, *, states, version: int, **changes) -> None:
+    """One UPDATE on (state, version): if someone else acted first nothing is written and
+    DecisionConflict says what they did."""
+    updated = Referral.objects.filter(pk=referral.pk, status__in=states, version=version).update(
+        version=F("version") + 1, **changes
+    )
+    if updated != 1:
+        referral.refresh_from_db()
+        raise DecisionConflict(referral)
+
+
+def _worker_of(service: Service, worker: User | None) -> dict[str, str]:
+    if worker is None:
+        return {}
+    if not TeamMembership.objects.filter(team__service=service, user=worker).exists():
+        return {"worker": f"Choose someone who works in {service.name}."}
+    return {}
+
+
+def inbox_decide(
+    *,
+    referral: Referral,
+    by: User,
+    version: int,
+    decision: str,
+    reason: str = "",
+    worker: User | None = None,
+    now: datetime.datetime | None = None,
+    channel: str = "page",
+) -> Referral:
+    """A receiving service (not the front door) accepts a referral (optionally allocating it to
+    a worker at once), declines it with a reason, or asks the referrer for more. Accepting sets
+    the allocation and first-contact deadlines by the council's rules."""
+    errors: dict[str, str] = {}
+    if referral.to_front_door:
+        errors["decision"] = "The front door decides this referral with a level of need."
+    if decision not in InboxDecision.values:
+        errors["decision"] = "Choose what happens next."
+    reason = (reason or "").strip()
+    if decision == InboxDecision.DECLINE and not reason:
+        errors["reason"] = "Give the reason for declining, so the referrer can find other help."
+    if decision == InboxDecision.MORE_INFO and not reason:
+        errors["reason"] = "Say what more you need to know."
+    if decision != InboxDecision.ACCEPT and worker is not None:
+        errors["worker"] = "Only choose a worker when accepting."
+    errors.update(_worker_of(referral.owning_service, worker))
+    if errors:
+        raise ValidationError(errors)
+    moment = now or timezone.now()
+    service = referral.owning_service
+    with transaction.atomic():
+        if decision == InboxDecision.MORE_INFO:
+            _conditional_update(
+                referral,
+                states=[ReferralStatus.RECEIVED],
+                version=version,
+                status=ReferralStatus.MORE_INFO,
+                info_request=reason,
+            )
+        else:
+            changes: dict[str, Any] = {
+                "status": decision,
+                "decided_by": by,
+                "decided_at": moment,
+                "decision_reason": reason,
+            }
+            if decision == InboxDecision.ACCEPT:
+                changes["first_contact_due_at"] = deadlines.step_due(
+                    Step.FIRST_CONTACT, moment, service=service, level=referral.level
+                )
+                if worker is None:
+                    changes["allocation_due_at"] = deadlines.step_due(
+                        Step.ALLOCATION, moment, service=service, level=referral.level
+                    )
+                else:
+                    changes.update(allocated_to=worker, allocated_at=moment)
+            _conditional_update(referral, states=OPEN_STATUSES, version=version, **changes)
+        ReferralEvent.objects.create(
+            referral=referral,
+            from_state=referral.status,
+            to_state=decision,
+            at=moment,
+            by=by,
+            note=reason,
+        )
+        if worker is not None:
+            ReferralEvent.objects.create(
+                referral=referral,
+                from_state=decision,
+                to_state="assigned",
+                at=moment,
+                by=by,
+                note=worker.get_full_name() or worker.username,
+            )
+        referral.refresh_from_db()
+        log_change(
+            by,
+            [referral.person],
+            action="change",
+            purpose="Decide a referral",
+            channel=channel,
+            detail=decision,
+        )
+        what = {
+            InboxDecision.ACCEPT: "was accepted",
+            InboxDecision.DECLINE: "was declined",
+            InboxDecision.MORE_INFO: "needs more information from you",
+        }[InboxDecision(decision)]
+        _tell_referrer(referral, what)
+        if worker is not None and worker.pk != by.pk:
+            _tell_worker(referral, worker)
+    return referral
+
+
+def more_information_given(
+    *, referral: Referral, by: User, version: int, answer: str, channel: str = "page"
+) -> Referral:
+    """The referrer answers the receiving service's question: the referral waits again."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": "Enter the information the service asked for."})
+    with transaction.atomic():
+        _conditional_update(
+            referral,
+            states=[ReferralStatus.MORE_INFO],
+            version=version,
+            status=ReferralStatus.RECEIVED,
+        )
+        ReferralEvent.objects.create(
+            referral=referral,
+            from_state=ReferralStatus.MORE_INFO,
+            to_state="info_given",
+            by=by,
+            note=answer,
+        )
+        referral.refresh_from_db()
+        log_change(
+            by,
+            [referral.person],
+            action="change",
+            purpose="Answer a referral's question",
+            channel=channel,
+        )
+        notify(
+            service_members([referral.owning_service_id]),
+            kind=NotificationKind.REFERRAL,
+            subject=f"The referrer answered a question from the {referral.owning_service.name} "
+            "inbox",
+            url=reverse("referrals:detail", args=[referral.public_id]),
+            key=f"referral:{referral.public_id}:v{referral.version}",
+        )
+    return referral
+
+
+def referral_assign(
+    *, referral: Referral, by: User, version: int, worker: User | None, channel: str = "page"
+) -> Referral:
+    """Allocate an accepted referral to a worker of the receiving service."""
+    errors = _worker_of(referral.owning_service, worker)
+    if worker is None:
+        errors["worker"] = "Choose who will work with the family."
+    if referral.status != ReferralStatus.ACCEPTED:
+        errors["worker"] = "Only an accepted referral is allocated to a worker."
+    if errors:
+        raise ValidationError(errors)
+    assert worker is not None
+    moment = timezone.now()
+    with transaction.atomic():
+        _conditional_update(
+            referral,
+            states=[ReferralStatus.ACCEPTED],
+            version=version,
+            allocated_to=worker,
+            allocated_at=moment,
+        )
+        ReferralEvent.objects.create(
+            referral=referral,
+            from_state=ReferralStatus.ACCEPTED,
+            to_state="assigned",
+            at=moment,
+            by=by,
+            note=worker.get_full_name() or worker.username,
+        )
+        referral.refresh_from_db()
+        log_change(
+            by,
+            [referral.person],
+            action="change",
+            purpose="Allocate a referral",
+            channel=channel,
+        )
+        if worker.pk != by.pk:
+            _tell_worker(referral, worker)
+    return referral
+
+
+def _tell_worker(referral: Referral, worker: User) -> None:
+    notify(
+        [worker],
+        kind=NotificationKind.ALLOCATION,
+        subject=f"A referral to {referral.owning_service.name} is allocated to you",
+        url=reverse("referrals:detail", args=[referral.public_id]),
+        key=f"referral:{referral.public_id}:allocated:{worker.pk}",
+    )
+
+
+def first_contact_made(*, person: Person, service: Service, on: datetime.date) -> int:
+    """A contact with the person by the service: the first contact on each of their accepted
+    referrals to it that had none (contacts call this when one is recorded). Returns how many."""
+    waiting = list(
+        Referral.objects.filter(
+            person=person,
+            owning_service=service,
+            status=ReferralStatus.ACCEPTED,
+            first_contact_on__isnull=True,
+        )
+    )
+    for referral in waiting:
+        Referral.objects.filter(pk=referral.pk).update(
+            first_contact_on=on, version=F("version") + 1
+        )
+        ReferralEvent.objects.create(
+            referral=referral,
+            from_state=ReferralStatus.ACCEPTED,
+            to_state="first_contact",
+            note=f"{on:%-d %B %Y}",
+        )
+    return len(waiting)

@@ -3,6 +3,7 @@ decisions. Thin: parse, access, call a service, redirect."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +20,21 @@ from familyhub.access.involvement import days_after_end
 from familyhub.access.layer import person_view
 from familyhub.accounts.http import AuthenticatedRequest
 from familyhub.accounts.roles import MANAGER_ROLES, require_role
+from familyhub.people.actions import actions_for
 from familyhub.people.models import Person
 from familyhub.referrals import permissions, selectors, services
-from familyhub.referrals.forms import DecisionForm, FindPersonForm, ReferralForm
-from familyhub.referrals.models import Referral, ReferrerKind
-from familyhub.referrals.permissions import FRONT_DOOR_ROLES, REFERRER_ROLES
+from familyhub.referrals.forms import (
+    AnswerForm,
+    AssignForm,
+    DecisionForm,
+    FindPersonForm,
+    InboxDecisionForm,
+    ReferralForm,
+)
+from familyhub.referrals.models import Referral, ReferralStatus, ReferrerKind
+from familyhub.referrals.permissions import FRONT_DOOR_ROLES, INBOX_ROLES, REFERRER_ROLES
 from familyhub.services.models import ServiceKind, Team
+from familyhub.services.selectors import services_of
 
 
 @require_role(REFERRER_ROLES)
@@ -70,22 +80,60 @@ def referral_new(request: AuthenticatedRequest, person_id) -> HttpResponse:
         initial.update(
             referrer_name="", referrer_role="Parent", referrer_email="", referrer_phone=""
         )
-    form = ReferralForm(request.POST or None, initial=initial)
+    directory = selectors.receiving_services(person.authority_id)
+    external_ids = selectors.external_service_ids(directory)
+    chosen = directory.filter(public_id=_uuid_or_none(request.GET.get("to"))).first()
+    initial["to_service"] = chosen or directory.first()
+    mine = services_of(user).exclude(kind=ServiceKind.FRONT_DOOR).first()
+    if mine is not None and initial.get("referrer_kind") != ReferrerKind.FAMILY:
+        initial.update(referrer_kind=ReferrerKind.OTHER_SERVICE, referrer_organisation=mine.name)
+    form = ReferralForm(
+        request.POST or None, initial=initial, services=directory, external_ids=external_ids
+    )
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.referral_create(
-                person=Person.objects.get(pk=person.pk), recorded_by=user, **form.cleaned_data
+                person=Person.objects.get(pk=person.pk),
+                recorded_by=user,
+                from_service=mine,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.apply_errors(error)
         else:
-            messages.success(request, f"Referral sent to the front door for {person.display_name}.")
+            if referral.is_external:
+                messages.success(
+                    request,
+                    f"Referral to {referral.owning_service.name} recorded. Print the letter or "
+                    "check the secure email below.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Referral sent to {referral.owning_service.name} for {person.display_name}.",
+                )
             return redirect("referrals:detail", public_id=referral.public_id)
     return render(
         request,
         "referrals/referral_form.html",
         {"form": form, "person": person, "self_referral": ReferrerKind.FAMILY},
     )
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+@require_role(INBOX_ROLES)
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    """The inbox of the user's services: referrals to decide, waiting for the referrer, accepted
+    and waiting for a worker or a first contact, declined lately."""
+    box = selectors.service_inbox(request.user)
+    layer.log_shown(request.user, box.people, purpose="A service's referral inbox")
+    return render(request, "referrals/inbox.html", {"inbox": box, "now": timezone.now()})
 
 
 @require_role({*FRONT_DOOR_ROLES})
@@ -103,6 +151,15 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
             "referrer_kinds": ReferrerKind.choices,
         },
     )
+
+
+@require_role(INBOX_ROLES)
+def overdue_work(request: AuthenticatedRequest) -> HttpResponse:
+    """Steps past their deadline: the user's own, and for team leaders and service managers
+    their services' too (with how late, and whether it has escalated)."""
+    listing = selectors.overdue_for(request.user)
+    layer.log_shown(request.user, listing.people, purpose="Overdue work")
+    return render(request, "referrals/overdue.html", {"listing": listing})
 
 
 @require_role(MANAGER_ROLES)
@@ -145,14 +202,45 @@ def _episode_url(user, referral) -> str:
     return reverse("casework:episode", args=[episode.public_id])
 
 
-def _detail(request, referral, form=None, status=200) -> HttpResponse:
+def _inbox_form(referral, data=None) -> InboxDecisionForm:
+    return InboxDecisionForm(
+        data,
+        initial={"version": referral.version},
+        workers=selectors.workers_of(referral.owning_service_id),
+    )
+
+
+def _assign_form(referral, data=None) -> AssignForm:
+    return AssignForm(
+        data,
+        initial={"version": referral.version, "worker": referral.allocated_to},
+        workers=selectors.workers_of(referral.owning_service_id),
+    )
+
+
+def _detail(request, referral, form=None, status=200, inbox_form=None, assign_form=None):
     user = request.user
-    can_decide = referral.is_open and permissions.may_decide(user, referral)
+    can_decide = (
+        referral.is_open and referral.to_front_door and permissions.may_decide(user, referral)
+    )
+    works_inbox = permissions.may_work_inbox(user, referral)
+    can_accept = works_inbox and referral.status == ReferralStatus.RECEIVED
+    can_assign = works_inbox and referral.status == ReferralStatus.ACCEPTED
     context = {
         "referral": referral,
         "events": selectors.referral_events(referral),
         "now": timezone.now(),
         "can_decide": can_decide,
+        "can_accept": can_accept,
+        "can_assign": can_assign,
+        "inbox_form": inbox_form or (_inbox_form(referral) if can_accept else None),
+        "assign_form": assign_form or (_assign_form(referral) if can_assign else None),
+        "answer_form": (
+            AnswerForm(initial={"version": referral.version})
+            if referral.status == ReferralStatus.MORE_INFO and referral.recorded_by_id == user.pk
+            else None
+        ),
+        "actions": actions_for(user, referral.person) if works_inbox else [],
         "form": form or (_decision_form(referral) if can_decide else None),
         "knowledge": (
             selectors.register_knowledge(user, referral)
@@ -191,9 +279,132 @@ def detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
         return render(
             request,
             "referrals/sent.html",
-            {"referral": referral, "events": selectors.referral_events(referral)},
+            {
+                "referral": referral,
+                "events": selectors.referral_events(referral),
+                "answer_form": (
+                    AnswerForm(initial={"version": referral.version})
+                    if referral.status == ReferralStatus.MORE_INFO
+                    else None
+                ),
+            },
         )
     return _detail(request, referral)
+
+
+@require_POST
+@person_view
+def inbox_decide(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    referral = permissions.referral_for_inbox(request.user, public_id)
+    form = _inbox_form(referral, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.inbox_decide(
+                referral=referral,
+                by=request.user,
+                version=data["version"],
+                decision=data["decision"],
+                reason=data["reason"],
+                worker=data["worker"],
+            )
+        except services.DecisionConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("referrals:detail", public_id=referral.public_id)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            referral.refresh_from_db()
+            messages.success(
+                request,
+                f"Referral of {referral.person.display_name}: "
+                f"{referral.get_status_display().lower()}.",
+            )
+            return redirect("referrals:detail", public_id=referral.public_id)
+    return _detail(request, referral, inbox_form=form, status=400)
+
+
+@require_POST
+@person_view
+def assign(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    referral = permissions.referral_for_inbox(request.user, public_id)
+    form = _assign_form(referral, request.POST)
+    if form.is_valid():
+        try:
+            services.referral_assign(
+                referral=referral,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                worker=form.cleaned_data["worker"],
+            )
+        except services.DecisionConflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect("referrals:detail", public_id=referral.public_id)
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Referral allocated.")
+            return redirect("referrals:detail", public_id=referral.public_id)
+    return _detail(request, referral, assign_form=form, status=400)
+
+
+@require_POST
+@person_view
+def answer(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """The referrer answers the receiving service's question."""
+    referral = layer.authored_record(
+        request.user,
+        Referral,
+        public_id,
+        purpose="Answer a question about a referral I made",
+        days=days_after_end("referral") + 30,
+    )
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.more_information_given(
+                referral=referral,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                answer=form.cleaned_data["answer"],
+            )
+        except services.DecisionConflict as conflict:
+            messages.error(request, str(conflict))
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "Your answer was sent to the service.")
+            return redirect("referrals:detail", public_id=referral.public_id)
+    return render(
+        request,
+        "referrals/sent.html",
+        {"referral": referral, "events": selectors.referral_events(referral), "answer_form": form},
+        status=400,
+    )
+
+
+@person_view
+def letter(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """The referral letter to a partner outside Familyhub, to print or attach. Its author, or
+    whoever may read the referral, sees it; the person's contact details only for those who may
+    see the person's record."""
+    try:
+        referral = layer.record_for_viewer(
+            request.user, Referral, public_id, purpose="Print a referral letter"
+        )
+    except Http404:
+        referral = layer.authored_record(
+            request.user,
+            Referral,
+            public_id,
+            purpose="Print a referral letter I made",
+            days=days_after_end("referral") + 30,
+        )
+    return render(
+        request,
+        "referrals/letter.html",
+        {"referral": referral, "full": layer.can_see(request.user, referral.person)},
+    )
 
 
 @require_POST

@@ -37,6 +37,11 @@ class Service(models.Model):
     )
     contract_start = models.DateField(null=True, blank=True)
     contract_end = models.DateField(null=True, blank=True)
+    # For a partner that is not on Familyhub: where its referrals go.
+    referral_email = models.EmailField(
+        blank=True, help_text="Secure email address for referrals (for example an nhs.net one)"
+    )
+    referral_address = models.TextField(blank=True, help_text="Postal address for referral letters")
 
     class Meta:
         ordering = ["name"]

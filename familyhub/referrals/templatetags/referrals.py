@@ -7,7 +7,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from familyhub.referrals.models import ReferralStatus
+from familyhub.referrals.models import EVENT_LABELS, ReferralStatus
 
 register = template.Library()
 
@@ -57,4 +57,28 @@ def state_label(value: str) -> str:
 
     if not value:
         return "New"
-    return dict(ReferralStatus.choices).get(value, value)
+    return EVENT_LABELS.get(value) or dict(ReferralStatus.choices).get(value, value)
+
+
+def _due_tag(label: str, due: datetime.datetime | None, moment: datetime.datetime) -> dict:
+    if due is None:
+        return {"text": label, "css": "grey"}
+    left = due - moment
+    if left.total_seconds() < 0:
+        return {"text": f"{label}: overdue by {_span(left)}", "css": "red"}
+    return {"text": f"{label}: due in {_span(left)}", "css": "blue"}
+
+
+@register.inclusion_tag("referrals/_deadline.html")
+def next_step_tag(referral, now: datetime.datetime | None = None) -> dict:
+    """What a referral in a service's inbox waits for next, and how long is left."""
+    moment = now or timezone.now()
+    if referral.status == ReferralStatus.RECEIVED:
+        return _due_tag("Decide", referral.decision_due_at, moment)
+    if referral.status == ReferralStatus.MORE_INFO:
+        return {"text": "Waiting for the referrer", "css": "yellow"}
+    if referral.status == ReferralStatus.ACCEPTED and referral.allocated_to_id is None:
+        return _due_tag("Allocate a worker", referral.allocation_due_at, moment)
+    if referral.status == ReferralStatus.ACCEPTED and referral.first_contact_on is None:
+        return _due_tag("First contact", referral.first_contact_due_at, moment)
+    return {"text": referral.get_status_display(), "css": "grey"}

@@ -141,3 +141,20 @@ def allocated_episode(world: World, **overrides):
         team=world.central,
     )
     return referral.episode
+
+
+def refer_to_hub(world, partners, **overrides):
+    """A health visitor's referral of the mother to the family hub (conftest's partners)."""
+    fields = {
+        "person": world.mother,
+        "referrer_kind": "health_visitor",
+        "referrer_name": "Helen Visitor",
+        "referrer_organisation": "Health visiting",
+        "concerns": "Low mood after the birth; would like to meet other parents.",
+        "needs": ["health"],
+        "recorded_by": partners.health_visitor,
+        "to_service": partners.hub,
+        "from_service": partners.health_visiting,
+    }
+    fields.update(overrides)
+    return make_referral(world, **fields)
