@@ -30,6 +30,7 @@ from familyhub.core.exports import csv_download
 from familyhub.core.indicators import financial_quarter, period_of
 from familyhub.core.pagination import Page
 from familyhub.places.models import Locality, Site
+from familyhub.referrals.services import current_household
 from familyhub.services.models import ServiceKind
 from familyhub.services.selectors import authority_of, teams_of
 
@@ -197,11 +198,24 @@ def child(request: AuthenticatedRequest, public_id) -> HttpResponse:
         m.age_text = (
             centiles.age_phrase(born, m.measured_on) if born and born <= m.measured_on else ""
         )
+    household = current_household(person)
+    family = (
+        [
+            m.person
+            for m in layer.household_members_for_viewer(
+                request.user, household, purpose="Refer someone in a child's family"
+            )
+            if m.person_id != person.pk
+        ]
+        if household
+        else []
+    )
     return render(
         request,
         "childhealth/child.html",
         {
             "person": person,
+            "family": family,
             "today": today,
             "schedule": [
                 {

@@ -11,8 +11,9 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: an AppConfig module loads before the models do.
         from familyhub.access import involvement
-        from familyhub.accounts.roles import MANAGER_ROLES, Role
+        from familyhub.accounts.roles import MANAGER_ROLES, Role, has_role
         from familyhub.core import navigation
+        from familyhub.people import actions
         from familyhub.referrals import (
             indicators,  # noqa: F401  (registers them)
             overdue,
@@ -22,6 +23,13 @@ class ReferralsConfig(AppConfig):
 
         involvement.providers.register(referral_involvement.front_door_queue)
         overdue.sources.register(overdue.referral_steps)
+        # A person's and a family's page offer a referral to any service to whoever may refer.
+        actions.register(
+            "Refer to a service",
+            "referrals:new",
+            shown=lambda user, person: has_role(user, REFERRER_ROLES),
+            order=20,
+        )
         involvement.services.register(referral_involvement.referral_services)
 
         navigation.register("Front door", "referrals:queue", roles={Role.TRIAGE_OFFICER}, order=20)

@@ -243,10 +243,14 @@ class Referral(PersonRecord):
     @classmethod
     def access_participants(cls, viewer):
         """The team the front door allocated the referral to works from it, and so does the
-        worker a receiving service allocated it to."""
+        worker a receiving service allocated it to; its author reads it."""
         taken = models.Q(allocated_team_id__in=viewer.team_ids)
         if viewer.user_id is not None:
-            taken |= models.Q(allocated_to_id=viewer.user_id)
+            # The referrer follows the journey on the family's timeline too, where they may
+            # see the person (the referral opens no record to them: access.layer).
+            taken |= models.Q(allocated_to_id=viewer.user_id) | models.Q(
+                recorded_by_id=viewer.user_id
+            )
         return taken
 
     def timeline_summary(self) -> str:
