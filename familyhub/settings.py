@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "familyhub.core.context_processors.service",
+                "familyhub.notifications.context_processors.unread",
             ],
         },
     },

@@ -67,6 +67,8 @@ class Involvement:
     # True for the lead professional of the family's plan (casework's episodes), as against a
     # named practitioner or a registration.
     leads: bool = False
+    # The lead professional's user key, when `leads` (who is told of a break-glass on the record).
+    lead_user_id: int | None = None
 
 
 def days_after_end(kind: str) -> int:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from familyhub.access import involvement
 from familyhub.access.models import (
     Basis,
     BreakGlass,
@@ -33,6 +34,8 @@ from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
 from familyhub.audit.log import log_change
 from familyhub.core.reasons import reason_problem
+from familyhub.notifications.models import NotificationKind
+from familyhub.notifications.services import notify
 from familyhub.people.models import Person
 from familyhub.services.models import Service, Team
 
@@ -280,7 +283,8 @@ def break_glass_start(
     their household's, and the categories the council's policy opens to break-glass, for an
     urgent safeguarding reason: a ground from the policy's list and the reason in words. Logged,
     queued for the information governance lead's review, and the lead is told at once (an
-    email with a link, never the person's details)."""
+    email with a link, never the person's details). The lead professionals of the person's live
+    early help episodes are notified (notifications), unless one of them broke the glass."""
     if not viewer_for(user).practitioner:
         raise PermissionDenied("Only practitioners may break the glass.")
     errors: dict[str, list[str]] = {}
@@ -310,7 +314,27 @@ def break_glass_start(
     )
     forget_viewer(user)
     transaction.on_commit(lambda: _tell_ig_leads(use))
+    _tell_lead_professionals(use)
     return use
+
+
+def _tell_lead_professionals(use: BreakGlass) -> int:
+    """Notify the lead professionals of the person's live early help episodes (the "services
+    involved" rows that lead), except whoever broke the glass: a link to the record only."""
+    leads = {
+        row.lead_user_id
+        for row in involvement.services_involved([use.person_id])
+        if row.leads and row.lead_user_id is not None and row.lead_user_id != use.user_id
+    }
+    if not leads:
+        return 0
+    return notify(
+        sorted(leads),
+        kind=NotificationKind.BREAK_GLASS,
+        subject="Someone used emergency (break-glass) access to the record of a family you lead",
+        url=reverse("people:person", args=[use.person.public_id]),
+        key=f"break-glass:{use.public_id}",
+    )
 
 
 def _tell_ig_leads(use: BreakGlass) -> int:

@@ -35,4 +35,5 @@ def episode_services(person_ids: list[int]) -> Iterable[Involvement]:
             since=None,
             service_id=episode.team.service_id,
             leads=lead is not None,
+            lead_user_id=episode.lead_professional_id,
         )

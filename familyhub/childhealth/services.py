@@ -48,6 +48,8 @@ from familyhub.childhealth.schedule import (
     Window,
     windows_for,
 )
+from familyhub.notifications.models import NotificationKind
+from familyhub.notifications.services import notify_named_or_team_leaders
 from familyhub.people.models import Person
 from familyhub.places.models import Authority
 from familyhub.services.models import Service, ServiceKind, Team
@@ -442,6 +444,24 @@ def _raise_alerts(review: Review, *, by) -> list[Alert]:
                 "front door.",
                 by,
             )
+        )
+    if alerts:
+        # Notify the named health visitor, or (if they recorded it) the owning team's leaders.
+        named = (
+            HealthVisitorAllocation.objects.filter(person_id=review.person_id, end__isnull=True)
+            .order_by("-start", "-pk")
+            .first()
+        )
+        notify_named_or_team_leaders(
+            named_user_id=named.practitioner_id if named else None,
+            team_id=named.team_id if named else None,
+            service_id=review.owning_service_id,
+            area_id=review.person.area_id,
+            by=by,
+            kind=NotificationKind.REVIEW_ALERT,
+            subject="A health review raised an alert that needs following up",
+            url=reverse("childhealth:child", args=[review.person.public_id]),
+            key=f"review-alert:{review.public_id}",
         )
     return alerts
 

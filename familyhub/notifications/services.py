@@ -3,12 +3,13 @@
 Other parts call `notify` with the users to tell (notifications.selectors picks team and service
 members), a kind, a subject and a page of the service. A notification is about work, never about
 a person: the subject must not hold anyone's name or details (it goes into emails), and `notify`
-refuses a subject that looks like an NHS number, a date or a full postcode. Nothing here writes a
+replaces a subject that looks like it holds an NHS number, a date or a full postcode. Nothing here writes a
 person's information, so nothing here writes the access log.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -40,6 +41,8 @@ __all__ = [
     "set_preference",
 ]
 
+logger = logging.getLogger(__name__)
+
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 # What would say who a notification is about: an NHS number, a date, a full postcode.
 _PERSONAL = re.compile(
@@ -51,17 +54,23 @@ _PERSONAL = re.compile(
 )
 
 
-def _subject(subject: str) -> str:
+def _subject(subject: str, kind: NotificationKind) -> str:
+    """The subject as stored: on one line, cut to fit with an ellipsis. One that looks like it
+    holds a person's details (a caller's mistake) is replaced by the kind's own words, so the
+    detail reaches no email and the caller's work is not stopped; the warning says which kind,
+    never the text."""
     text = " ".join(str(subject or "").split())
-    if not text:
-        raise ValueError("A notification needs a subject.")
-    if len(text) > SUBJECT_MAX:
-        raise ValueError(f"A notification's subject must be {SUBJECT_MAX} characters or less.")
     if _PERSONAL.search(text):
-        raise ValueError(
-            "A notification's subject must not hold a person's details (it goes into emails): "
-            f"{text!r} looks like it holds an NHS number, a date or a postcode."
+        logger.warning(
+            "A %s notification's subject looked like it held a person's details (an NHS "
+            "number, a date or a postcode): it was replaced by the kind's name.",
+            kind.value,
         )
+        text = ""
+    if not text:
+        return str(kind.label)
+    if len(text) > SUBJECT_MAX:
+        text = text[: SUBJECT_MAX - 1].rstrip() + "\u2026"
     return text
 
 
@@ -116,7 +125,7 @@ def notify(users: Iterable[Any], *, kind: str, subject: str, url: str, key: str 
     again. Returns how many were told; queues the email of those who want one for each
     notification (a background task). Runs inside the caller's transaction when there is one."""
     kind = NotificationKind(kind)  # ValueError for a kind that does not exist
-    subject = _subject(subject)
+    subject = _subject(subject, kind)
     url = _url(url)
     key = str(key or "").strip()
     if len(key) > KEY_MAX:

@@ -385,6 +385,7 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
     )
 
     from familyhub.accounts.models import User
+    from familyhub.notifications.models import Notification
 
     def public_ids(rows) -> list[str]:
         return [str(row.public_id) for row in rows]
@@ -417,6 +418,8 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         "booking": [str(booking.public_id)],
         "contract": [str(contract.public_id)],
         "scenario": [str(scenario.public_id)],
+        # Notifications of the above (the break-glass, the referrals): each only its user's.
+        "notification": public_ids(Notification.objects.all()),
         "framework": list(OutcomeFramework.objects.values_list("slug", flat=True)[:3]),
         "area": [ward.code],
         "format": ["csv"],
@@ -511,6 +514,7 @@ ID_KINDS: list[tuple[str, str, str]] = [
     ("outcomes/", "code", "area"),
     ("planning/budget/contracts/", "public_id", "contract"),
     ("planning/scenarios/", "public_id", "scenario"),
+    ("notifications/", "public_id", "notification"),
     ("api/", "public_id", "register_person"),
     ("api/", "format", "api_format"),
     ("", "format", "format"),

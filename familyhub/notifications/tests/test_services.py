@@ -109,19 +109,40 @@ def test_emails_are_queued_only_for_those_who_want_one_each(council):
     "subject",
     [
         "",
-        "x" * 201,
+        "   ",
         "A referral for 943 476 5919",
         "A referral for 9434765919",
         "Born 23/04/1991",
         "Born 2024-04-23",
         "Born 23 April 1991",
         "Lives at RM16 9QX",
+        "Lives at rm169qx",
     ],
 )
-def test_a_subject_with_a_persons_details_is_refused(council, subject):
-    with pytest.raises(ValueError):
+def test_a_subject_with_a_persons_details_is_replaced_by_the_kinds_words(council, subject, caplog):
+    assert tell([council.worker], subject=subject) == 1
+    assert Notification.objects.get().subject == "New referral"
+    assert subject.strip() == "" or "person's details" in caplog.text
+    for detail in ("943", "1991", "2024", "RM16", "rm169qx"):
+        assert detail not in caplog.text  # the warning never repeats the text
+
+
+def test_a_long_subject_is_cut_to_fit(council):
+    tell([council.worker], subject="A new referral is in the " + "very " * 60 + "long inbox")
+    subject = Notification.objects.get().subject
+    assert len(subject) == 200 and subject.endswith("\u2026")
+
+
+def test_ordinary_subjects_are_kept(council):
+    subjects = [
+        SUBJECT,
+        "Your referral to Family hub (Central) was accepted",
+        "First contact is overdue at Early help: 3 working days late",
+        "A referral to School nursing 0-19 is allocated to you",
+    ]
+    for subject in subjects:
         tell([council.worker], subject=subject)
-    assert not Notification.objects.exists()
+    assert sorted(Notification.objects.values_list("subject", flat=True)) == sorted(subjects)
 
 
 @pytest.mark.parametrize("url", ["", "referrals/", "https://evil.example/", "//evil.example/"])
