@@ -25,6 +25,7 @@ from familyhub.demo import synth
 from familyhub.matching.keys import refresh_all_keys
 from familyhub.places import postcode_lookup as lookup
 from familyhub.places.models import Authority, Locality, Site, SiteKind
+from familyhub.referrals.escalation import escalate_overdue
 from familyhub.services.models import Service, ServiceKind, Team, TeamMembership
 from familyhub.services.reference import load_reference
 
@@ -165,6 +166,9 @@ def load_demo_borough(*, people: int, seed: int, out: Any) -> None:
     for name, part in DEMO_PARTS:
         out.write(f"Adding the {name} demo records...\n")
         part.load_demo(authority=authority, rng=rng, stdout=out)
+    # What is overdue in the demo's records is on the workers' lists already: tell them too.
+    run = escalate_overdue()
+    out.write(f"{run.overdue} steps are overdue; their workers and managers were notified.\n")
     # Some parts' demos add people of their own (a family to show what is hidden, say): make
     # sure every one of them can be found by duplicate search.
     refresh_all_keys()

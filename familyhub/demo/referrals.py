@@ -17,15 +17,16 @@ from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
 from familyhub.people.models import Person
 from familyhub.referrals.continuum import ensure_default_continuum
-from familyhub.referrals.models import Referral
+from familyhub.referrals.models import Referral, ReferrerKind
 from familyhub.referrals.needs import Need
 from familyhub.referrals.services import (
     continuum_levels,
     front_door_service,
+    inbox_decide,
     referral_create,
     referral_decide,
 )
-from familyhub.services.models import ServiceKind, Team
+from familyhub.services.models import Service, ServiceKind, Team
 
 REFERRALS = 160
 SAMPLE_LIMIT = 60_000
@@ -246,3 +247,113 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
         + ", ".join(f"{n} {stage}" for stage, n in sorted(counts.items()))
         + ".\n"
     )
+    _between_services(authority, rng, now, stdout)
+
+
+# Referrals from one service to another: (from kind, referrer role, to kind, worker role,
+# concerns, needs, stages). A stage is waiting, more_info, accepted (a worker, no contact yet,
+# in time), late_contact (accepted, the first contact overdue) or declined.
+BETWEEN_SERVICES = [
+    (
+        ServiceKind.HEALTH_VISITING,
+        Role.HEALTH_VISITOR,
+        ServiceKind.FAMILY_HUB,
+        Role.RECEPTION,
+        "Mum is low after the birth and would like to meet other parents: the postnatal group.",
+        [Need.HEALTH, Need.EARLY_YEARS],
+        ["waiting", "waiting", "waiting", "more_info", "accepted", "late_contact", "declined"],
+    ),
+    (
+        ServiceKind.SCHOOL_NURSING,
+        Role.SCHOOL_NURSE,
+        ServiceKind.EARLY_HELP,
+        Role.LEAD_PROFESSIONAL,
+        "Parent asks for help with routines and sleep; the young person is missing school.",
+        [Need.EDUCATION, Need.FAMILY_RELATIONSHIPS],
+        ["waiting", "accepted", "late_contact", "late_contact"],
+    ),
+]
+
+
+def _adults(authority, rng: random.Random, count: int) -> list[Person]:
+    today = timezone.localdate()
+    rows = list(
+        Person.objects.filter(
+            authority=authority,
+            merged_into__isnull=True,
+            date_of_death__isnull=True,
+            is_unborn=False,
+            date_of_birth__lte=today.replace(year=today.year - 18),
+            date_of_birth__gt=today.replace(year=today.year - 45),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    chosen = rng.sample(rows, min(count, len(rows)))
+    people = Person.objects.in_bulk(chosen)
+    return [people[pk] for pk in chosen]
+
+
+def _between_services(authority, rng: random.Random, now, stdout: TextIO) -> None:
+    made = 0
+    for from_kind, role, to_kind, worker_role, concerns, needs, stages in BETWEEN_SERVICES:
+        source = Service.objects.filter(authority=authority, kind=from_kind).order_by("pk").first()
+        target = Service.objects.filter(authority=authority, kind=to_kind).order_by("pk").first()
+        referrer = User.objects.filter(username=role.value).first()
+        worker = User.objects.filter(username=worker_role.value).first()
+        if not (source and target and referrer and worker):
+            continue
+        people = (
+            _adults(authority, rng, len(stages))
+            if to_kind == ServiceKind.FAMILY_HUB
+            else (pick_children(authority, rng, len(stages)))
+        )
+        for stage, person in zip(stages, people, strict=False):
+            days_ago = {"waiting": rng.choice([0, 1]), "late_contact": 12}.get(stage, 4)
+            received = _working_hours_before(now, rng, days_ago)
+            referral = referral_create(
+                person=person,
+                referrer_kind=ReferrerKind.OTHER_SERVICE,
+                referrer_name=referrer.get_full_name(),
+                referrer_organisation=source.name,
+                referrer_role=referrer.job_title,
+                needs=needs,
+                concerns=concerns,
+                consent="agrees",
+                recorded_by=referrer,
+                received_at=received,
+                to_service=target,
+                from_service=source,
+            )
+            made += 1
+            if stage == "waiting":
+                continue
+            decided = min(received + datetime.timedelta(hours=3), now)
+            if stage == "more_info":
+                inbox_decide(
+                    referral=referral,
+                    by=worker,
+                    version=referral.version,
+                    decision="more_info",
+                    reason="Which mornings can she come?",
+                    now=decided,
+                )
+            elif stage == "declined":
+                inbox_decide(
+                    referral=referral,
+                    by=worker,
+                    version=referral.version,
+                    decision="declined",
+                    reason="The group is full this term: the East hub's Tuesday group has room.",
+                    now=decided,
+                )
+            else:
+                inbox_decide(
+                    referral=referral,
+                    by=worker,
+                    version=referral.version,
+                    decision="accepted",
+                    worker=worker,
+                    now=decided,
+                )
+    stdout.write(f"Made {made} referrals between services.\n")

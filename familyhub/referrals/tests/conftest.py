@@ -29,6 +29,11 @@ class Partners:
 
 @pytest.fixture
 def partners(world):
+    return make_partners(world)
+
+
+def make_partners(world):
+    """A family hub, health visiting (with a team each) and CAMHS, a partner outside Familyhub."""
     hub = factories.ServiceFactory(
         authority=world.authority, name="Family hub Central", kind=ServiceKind.FAMILY_HUB
     )
