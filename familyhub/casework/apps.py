@@ -14,13 +14,16 @@ class CaseworkConfig(AppConfig):
         from familyhub.accounts.roles import MANAGER_ROLES, Role
         from familyhub.casework import indicators  # noqa: F401  (registers them)
         from familyhub.casework import involvement as casework_involvement
+        from familyhub.casework.overdue import episode_steps
         from familyhub.casework.services import episode_open_from_referral
         from familyhub.core import navigation
+        from familyhub.referrals import overdue
         from familyhub.referrals.hooks import referral_allocated
 
         involvement.providers.register(casework_involvement.episodes_of_teams)
         involvement.services.register(casework_involvement.episode_services)
         referral_allocated.register(episode_open_from_referral)
+        overdue.sources.register(episode_steps)
 
         caseworkers = {Role.LEAD_PROFESSIONAL, Role.FAMILY_SUPPORT_WORKER, *MANAGER_ROLES}
         navigation.register("My caseload", "casework:my-caseload", roles=caseworkers, order=21)
