@@ -11,6 +11,7 @@ from familyhub.contacts.models import Answer, ContactKind, Prompt
 from familyhub.contacts.services import ContactDetails, prompt_field
 from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.people.models import Person
+from familyhub.services.models import Team
 
 TEXT_LIMIT = 5000
 
@@ -90,11 +91,14 @@ class ContactForm(GovukForm):
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        team = cast(Any, self.fields["team"])
-        team.queryset = teams if teams is not None else team.queryset
-        if teams is None or len(teams) < 2:
+        teams = list(teams or [])
+        if len(teams) < 2:
             # One team (or none, when the form is made on its own): nothing to choose.
             del self.fields["team"]
+        else:
+            cast(Any, self.fields["team"]).queryset = Team.objects.filter(
+                pk__in=[team.pk for team in teams]
+            ).order_by("name")
         seen = cast(Any, self.fields["seen"])
         seen.queryset = Person.objects.filter(pk__in=[m.pk for m in members]).order_by(
             "date_of_birth", "pk"

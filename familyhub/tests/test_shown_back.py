@@ -413,3 +413,64 @@ def test_closing_shows_the_reason_each_outcome_and_why_achieved_despite_a_score(
         ": not achieved",
     ):
         assert shown in page, shown
+
+
+# --- contacts: the contact page and the family timeline ----------------------------------------
+
+
+def test_a_contact_every_field_and_its_prompt_answers_are_shown(client, signed_in, world, episode):
+    from familyhub.contacts.models import Contact, Prompt
+    from familyhub.contacts.prompts import ensure_default_prompts
+
+    ensure_default_prompts()
+    smoking = Prompt.objects.get(authority__isnull=True, code="smoking")
+    dentist = Prompt.objects.get(authority__isnull=True, code="dentist")
+    lead = signed_in(client, world.lead)
+    contact_on = timezone.localdate() - timedelta(days=2)
+    next_on = timezone.localdate() + timedelta(days=12)
+    response = lead.post(
+        reverse("contacts:new", args=[world.child.public_id]),
+        {
+            **date_fields("contact_on", contact_on.isoformat()),
+            "kind": "school",
+            "seen": [world.child.pk, world.mother.pk],
+            "present": "Uncle Thorvald-6612",
+            "child_voice": "I like Periwinkle-2290 club",
+            "discussed": "Homework and Quenby-7741 sleep routine",
+            "agreed": "Mum tries Lantern-3381 chart",
+            **date_fields("next_contact_on", next_on.isoformat()),
+            "category": "mental_health",
+            f"prompt_{smoking.pk}": "signposted",
+            f"prompt_{dentist.pk}": "not_relevant",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contact = Contact.objects.get()
+    page = _page(lead, "contacts:contact", contact.public_id)
+    for value in (
+        contact_on.strftime("%-d %B %Y"),
+        "At school",
+        "Tom Walker, Jane Walker",
+        "Uncle Thorvald-6612",
+        "I like Periwinkle-2290 club",
+        "Homework and Quenby-7741 sleep routine",
+        "Mum tries Lantern-3381 chart",
+        next_on.strftime("%-d %B %Y"),
+        "Mental health",
+        "Signposted",
+        "Not relevant",
+    ):
+        assert value in page.replace("&#x27;", "'"), value
+    timeline = _page(lead, "access:person-family", world.child.public_id).replace("&#x27;", "'")
+    for value in (
+        "At school on " + contact_on.strftime("%-d %B %Y"),
+        "Seen: Tom Walker, Jane Walker",
+        "Uncle Thorvald-6612",
+        "I like Periwinkle-2290 club",
+        "Quenby-7741",
+        "Lantern-3381",
+        "Next contact: " + next_on.strftime("%-d %B %Y"),
+        "Does anyone in the household smoke? signposted",
+        "registered with a dentist? not relevant",
+    ):
+        assert value in timeline, value

@@ -175,7 +175,9 @@ def test_a_change_may_answer_only_the_prompts_the_contact_offered(family):
     assert not contact.answers.filter(prompt=not_offered).exists()
     errors = _errors(
         lambda: services.contact_update(
-            contact=contact, by=family.colleague, version=contact.version,
+            contact=contact,
+            by=family.colleague,
+            version=contact.version,
             details=details(seen=[family.child], answers={not_offered.pk: "discussed"}),
         )  # fmt: skip
     )
