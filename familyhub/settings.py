@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from familyhub.audit.keys import access_log_key, retired_access_log_keys
+from familyhub.core.logs import logging_config
 from familyhub.env import envbool, envdatabase, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (familyhub.core.logs).
+    "familyhub.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +193,8 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("FAMILYHUB_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("FAMILYHUB_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# A load balancer's health probe often comes over plain HTTP: answer it rather than redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -201,7 +206,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The container image collects static files at build time, outside the data volume.
+STATIC_ROOT = Path(envstr("FAMILYHUB_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -254,6 +260,8 @@ FAMILYHUB_COUNCIL_NAME = envstr("FAMILYHUB_COUNCIL_NAME", "Demo Borough Council"
 FAMILYHUB_AUTHORITY_CODE = envstr("FAMILYHUB_AUTHORITY_CODE", "E06000034")
 # Bank holidays skipped by working-day deadlines and recurring sessions (ISO dates, comma list).
 FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
+# Email domains counted as secure for referral letters to partners outside Familyhub.
+FAMILYHUB_SECURE_EMAIL_DOMAINS = envlist("FAMILYHUB_SECURE_EMAIL_DOMAINS", ["nhs.net"])
 
 # Family hubs: a family is "engaged" after this many attendances within this many days.
 FAMILYHUB_ENGAGED_ATTENDANCES = envint("FAMILYHUB_ENGAGED_ATTENDANCES", 3, minimum=1)
@@ -300,9 +308,28 @@ FAMILYHUB_EPDS_CUTOFF = envint("FAMILYHUB_EPDS_CUTOFF", 13, minimum=1)
 # Outcomes: counts below this are suppressed in published exports (not on internal pages).
 FAMILYHUB_SUPPRESS_BELOW = envint("FAMILYHUB_SUPPRESS_BELOW", 5, minimum=1)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
-}
+# /healthz (familyhub.core.health): the longest a ready task may wait for the task worker, and
+# the least free space where Familyhub writes, before the instance reports itself unhealthy.
+FAMILYHUB_HEALTH_MAX_TASK_WAIT_SECONDS = envint(
+    "FAMILYHUB_HEALTH_MAX_TASK_WAIT_SECONDS", 300, minimum=1
+)
+FAMILYHUB_HEALTH_MIN_FREE_MB = envint("FAMILYHUB_HEALTH_MIN_FREE_MB", 1024, minimum=0)
+
+# Logs go to standard error: one JSON object a line in production, readable lines in the demo,
+# each with the request's id (familyhub.core.logs); one line a request unless switched off.
+FAMILYHUB_LOG_FORMAT = envstr("FAMILYHUB_LOG_FORMAT", "plain" if DEMO else "json").strip().lower()
+if FAMILYHUB_LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(
+        f"FAMILYHUB_LOG_FORMAT must be json or plain (got {FAMILYHUB_LOG_FORMAT!r})."
+    )
+LOG_LEVEL = envstr("LOG_LEVEL", "WARNING").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL (got {LOG_LEVEL!r})."
+    )
+LOGGING = logging_config(
+    format=FAMILYHUB_LOG_FORMAT,
+    level=LOG_LEVEL,
+    request_log=envbool("FAMILYHUB_REQUEST_LOG", not DEMO),
+    sql=DEBUG,
+)

@@ -2,8 +2,11 @@
 input, so the API accepts exactly what the form accepts.
 
     GET  /referrals/api/referrals/            referrals the caller may see (paginated)
-    POST /referrals/api/referrals/            make a referral; `person` is a public id from the register
+    POST /referrals/api/referrals/            make a referral; `person` is a public id from the
+                                              register, `to_service` a service's (the front door
+                                              when left out)
     GET  /referrals/api/referrals/<uuid>/     one referral
+    GET  /referrals/api/services/             the council's directory of services to refer to
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from familyhub.access import layer
-from familyhub.access.layer import person_view
+from familyhub.access.layer import no_person_data, person_view
 from familyhub.accounts.models import User
 from familyhub.people.models import Person
-from familyhub.referrals import services
-from familyhub.referrals.models import Consent, Referral, ReferrerKind, Urgency
+from familyhub.referrals import selectors, services
+from familyhub.referrals.models import Consent, Referral, ReferrerKind, SentBy, Urgency
 from familyhub.referrals.needs import Need
+from familyhub.services.models import Service
+from familyhub.services.selectors import authority_of
 
 
 class ReferralInSerializer(serializers.Serializer):
@@ -43,6 +48,17 @@ class ReferralInSerializer(serializers.Serializer):
     concerns = serializers.CharField()
     consent = serializers.ChoiceField(choices=Consent.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.STANDARD)
+    to_service = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="The receiving service's id (GET /referrals/api/services/); the front door if left out",
+    )
+    sent_by = serializers.ChoiceField(
+        choices=SentBy.choices,
+        required=False,
+        allow_blank=True,
+        help_text="For a service not on Familyhub: a letter or secure email",
+    )
 
 
 class ReferralOutSerializer(serializers.ModelSerializer):
@@ -50,6 +66,8 @@ class ReferralOutSerializer(serializers.ModelSerializer):
     person = serializers.UUIDField(source="person.public_id")
     level = serializers.CharField(source="level.level", default=None)
     allocated_team = serializers.CharField(source="allocated_team.name", default=None)
+    to_service = serializers.CharField(source="owning_service.name")
+    from_service = serializers.CharField(source="from_service.name", default=None)
 
     class Meta:
         model = Referral
@@ -71,6 +89,10 @@ class ReferralOutSerializer(serializers.ModelSerializer):
             "decision_reason",
             "decided_at",
             "allocated_team",
+            "to_service",
+            "from_service",
+            "first_contact_due_at",
+            "first_contact_on",
         ]
 
 
@@ -85,7 +107,7 @@ class ReferralOutSerializer(serializers.ModelSerializer):
     operation_id="referrals_create",
     request=ReferralInSerializer,
     responses={201: ReferralOutSerializer},
-    summary="Refer a person in the register to the front door",
+    summary="Refer a person in the register to a service (the front door by default)",
 )
 @login_not_required
 @person_view
@@ -105,6 +127,16 @@ def referral_list(request: Request) -> Response:
                 {"person": ["No person with this id in the register that you may refer."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        to_service = data.pop("to_service", None)
+        if to_service is not None:
+            data["to_service"] = Service.objects.filter(
+                public_id=to_service, authority_id=person.authority_id
+            ).first()
+            if data["to_service"] is None:
+                return Response(
+                    {"to_service": ["No service with this id in the person's council."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
         try:
             referral = services.referral_create(
                 person=Person.objects.get(pk=person.pk), recorded_by=user, channel="api", **data
@@ -133,3 +165,31 @@ def referral_detail(request: Request, public_id) -> Response:
         request.user, Referral, public_id, purpose="Read a referral (API)", channel="api"
     )
     return Response(ReferralOutSerializer(referral).data)
+
+
+class DirectoryEntrySerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    on_familyhub = serializers.BooleanField(
+        help_text="False: a partner reached by letter or secure email (sent_by)"
+    )
+
+
+@extend_schema(
+    operation_id="referral_services_list",
+    responses=DirectoryEntrySerializer(many=True),
+    summary="The services of the caller's council a referral can go to, the front door first",
+)
+@login_not_required
+@no_person_data("A directory of services")
+@api_view(["GET"])
+def service_directory(request: Request) -> Response:
+    authority = authority_of(request.user)
+    if authority is None:
+        return Response([])
+    directory = selectors.receiving_services(authority.pk)
+    external = selectors.external_service_ids(directory)
+    for service in directory:
+        service.on_familyhub = service.pk not in external
+    return Response(DirectoryEntrySerializer(list(directory), many=True).data)

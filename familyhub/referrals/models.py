@@ -109,6 +109,7 @@ EVENT_LABELS = {
     "info_given": "More information given",
     "assigned": "Allocated to a worker",
     "first_contact": "First contact with the family",
+    "emailed": "Sent by secure email",
 }
 
 

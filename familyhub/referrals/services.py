@@ -23,7 +23,7 @@ from familyhub.notifications.selectors import service_members
 from familyhub.notifications.services import notify
 from familyhub.people.models import HouseholdMembership, Person
 from familyhub.places.models import Authority
-from familyhub.referrals import deadlines
+from familyhub.referrals import deadlines, letters
 from familyhub.referrals.hooks import referral_allocated
 from familyhub.referrals.models import (
     OPEN_STATUSES,
@@ -40,6 +40,7 @@ from familyhub.referrals.models import (
     Urgency,
 )
 from familyhub.referrals.needs import Need
+from familyhub.referrals.tasks import send_secure_referral
 from familyhub.services.models import Service, ServiceKind, Team, TeamMembership
 
 
@@ -173,6 +174,17 @@ def referral_create(
         raise ValidationError(
             {"sent_by": f"{owning_service.name} has no secure email address: send a letter."}
         )
+    if (
+        external
+        and sent_by == SentBy.SECURE_EMAIL
+        and not letters.is_secure_address(owning_service.referral_email)
+    ):
+        raise ValidationError(
+            {
+                "sent_by": f"{owning_service.name}'s address is not on a secure email domain "
+                f"({', '.join(letters.secure_domains())}): send a letter."
+            }
+        )
     arrived = received_at or timezone.now()
     at_risk = urgency == Urgency.CHILD_AT_RISK
     if owning_service.kind == ServiceKind.FRONT_DOOR:
@@ -231,6 +243,8 @@ def referral_create(
             note=referral.get_sent_by_display(),
         )
     log_change(recorded_by, [person], action="create", purpose="Make a referral", channel=channel)
+    if external and sent_by == SentBy.SECURE_EMAIL:
+        transaction.on_commit(lambda: send_secure_referral.enqueue(referral.pk))
     if not external:
         notify(
             service_members([owning_service.pk]),

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<uuid:public_id>/letter/", views.letter, name="letter"),
     path("api/referrals/", api.referral_list, name="api-list"),
     path("api/referrals/<uuid:public_id>/", api.referral_detail, name="api-detail"),
+    path("api/services/", api.service_directory, name="api-services"),
 ]

@@ -7,7 +7,7 @@ from familyhub.services.models import Service, Team, TeamMembership
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "commissioner", "provider", "contract_value")
+    list_display = ("name", "kind", "commissioner", "provider", "contract_value", "referral_email")
     list_filter = ("kind",)
     search_fields = ("name", "provider")
 

@@ -226,3 +226,81 @@ def test_only_the_receiving_service_acts_on_its_inbox(client, signed_in, world, 
         {"version": referral.version, "decision": "accepted"},
     )
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
+def test_a_secure_email_referral_is_sent_by_a_background_task(world, partners):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from familyhub.audit.models import AccessLog
+
+    referral = refer_to_hub(world, partners, to_service=partners.camhs, sent_by="secure_email")
+    assert referral.sent_to == "camhs.referrals@nhs.net"
+    assert not mail.outbox  # nothing leaves until the worker runs
+    call_command("db_worker", batch=True, startup_delay=False)
+    (message,) = mail.outbox
+    assert message.to == ["camhs.referrals@nhs.net"]
+    assert "Jane Walker" in message.body and "Low mood after the birth" in message.body
+    assert ReferralEvent.objects.filter(referral=referral, to_state="emailed").exists()
+    assert AccessLog.objects.filter(
+        person_pk=world.mother.pk, action="export", detail__contains="camhs.referrals@nhs.net"
+    ).exists()
+
+
+def test_secure_email_only_to_a_secure_domain(world, partners):
+    partners.camhs.referral_email = "referrals@gmail.com"
+    partners.camhs.save()
+    with pytest.raises(ValidationError) as raised:
+        refer_to_hub(world, partners, to_service=partners.camhs, sent_by="secure_email")
+    assert "not on a secure email domain" in raised.value.message_dict["sent_by"][0]
+
+
+def _api(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+def test_the_api_refers_to_a_service_from_the_directory(world, partners):
+    api = _api(partners.health_visitor)
+    directory = api.get("/referrals/api/services/").json()
+    by_name = {entry["name"]: entry for entry in directory}
+    assert directory[0]["kind"] == "front_door"
+    assert by_name["Family hub Central"]["on_familyhub"] is True
+    assert by_name["CAMHS"]["on_familyhub"] is False
+    made = api.post(
+        "/referrals/api/referrals/",
+        {
+            "person": str(world.mother.public_id),
+            "referrer_kind": "health_visitor",
+            "referrer_name": "Helen Visitor",
+            "referrer_organisation": "Health visiting",
+            "needs": ["health"],
+            "concerns": "Would like the postnatal group.",
+            "consent": "agrees",
+            "to_service": by_name["Family hub Central"]["id"],
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    assert made.json()["to_service"] == "Family hub Central"
+    unknown = api.post(
+        "/referrals/api/referrals/",
+        {
+            "person": str(world.mother.public_id),
+            "referrer_kind": "health_visitor",
+            "referrer_name": "Helen Visitor",
+            "referrer_organisation": "Health visiting",
+            "needs": ["health"],
+            "concerns": "x",
+            "consent": "agrees",
+            "to_service": str(world.child.public_id),
+        },
+        format="json",
+    )
+    assert unknown.status_code == 400 and "to_service" in unknown.json()
