@@ -25,9 +25,11 @@ def _own(request: HttpRequest, public_id) -> Notification:
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
-    page = Page.of(request.POST.get("page"), total=10**9, size=1).number
+    """Back to the page of the list the button was on (the list shows the nearest page if it
+    is now past the end)."""
+    page = str(request.POST.get("page", ""))
     url = reverse("notifications:list")
-    return redirect(f"{url}?page={page}" if page > 1 else url)
+    return redirect(f"{url}?page={int(page)}" if page.isdigit() and int(page) > 1 else url)
 
 
 @require_GET

@@ -100,8 +100,16 @@ def test_mark_as_read_and_mark_all_as_read(client, signed_in, council):
     assert header(client.get(reverse("notifications:list")).content.decode()).startswith(
         "Notifications (2"
     )
+    two = Notification.objects.order_by("pk")[1]
+    response = client.post(reverse("notifications:read", args=[two.public_id]), {"page": "2"})
+    assert response.url == reverse("notifications:list") + "?page=2"  # back where they were
+    for nonsense in ("-1", "x", "1e9"):
+        response = client.post(
+            reverse("notifications:read", args=[two.public_id]), {"page": nonsense}
+        )
+        assert response.url == reverse("notifications:list")
     response = client.post(reverse("notifications:read-all"), {"page": "2"}, follow=True)
-    assert b"2 notifications marked as read" in response.content
+    assert b"1 notification marked as read" in response.content
     assert not Notification.objects.filter(read_at__isnull=True).exists()
     # GET does not change anything.
     assert client.get(reverse("notifications:read-all")).status_code == 405
