@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from familyhub import views
+from familyhub.core import health
 
 admin.site.site_header = "Familyhub administration"
 admin.site.site_title = "Familyhub administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("familyhub.core.urls")),
     path("account/", include("familyhub.accounts.urls")),
     path("admin/", admin.site.urls),
