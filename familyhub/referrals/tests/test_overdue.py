@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from familyhub.accounts.models import User
 from familyhub.notifications.models import Notification, NotificationKind
 from familyhub.referrals import deadlines, services
 from familyhub.referrals.escalation import escalate_overdue
@@ -114,19 +115,35 @@ def test_escalation_goes_to_the_worker_then_the_team_leader_then_the_manager(wor
     assert Notification.objects.filter(user=manager, kind=NotificationKind.ESCALATION).exists()
 
 
-def test_notifications_of_overdue_work_name_no_one(world, partners, settings):
-    accepted_long_ago(world, partners, working_days_ago=6)
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
+def test_notifications_and_emails_of_referrals_name_no_one(world, partners):
+    """Every notification a referral's journey sends, and every email the worker sends for
+    them, says what and where, never who."""
+    for user in User.objects.all():
+        user.email = f"{user.username}@example.org"
+        user.save()
+    referral = accepted_long_ago(world, partners, working_days_ago=6)
     call_command("check_deadlines", stdout=io.StringIO())
-    for notification in Notification.objects.all():
-        assert "Jane" not in notification.subject and "Walker" not in notification.subject
+    call_command("db_worker", batch=True, startup_delay=False)
+    person = world.mother
+    secrets = [person.given_name, person.family_name, person.nhs_number, person.postcode]
+    secrets += [person.date_of_birth.strftime("%-d %B %Y"), person.date_of_birth.isoformat()]
+    secrets = [s for s in secrets if s]
+    notices = list(Notification.objects.all())
+    assert {n.kind for n in notices} >= {
+        NotificationKind.REFERRAL,
+        NotificationKind.REFERRAL_UPDATE,
+        NotificationKind.OVERDUE,
+        NotificationKind.ESCALATION,
+    }
+    assert mail.outbox, "the worker sent the emails"
+    for notice in notices:
+        assert not any(secret in notice.subject for secret in secrets)
     for message in mail.outbox:
-        text = (
-            message.subject
-            + message.body
-            + "".join(str(alternative[0]) for alternative in getattr(message, "alternatives", []))
-        )
-        assert "Jane" not in text and "Walker" not in text
-        assert world.mother.postcode not in text if world.mother.postcode else True
+        text = message.subject + message.body + str(message.extra_headers)
+        text += "".join(str(part[0]) for part in getattr(message, "alternatives", []))
+        assert not any(secret in text for secret in secrets), text
+    assert str(referral.public_id) in "".join(m.body for m in mail.outbox)  # a link, no details
 
 
 def test_casework_steps_are_overdue_by_the_early_help_rules(world):
