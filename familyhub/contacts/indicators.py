@@ -108,14 +108,13 @@ class PromptFigure:
 def prompt_figures(authority_id: int, start: date, end: date) -> list[PromptFigure]:
     """Per prompt code (a council's own prompt and a default one with the same code count
     together), the prompts offered at contacts in the period and the answers given, in one
-    query."""
-    rows = (
+    query (and one for the questions)."""
+    rows = list(
         _offered(authority_id, start, end)
         .values("prompt__code", "answer")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    rows = list(rows)
     # The council's own question for a code, else the default one (ordered last, so it wins).
     questions = dict(
         Prompt.objects.filter(Q(authority_id=authority_id) | Q(authority__isnull=True))
