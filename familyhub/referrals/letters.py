@@ -33,7 +33,7 @@ def is_secure_address(address: str) -> bool:
 def send_by_secure_email(referral_id: int) -> bool:
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("person", "owning_service", "recorded_by")
             .get(pk=referral_id)
         )

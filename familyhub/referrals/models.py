@@ -108,7 +108,7 @@ class SentBy(models.TextChoices):
 EVENT_LABELS = {
     "info_given": "More information given",
     "assigned": "Allocated to a worker",
-    "first_contact": "First contact with the family",
+    "contacted": "First contact with the family",
     "emailed": "Sent by secure email",
 }
 

@@ -586,7 +586,7 @@ def first_contact_made(*, person: Person, service: Service, on: datetime.date) -
         ReferralEvent.objects.create(
             referral=referral,
             from_state=ReferralStatus.ACCEPTED,
-            to_state="first_contact",
+            to_state="contacted",
             note=f"{on:%-d %B %Y}",
         )
     return len(waiting)

@@ -304,3 +304,11 @@ def test_the_api_refers_to_a_service_from_the_directory(world, partners):
         format="json",
     )
     assert unknown.status_code == 400 and "to_service" in unknown.json()
+
+
+def test_every_event_state_fits_its_column():
+    """SQLite does not enforce a column's length; PostgreSQL does (this was found there)."""
+    from familyhub.referrals.models import EVENT_LABELS
+
+    width = ReferralEvent._meta.get_field("to_state").max_length
+    assert all(len(state) <= width for state in [*EVENT_LABELS, *ReferralStatus.values])
