@@ -17,8 +17,8 @@ from familyhub.referrals.models import Step
 from familyhub.referrals.overdue import OverdueStep, Scope
 
 
-def _working_days(step: str, service) -> int | None:
-    rule = deadlines.rule_for(step, service=service)
+def _working_days(step: str, service, level) -> int | None:
+    rule = deadlines.rule_for(step, service=service, level=level)
     return None if rule is None else rule.working_days
 
 
@@ -34,7 +34,7 @@ def episode_steps(scope: Scope) -> Iterable[OverdueStep]:
             assessed_on=Max("assessments__completed_on"),
             has_plan=Exists(Goal.objects.filter(episode=OuterRef("pk"))),
         )
-        .select_related("team__service")
+        .select_related("team__service", "level")
         .only(
             "public_id",
             "person_id",
@@ -43,9 +43,10 @@ def episode_steps(scope: Scope) -> Iterable[OverdueStep]:
             "lead_professional_id",
             "team_id",
             "team__service",
+            "level",
         )
     )
-    rules: dict[tuple[str, int], int | None] = {}
+    rules: dict[tuple[str, int, int | None], int | None] = {}
     for episode in episodes:
         service = episode.team.service
         url = reverse("casework:episode", args=[episode.public_id])
@@ -58,10 +59,12 @@ def episode_steps(scope: Scope) -> Iterable[OverdueStep]:
         }
         key = f"episode:{episode.public_id}"
         for step in (Step.ASSESSMENT, Step.PLAN):
-            if (step, service.pk) not in rules:
-                rules[(step, service.pk)] = _working_days(step, service)
+            if (step, service.pk, episode.level_id) not in rules:
+                rules[(step, service.pk, episode.level_id)] = _working_days(
+                    step, service, episode.level
+                )
         if episode.assessed_on is None:
-            days = rules[(Step.ASSESSMENT, service.pk)]
+            days = rules[(Step.ASSESSMENT, service.pk, episode.level_id)]
             if days is not None:
                 due = deadlines.add_working_days(episode.start, days)
                 if due < scope.today:
@@ -73,7 +76,7 @@ def episode_steps(scope: Scope) -> Iterable[OverdueStep]:
                         **common,
                     )
         elif not episode.has_plan:
-            days = rules[(Step.PLAN, service.pk)]
+            days = rules[(Step.PLAN, service.pk, episode.level_id)]
             if days is not None:
                 due = deadlines.add_working_days(episode.assessed_on, days)
                 if due < scope.today:

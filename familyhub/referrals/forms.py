@@ -95,6 +95,7 @@ class ReferralForm(GovukForm):
         required=False,
         empty_label=None,
         help_text="The front door decides the level of need; any other service decides itself",
+        error_messages={"invalid_choice": "Choose the service you are referring to from the list"},
     )
     sent_by = forms.ChoiceField(
         label="If the service is not on Familyhub, how should the referral go?",
@@ -103,6 +104,9 @@ class ReferralForm(GovukForm):
         required=False,
         help_text="Familyhub makes the referral letter; secure email sends it to the "
         "service's secure address",
+        error_messages={
+            "invalid_choice": "Choose how the referral should go: a letter or secure email"
+        },
     )
 
     def __init__(self, *args, services, external_ids=frozenset(), **kwargs) -> None:
@@ -169,7 +173,7 @@ class AssignForm(GovukForm):
 class AnswerForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(
-        label="Your answer",
+        label="The information the service asked for",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the information the service asked for"},
     )

@@ -200,7 +200,7 @@ def test_the_walk_finds_the_forms_of_every_part():
 def world(db) -> dict[str, Any]:
     from familyhub.accounts.models import User
     from familyhub.referrals.models import ContinuumLevel
-    from familyhub.services.models import Team
+    from familyhub.services.models import Service, Team
 
     authority = factories.AuthorityFactory()
     user = factories.UserFactory()
@@ -211,6 +211,7 @@ def world(db) -> dict[str, Any]:
         "levels": ContinuumLevel.objects.filter(authority__isnull=True),
         "teams": Team.objects.all(),
         "staff": User.objects.all(),
+        "services": Service.objects.all(),
     }
 
 
@@ -266,6 +267,9 @@ KWARGS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "familyhub.referrals.forms.DecisionForm": lambda w: [
         {"levels": w["levels"], "teams": w["teams"]}
     ],
+    "familyhub.referrals.forms.ReferralForm": lambda w: [{"services": w["services"]}],
+    "familyhub.referrals.forms.InboxDecisionForm": lambda w: [{"workers": w["staff"]}],
+    "familyhub.referrals.forms.AssignForm": lambda w: [{"workers": w["staff"]}],
 }
 
 

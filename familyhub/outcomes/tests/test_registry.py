@@ -19,6 +19,12 @@ SHIPPED = {
     "registered_under_fives": "familyhub.hubs.indicators",
     "engaged_families": "familyhub.hubs.indicators",
     "referrals_decided_in_time": "familyhub.referrals.indicators",
+    "mecc_prompts_answered": "familyhub.contacts.indicators",
+    "mecc_prompts_discussed": "familyhub.contacts.indicators",
+    "mecc_prompts_signposted": "familyhub.contacts.indicators",
+    "mecc_prompts_referred": "familyhub.contacts.indicators",
+    "mecc_prompts_declined": "familyhub.contacts.indicators",
+    "mecc_prompts_not_relevant": "familyhub.contacts.indicators",
 }
 
 

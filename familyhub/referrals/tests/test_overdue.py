@@ -155,3 +155,16 @@ def test_casework_steps_are_overdue_by_the_early_help_rules(world):
     assessment = [step for step in steps if step.step == Step.ASSESSMENT]
     assert len(assessment) == 1 and assessment[0].worker_id == world.lead.pk
     assert assessment[0].team_id == world.central.pk
+
+
+def test_a_level_of_need_has_its_own_deadline(world):
+    """A council gives complex cases (level 3) longer for the assessment than the default."""
+    from familyhub.referrals.tests.factories import level
+
+    episode = allocated_episode(world)  # level 3
+    episode.start = timezone.localdate() - datetime.timedelta(days=60)
+    episode.save()
+    today = timezone.localdate()
+    assert any(s.step == Step.ASSESSMENT for s in overdue_steps(Scope(None, today)))
+    DeadlineRule.objects.create(step=Step.ASSESSMENT, level=level(3), working_days=90)
+    assert not any(s.step == Step.ASSESSMENT for s in overdue_steps(Scope(None, today)))
