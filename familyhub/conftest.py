@@ -160,7 +160,7 @@ _restore_seeded_rows_after_flush()
 @pytest.fixture(autouse=True)
 def _seeded_rows(request):
     """Rows that data migrations seed (activity types, outcome frameworks, the continuum of
-    need) are put back if a flush on this worker removed them, whatever order xdist ran
+    need, the default deadlines and prompts) are put back if a flush on this worker removed them, whatever order xdist ran
     the files in. Each check is one cheap query."""
     if request.node.get_closest_marker("django_db") is None:
         return
@@ -169,10 +169,13 @@ def _seeded_rows(request):
 
     from django.apps import apps
 
+    from familyhub.contacts.models import Prompt
+    from familyhub.contacts.prompts import ensure_default_prompts
     from familyhub.hubs.models import ActivityType
     from familyhub.outcomes.frameworks import ensure_shipped_frameworks
     from familyhub.outcomes.models import OutcomeFramework
     from familyhub.referrals.continuum import ensure_default_continuum
+    from familyhub.referrals.models import DeadlineRule
 
     if not ActivityType.objects.exists():
         importlib.import_module("familyhub.hubs.migrations.0002_seed_activity_types").seed(
@@ -181,3 +184,9 @@ def _seeded_rows(request):
     if not OutcomeFramework.objects.exists():
         ensure_shipped_frameworks()
     ensure_default_continuum()
+    if not DeadlineRule.objects.filter(authority__isnull=True).exists():
+        importlib.import_module(
+            "familyhub.referrals.migrations.0003_referrals_between_services_and_deadline_rules"
+        ).add_default_rules(apps, None)
+    if not Prompt.objects.filter(authority__isnull=True).exists():
+        ensure_default_prompts()

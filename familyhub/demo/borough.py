@@ -15,6 +15,7 @@ from familyhub.accounts.roles import Role
 from familyhub.demo import access as access_demo
 from familyhub.demo import casework as casework_demo
 from familyhub.demo import childhealth as childhealth_demo
+from familyhub.demo import contacts as contacts_demo
 from familyhub.demo import hubs as hubs_demo
 from familyhub.demo import matching as matching_demo
 from familyhub.demo import outcomes as outcomes_demo
@@ -72,6 +73,7 @@ DEMO_PARTS = [
     ("casework", casework_demo),
     ("childhealth", childhealth_demo),
     ("hubs", hubs_demo),
+    ("contacts", contacts_demo),
     ("outcomes", outcomes_demo),
     ("planning", planning_demo),
 ]

@@ -317,7 +317,7 @@ def _between_services(authority, rng: random.Random, now, stdout: TextIO) -> Non
                 referrer_name=referrer.get_full_name(),
                 referrer_organisation=source.name,
                 referrer_role=referrer.job_title,
-                needs=needs,
+                needs=[str(need) for need in needs],
                 concerns=concerns,
                 consent="agrees",
                 recorded_by=referrer,

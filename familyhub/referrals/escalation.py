@@ -38,11 +38,12 @@ def escalate_overdue(today: datetime.date | None = None) -> EscalationRun:
         rule = overdue.escalation_for(step)
         service = names.get(step.service_id, "your service")
         subject = f"{step.what} is overdue at {service}"
-        workers = (
-            User.objects.filter(pk=step.worker_id, is_active=True)
-            if step.worker_id
-            else service_members([step.service_id], roles=None)
-        )
+        if step.worker_id:
+            workers = User.objects.filter(pk=step.worker_id, is_active=True)
+        elif step.team_id:
+            workers = team_members([step.team_id])
+        else:
+            workers = service_members([step.service_id])
         run.told_workers += notify(
             workers,
             kind=NotificationKind.OVERDUE,

@@ -25,8 +25,18 @@ def front_door_queue(viewer) -> QuerySet:
         | Q(status=ReferralStatus.ACCEPTED, first_contact_on__isnull=True)
         | Q(decided_at__gte=since)
         | Q(first_contact_on__gte=since.date()),
-        owning_service_id__in=viewer.service_ids,
+        # Its inbox's teams, and the worker it was allocated to (who may be in another team of
+        # the service).
+        inbox_of(viewer) | Q(allocated_to_id=viewer.user_id or 0),
     ).values("person_id")
+
+
+def inbox_of(viewer) -> Q:
+    """The referrals in the inboxes of the viewer's teams: their receiving team's, or their
+    service's when it has no receiving team (the front door's, a service with one team)."""
+    return Q(receiving_team_id__in=viewer.team_ids) | Q(
+        receiving_team__isnull=True, owning_service_id__in=viewer.service_ids
+    )
 
 
 def referral_services(person_ids: list[int]) -> Iterable[Involvement]:

@@ -177,6 +177,11 @@ class Referral(PersonRecord):
     allocated_team = models.ForeignKey(
         "services.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A receiving service's inbox is its team for the person's locality when it has one (so a
+    # county's hub in the north does not see a referral to the south's); blank: every team.
+    receiving_team = models.ForeignKey(
+        "services.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # A receiving service's inbox: what it asked, who it allocated, the deadlines after accepting.
     info_request = models.TextField(blank=True)
     allocated_to = models.ForeignKey(

@@ -108,6 +108,7 @@ def referral_steps(scope: Scope) -> Iterable[OverdueStep]:
         "public_id",
         "person_id",
         "owning_service_id",
+        "receiving_team_id",
         "status",
         "decision_due_at",
         "allocated_to_id",
@@ -120,7 +121,7 @@ def referral_steps(scope: Scope) -> Iterable[OverdueStep]:
             "person_id": referral.person_id,
             "url": url,
             "service_id": referral.owning_service_id,
-            "team_id": None,
+            "team_id": referral.receiving_team_id,
         }
         key = f"referral:{referral.public_id}"
         if referral.status in OPEN_STATUSES:

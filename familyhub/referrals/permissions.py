@@ -38,11 +38,13 @@ def referral_for_decision(user, public_id) -> Referral:
 def may_work_inbox(user, referral: Referral) -> bool:
     """A practitioner of the receiving service (any service but the front door, whose triage
     officers decide with a level of need) acts on the referrals in its inbox."""
-    return (
-        has_role(user, PRACTITIONER_ROLES)
-        and not referral.to_front_door
-        and referral.owning_service_id in viewer_for(user).service_ids
+    viewer = viewer_for(user)
+    in_inbox = (
+        referral.receiving_team_id in viewer.team_ids
+        if referral.receiving_team_id
+        else referral.owning_service_id in viewer.service_ids
     )
+    return has_role(user, PRACTITIONER_ROLES) and not referral.to_front_door and in_inbox
 
 
 def referral_for_inbox(user, public_id) -> Referral:

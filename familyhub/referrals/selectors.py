@@ -17,6 +17,7 @@ from familyhub.accounts.models import User
 from familyhub.accounts.roles import MANAGER_ROLES, has_role
 from familyhub.people.models import HouseholdMembership, Person
 from familyhub.referrals import overdue
+from familyhub.referrals.involvement import inbox_of
 from familyhub.referrals.models import (
     Referral,
     ReferralEvent,
@@ -210,7 +211,7 @@ def service_inbox(user, *, days: int = 30, limit: int = 200) -> Inbox:
     viewer = viewer_for(user)
     mine = records_visible_to(
         user,
-        Referral.objects.filter(owning_service_id__in=viewer.service_ids).exclude(
+        Referral.objects.filter(inbox_of(viewer)).exclude(
             owning_service__kind=ServiceKind.FRONT_DOOR
         ),
         viewer=viewer,

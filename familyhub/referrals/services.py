@@ -19,7 +19,7 @@ from familyhub.access.records import Category
 from familyhub.accounts.models import User
 from familyhub.audit.log import log_change
 from familyhub.notifications.models import NotificationKind
-from familyhub.notifications.selectors import service_members
+from familyhub.notifications.selectors import service_members, team_members
 from familyhub.notifications.services import notify
 from familyhub.people.models import HouseholdMembership, Person
 from familyhub.places.models import Authority
@@ -213,6 +213,7 @@ def referral_create(
         received_at=arrived,
         decision_due_at=due,
         from_service=from_service,
+        receiving_team=None if external else receiving_team_for(owning_service, person),
     )
     if external:
         referral.status = ReferralStatus.SENT
@@ -247,13 +248,26 @@ def referral_create(
         transaction.on_commit(lambda: send_secure_referral.enqueue(referral.pk))
     if not external:
         notify(
-            service_members([owning_service.pk]),
+            team_members([referral.receiving_team_id])
+            if referral.receiving_team_id
+            else service_members([owning_service.pk]),
             kind=NotificationKind.REFERRAL,
             subject=f"A new referral is in the {owning_service.name} inbox",
             url=reverse("referrals:detail", args=[referral.public_id]),
             key=f"referral:{referral.public_id}:received",
         )
     return referral
+
+
+def receiving_team_for(service: Service, person: Person) -> Team | None:
+    """The team whose inbox a referral to a service lands in: the service's team for the
+    person's locality, or its only team; None (every team's inbox) when neither says."""
+    teams = list(Team.objects.filter(service=service).order_by("pk"))
+    locality_id = person.area.locality_id if person.area_id and person.area else None
+    local = [team for team in teams if locality_id and team.locality_id == locality_id]
+    if len(local) == 1:
+        return local[0]
+    return teams[0] if len(teams) == 1 else None
 
 
 def takes_referrals_on_familyhub(service: Service) -> bool:
@@ -506,7 +520,9 @@ def more_information_given(
             channel=channel,
         )
         notify(
-            service_members([referral.owning_service_id]),
+            team_members([referral.receiving_team_id])
+            if referral.receiving_team_id
+            else service_members([referral.owning_service_id]),
             kind=NotificationKind.REFERRAL,
             subject=f"The referrer answered a question from the {referral.owning_service.name} "
             "inbox",

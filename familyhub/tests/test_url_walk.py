@@ -329,6 +329,52 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
     booking = hubs.booking_create(session=session, person=baby, by=reception)
     hubs.walk_in_add(session=session, person=mum, by=reception)
 
+    # Between services: the health visitor refers mum to the hub, which accepts; a letter to a
+    # partner outside Familyhub; the hub records a home visit with mum.
+    from familyhub.contacts.services import ContactDetails, contact_create
+    from familyhub.referrals.services import inbox_decide
+
+    to_hub = referral_create(
+        person=mum,
+        referrer_kind="health_visitor",
+        referrer_name="Hana Visitor",
+        referrer_organisation="Health visiting",
+        concerns="Low after the birth; the postnatal group would help.",
+        consent="agrees",
+        recorded_by=health_visitor,
+        needs=["health"],
+        to_service=hubs_service,
+    )
+    inbox_decide(
+        referral=to_hub, by=reception, version=to_hub.version, decision="accepted", worker=reception
+    )
+    partner = service("Riverside Counselling", ServiceKind.OTHER)
+    partner.referral_address = "1 Riverside Walk"
+    partner.save()
+    letter = referral_create(
+        person=mum,
+        referrer_kind="health_visitor",
+        referrer_name="Hana Visitor",
+        referrer_organisation="Health visiting",
+        concerns="Counselling for low mood.",
+        consent="agrees",
+        recorded_by=health_visitor,
+        needs=["health"],
+        to_service=partner,
+        sent_by="letter",
+    )
+    home_visit = contact_create(
+        person=mum,
+        by=reception,
+        team=hub_team,
+        details=ContactDetails(
+            contact_on=today,
+            kind="home_visit",
+            seen=[mum, baby],
+            discussed="The postnatal group and sleep.",
+        ),
+    )
+
     # Access: a note, a consent, a share, a break-glass use waiting for review.
     note = SharedNote.objects.create(
         person=mum,
@@ -405,7 +451,8 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         "note": [str(note.public_id)],
         "staff": public_ids(User.objects.filter(pk__in=[lead.pk, reception.pk, glass_user.pk])),
         "break_glass": public_ids(BreakGlass.objects.all()),
-        "referral": [str(referral.public_id), str(waiting.public_id)],
+        "referral": public_ids([referral, waiting, to_hub, letter]),
+        "contact": [str(home_visit.public_id)],
         "episode": [str(episode.public_id)],
         "team_member": public_ids(TeamMember.objects.filter(episode=episode))
         + [str(member.public_id)],
@@ -515,6 +562,8 @@ ID_KINDS: list[tuple[str, str, str]] = [
     ("planning/budget/contracts/", "public_id", "contract"),
     ("planning/scenarios/", "public_id", "scenario"),
     ("notifications/", "public_id", "notification"),
+    ("contacts/new/", "person_id", "person"),
+    ("contacts/", "public_id", "contact"),
     ("api/", "public_id", "register_person"),
     ("api/", "format", "api_format"),
     ("", "format", "format"),

@@ -312,3 +312,28 @@ def test_every_event_state_fits_its_column():
 
     width = ReferralEvent._meta.get_field("to_state").max_length
     assert all(len(state) <= width for state in [*EVENT_LABELS, *ReferralStatus.values])
+
+
+def test_a_referral_lands_in_the_inbox_of_the_team_for_the_persons_locality(
+    client, signed_in, world, partners
+):
+    """A county's family hubs: the referral goes to the team of the mother's locality, and the
+    hub team of another locality neither sees it nor the family."""
+    from familyhub.accounts.roles import Role
+    from familyhub.testing import factories
+
+    central = world.central.locality
+    partners.hub_team.locality = central
+    partners.hub_team.save()
+    east_team = factories.TeamFactory(
+        name="Family hub East team", service=partners.hub, locality=world.east.locality
+    )
+    east_worker = factories.UserFactory(role=Role.RECEPTION, username="hubeast")
+    factories.TeamMembershipFactory(user=east_worker, team=east_team)
+    referral = refer_to_hub(world, partners)
+    assert referral.receiving_team == partners.hub_team
+    assert not Notification.objects.filter(user=east_worker).exists()
+    east = signed_in(client, east_worker)
+    assert "Jane Walker" not in east.get(reverse("referrals:inbox")).content.decode()
+    assert east.get(reverse("people:person", args=[world.mother.public_id])).status_code == 404
+    assert east.get(reverse("referrals:detail", args=[referral.public_id])).status_code == 404
