@@ -188,5 +188,8 @@ def _seeded_rows(request):
         importlib.import_module(
             "familyhub.referrals.migrations.0003_referrals_between_services_and_deadline_rules"
         ).add_default_rules(apps, None)
+        importlib.import_module(
+            "familyhub.referrals.migrations.0005_fgdm_offer_step"
+        ).add_default_rule(apps, None)
     if not Prompt.objects.filter(authority__isnull=True).exists():
         ensure_default_prompts()

@@ -299,6 +299,9 @@ class Step(models.TextChoices):
     ASSESSMENT = "assessment", "Complete the assessment"
     PLAN = "plan", "Agree the family plan"
     REVIEW = "review", "Review the plan"
+    # The Children's Wellbeing and Schools Act 2026 s.1: a family group decision-making meeting
+    # is offered before an initial child protection conference or pre-proceedings.
+    FGDM_OFFER = "fgdm_offer", "Offer a family group decision-making meeting"
 
 
 class DeadlineRule(models.Model):
