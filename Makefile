@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: demo test install lint typecheck pytest frontend clean
+.PHONY: demo test install lint typecheck pytest frontend clean check-deploy image
 
 $(STAMP): requirements.lock pyproject.toml requirements.in requirements-demo.in requirements-dev.in
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ pytest: install
 
 frontend:
 	scripts/build-frontend
+
+# The production image's steps outside Docker: the lock, check --deploy, gunicorn and /healthz.
+check-deploy:
+	scripts/check-deploy
+
+# The production image (Dockerfile; needs a Docker daemon and the python:3.11-slim base image).
+image:
+	docker build -t familyhub:latest .
 
 clean:
 	rm -rf $(VENV) var
