@@ -38,6 +38,21 @@ COUNTED = {
     "access_log_rows": ("audit", "AccessLog"),
 }
 MANIFEST_SUFFIX = ".json"
+LABELS = {
+    "people": ("person", "people"),
+    "households": ("household", "households"),
+    "access_log_rows": ("access-log row", "access-log rows"),
+}
+
+
+def described_counts(found: dict[str, int]) -> str:
+    """'1,000 people, 1 household, 2,000 access-log rows'."""
+    return ", ".join(
+        f"{found[name]:,} {one if found[name] == 1 else many}"
+        for name, (one, many) in LABELS.items()
+    )
+
+
 FORMAT = "familyhub-backup-1"
 
 
@@ -178,8 +193,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backed up to {path} ({size(path)}, {manifest['seconds']} s): "
-                f"{found['people']:,} people, {found['households']:,} households, "
-                f"{found['access_log_rows']:,} access-log rows (the log's head is row "
+                f"{described_counts(found)} (the log's head is row "
                 f"{manifest['access_log_head']['seq']:,}). What it holds: {manifest_path(path)}."
             )
         )

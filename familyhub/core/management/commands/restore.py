@@ -27,8 +27,10 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from familyhub.core.management.commands.backup import (
+    LABELS,
     access_log_head,
     counts,
+    described_counts,
     manifest_path,
     postgres_command_env,
     run_tool,
@@ -38,7 +40,6 @@ from familyhub.core.management.commands.backup import (
 
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
-_LABELS = {"people": "people", "households": "households", "access_log_rows": "access-log rows"}
 
 
 def kind_of(path: Path) -> str:
@@ -154,9 +155,7 @@ class Command(BaseCommand):
             )
         self._verify(alias, options["checkpoints"])
         found = counts(alias)
-        self.stdout.write(
-            ", ".join(f"{found[name]:,} {label}" for name, label in _LABELS.items()) + "."
-        )
+        self.stdout.write(described_counts(found) + ".")
         self._compare(alias, manifest, found)
         self._migrations(alias)
         self.stdout.write(
@@ -269,8 +268,8 @@ class Command(BaseCommand):
             return
         recorded = manifest.get("counts", {})
         wrong = [
-            f"{label}: {found[name]:,} restored, {recorded.get(name, 0):,} backed up"
-            for name, label in _LABELS.items()
+            f"{many}: {found[name]:,} restored, {recorded.get(name, 0):,} backed up"
+            for name, (_, many) in LABELS.items()
             if found[name] != recorded.get(name)
         ]
         head = access_log_head(alias)
