@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 
 from familyhub.accounts.models import User
-from familyhub.casework.models import NeedOutcome
+from familyhub.casework.models import ChildProtectionOutcome, NeedOutcome
 from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.referrals.needs import NEED_LABELS, Need
 from familyhub.services.models import ServiceKind
@@ -309,3 +309,42 @@ class ContactFrequencyForm(VersionedForm):
         max_value=366,
         required=False,
     )
+
+
+class LevelChangeForm(ReasonForm):
+    """Move the family along the continuum in the same episode (to Family Help and back)."""
+
+    level: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Level of need",
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the level of need"},
+    )
+    child_in_need = forms.BooleanField(
+        label="The child is a child in need (section 17 of the Children Act 1989)",
+        required=False,
+        help_text="Counted in the Children in Need census while it lasts",
+    )
+
+    def __init__(self, *args, levels, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["level", "child_in_need", "reason"])
+        field = cast(Any, self.fields["level"])
+        field.queryset = levels.exclude(is_child_protection=True)
+        field.label_from_instance = lambda level: (
+            f"{level.level}: {level.name}" + (" (Family Help)" if level.is_family_help else "")
+        )
+
+
+class ChildProtectionDecisionForm(ReasonForm):
+    outcome = forms.ChoiceField(
+        label="What the child protection team decided",
+        choices=ChildProtectionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the child protection team decided"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["outcome", "reason"])

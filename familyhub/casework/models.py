@@ -108,6 +108,10 @@ class Episode(PersonRecord):
         blank=True,
         validators=[MinValueValidator(1)],
     )
+    # Section 17 of the Children Act 1989: a child in need, while Family Help works with them
+    # (the Children in Need census counts these periods).
+    child_in_need_from = models.DateField("Child in need (section 17) from", null=True, blank=True)
+    child_in_need_until = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -149,6 +153,14 @@ class Episode(PersonRecord):
         return datetime.datetime.combine(self.start, datetime.time(9), tzinfo=datetime.UTC)
 
 
+class ChildProtectionOutcome(models.TextChoices):
+    """What the Multi-Agency Child Protection Team decides on a step-up."""
+
+    SECTION_47 = "s47", "Section 47 enquiry"
+    CONFERENCE = "icpc", "Initial child protection conference"
+    NO_ACTION = "no_cp_action", "No child protection action: back to Family Help"
+
+
 class EpisodeEvent(models.Model):
     """Every change of an episode's state (allocated, stepped up, stepped down, transferred,
     closed), with who and when, so time in state and flow can be reported."""
@@ -159,6 +171,8 @@ class EpisodeEvent(models.Model):
         TRANSFERRED = "transferred", "Lead professional transferred"
         STEPPED_UP = "stepped_up", "Stepped up to children's social care"
         STEPPED_DOWN = "stepped_down", "Stepped down to early help"
+        LEVEL_CHANGED = "level_changed", "Level of need changed"
+        CP_DECISION = "cp_decision", "Child protection decision"
         CLOSED = "closed", "Closed"
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="events")

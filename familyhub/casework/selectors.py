@@ -12,8 +12,10 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from familyhub.access.layer import records_visible_among, records_visible_to
+from familyhub.access.timeline import family_timeline
 from familyhub.accounts.roles import MANAGER_ROLES, has_role
-from familyhub.casework.models import LIVE_STATUSES, Action, Episode, EpisodeStatus
+from familyhub.casework.hooks import information_pack_sections
+from familyhub.casework.models import LIVE_STATUSES, Action, Assessment, Episode, EpisodeStatus
 from familyhub.contacts.models import Contact
 from familyhub.referrals.models import Referral
 from familyhub.services.models import TeamMembership
@@ -340,3 +342,51 @@ def families_not_seen(user, *, today: datetime.date | None = None) -> list[NotSe
         if days > (episode.contact_every_days or 0):
             found.append(NotSeen(episode, last, days))
     return sorted(found, key=lambda row: (-row.days_over, str(row.episode.person)))
+
+
+@dataclass
+class PackSection:
+    """A part of the information pack another part adds (the family network, say)."""
+
+    title: str
+    rows: list[str]
+
+
+@dataclass
+class InformationPack:
+    chronology: list
+    assessment: Assessment | None
+    goals: list
+    members: list
+    events: list
+    sections: list[PackSection] = field(default_factory=list)
+
+
+def information_pack(user, episode: Episode) -> InformationPack:
+    """Everything that goes with a step-up to child protection, read through the access layer:
+    the child's chronology from the family's timeline (oldest first), the latest assessment, the
+    plan with its actions and scores, the team around the family, the episode's history, and
+    the sections other parts add (casework.hooks.information_pack_sections)."""
+    timeline = family_timeline(user, [episode.person_id], limit=200, count_hidden=False)
+    assessment = (
+        records_visible_to(user, Assessment.objects.filter(episode=episode))
+        .select_related("level")
+        .order_by("-completed_on", "-pk")
+        .first()
+    )
+    goals = list(episode.goals.prefetch_related("actions").order_by("created_at"))
+    sections = [section for add in information_pack_sections for section in add(user, episode)]
+    return InformationPack(
+        chronology=sorted(timeline.items, key=lambda item: _moment(item.when)),
+        assessment=assessment,
+        goals=goals,
+        members=list(episode.team_members.filter(left_on__isnull=True).select_related("user")),
+        events=list(episode.events.select_related("by").order_by("at", "pk")),
+        sections=sections,
+    )
+
+
+def _moment(when) -> datetime.datetime:
+    if isinstance(when, datetime.datetime):
+        return when if timezone.is_aware(when) else timezone.make_aware(when)
+    return timezone.make_aware(datetime.datetime.combine(when, datetime.time()))

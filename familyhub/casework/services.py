@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from familyhub.casework.models import (
     PROGRESS_OUTCOMES,
     Action,
     Assessment,
+    ChildProtectionOutcome,
     Episode,
     EpisodeEvent,
     EpisodeNeed,
@@ -559,6 +561,69 @@ def episode_step_down(
         by=by,
         note=note,
         **fields,
+    )
+
+
+@logged("Change the level of need")
+def episode_level_change(
+    *,
+    episode: Episode,
+    by: User,
+    version: int,
+    level: ContinuumLevel | None,
+    reason: str,
+    child_in_need: bool = False,
+    today: datetime.date | None = None,
+) -> Episode:
+    """Move a family along the continuum in the same episode (early help to Family Help and back):
+    the assessment, the plan and the team around the family carry on; nothing is typed again.
+    `child_in_need` records section 17 status from today (or ends it), for the Children in Need
+    census."""
+    note = _reason(reason)
+    if level is None or level not in continuum_levels(episode.authority):
+        raise ValidationError({"level": "Choose a level from this council's continuum of need."})
+    if level.is_child_protection:
+        raise ValidationError(
+            {"level": "Step up to the child protection team instead: it carries the pack."}
+        )
+    day = today or timezone.localdate()
+    fields: dict[str, Any] = {"level": level}
+    ongoing = episode.child_in_need_from is not None and episode.child_in_need_until is None
+    if child_in_need and not ongoing:
+        fields.update(child_in_need_from=day, child_in_need_until=None)
+    elif not child_in_need and ongoing:
+        fields["child_in_need_until"] = day
+    section_17 = " Child in need (section 17)." if child_in_need else ""
+    return _transition(
+        episode,
+        version=version,
+        from_statuses=[EpisodeStatus.AWAITING_ALLOCATION, EpisodeStatus.OPEN],
+        kind=EpisodeEvent.Kind.LEVEL_CHANGED,
+        to_status=episode.status,
+        by=by,
+        note=f"Level {level.level}: {level.name}.{section_17} {note}",
+        **fields,
+    )
+
+
+@logged("Record the child protection team's decision")
+def episode_cp_decision(
+    *, episode: Episode, by: User, version: int, outcome: str, reason: str
+) -> Episode:
+    """The Multi-Agency Child Protection Team's decision on a step-up, and who made it. The
+    family stays in the same episode; a step-down back to Family Help or early help follows."""
+    note = _reason(reason)
+    if outcome not in ChildProtectionOutcome.values:
+        raise ValidationError({"outcome": "Choose the child protection team's decision."})
+    label = ChildProtectionOutcome(outcome).label
+    return _transition(
+        episode,
+        version=version,
+        from_statuses=[EpisodeStatus.STEPPED_UP],
+        kind=EpisodeEvent.Kind.CP_DECISION,
+        to_status=EpisodeStatus.STEPPED_UP,
+        by=by,
+        note=f"{label}. {note}",
     )
 
 

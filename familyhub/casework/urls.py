@@ -28,5 +28,8 @@ urlpatterns = [
     path("<uuid:public_id>/contact-frequency/", views.contact_frequency, name="contact-frequency"),
     path("<uuid:public_id>/step-up/", views.step_up, name="step-up"),
     path("<uuid:public_id>/step-down/", views.step_down, name="step-down"),
+    path("<uuid:public_id>/level/", views.level_change, name="level-change"),
+    path("<uuid:public_id>/child-protection-decision/", views.cp_decision, name="cp-decision"),
+    path("<uuid:public_id>/information-pack/", views.information_pack, name="information-pack"),
     path("<uuid:public_id>/close/", views.close, name="close"),
 ]

@@ -472,11 +472,61 @@ def step_up(request: HttpRequest, public_id) -> HttpResponse:
         form_class=forms.ReasonForm,
         service=services.episode_step_up,
         arguments=lambda form: {"reason": form.cleaned_data["reason"]},
-        title="Step up to children's social care",
+        title="Step up to the Multi-Agency Child Protection Team",
         button="Step up",
-        success="Stepped up to children's social care.",
+        success="Stepped up to child protection. The information pack goes with it.",
         purpose="step-up",
     )
+
+
+@person_view
+def level_change(request: HttpRequest, public_id) -> HttpResponse:
+    return _transition(
+        request,
+        public_id,
+        form_class=forms.LevelChangeForm,
+        form_kwargs=lambda ep: {"levels": continuum_levels(ep.authority)},
+        service=services.episode_level_change,
+        arguments=lambda form: {
+            "level": form.cleaned_data["level"],
+            "reason": form.cleaned_data["reason"],
+            "child_in_need": form.cleaned_data["child_in_need"],
+        },
+        title="Change the level of need",
+        button="Change the level",
+        success="Level of need changed. The assessment and the plan carry on.",
+        purpose="level of need",
+    )
+
+
+@person_view
+def cp_decision(request: HttpRequest, public_id) -> HttpResponse:
+    return _transition(
+        request,
+        public_id,
+        form_class=forms.ChildProtectionDecisionForm,
+        service=services.episode_cp_decision,
+        arguments=lambda form: {
+            "outcome": form.cleaned_data["outcome"],
+            "reason": form.cleaned_data["reason"],
+        },
+        title="Record the child protection team's decision",
+        button="Record the decision",
+        success="The child protection team's decision is recorded.",
+        purpose="child protection decision",
+    )
+
+
+@person_view
+def information_pack(request: HttpRequest, public_id) -> HttpResponse:
+    """What goes with a step-up to the Multi-Agency Child Protection Team: the chronology from
+    the family's timeline, the assessment, the plan, the team around the family and what other
+    parts add (the family network). Printable; everything on it passes the access layer."""
+    ep = episode_for_viewer(
+        request.user, public_id, purpose="Information pack for child protection"
+    )
+    pack = selectors.information_pack(request.user, ep)
+    return render(request, "casework/information_pack.html", {"episode": ep, "pack": pack})
 
 
 @person_view

@@ -39,3 +39,6 @@ class ReferralsConfig(AppConfig):
         navigation.register("Late decisions", "referrals:breaches", roles=MANAGER_ROLES, order=26)
         navigation.register("Referrals inbox", "referrals:inbox", roles=INBOX_ROLES, order=21)
         navigation.register("Overdue work", "referrals:overdue", roles=INBOX_ROLES, order=22)
+        navigation.register(
+            "Threshold document", "referrals:threshold", roles=REFERRER_ROLES, order=90
+        )

@@ -34,6 +34,21 @@ class ContinuumLevel(models.Model):
     is_statutory = models.BooleanField(
         default=False, help_text="Children's social care holds families at this level"
     )
+    # The threshold document, as data: what need at this level looks like, examples a
+    # practitioner recognises, and where a family at this level goes.
+    descriptors = models.TextField(blank=True, help_text="What need at this level looks like")
+    examples = models.TextField(blank=True, help_text="Examples, one a line")
+    routes_to = models.CharField(
+        max_length=20, blank=True, help_text="The kind of service a family at this level goes to"
+    )
+    is_family_help = models.BooleanField(
+        default=False,
+        help_text="Family Help (the Families First Partnership): targeted early help and child "
+        "in need together, under a Family Help lead practitioner",
+    )
+    is_child_protection = models.BooleanField(
+        default=False, help_text="The Multi-Agency Child Protection Team holds families here"
+    )
 
     class Meta:
         ordering = ["rank", "level"]

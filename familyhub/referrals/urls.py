@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/decide/", views.decide, name="decide"),
     path("inbox/", views.inbox, name="inbox"),
     path("overdue/", views.overdue_work, name="overdue"),
+    path("threshold/", views.threshold, name="threshold"),
     path("<uuid:public_id>/accept/", views.inbox_decide, name="inbox-decide"),
     path("<uuid:public_id>/allocate/", views.assign, name="assign"),
     path("<uuid:public_id>/answer/", views.answer, name="answer"),

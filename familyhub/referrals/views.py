@@ -34,7 +34,7 @@ from familyhub.referrals.forms import (
 from familyhub.referrals.models import Referral, ReferralStatus, ReferrerKind
 from familyhub.referrals.permissions import FRONT_DOOR_ROLES, INBOX_ROLES, REFERRER_ROLES
 from familyhub.services.models import ServiceKind, Team
-from familyhub.services.selectors import services_of
+from familyhub.services.selectors import authority_of, services_of
 
 
 @require_role(REFERRER_ROLES)
@@ -151,6 +151,18 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
             "referrer_kinds": ReferrerKind.choices,
         },
     )
+
+
+def threshold(request: AuthenticatedRequest) -> HttpResponse:
+    """The council's threshold document: its continuum of need, what each level looks like,
+    examples, and where a family at each level goes. Printable."""
+    authority = authority_of(request.user)
+    levels = list(services.continuum_levels(authority)) if authority else []
+    kinds = dict(ServiceKind.choices)
+    for level in levels:
+        level.routes_label = kinds.get(level.routes_to, "")
+        level.example_lines = [line for line in level.examples.splitlines() if line.strip()]
+    return render(request, "referrals/threshold.html", {"levels": levels})
 
 
 @require_role(INBOX_ROLES)
