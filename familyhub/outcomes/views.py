@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from familyhub.access import layer
 from familyhub.access.layer import no_person_data, person_view
 from familyhub.accounts.http import AuthenticatedRequest
-from familyhub.accounts.roles import Role, has_role, require_role
+from familyhub.accounts.roles import MANAGER_ROLES, Role, has_role, require_role
 from familyhub.core import indicators as registry
 from familyhub.core.exports import csv_stream, xlsx_download
 from familyhub.outcomes import charts, exports, selectors, stats
 from familyhub.outcomes.models import Breakdown, IndicatorValue, OutcomeFramework
+from familyhub.outcomes.reach_lists import reach_lists
 from familyhub.outcomes.services import outcomes_refresh_enqueue
 from familyhub.places.models import Area
 
@@ -242,3 +243,17 @@ def refresh_now(request: AuthenticatedRequest) -> HttpResponse:
     authority = _authority_or_404()
     job = outcomes_refresh_enqueue(authority=authority, by=request.user)
     return redirect("core:job-progress", public_id=job.public_id)
+
+
+@require_role(MANAGER_ROLES)
+def families_to_reach(request: AuthenticatedRequest) -> HttpResponse:
+    """Lists a manager acts on: how many each rule finds by locality, and by name those the
+    manager may see (logged)."""
+    authority = _authority_or_404()
+    lists = reach_lists(request.user, authority.pk)
+    layer.log_shown(
+        request.user,
+        [person for each in lists for person in each.named],
+        purpose="Families to reach",
+    )
+    return render(request, "outcomes/families_to_reach.html", {"lists": lists})
