@@ -72,7 +72,10 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
                 by=lead,
                 team=team.team if team else None,
                 details=ContactDetails(
-                    contact_on=today - datetime.timedelta(days=last_seen + 14 * visit),
+                    # Within the episode: nobody visits a family before the work starts.
+                    contact_on=max(
+                        episode.start, today - datetime.timedelta(days=last_seen + 14 * visit)
+                    ),
                     kind=rng.choice(
                         [ContactKind.HOME_VISIT, ContactKind.HOME_VISIT, ContactKind.PHONE]
                     ),
