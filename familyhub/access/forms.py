@@ -4,7 +4,13 @@ from typing import Any, cast
 
 from django import forms
 
-from familyhub.access.models import BreakGlassGround, ConsentMethod, ConsentPurpose
+from familyhub.access.models import (
+    Article9Condition,
+    Basis,
+    BreakGlassGround,
+    ConsentMethod,
+    ConsentPurpose,
+)
 from familyhub.access.records import category_choices
 from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.core.reasons import reason_problem
@@ -77,7 +83,12 @@ class WithdrawForm(GovukForm):
 
 
 class ShareForm(GovukForm):
-    error_names = {"reason": "the reason for sharing"}
+    error_names = {
+        "reason": "the reason for sharing",
+        "basis": "the lawful basis",
+        "article9_condition": "the Article 9 condition",
+        "safeguarding_reason": "the safeguarding reason",
+    }
 
     recipient_team = forms.ModelChoiceField(
         label="Team to share with", queryset=Team.objects.none(), required=False
@@ -87,6 +98,34 @@ class ShareForm(GovukForm):
     )
     category = forms.ChoiceField(label="Which information", choices=(), required=False)
     reason = forms.CharField(label="Why are you sharing?", widget=forms.Textarea)
+    basis = forms.ChoiceField(
+        label="Lawful basis",
+        choices=Basis.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "The duty to share information relevant to safeguarding applies even without "
+            "consent. Choose consent only when you have recorded it."
+        ),
+        error_messages={"required": "Select the lawful basis for sharing"},
+    )
+    safeguarding_reason = forms.CharField(
+        label="Safeguarding reason",
+        widget=forms.Textarea,
+        required=False,
+        help_text=(
+            "Needed when you share under the duty without the family's consent: what is the "
+            "concern for the child's safety or welfare?"
+        ),
+    )
+    article9_condition = forms.ChoiceField(
+        label="Article 9 condition",
+        choices=[("", "Not special category data"), *Article9Condition.choices],
+        required=False,
+        help_text=(
+            "Needed for health, mental health, sexual health, sexual violence or substance use "
+            "information, or everything your service holds."
+        ),
+    )
 
     def __init__(self, *args, authority, whole_record: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +155,7 @@ class DecisionForm(GovukForm):
     error_names = {
         "recipient_service": "the service not to share with",
         "reason": "the reason for not sharing",
+        "detriment": "why sharing would be more detrimental to the child",
     }
 
     recipient_service = forms.ModelChoiceField(
@@ -126,6 +166,16 @@ class DecisionForm(GovukForm):
     )
     category = forms.ChoiceField(label="Which information", choices=(), required=False)
     reason = forms.CharField(label="Why not?", widget=forms.Textarea)
+    detriment = forms.CharField(
+        label="Why would sharing be more detrimental to the child than not sharing?",
+        widget=forms.Textarea,
+        help_text=(
+            "The duty to share information relevant to safeguarding allows one exception: "
+            "sharing would do the child more harm. The information governance lead reviews "
+            "every decision not to share."
+        ),
+        error_messages={"required": "Enter why sharing would be more detrimental to the child"},
+    )
 
     def __init__(self, *args, authority, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,6 +183,49 @@ class DecisionForm(GovukForm):
             authority=authority
         )
         cast(Any, self.fields["category"]).choices = [("", "Everything"), *category_choices()]
+
+
+class DecisionReviewForm(GovukForm):
+    error_names = {"verdict": "whether the decision stands", "note": "the review note"}
+
+    verdict = forms.ChoiceField(
+        label="Does the decision not to share stand?",
+        choices=[
+            ("uphold", "Uphold it: sharing would be more detrimental to the child"),
+            ("overturn", "Overturn it: the duty to share applies, and sharing is restored"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the decision stands"},
+    )
+    note = forms.CharField(
+        label="Review note",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Required when you overturn the decision.",
+    )
+
+
+class ChronologyMarkForm(GovukForm):
+    error_names = {"significance": "whether the event is significant", "note": "the note"}
+
+    significance = forms.ChoiceField(
+        label="Is this a significant event?",
+        choices=[("yes", "Significant"), ("no", "Not significant")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the event is significant"},
+    )
+    note = forms.CharField(
+        label="Note (one line)",
+        required=False,
+        help_text="200 characters at most.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean_note(self) -> str:
+        note = (self.cleaned_data.get("note") or "").strip()
+        if len(note) > 200:
+            raise forms.ValidationError("Keep the note to 200 characters or fewer")
+        return note
 
 
 class BreakGlassForm(GovukForm):

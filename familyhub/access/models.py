@@ -13,14 +13,85 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from familyhub.access.records import PersonRecord, category_choices
+from familyhub.access.records import Category, PersonRecord, category_choices
 from familyhub.accounts.roles import Role
 
 
 class Basis(models.TextChoices):
-    PUBLIC_TASK = "public_task", "Public task"
-    CONSENT = "consent", "Consent"
-    SAFEGUARDING = "safeguarding", "Safeguarding (no consent needed)"
+    """The lawful basis of a share or an agreement (UK GDPR Article 6(1)), in the law's words.
+
+    "safeguarding" (the old "Safeguarding (no consent needed)") was migrated to the s.16LA duty
+    (access migration 0009): it named exactly the ground the Children's Wellbeing and Schools Act
+    2026 puts into statute, sharing information relevant to safeguarding without consent, which
+    the duty makes a legal obligation (Article 6(1)(c)) rather than a judgement under public task.
+    """
+
+    CONSENT = "consent", "Consent (UK GDPR Article 6(1)(a))"
+    DUTY_TO_SHARE = (
+        "duty_to_share",
+        "The duty to share information relevant to safeguarding (Children Act 2004 s.16LA): "
+        "a legal obligation (UK GDPR Article 6(1)(c))",
+    )
+    VITAL_INTERESTS = "vital_interests", "Vital interests (UK GDPR Article 6(1)(d))"
+    PUBLIC_TASK = "public_task", "Public task (UK GDPR Article 6(1)(e))"
+
+
+# The short names the information governance lead's report and tables use.
+BASIS_SHORT = {
+    Basis.CONSENT: "Consent",
+    Basis.DUTY_TO_SHARE: "Duty to share (s.16LA)",
+    Basis.VITAL_INTERESTS: "Vital interests",
+    Basis.PUBLIC_TASK: "Public task",
+}
+
+
+class Article9Condition(models.TextChoices):
+    """The UK GDPR Article 9(2) condition for sharing special category data (health, mental
+    health, sexual health, sexual violence, substance use), with the Data Protection Act 2018
+    Schedule 1 condition where Article 9 needs a basis in law. Sources: the ICO's "What are the
+    rules on special category data?" (the ten conditions, (a) to (j)) and DPA 2018 Schedule 1
+    (legislation.gov.uk/ukpga/2018/12/schedule/1): paragraph 1 employment, social security and
+    social protection; paragraph 2 health or social care purposes; paragraph 18 safeguarding of
+    children and of individuals at risk. Only the conditions a family service relies on."""
+
+    HEALTH_OR_SOCIAL_CARE = (
+        "9_2_h",
+        "Health or social care, Article 9(2)(h) (DPA 2018 Schedule 1 paragraph 2)",
+    )
+    SAFEGUARDING_CHILDREN = (
+        "9_2_g_sch1_18",
+        "Substantial public interest, Article 9(2)(g): safeguarding of children and of "
+        "individuals at risk (DPA 2018 Schedule 1 paragraph 18)",
+    )
+    SOCIAL_PROTECTION = (
+        "9_2_b",
+        "Employment, social security and social protection law, Article 9(2)(b) "
+        "(DPA 2018 Schedule 1 paragraph 1)",
+    )
+    VITAL_INTERESTS = (
+        "9_2_c",
+        "Vital interests, Article 9(2)(c) (the person cannot give consent)",
+    )
+    EXPLICIT_CONSENT = "9_2_a", "Explicit consent, Article 9(2)(a)"
+
+
+# Special category data under UK GDPR Article 9(1) among Familyhub's categories: data concerning
+# health (physical and mental, sexual health, substance use) and a person's sex life (sexual
+# violence). Sharing it needs an Article 9 condition besides the lawful basis.
+SPECIAL_CATEGORIES = frozenset(
+    {
+        Category.HEALTH,
+        Category.MENTAL_HEALTH,
+        Category.SEXUAL_HEALTH,
+        Category.SEXUAL_VIOLENCE,
+        Category.SUBSTANCE_USE,
+    }
+)
+
+
+def is_special_category(category: str) -> bool:
+    """Special category data, or "everything the service holds" (blank), which may include it."""
+    return not category or category in {str(c) for c in SPECIAL_CATEGORIES}
 
 
 class SharingAgreement(models.Model):
@@ -148,7 +219,19 @@ class Share(models.Model):
         blank=True,
         related_name="shares_in",
     )
-    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.SAFEGUARDING)
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.DUTY_TO_SHARE)
+    article9_condition = models.CharField(
+        max_length=20,
+        choices=Article9Condition.choices,
+        blank=True,
+        help_text="Required when the information is special category data",
+    )
+    # On the s.16LA duty without the family's consent: the safeguarding reason for sharing.
+    safeguarding_reason = models.TextField(blank=True)
+    # On consent: the consent relied on (recorded and not withdrawn when the share was made).
+    consent = models.ForeignKey(
+        Consent, on_delete=models.SET_NULL, null=True, blank=True, related_name="shares"
+    )
     reason = models.TextField()
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -173,10 +256,20 @@ class Share(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="share_record_idx")]
 
 
+class DecisionReview(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    UPHELD = "upheld", "Upheld"
+    OVERTURNED = "overturned", "Overturned (sharing restored)"
+
+
 class DecisionNotToShare(models.Model):
     """A recorded decision not to share a person's information from one service (optionally one
     category, optionally with one recipient), with its reason. It overrides agreements; an
-    explicit share or break-glass made afterwards still works (and is itself logged)."""
+    explicit share or break-glass made afterwards still works (and is itself logged).
+
+    Under the s.16LA duty it must say why sharing would be more detrimental to the child, and
+    it waits for the information governance lead's review: upheld, or overturned (which ends
+    it, so the agreements share again)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(
@@ -195,11 +288,25 @@ class DecisionNotToShare(models.Model):
     )
     category = models.CharField(max_length=32, choices=category_choices, blank=True)
     reason = models.TextField()
+    # The one exception the s.16LA duty allows: why sharing would be more detrimental to the
+    # child than not sharing. Blank only on decisions recorded before the duty.
+    detriment = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(
+        max_length=20, choices=DecisionReview.choices, default=DecisionReview.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["review_outcome"], name="decision_review_idx")]
 
 
 class ReviewStatus(models.TextChoices):
@@ -283,3 +390,35 @@ class StaffHomeAddress(models.Model):
 
     class Meta:
         verbose_name_plural = "staff home addresses"
+
+
+class ChronologyEntry(PersonRecord):
+    """A practitioner's word on one event of a child's significant-events chronology: whether it
+    is significant (overriding the default for its kind) and a one-line note. It points at the
+    record the event comes from (content type + id) and takes that record's owning service and
+    category, so whoever may see the record may see what was said about it."""
+
+    timeline_label = "Chronology note"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    significant = models.BooleanField()
+    note = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "chronology entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "content_type", "object_id"], name="chronology_entry_once"
+            )
+        ]
+
+    def timeline_summary(self) -> str:
+        marked = "Marked significant" if self.significant else "Marked not significant"
+        return f"{marked} on the chronology" + (f": {self.note}" if self.note else "")
+
+    def timeline_detail(self) -> str:
+        return ""

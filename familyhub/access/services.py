@@ -12,21 +12,27 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from familyhub.access import involvement
 from familyhub.access.models import (
+    Article9Condition,
     Basis,
     BreakGlass,
     BreakGlassGround,
+    ChronologyEntry,
     Consent,
     ConsentPurpose,
     DecisionNotToShare,
+    DecisionReview,
     ReviewStatus,
     Share,
     SharedNote,
+    is_special_category,
 )
 from familyhub.access.records import category_choices
 from familyhub.access.viewer import forget_viewer, viewer_for
@@ -42,9 +48,13 @@ from familyhub.services.models import Service, Team
 __all__ = [
     "break_glass_review",
     "break_glass_start",
+    "chronology_mark",
     "consent_record",
     "consent_withdraw",
+    "current_sharing_consent",
     "decision_not_to_share_record",
+    "decision_review",
+    "lawful_basis_problems",
     "note_create",
     "share_create",
 ]
@@ -130,6 +140,63 @@ def consent_withdraw(
     return consent
 
 
+def current_sharing_consent(person: Person, service: Service | None) -> Consent | None:
+    """The person's recorded, unwithdrawn consent to sharing that covers `service` (a consent
+    naming no services covers every one), newest first; None if there is none."""
+    consents = Consent.objects.filter(
+        person=person, given=True, withdrawn_at__isnull=True, purpose=ConsentPurpose.SHARING
+    )
+    if service is not None:
+        consents = consents.filter(Q(services__isnull=True) | Q(services=service))
+    return consents.order_by("-given_on", "-created_at").first()
+
+
+def lawful_basis_problems(
+    *,
+    person: Person,
+    basis: str,
+    category: str,
+    article9_condition: str,
+    safeguarding_reason: str,
+    recipient_service: Service | None,
+) -> tuple[dict[str, list[str]], Consent | None]:
+    """The lawful-basis rules of a share, as errors by field, and the consent relied on:
+    - the basis is one of the law's (UK GDPR Article 6(1), the s.16LA duty);
+    - consent as the basis needs a recorded, unwithdrawn consent of this person to sharing with
+      the recipient;
+    - the s.16LA duty without the family's consent needs the safeguarding reason in words;
+    - special category data (Article 9: health, mental health, sexual health, sexual violence,
+      substance use, or "everything", which may hold them) needs an Article 9 condition, and
+      explicit consent as that condition needs the consent recorded."""
+    errors: dict[str, list[str]] = {}
+    consent = current_sharing_consent(person, recipient_service)
+    if basis not in Basis.values:
+        errors["basis"] = ["Select the lawful basis for sharing"]
+    elif basis == Basis.CONSENT and consent is None:
+        errors["basis"] = [
+            "Lawful basis: there is no recorded consent to sharing with this service that has "
+            "not been withdrawn. Record their consent first, or choose another basis"
+        ]
+    elif basis == Basis.DUTY_TO_SHARE and consent is None:
+        problem = reason_problem(
+            safeguarding_reason, asked="the safeguarding reason for sharing without consent"
+        )
+        if problem:
+            errors["safeguarding_reason"] = [problem]
+    if is_special_category(category):
+        if not article9_condition:
+            errors["article9_condition"] = [
+                "Select the Article 9 condition: this is special category data (such as health)"
+            ]
+        elif article9_condition not in Article9Condition.values:
+            errors["article9_condition"] = ["Select an Article 9 condition from the list"]
+    if article9_condition == Article9Condition.EXPLICIT_CONSENT and consent is None:
+        errors.setdefault("article9_condition", []).append(
+            "Article 9 condition: explicit consent needs their consent recorded first"
+        )
+    return errors, consent
+
+
 @transaction.atomic
 def share_create(
     *,
@@ -141,18 +208,35 @@ def share_create(
     recipient_service: Service | None = None,
     category: str = "",
     record=None,
-    basis: str = Basis.SAFEGUARDING,
+    basis: str = Basis.DUTY_TO_SHARE,
+    article9_condition: str = "",
+    safeguarding_reason: str = "",
     expires_at: datetime | None = None,
     channel: str = "page",
 ) -> Share:
     """Share a person's records (or one record) of the sharer's own service with a named team or
-    service. Only staff of the owning service may share its records."""
+    service, on a lawful basis (lawful_basis_problems). Only staff of the owning service may
+    share its records."""
     _require_practitioner(by)
     _own_service(by, owning_service)
     if recipient_team is None and recipient_service is None:
         raise ValidationError({"recipient": "Choose the team or service to share with."})
     if category and category not in dict(category_choices()):
         raise ValidationError({"category": "Choose a category from the list."})
+    if record is not None:
+        if record.person_id != person.pk or record.owning_service_id != owning_service.pk:
+            raise ValidationError({"record": "That record is not this person's from your service."})
+        category = record.category
+    errors, consent = lawful_basis_problems(
+        person=person,
+        basis=basis,
+        category=category,
+        article9_condition=article9_condition,
+        safeguarding_reason=safeguarding_reason,
+        recipient_service=recipient_service or (recipient_team.service if recipient_team else None),
+    )
+    if errors:
+        raise ValidationError(errors)
     share = Share(
         person=person,
         owning_service=owning_service,
@@ -161,15 +245,15 @@ def share_create(
         recipient_service=recipient_service,
         reason=(reason or "").strip(),
         basis=basis,
+        article9_condition=article9_condition,
+        safeguarding_reason=(safeguarding_reason or "").strip(),
+        consent=consent if basis == Basis.CONSENT or consent else None,
         shared_by=by,
         expires_at=expires_at,
     )
     if record is not None:
-        if record.person_id != person.pk or record.owning_service_id != owning_service.pk:
-            raise ValidationError({"record": "That record is not this person's from your service."})
         share.content_type = ContentType.objects.get_for_model(record)
         share.object_id = record.pk
-        share.category = record.category
     share.full_clean()
     share.save()
     log_change(
@@ -178,7 +262,8 @@ def share_create(
         action="change",
         purpose="Share information",
         channel=channel,
-        detail=f"share {share.public_id}",
+        detail=f"share {share.public_id} on {basis}"
+        + (f" ({article9_condition})" if article9_condition else ""),
     )
     return share
 
@@ -190,18 +275,33 @@ def decision_not_to_share_record(
     by: User,
     owning_service: Service,
     reason: str,
+    detriment: str = "",
     recipient_service: Service | None = None,
     category: str = "",
     channel: str = "page",
 ) -> DecisionNotToShare:
+    """Record a decision not to share. The s.16LA duty allows one exception: sharing would be
+    more detrimental to the child than not sharing; the decision says why (`detriment`), and
+    waits for the information governance lead's review (decision_review)."""
     _require_practitioner(by)
     _own_service(by, owning_service)
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter the reason for not sharing"]
+    problem = reason_problem(detriment, asked="why sharing would be more detrimental to the child")
+    if problem:
+        errors["detriment"] = [problem]
+    if category and category not in dict(category_choices()):
+        errors["category"] = ["Choose a category from the list"]
+    if errors:
+        raise ValidationError(errors)
     decision = DecisionNotToShare(
         person=person,
         owning_service=owning_service,
         recipient_service=recipient_service,
         category=category,
         reason=(reason or "").strip(),
+        detriment=detriment.strip(),
         decided_by=by,
     )
     decision.full_clean()
@@ -215,6 +315,120 @@ def decision_not_to_share_record(
         detail=f"decision {decision.public_id}",
     )
     return decision
+
+
+@transaction.atomic
+def decision_review(
+    *,
+    decision: DecisionNotToShare,
+    by: User,
+    uphold: bool,
+    note: str = "",
+    channel: str = "page",
+) -> DecisionNotToShare:
+    """The information governance lead's review of a decision not to share: upheld, or
+    overturned, which ends the decision so the sharing it stopped is restored. Conditional
+    UPDATE: a decision is reviewed once; a second reviewer gets a clear message."""
+    if by.role != Role.IG_LEAD:
+        raise PermissionDenied("Only the information governance lead reviews these decisions.")
+    if decision.decided_by_id == by.pk:
+        raise PermissionDenied("You cannot review your own decision.")
+    if not uphold and not (note or "").strip():
+        raise ValidationError({"note": "Say why the decision is overturned"})
+    now = timezone.now()
+    changes: dict = {
+        "review_outcome": DecisionReview.UPHELD if uphold else DecisionReview.OVERTURNED,
+        "reviewed_by": by,
+        "reviewed_at": now,
+        "review_note": (note or "").strip(),
+    }
+    if not uphold:
+        changes["ended_at"] = Coalesce(F("ended_at"), Value(now))
+    changed = DecisionNotToShare.objects.filter(
+        pk=decision.pk, review_outcome=DecisionReview.PENDING
+    ).update(**changes)
+    if not changed:
+        raise ValidationError({"review": "Someone has already reviewed this decision."})
+    decision.refresh_from_db()
+    log_change(
+        by,
+        [decision.person],
+        action="change",
+        purpose="Review a decision not to share",
+        channel=channel,
+        detail=f"decision {decision.public_id} {decision.review_outcome}",
+    )
+    return decision
+
+
+@transaction.atomic
+def chronology_mark(
+    *,
+    person: Person,
+    by: User,
+    record,
+    owning_service: Service,
+    category: str,
+    significant: bool,
+    note: str = "",
+    version: int | None = None,
+    channel: str = "page",
+) -> ChronologyEntry:
+    """Mark one event of a child's chronology significant or not, with a one-line note. The
+    caller has found the event on the chronology the user may see (access.chronology). One
+    entry per event; `version` (the entry's, as the form saw it; None when there was none)
+    stops two practitioners' edits silently overwriting each other."""
+    _require_practitioner(by)
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationError({"note": "Keep the note to 200 characters or fewer"})
+    content_type = ContentType.objects.get_for_model(record)
+    entry = ChronologyEntry.objects.filter(
+        person=person, content_type=content_type, object_id=record.pk
+    ).first()
+    if entry is None:
+        if version:
+            raise ValidationError({"note": "Someone has changed this event since you opened it"})
+        entry = ChronologyEntry(
+            person=person,
+            owning_service=owning_service,
+            category=category or "general",
+            content_type=content_type,
+            object_id=record.pk,
+            significant=significant,
+            note=note,
+            recorded_by=by,
+        )
+        entry.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"note": "Someone has changed this event since you opened it"}
+            ) from None
+    else:
+        changed = ChronologyEntry.objects.filter(
+            pk=entry.pk, version=version if version is not None else -1
+        ).update(
+            significant=significant,
+            note=note,
+            recorded_by=by,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if not changed:
+            raise ValidationError({"note": "Someone has changed this event since you opened it"})
+        entry.refresh_from_db()
+    log_change(
+        by,
+        [person],
+        action="change",
+        purpose="Chronology",
+        channel=channel,
+        detail=f"chronology {entry.public_id}: {'significant' if significant else 'not'}",
+    )
+    return entry
 
 
 @transaction.atomic

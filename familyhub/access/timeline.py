@@ -33,6 +33,8 @@ class TimelineItem:
     model_label: str = ""
     # What the practitioner wrote (a review's notes), shown under the summary.
     detail: str = ""
+    # The record's own id (with model_label, which record this is: the chronology marks it).
+    object_id: int = 0
 
 
 @dataclass
@@ -115,6 +117,7 @@ def family_timeline(
                     url=_record_url(record),
                     model_label=model._meta.label,
                     detail=record.timeline_detail(),
+                    object_id=record.pk,
                 )
             )
     if not category or category == "general":
@@ -140,6 +143,7 @@ def family_timeline(
                     category="general",
                     category_label=category_label("general"),
                     model_label="people.Registration",
+                    object_id=reg.pk,
                 )
             )
     items.sort(key=lambda item: item.when, reverse=True)

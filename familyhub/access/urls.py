@@ -18,6 +18,7 @@ urlpatterns = [
         name="decide-not-to-share",
     ),
     path("people/<uuid:public_id>/break-glass/", views.break_glass, name="break-glass"),
+    path("people/<uuid:public_id>/chronology/", views.person_chronology, name="person-chronology"),
     path("consents/<uuid:public_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("notes/", views.note_search, name="note-search"),
     path("notes/<uuid:public_id>/", views.note, name="note"),
@@ -35,6 +36,10 @@ urlpatterns = [
         views.break_glass_review,
         name="break-glass-review",
     ),
+    path("decisions/reviews/", views.decision_reviews, name="decision-reviews"),
+    path("decisions/reviews/<uuid:public_id>/", views.decision_review, name="decision-review"),
+    path("sharing/", views.sharing_report, name="sharing-report"),
+    path("sharing/shares/", views.sharing_report_shares, name="sharing-report-shares"),
     path("api/families/<uuid:public_id>/", views.family_api, name="api-family"),
     path("api/notes/", views.notes_api, name="api-notes"),
 ]

@@ -24,11 +24,13 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from familyhub.access import involvement, layer, services
+from familyhub.access import chronology, involvement, layer, services
 from familyhub.access.forms import (
     BreakGlassForm,
+    ChronologyMarkForm,
     ConsentForm,
     DecisionForm,
+    DecisionReviewForm,
     ExactFindForm,
     LogSearchForm,
     NoteForm,
@@ -39,9 +41,12 @@ from familyhub.access.forms import (
 )
 from familyhub.access.layer import no_person_data, person_view
 from familyhub.access.models import (
+    BASIS_SHORT,
+    Basis,
     BreakGlass,
     Consent,
     DecisionNotToShare,
+    DecisionReview,
     ReviewStatus,
     Share,
     SharedNote,
@@ -55,6 +60,7 @@ from familyhub.accounts.http import AuthenticatedRequest
 from familyhub.accounts.models import User
 from familyhub.accounts.roles import Role
 from familyhub.audit.models import AccessLog
+from familyhub.core import charts
 from familyhub.core.exports import csv_download
 from familyhub.core.templatetags.govuk import when
 from familyhub.people.models import Household, Person, Relationship
@@ -443,6 +449,9 @@ def note_share(request: AuthenticatedRequest, public_id) -> HttpResponse:
             recipient_team=data["recipient_team"],
             recipient_service=data["recipient_service"],
             record=record,
+            basis=data["basis"],
+            article9_condition=data["article9_condition"],
+            safeguarding_reason=data["safeguarding_reason"],
         )
 
     return _simple_form_page(
@@ -526,6 +535,9 @@ def share(request: AuthenticatedRequest, public_id) -> HttpResponse:
             recipient_team=data["recipient_team"],
             recipient_service=data["recipient_service"],
             category=data["category"],
+            basis=data["basis"],
+            article9_condition=data["article9_condition"],
+            safeguarding_reason=data["safeguarding_reason"],
         )
 
     return _simple_form_page(
@@ -551,6 +563,7 @@ def decide_not_to_share(request: AuthenticatedRequest, public_id) -> HttpRespons
             by=request.user,
             owning_service=_own_service(request.user),
             reason=data["reason"],
+            detriment=data["detriment"],
             recipient_service=data["recipient_service"],
             category=data["category"],
         )
@@ -560,7 +573,7 @@ def decide_not_to_share(request: AuthenticatedRequest, public_id) -> HttpRespons
         form,
         person=person,
         save=save,
-        done="Decision not to share recorded.",
+        done="Decision not to share recorded. The information governance lead will review it.",
         redirect_to=redirect("access:person-family", public_id=person.public_id),
         title=f"Record a decision not to share about {person.display_name}",
         button="Record the decision",
@@ -915,5 +928,241 @@ def routes(request: AuthenticatedRequest) -> HttpResponse:
                 kind: involvement.days_after_end(kind)
                 for kind in ("episode", "referral", "session")
             },
+        },
+    )
+
+
+# --- decisions not to share: the information governance lead's review -----------------------
+
+
+def _decisions_in_scope(user):
+    """Decisions about people of the IG lead's council (its services own them)."""
+    authority = authority_of(user)
+    decisions = DecisionNotToShare.objects.select_related(
+        "person", "owning_service", "recipient_service", "decided_by", "reviewed_by"
+    )
+    if authority is None:
+        return decisions.none()
+    return decisions.filter(owning_service__authority=authority)
+
+
+@person_view
+def decision_reviews(request: AuthenticatedRequest) -> HttpResponse:
+    """Decisions not to share waiting for the information governance lead, and those done.
+    The lead reads them as break-glass reviews are read: every person listed is logged."""
+    _require_ig(request)
+    decisions = _decisions_in_scope(request.user)
+    pending = list(
+        decisions.filter(review_outcome=DecisionReview.PENDING).order_by("decided_at")[:200]
+    )
+    done = list(
+        decisions.exclude(review_outcome=DecisionReview.PENDING).order_by("-reviewed_at")[:100]
+    )
+    layer.log_shown(
+        request.user, [d.person for d in pending + done], purpose="Decisions not to share: review"
+    )
+    return render(request, "access/decision_reviews.html", {"pending": pending, "done": done})
+
+
+@person_view
+def decision_review(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    _require_ig(request)
+    decision = _decisions_in_scope(request.user).filter(public_id=_uuid(public_id)).first()
+    if decision is None:
+        raise Http404("No such decision")
+    form = DecisionReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_review(
+                decision=decision,
+                by=request.user,
+                uphold=form.cleaned_data["verdict"] == "uphold",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Review saved.")
+            return redirect("access:decision-reviews")
+    layer.log_shown(request.user, [decision.person], purpose="Decision not to share: review")
+    return render(request, "access/decision_review.html", {"decision": decision, "form": form})
+
+
+# --- the information governance lead's report: sharing by basis and service ----------------
+
+
+def _report_since():
+    return timezone.now() - timedelta(days=365)
+
+
+@no_person_data("counts of shares and decisions by basis and service only: no names")
+def sharing_report(request: AuthenticatedRequest) -> HttpResponse:
+    """Shares by lawful basis and by owning service over the last 12 months (a table and a bar
+    chart), and decisions not to share by service with their review state. Counts only; each
+    count of shares leads to the list (sharing_report_shares), which shows people and logs."""
+    _require_ig(request)
+    authority = authority_of(request.user)
+    since = _report_since()
+    shares = Share.objects.filter(shared_at__gte=since)
+    decisions = DecisionNotToShare.objects.filter(decided_at__gte=since)
+    if authority is None:
+        shares, decisions = shares.none(), decisions.none()
+    else:
+        shares = shares.filter(owning_service__authority=authority)
+        decisions = decisions.filter(owning_service__authority=authority)
+    bases = list(Basis)
+    counts: dict[tuple[int, str], int] = {}
+    names: dict[int, str] = {}
+    for row in shares.values("owning_service_id", "owning_service__name", "basis").annotate(
+        n=Count("pk")
+    ):
+        counts[(row["owning_service_id"], row["basis"])] = row["n"]
+        names[row["owning_service_id"]] = row["owning_service__name"]
+    service_ids = sorted(names, key=lambda pk: names[pk])
+    share_rows = [
+        {
+            "service_id": pk,
+            "service": names[pk],
+            "cells": [(basis.value, counts.get((pk, basis.value), 0)) for basis in bases],
+            "total": sum(counts.get((pk, b.value), 0) for b in bases),
+        }
+        for pk in service_ids
+    ]
+    totals = [(b.value, sum(counts.get((pk, b.value), 0) for pk in service_ids)) for b in bases]
+    chart = (
+        charts.bar_chart(
+            [names[pk] for pk in service_ids],
+            [
+                charts.Series(
+                    BASIS_SHORT[basis],
+                    [charts.Value(counts.get((pk, basis.value), 0)) for pk in service_ids],
+                )
+                for basis in bases
+            ],
+            title="Shares by service and lawful basis, last 12 months",
+            description=(
+                f"Shares made by {len(service_ids)} services in the last 12 months, by lawful "
+                "basis. The same figures are in the table below the chart."
+            ),
+            x_label="Number of shares",
+            fmt=charts.number(0),
+        )
+        if service_ids
+        else ""
+    )
+    decision_counts: dict[tuple[int, str], int] = {}
+    decision_names: dict[int, str] = {}
+    for row in decisions.values(
+        "owning_service_id", "owning_service__name", "review_outcome"
+    ).annotate(n=Count("pk")):
+        decision_counts[(row["owning_service_id"], row["review_outcome"])] = row["n"]
+        decision_names[row["owning_service_id"]] = row["owning_service__name"]
+    outcomes = list(DecisionReview)
+    decision_rows = [
+        {
+            "service": decision_names[pk],
+            "cells": [decision_counts.get((pk, o.value), 0) for o in outcomes],
+        }
+        for pk in sorted(decision_names, key=lambda pk: decision_names[pk])
+    ]
+    return render(
+        request,
+        "access/sharing_report.html",
+        {
+            "bases": [(b.value, BASIS_SHORT[b]) for b in bases],
+            "share_rows": share_rows,
+            "totals": totals,
+            "chart": chart,
+            "outcomes": [o.label for o in outcomes],
+            "decision_rows": decision_rows,
+            "since": since,
+        },
+    )
+
+
+@person_view
+def sharing_report_shares(request: AuthenticatedRequest) -> HttpResponse:
+    """The shares behind one count of the report (a basis, optionally one service): who was
+    shared, by whom, with whom and why. The IG lead's review read: every person listed is
+    logged, as on the break-glass reviews."""
+    _require_ig(request)
+    authority = authority_of(request.user)
+    basis = request.GET.get("basis", "")
+    if basis not in Basis.values:
+        raise Http404("No such basis")
+    shares = Share.objects.filter(shared_at__gte=_report_since(), basis=basis).select_related(
+        "person", "owning_service", "recipient_team", "recipient_service", "shared_by"
+    )
+    shares = shares.filter(owning_service__authority=authority) if authority else shares.none()
+    service = request.GET.get("service", "")
+    if service:
+        if not service.isdigit():
+            raise Http404("No such service")
+        shares = shares.filter(owning_service_id=int(service))
+    rows = list(shares.order_by("-shared_at")[:200])
+    layer.log_shown(request.user, [s.person for s in rows], purpose="Sharing report: shares")
+    return render(
+        request,
+        "access/sharing_report_shares.html",
+        {"rows": rows, "basis_label": BASIS_SHORT[Basis(basis)]},
+    )
+
+
+# --- the chronology --------------------------------------------------------------------------
+
+
+@person_view
+def person_chronology(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """A child's significant-events chronology (access.chronology), printable; a practitioner
+    who may see the child marks an event significant or not with a one-line note."""
+    person = layer.person_for_viewer(request.user, public_id, purpose="Chronology")
+    form = ChronologyMarkForm(request.POST or None)
+    marking = request.POST.get("event", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        found = chronology.find_event(request.user, person, marking)
+        if found is None:
+            form.is_valid()
+            form.add_error(None, "That event is not on this chronology")
+        elif form.is_valid():
+            event, record = found
+            owner = chronology.owner_for_mark(request.user, event)
+            try:
+                if owner is None:
+                    raise ValidationError(
+                        {"note": "You are not in a team, so you cannot mark events"}
+                    )
+                services.chronology_mark(
+                    person=person,
+                    by=request.user,
+                    record=record,
+                    owning_service=owner,
+                    category=event.category,
+                    significant=form.cleaned_data["significance"] == "yes",
+                    note=form.cleaned_data["note"],
+                    version=form.cleaned_data["version"] or None,
+                )
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                messages.success(request, "Chronology updated.")
+                url = reverse("access:person-chronology", args=[person.public_id])
+                return redirect(url + ("?all=1" if request.GET.get("all") else ""))
+    show_all = bool(request.GET.get("all"))
+    events = chronology.events_for(request.user, person)
+    shown = events if show_all else [e for e in events if e.significant]
+    return render(
+        request,
+        "access/chronology.html",
+        {
+            "person": person,
+            "events": shown,
+            "total": len(events),
+            "show_all": show_all,
+            "form": form,
+            "marking": marking,
+            "printed": timezone.localdate(),
+            "can_mark": layer.viewer_for(request.user).practitioner,
         },
     )

@@ -103,7 +103,7 @@ def default_agreements(
             None,
             [],
             [Category.GENERAL, Category.SAFEGUARDING],
-            Basis.SAFEGUARDING,
+            Basis.DUTY_TO_SHARE,
         ),
         (
             "Front door safeguarding information to early help",
@@ -111,7 +111,7 @@ def default_agreements(
             early_help,
             [],
             [Category.GENERAL, Category.SAFEGUARDING],
-            Basis.SAFEGUARDING,
+            Basis.DUTY_TO_SHARE,
         ),
         (
             "Domestic abuse support to early help lead professionals, with consent",

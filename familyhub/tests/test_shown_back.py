@@ -474,3 +474,52 @@ def test_a_contact_every_field_and_its_prompt_answers_are_shown(client, signed_i
         "registered with a dentist? not relevant",
     ):
         assert value in timeline, value
+
+
+# --- access: a share's lawful basis, a decision not to share, the chronology's words ----------
+
+
+def test_a_share_its_basis_and_safeguarding_reason_are_shown(hv, baby, hv_team):
+    from familyhub.access.models import Share
+
+    response = hv.post(
+        reverse("access:share", args=[baby.public_id]),
+        {
+            "recipient_team": hv_team.pk,
+            "category": "general",
+            "reason": "Handover-7731 before the move",
+            "basis": "duty_to_share",
+            "safeguarding_reason": "Neighbour-4420 heard the baby crying for hours at night",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Share.objects.get().basis == "duty_to_share"
+    page = _page(hv, "access:person-family", baby.public_id)
+    assert "Handover-7731" in page and "Neighbour-4420" in page
+    assert "The duty to share information relevant to safeguarding" in page
+
+
+def test_a_decision_not_to_share_and_why_sharing_would_be_more_detrimental_are_shown(hv, baby):
+    response = hv.post(
+        reverse("access:decide-not-to-share", args=[baby.public_id]),
+        {
+            "reason": "Mother-8812 asked us not to",
+            "detriment": "Father-3391 works at the receiving clinic and would learn where they live",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(hv, "access:person-family", baby.public_id)
+    assert "Mother-8812" in page and "Father-3391" in page
+
+
+def test_a_chronology_note_is_shown(hv, baby, owner):
+    from familyhub.access.chronology import events_for
+
+    event = events_for(owner, baby)[0]
+    response = hv.post(
+        reverse("access:person-chronology", args=[baby.public_id]) + "?all=1",
+        {"event": event.key, "significance": "yes", "note": "Chronology-5150 first concern"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(hv, "access:person-chronology", baby.public_id)
+    assert "Chronology-5150 first concern" in page

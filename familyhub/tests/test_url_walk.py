@@ -393,6 +393,17 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         owning_service=hv,
         reason="Weight concern",
         recipient_team=eh_central,
+        basis="duty_to_share",
+        safeguarding_reason="Weight falling for three weeks and the family missed two visits",
+        article9_condition="9_2_g_sch1_18",
+    )
+    # A decision not to share (waiting for the information governance lead's review).
+    decision = access_services.decision_not_to_share_record(
+        person=mum,
+        by=reception,
+        owning_service=hubs_service,
+        reason="She asked us not to tell the school",
+        detriment="Her former partner works at the school and would learn where she lives now",
     )
     glass_user = user(Role.FAMILY_SUPPORT_WORKER, team("Glass team", early_help, east), "glass")
     access_services.break_glass_start(
@@ -451,6 +462,7 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         "note": [str(note.public_id)],
         "staff": public_ids(User.objects.filter(pk__in=[lead.pk, reception.pk, glass_user.pk])),
         "break_glass": public_ids(BreakGlass.objects.all()),
+        "decision": [str(decision.public_id)],
         "referral": public_ids([referral, waiting, to_hub, letter]),
         "contact": [str(home_visit.public_id)],
         "episode": [str(episode.public_id)],
@@ -544,6 +556,7 @@ ID_KINDS: list[tuple[str, str, str]] = [
     ("access/log/people/", "public_id", "person"),
     ("access/log/staff/", "public_id", "staff"),
     ("access/break-glass/reviews/", "public_id", "break_glass"),
+    ("access/decisions/reviews/", "public_id", "decision"),
     ("referrals/new/", "person_id", "person"),
     ("referrals/", "public_id", "referral"),
     ("casework/", "public_id", "episode"),

@@ -274,6 +274,8 @@ def test_share_with_a_named_team(world, signed_in):
             "recipient_team": world.health_team.pk,
             "category": "domestic_abuse",
             "reason": "Health visitor needs the safety plan before the home visit",
+            "basis": "duty_to_share",
+            "safeguarding_reason": "Mum disclosed domestic abuse; the visitor must plan safely",
         },
     )
     assert response.status_code == 302
@@ -303,7 +305,11 @@ def test_decision_not_to_share_overrides_an_agreement(world, signed_in):
     assert b"Hub note" in hv.get(url).content
     response = world.client(world.owner, signed_in).post(
         f"/access/people/{world.mum.public_id}/decide-not-to-share/",
-        {"recipient_service": world.health.pk, "reason": "Mum asked; no safeguarding concern"},
+        {
+            "recipient_service": world.health.pk,
+            "reason": "Mum asked; no safeguarding concern",
+            "detriment": "Sharing would tell her former partner, who works there, where she is",
+        },
     )
     assert response.status_code == 302
     assert DecisionNotToShare.objects.get().reason.startswith("Mum asked")
@@ -481,7 +487,12 @@ def test_share_one_note_owner_colleague_outsider(world, signed_in):
     owner = world.client(world.owner, signed_in)
     assert owner.get(url).status_code == 200
     response = owner.post(
-        url, {"recipient_team": world.health_team.pk, "reason": "Joint visit next week"}
+        url,
+        {
+            "recipient_team": world.health_team.pk,
+            "reason": "Joint visit next week",
+            "basis": "public_task",
+        },
     )
     assert response.status_code == 302
     share = Share.objects.get()
