@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "familyhub.referrals",
     "familyhub.contacts",
     "familyhub.casework",
+    "familyhub.familyhelp",
     "familyhub.childhealth",
     "familyhub.hubs",
     "familyhub.outcomes",

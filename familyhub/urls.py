@@ -22,6 +22,7 @@ urlpatterns = [
     path("contacts/", include("familyhub.contacts.urls")),
     path("notifications/", include("familyhub.notifications.urls")),
     path("casework/", include("familyhub.casework.urls")),
+    path("family-help/", include("familyhub.familyhelp.urls")),
     path("child-health/", include("familyhub.childhealth.urls")),
     path("hubs/", include("familyhub.hubs.urls")),
     path("outcomes/", include("familyhub.outcomes.urls")),

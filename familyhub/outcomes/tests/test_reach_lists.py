@@ -98,7 +98,7 @@ def test_the_page_logs_the_names_it_shows(client, signed_in, register):
     response = signed_in(client, register["leader"]).get(reverse("outcomes:families-to-reach"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Children under 5 not registered at a family hub: 3" in body
+    assert "Children under 5 not registered at a family hub: 3 people" in body
     assert "Uma" not in body and register["registered"].display_name in body
     assert AccessLog.objects.filter(
         person_pk=register["registered"].pk, purpose="Families to reach"

@@ -25,6 +25,11 @@ SHIPPED = {
     "mecc_prompts_referred": "familyhub.contacts.indicators",
     "mecc_prompts_declined": "familyhub.contacts.indicators",
     "mecc_prompts_not_relevant": "familyhub.contacts.indicators",
+    "fgdm_offers_made": "familyhub.familyhelp.indicators",
+    "fgdm_offers_accepted": "familyhub.familyhelp.indicators",
+    "fgdm_meetings_held": "familyhub.familyhelp.indicators",
+    "fgdm_family_plans": "familyhub.familyhelp.indicators",
+    "fgdm_days_referral_to_meeting": "familyhub.familyhelp.indicators",
 }
 
 
