@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class FamilyHelpConfig(AppConfig):
+    name = "familyhub.familyhelp"
+    label = "familyhelp"
+    verbose_name = "Family Help: the family network and family group decision making"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
+        from familyhub.access import involvement
+        from familyhub.familyhelp import indicators  # noqa: F401  (registers them)
+        from familyhub.familyhelp import involvement as familyhelp_involvement
+        from familyhub.familyhelp.overdue import fgdm_offer_steps
+        from familyhub.referrals import overdue
+
+        involvement.providers.register(familyhelp_involvement.network_members_of_teams)
+        overdue.sources.register(fgdm_offer_steps)
