@@ -112,6 +112,74 @@ review_by_age(
     numerator="Children with a new birth visit by 14 days",
     denominator="Children who turned 30 days in the quarter",
 )
+
+
+# C3 of the national health visiting metrics: the new birth visits that came late (after 14
+# days), among the same cohort as C2 (children who turned 30 days in the period).
+@indicator(
+    key="new_birth_visit_after_14_days",
+    title="New birth visits after 14 days (C3)",
+    numerator="Children whose new birth visit was after 14 days, by 30 days",
+    denominator="Children who turned 30 days in the quarter",
+    part=PART,
+    category=Category.HEALTH,
+)
+def new_birth_visit_after_14_days(authority_id: int, start: date, end: date) -> list[Cell]:
+    return _count(_reached(authority_id, start, end, Age(days=30)), _late_new_birth_visit())
+
+
+def _late_new_birth_visit() -> Exists:
+    born = OuterRef("date_of_birth")
+    return Exists(
+        Review.objects.filter(
+            person_id=OuterRef("pk"),
+            kind=ReviewKind.NEW_BIRTH,
+            outcome=Outcome.COMPLETED,
+            done_on__gt=AddDays(born, 14),
+            done_on__lte=AddDays(born, 30),
+        )
+    )
+
+
+@people_behind("new_birth_visit_after_14_days", records=Review)
+def new_birth_visit_after_14_days_people(authority_id: int, start: date, end: date) -> QuerySet:
+    return _reached(authority_id, start, end, Age(days=30)).filter(_late_new_birth_visit())
+
+
+# C1: a first antenatal contact with a health visitor at 28 weeks of pregnancy or later. The
+# record holds the birth, not the gestation at the contact, so 28 weeks is counted as the 12
+# weeks before the birth (40 weeks less 28): a proxy, said in the numerator's words.
+@indicator(
+    key="antenatal_contact",
+    title="Antenatal contacts (C1)",
+    numerator="Babies born in the quarter whose family had an antenatal contact in the 12 weeks "
+    "before the birth (28 weeks of pregnancy or more, counted from the birth)",
+    denominator="Babies born in the quarter",
+    part=PART,
+    category=Category.HEALTH,
+)
+def antenatal_contact(authority_id: int, start: date, end: date) -> list[Cell]:
+    return _count(_cohort(authority_id, start, end), _antenatal_contact())
+
+
+def _antenatal_contact() -> Exists:
+    born = OuterRef("date_of_birth")
+    return Exists(
+        Review.objects.filter(
+            person_id=OuterRef("pk"),
+            kind=ReviewKind.ANTENATAL,
+            outcome=Outcome.COMPLETED,
+            done_on__gte=AddDays(born, -84),
+            done_on__lte=born,
+        )
+    )
+
+
+@people_behind("antenatal_contact", records=Review)
+def antenatal_contact_people(authority_id: int, start: date, end: date) -> QuerySet:
+    return _cohort(authority_id, start, end).filter(_antenatal_contact())
+
+
 review_by_age(
     key="six_eight_week_by_8_weeks",
     kind=ReviewKind.SIX_EIGHT_WEEK,

@@ -16,7 +16,9 @@ from familyhub.places.models import Area
 
 # The national health visiting indicators, in the order the page shows them.
 KEYS = [
+    "antenatal_contact",
     "new_birth_visit_14_days",
+    "new_birth_visit_after_14_days",
     "six_eight_week_by_8_weeks",
     "breastfeeding_6_8_weeks",
     "twelve_month_by_12_months",

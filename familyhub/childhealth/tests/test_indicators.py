@@ -150,3 +150,40 @@ def test_csv_keeps_a_formula_in_a_ward_name_as_text(make_child, hv_service, owne
     review(child, ReviewKind.NEW_BIRTH, child.date_of_birth + timedelta(days=12), hv_service, owner)
     text = quarterly.to_csv(quarterly.quarter_rows(child.authority_id, Q), Q)
     assert ",ward,\"'=HYPERLINK(" in text and ',ward,"=HYPERLINK(' not in text
+
+
+def test_c3_counts_new_birth_visits_after_14_days_in_the_c2_cohort(make_child, hv_service, owner):
+    """Four children turn 30 days in the quarter: visited on day 14 (on time, not C3), day 15
+    and day 30 (late: C3), day 31 (after the 30 days the cohort counts: neither). C3 = 2 of 4."""
+    days = [14, 15, 30, 31]
+    for n, day in enumerate(days):
+        child = make_child(date_of_birth=Q.start + timedelta(days=n) - timedelta(days=30))
+        review(
+            child,
+            ReviewKind.NEW_BIRTH,
+            child.date_of_birth + timedelta(days=day),
+            hv_service,
+            owner,
+        )
+    assert by(rows_of("new_birth_visit_after_14_days")) == (2, 4)
+    assert by(rows_of("new_birth_visit_14_days")) == (1, 4)
+
+
+def test_c1_counts_antenatal_contacts_in_the_12_weeks_before_the_birth(
+    make_child, hv_service, owner
+):
+    """Three babies born in the quarter: a contact 12 weeks before (counted), 13 weeks before
+    (before 28 weeks of pregnancy: not counted), none. One born before the quarter with a contact:
+    outside the cohort. C1 = 1 of 3."""
+    counted = make_child(date_of_birth=Q.start + timedelta(days=20))
+    early = make_child(date_of_birth=Q.start + timedelta(days=21))
+    make_child(date_of_birth=Q.start + timedelta(days=22))
+    before = make_child(date_of_birth=Q.start - timedelta(days=1))
+    review(
+        counted, ReviewKind.ANTENATAL, counted.date_of_birth - timedelta(days=84), hv_service, owner
+    )
+    review(early, ReviewKind.ANTENATAL, early.date_of_birth - timedelta(days=91), hv_service, owner)
+    review(
+        before, ReviewKind.ANTENATAL, before.date_of_birth - timedelta(days=30), hv_service, owner
+    )
+    assert by(rows_of("antenatal_contact")) == (1, 3)

@@ -7,6 +7,8 @@ from familyhub.core import indicators as registry
 # Frameworks link indicators by key, so the shipped keys never change.
 SHIPPED = {
     "new_birth_visit_14_days": "familyhub.childhealth.indicators",
+    "new_birth_visit_after_14_days": "familyhub.childhealth.indicators",
+    "antenatal_contact": "familyhub.childhealth.indicators",
     "six_eight_week_by_8_weeks": "familyhub.childhealth.indicators",
     "breastfeeding_6_8_weeks": "familyhub.childhealth.indicators",
     "twelve_month_by_12_months": "familyhub.childhealth.indicators",
