@@ -304,6 +304,54 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         episode=episode, by=lead, name="Pat Doyle", organisation="Housing", role="Officer"
     )
 
+    # Family Help: the baby's family network (a grandmother the family agreed to, a neighbour
+    # not yet), an offer of a family group decision-making meeting, the meeting, the family's
+    # own plan and its review.
+    from familyhub.familyhelp import services as familyhelp
+
+    grandmother = familyhelp.network_member_add(
+        episode=episode,
+        by=lead,
+        relationship="grandparent",
+        given_name="Thessaly",
+        family_name="Marchbank",
+        phone="07700 900777",
+        can_offer="Childcare on Tuesdays",
+        family_agrees=True,
+    )
+    neighbour = familyhelp.network_member_add(
+        episode=episode,
+        by=lead,
+        relationship="neighbour",
+        given_name="Orrin",
+        family_name="Brackenfold",
+        family_agrees=False,
+    )
+    fgdm_offer = familyhelp.fgdm_offer_record(
+        episode=episode, by=lead, offered_on=today, response="accepted"
+    )
+    fgdm_meeting = familyhelp.fgdm_meeting_record(
+        offer=fgdm_offer,
+        by=lead,
+        held_on=today,
+        coordinator=leader,
+        network_attended=[grandmother],
+        private_family_time=True,
+        notes="Held at the Kestrel Moor community room.",
+    )
+    family_plan = familyhelp.family_plan_record(
+        meeting=fgdm_meeting,
+        by=lead,
+        what_will_happen="Nan minds Wrenna on Juniper Steps days",
+        who_does_what="Nan Tuesdays; parents the rest",
+        by_when="From next week",
+        agreed_on=today,
+        review_due=today + datetime.timedelta(days=28),
+    )
+    plan_review = familyhelp.family_plan_review_record(
+        plan=family_plan, by=lead, version=family_plan.version, held_on=today, how_it_went="Well"
+    )
+
     # Child health: the schedule, the named health visitor, a review with an alert, a weight.
     childhealth.schedule_refresh(baby)
     childhealth.allocation_set(person=baby, practitioner=health_visitor, team=hv_central, by=leader)
@@ -469,6 +517,13 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         "team_member": public_ids(TeamMember.objects.filter(episode=episode))
         + [str(member.public_id)],
         "goal": public_ids(Goal.objects.filter(episode=episode)),
+        "network_member": public_ids([grandmother, neighbour]),
+        "fgdm_offer": [str(fgdm_offer.public_id)],
+        "fgdm_meeting": [str(fgdm_meeting.public_id)],
+        "family_plan": [str(family_plan.public_id)],
+        "familyhelp_record": public_ids(
+            [grandmother, neighbour, fgdm_offer, fgdm_meeting, family_plan, plan_review]
+        ),
         "action": [str(action.public_id)] + public_ids(Action.objects.filter(goal=goal)),
         "review_due": public_ids(dues),
         "practitioner": [str(health_visitor.public_id)],
@@ -504,6 +559,8 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         "Ysolde": assessment,
         "Tilbury depot": note,
         "Pernille": health_review,
+        "Kestrel Moor": fgdm_meeting,
+        "Juniper Steps": family_plan,
     }
     return World(family, household, postcode, address, ids, outsiders, involved, records)
 
@@ -563,6 +620,12 @@ ID_KINDS: list[tuple[str, str, str]] = [
     ("casework/", "member_id", "team_member"),
     ("casework/", "goal_id", "goal"),
     ("casework/", "action_id", "action"),
+    ("family-help/records/", "public_id", "familyhelp_record"),
+    ("family-help/", "public_id", "episode"),
+    ("family-help/", "member_id", "network_member"),
+    ("family-help/", "offer_id", "fgdm_offer"),
+    ("family-help/", "meeting_id", "fgdm_meeting"),
+    ("family-help/", "plan_id", "family_plan"),
     ("child-health/reviews/", "public_id", "review_due"),
     ("child-health/caseload/", "public_id", "practitioner"),
     ("child-health/people/", "public_id", "person"),
