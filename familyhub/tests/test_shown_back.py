@@ -523,3 +523,128 @@ def test_a_chronology_note_is_shown(hv, baby, owner):
     assert response.status_code == 302, response.content.decode()[:2000]
     page = _page(hv, "access:person-chronology", baby.public_id)
     assert "Chronology-5150 first concern" in page
+
+
+# --- family help: the family network, and family group decision making -------------------------
+
+
+def test_family_network_and_fgdm_every_field_is_shown(client, signed_in, world, episode):
+    from familyhub.familyhelp.models import FamilyPlan, FgdmMeeting, FgdmOffer, NetworkMember
+
+    lead = signed_in(client, world.lead)
+    today = timezone.localdate()
+    response = lead.post(
+        reverse("familyhelp:network-add", args=[episode.public_id]),
+        {
+            "given_name": "Rosalind",
+            "family_name": "Thistlewood-4471",
+            **date_fields("date_of_birth", "1959-02-14"),
+            "relationship": "grandparent",
+            "relationship_detail": "Granny Marsh-2290",
+            "can_offer": "Sleepovers at Wimbrel-5512",
+            "phone": "07700 900314",
+            "email": "rosalind@example.com",
+            "family_agrees": "yes",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member = NetworkMember.objects.get()
+    page = _page(lead, "familyhelp:network", episode.public_id).replace("&#x27;", "'")
+    for value in (
+        "Rosalind Thistlewood-4471",
+        "Grandparent",
+        "Granny Marsh-2290",
+        "Sleepovers at Wimbrel-5512",
+        "07700900314",
+        "rosalind@example.com",
+        "Yes, on " + today.strftime("%-d %B %Y"),
+    ):
+        assert value in page, value
+    assert member.member.date_of_birth == date(1959, 2, 14)
+
+    response = lead.post(
+        reverse("familyhelp:offer-add", args=[episode.public_id]),
+        {
+            **date_fields("offered_on", today.isoformat()),
+            "offered_by": world.colleague.pk,
+            "response": "accepted",
+            "declined_reason": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    offer = FgdmOffer.objects.get()
+    lead_member = episode.team_members.get(user=world.lead)
+    response = lead.post(
+        reverse("familyhelp:meeting-add", args=[episode.public_id, offer.public_id]),
+        {
+            **date_fields("held_on", today.isoformat()),
+            "coordinator_name": "Coordinator Pelham-8830",
+            "network_attended": [str(member.public_id)],
+            "professionals_attended": [str(lead_member.public_id)],
+            "others_attended": "Family friend Osgood-1170",
+            "private_family_time": "yes",
+            "notes": "Lunch at Corrie-6645",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting = FgdmMeeting.objects.get()
+    review_due = today + timedelta(days=30)
+    response = lead.post(
+        reverse("familyhelp:plan-add", args=[episode.public_id, meeting.public_id]),
+        {
+            "what_will_happen": "Tom walks to Yarrow-3390 school",
+            "who_does_what": "Granny Tuesdays; Mum Fenwick-2201",
+            "by_when": "By half term Quay-7723",
+            **date_fields("agreed_on", today.isoformat()),
+            **date_fields("review_due", review_due.isoformat()),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = FamilyPlan.objects.get()
+    next_review = today + timedelta(days=60)
+    response = lead.post(
+        reverse("familyhelp:plan-review", args=[episode.public_id, plan.public_id]),
+        {
+            "version": plan.version,
+            **date_fields("held_on", today.isoformat()),
+            "how_it_went": "Mostly Larkspur-4410 well",
+            **date_fields("next_review_due", next_review.isoformat()),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = _page(lead, "familyhelp:fgdm", episode.public_id).replace("&#x27;", "'")
+    for value in (
+        "Offered on " + today.strftime("%-d %B %Y"),
+        str(world.colleague),
+        "Accepted",
+        "Coordinator Pelham-8830",
+        "Granny Marsh-2290",
+        str(world.lead),
+        "Family friend Osgood-1170",
+        "Lunch at Corrie-6645",
+        "Tom walks to Yarrow-3390 school",
+        "Granny Tuesdays; Mum Fenwick-2201",
+        "By half term Quay-7723",
+        "Mostly Larkspur-4410 well",
+        next_review.strftime("%-d %B %Y"),
+    ):
+        assert value in page, value
+    timeline = _page(lead, "access:person-family", world.child.public_id).replace("&#x27;", "'")
+    for value in (
+        "Family network: a grandparent (Granny Marsh-2290)",
+        "Sleepovers at Wimbrel-5512",
+        "Family group decision-making meeting offered on " + today.strftime("%-d %B %Y"),
+        "Offered by " + str(world.colleague),
+        "Coordinator: Coordinator Pelham-8830",
+        "Granny Marsh-2290",
+        "Family friend Osgood-1170",
+        "Private family time: yes",
+        "Lunch at Corrie-6645",
+        "Tom walks to Yarrow-3390 school",
+        "Granny Tuesdays; Mum Fenwick-2201",
+        "By half term Quay-7723",
+        "Mostly Larkspur-4410 well",
+    ):
+        assert value in timeline, value
+    # The member's own name and numbers are theirs: the child's timeline never shows them.
+    assert "Thistlewood-4471" not in timeline and "07700900314" not in timeline
