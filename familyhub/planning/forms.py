@@ -9,9 +9,9 @@ from django.utils import dateformat
 
 from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.places.models import Authority
-from familyhub.planning.models import ScenarioKind
+from familyhub.planning.models import BudgetFigure, KpiDirection, KpiUnit, ScenarioKind
 from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
-from familyhub.planning.selectors import candidate_sites, scenarios_for
+from familyhub.planning.selectors import candidate_sites, kpi_sources, scenarios_for
 from familyhub.services.models import Service, ServiceKind
 
 
@@ -349,6 +349,14 @@ class ContractForm(PlanningForm):
         required=False,
         help_text="For example, 31 3 2029",
     )
+    ceiling = forms.DecimalField(
+        label="Ceiling over the whole term (£, optional)",
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="The most the contract may cost from its start to its end",
+    )
 
     def __init__(self, *args, authority: Authority, **kwargs):
         super().__init__(*args, **kwargs)
@@ -393,8 +401,14 @@ class BudgetLineForm(PlanningForm):
         max_value=2100,
         help_text="The year it starts in: 2026 means 2026/27",
     )
+    figure = forms.ChoiceField(
+        label="Which figure is this?",
+        choices=BudgetFigure.choices,
+        widget=forms.RadioSelect,
+        help_text="The plan, the forecast and the actual are kept side by side: recording one "
+        "never replaces another",
+    )
     amount = forms.DecimalField(label="Amount (£)", min_value=0, max_digits=12, decimal_places=2)
-    is_actual = forms.BooleanField(label="This is money spent, not planned", required=False)
     replacing = forms.DecimalField(
         label="Amount it replaces (£, only when changing a recorded figure)",
         required=False,
@@ -402,3 +416,129 @@ class BudgetLineForm(PlanningForm):
         max_digits=12,
         decimal_places=2,
     )
+
+
+def _money_field(label: str, *, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, min_value=0, max_digits=12, decimal_places=2
+    )
+
+
+class ContractYearForm(PlanningForm):
+    """A contract's value for one year of its term and who pays it."""
+
+    error_names = {"year": "the financial year"}
+    year = forms.TypedChoiceField(label="Financial year", coerce=int)
+    value = _money_field("Value for the year (£)")
+    council = _money_field("Paid by the council (£, optional)", required=False)
+    public_health = _money_field("Paid from the public health grant (£, optional)", required=False)
+    nhs = _money_field("Paid by the NHS (£, optional)", required=False)
+    other = _money_field("Paid by others (£, optional)", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["year"]).choices = [
+            (y, f"{y}/{(y + 1) % 100:02d}") for y in (years or [])
+        ]
+
+
+class KpiForm(PlanningForm):
+    error_names = {"source": "where the figures come from", "direction": "which way is better"}
+    name = forms.CharField(label="KPI", max_length=160, help_text="For example, “Families seen”")
+    source = forms.ChoiceField(label="Where the figures come from")
+    unit = forms.ChoiceField(label="Unit", choices=KpiUnit.choices, widget=forms.RadioSelect)
+    direction = forms.ChoiceField(
+        label="Which way is better?", choices=KpiDirection.choices, widget=forms.RadioSelect
+    )
+    target = forms.DecimalField(label="Target", max_digits=12, decimal_places=2, min_value=0)
+    amber_tolerance = forms.DecimalField(
+        label="Amber tolerance",
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+        help_text="How far short of the target, in the KPI's unit, still shows amber rather "
+        "than red",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["source"]).choices = kpi_sources()
+
+
+class KpiActualForm(PlanningForm):
+    """A provider's figure for a quarter, for the KPIs the provider reports."""
+
+    error_names = {"kpi": "the KPI", "period": "the quarter"}
+    kpi = forms.TypedChoiceField(label="KPI", coerce=int)
+    period = forms.ChoiceField(label="Quarter")
+    value = forms.DecimalField(label="Figure for the quarter", max_digits=12, decimal_places=2)
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, why the figure is below target",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, kpis=(), quarters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["kpi"]).choices = [(k.pk, k.name) for k in kpis]
+        cast(Any, self.fields["period"]).choices = [
+            (f"{year}-{number}", label) for year, number, label in quarters
+        ]
+
+    def clean_period(self) -> tuple[int, int]:
+        year, _, number = self.cleaned_data["period"].partition("-")
+        return int(year), int(number)
+
+
+class SiteChangeForm(PlanningForm):
+    error_names = {"site": "the site"}
+    site = forms.CharField(
+        label="Site", max_length=160, help_text="The site that closes or changes"
+    )
+    change_date = GovukDateField(label="Date of the change", error_name="the date of the change")
+    redundancy = _money_field("Redundancy costs (£)")
+    dilapidations = _money_field("Dilapidations (£)")
+    capital_grant = _money_field("Capital grant the site still carries (£)")
+    grant_start = GovukDateField(
+        label="Grant start date (optional)", error_name="the grant's start date", required=False
+    )
+    grant_end = GovukDateField(
+        label="Date the grant's conditions end (optional if there is no grant)",
+        error_name="the date the grant's conditions end",
+        required=False,
+        help_text="The clawback falls year by year until this date",
+    )
+    dfe_notice_by = GovukDateField(
+        label="Tell the Department for Education by (optional)",
+        error_name="the date to tell the Department for Education by",
+        required=False,
+    )
+    dfe_notice_note = forms.CharField(
+        label="What the Department for Education needs (optional)",
+        required=False,
+        max_length=400,
+        help_text="For example, notice of a change of use of a building funded by capital grant",
+    )
+    annual_saving = _money_field("Saving a year (£)")
+    saving_years = forms.IntegerField(
+        label="For how many years", min_value=1, max_value=60, initial=10
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("grant_start"), data.get("grant_end")
+        if start and end and end <= start:
+            self.add_error(
+                "grant_end", "The date the grant's conditions end must be after it started"
+            )
+        if data.get("capital_grant") and not end and "grant_end" not in self.errors:
+            self.add_error("grant_end", "Enter the date the grant's conditions end")
+        return data

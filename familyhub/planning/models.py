@@ -61,6 +61,14 @@ class Contract(models.Model):
     annual_value = models.DecimalField(max_digits=12, decimal_places=2, help_text="GBP a year")
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    ceiling = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The most the contract may cost over its whole term, GBP",
+    )
+    # Raised by every change to the contract, its yearly values, funding, KPIs and their figures.
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -80,13 +88,15 @@ class Contract(models.Model):
 
 
 class BudgetLine(models.Model):
-    """Spend on one programme in one financial year (year 2016 = 2016/17), actual or planned."""
+    """One programme in one financial year (year 2016 = 2016/17): the plan, the forecast and the
+    actual side by side. Each is kept: recording the actual never replaces the plan."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
     programme = models.CharField(max_length=160)
     year = models.PositiveSmallIntegerField(help_text="The year the financial year starts in")
-    amount = models.DecimalField(max_digits=12, decimal_places=2)
-    is_actual = models.BooleanField(default=False, help_text="Spent (true) or planned (false)")
+    plan = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    forecast = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    actual = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["programme", "year"]
@@ -95,7 +105,10 @@ class BudgetLine(models.Model):
                 fields=["authority", "programme", "year"], name="planning_budget_line_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="planning_budget_amount_not_negative"
+                condition=(models.Q(plan__isnull=True) | models.Q(plan__gte=0))
+                & (models.Q(forecast__isnull=True) | models.Q(forecast__gte=0))
+                & (models.Q(actual__isnull=True) | models.Q(actual__gte=0)),
+                name="planning_budget_figures_not_negative",
             ),
         ]
 
@@ -105,3 +118,176 @@ class BudgetLine(models.Model):
     @property
     def financial_year(self) -> str:
         return f"{self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def outturn(self):
+        """The best figure for the year: the actual, else the forecast, else the plan."""
+        for figure in (self.actual, self.forecast, self.plan):
+            if figure is not None:
+                return figure
+        return None
+
+
+class BudgetFigure(models.TextChoices):
+    PLAN = "plan", "Plan"
+    FORECAST = "forecast", "Forecast"
+    ACTUAL = "actual", "Actual"
+
+
+# --- Commissioning: a contract's years, funding and KPIs ----------------------------------------
+
+
+class ContractYear(models.Model):
+    """A contract's value in one financial year of its term (else its annual value)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(help_text="The year the financial year starts in")
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "year"], name="planning_contract_year"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="planning_contract_year_not_negative"
+            ),
+        ]
+
+
+class FundingSource(models.TextChoices):
+    COUNCIL = "council", "Council"
+    PUBLIC_HEALTH = "public_health", "Public health grant"
+    NHS = "nhs", "NHS"
+    OTHER = "other", "Other"
+
+
+class ContractFunding(models.Model):
+    """Who pays for a contract in a year: the shares add up to the year's value (services)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="funding")
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=20, choices=FundingSource.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["contract", "year", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year", "source"], name="planning_contract_funding"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="planning_funding_not_negative"
+            ),
+        ]
+
+
+class KpiUnit(models.TextChoices):
+    PERCENT = "percent", "Percent"
+    COUNT = "count", "Count"
+    DAYS = "days", "Days"
+
+
+class KpiDirection(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+PROVIDER_ENTERED = "provider"
+
+
+class ContractKpi(models.Model):
+    """A key performance indicator of a contract: its target and how its figures arrive, either
+    entered by the provider each quarter (`source` = "provider") or computed from the record by
+    the indicator of that key (familyhub.core.indicators), never typed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=160)
+    unit = models.CharField(max_length=10, choices=KpiUnit.choices)
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    direction = models.CharField(max_length=10, choices=KpiDirection.choices)
+    amber_tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        help_text="How far short of the target (in the KPI's unit) is still amber",
+    )
+    source = models.CharField(max_length=80, default=PROVIDER_ENTERED)
+
+    class Meta:
+        ordering = ["contract", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amber_tolerance__gte=0), name="planning_kpi_tolerance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def entered_by_provider(self) -> bool:
+        return self.source == PROVIDER_ENTERED
+
+
+class KpiActual(models.Model):
+    """A provider's figure for a KPI in one financial quarter (Q1 = April to June)."""
+
+    kpi = models.ForeignKey(ContractKpi, on_delete=models.CASCADE, related_name="actuals")
+    year = models.PositiveSmallIntegerField(help_text="The year the financial year starts in")
+    quarter = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kpi", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "year", "quarter"], name="planning_kpi_actual"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1) & models.Q(quarter__lte=4),
+                name="planning_kpi_quarter_1_to_4",
+            ),
+        ]
+
+
+# --- The cost of change in a site scenario ------------------------------------------------------
+
+
+class SiteChange(models.Model):
+    """Closing or changing one site in a site scenario: its one-off costs and what it saves."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="site_changes")
+    site = models.CharField(max_length=160)
+    change_date = models.DateField(help_text="When the site closes or changes")
+    redundancy = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    dilapidations = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    capital_grant = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="Capital grant the site still carries"
+    )
+    grant_start = models.DateField(null=True, blank=True)
+    grant_end = models.DateField(null=True, blank=True)
+    dfe_notice_by = models.DateField(
+        null=True, blank=True, help_text="When the Department for Education must be told"
+    )
+    dfe_notice_note = models.CharField(max_length=400, blank=True)
+    annual_saving = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    saving_years = models.PositiveSmallIntegerField(default=10)
+
+    class Meta:
+        ordering = ["scenario", "change_date", "site"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(redundancy__gte=0)
+                & models.Q(dilapidations__gte=0)
+                & models.Q(capital_grant__gte=0)
+                & models.Q(annual_saving__gte=0),
+                name="planning_site_change_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.site

@@ -5,6 +5,7 @@ Everything here is an aggregate by area, site, team or programme; no function re
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
@@ -12,9 +13,17 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from familyhub.core import indicators
 from familyhub.places.models import Area, Authority, Site, SiteStatus
-from familyhub.planning import adapters
-from familyhub.planning.models import BudgetLine, Contract, Scenario
+from familyhub.planning import adapters, commissioning
+from familyhub.planning.models import (
+    PROVIDER_ENTERED,
+    BudgetLine,
+    Contract,
+    FundingSource,
+    KpiDirection,
+    Scenario,
+)
 from familyhub.planning.needs import score_areas
 
 
@@ -150,37 +159,62 @@ def budget_summary(authority: Authority, baseline_year: int | None = None) -> di
             ],
         }
     base = baseline_year if baseline_year in years else years[0]
-    table: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    # programme -> year -> {"plan", "forecast", "actual", "amount" (the best of them)}
+    table: dict[str, dict[int, dict]] = defaultdict(dict)
     actual: dict[int, bool] = {}
     for line in lines:
-        table[line.programme][line.year] = line.amount
-        actual[line.year] = actual.get(line.year, True) and line.is_actual
+        table[line.programme][line.year] = {
+            "plan": line.plan,
+            "forecast": line.forecast,
+            "actual": line.actual,
+            "amount": line.outturn,
+        }
+        actual[line.year] = actual.get(line.year, True) and line.actual is not None
 
-    def cells(amounts: dict[int, Decimal]) -> list[dict]:
+    def cells(figures: dict[int, dict]) -> list[dict]:
         out = []
-        baseline = amounts.get(base)
+        baseline = figures.get(base, {}).get("amount")
         for year in years:
-            amount = amounts.get(year)
+            held = figures.get(year, {})
+            amount = held.get("amount")
             saving = None if amount is None or baseline is None else baseline - amount
             pct = (
                 None
                 if saving is None or not baseline
                 else (saving * 100 / baseline).quantize(Decimal("0.01"))
             )
-            out.append({"year": year, "amount": amount, "saving": saving, "saving_pct": pct})
+            achieved = held.get("actual")
+            if achieved is None:
+                achieved = held.get("forecast")
+            out.append(
+                {
+                    "year": year,
+                    "amount": amount,
+                    "plan": held.get("plan"),
+                    "forecast": held.get("forecast"),
+                    "actual": held.get("actual"),
+                    "saving": saving,
+                    "saving_pct": pct,
+                    "efficiency": commissioning.efficiency(baseline, held.get("plan"), achieved),
+                    "achieved_from": "actual" if held.get("actual") is not None else "forecast",
+                }
+            )
         return out
 
     programmes = [{"programme": p, "cells": cells(table[p])} for p in sorted(table)]
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for amounts in table.values():
-        for year, amount in amounts.items():
-            totals[year] += amount
+    summed: dict[int, dict] = defaultdict(dict)
+    for figures in table.values():
+        for year, held in figures.items():
+            for key, value in held.items():
+                if value is not None:
+                    summed[year][key] = summed[year].get(key, Decimal(0)) + value
+    totals = summed
     families = adapters.registered_families_total(authority.pk)
     total_cells = cells(dict(totals))
     for cell in total_cells:
         cell["per_family"] = (
             (cell["amount"] / families).quantize(Decimal("0.01"))
-            if families and cell["amount"] is not None
+            if families and cell.get("amount") is not None
             else None
         )
     return {
@@ -194,3 +228,151 @@ def budget_summary(authority: Authority, baseline_year: int | None = None) -> di
         "families_reached": families,
         "contracts_total": contracts_for(authority).aggregate(total=Sum("annual_value"))["total"],
     }
+
+
+# --- Commissioning: a contract's term, funding and KPIs -----------------------------------------
+
+
+def financial_years(start: datetime.date, end: datetime.date | None, *, today: datetime.date):
+    """The financial years (by the year each starts in) a term covers; an open-ended term runs
+    to the current financial year."""
+    first = indicators.period_of(start, "year").start.year
+    last_day = end or max(today, start)
+    last = indicators.period_of(last_day, "year").start.year
+    return list(range(first, last + 1))
+
+
+def contract_quarters(contract: Contract, *, today: datetime.date, most: int = 8):
+    """The financial quarters of the contract's term up to the current one (the latest `most`)."""
+    quarters = []
+    day = contract.start
+    stop = min(contract.end or today, today)
+    while day <= stop:
+        period = indicators.period_of(day, "quarter")
+        quarters.append(period)
+        day = period.end + datetime.timedelta(days=1)
+    return quarters[-most:]
+
+
+def quarter_number(period: indicators.Period) -> tuple[int, int]:
+    """(financial year, quarter 1-4) of a quarter."""
+    year = period.start.year if period.start.month >= 4 else period.start.year - 1
+    return year, ((period.start.month - 4) % 12) // 3 + 1
+
+
+def indicator_value(
+    key: str, authority_id: int, period: indicators.Period, *, service_id: int | None = None
+) -> float | None:
+    """An indicator from the record for one period: its counts added up across the council, or
+    for the contract's service when the indicator counts by service. Never typed in."""
+    spec = indicators.get(key)
+    if spec is None:
+        return None
+    found = list(spec.compute(authority_id, period.start, period.end))
+    if service_id is not None and any(c["service_id"] == service_id for c in found):
+        found = [c for c in found if c["service_id"] == service_id]
+    numerator = sum(c["numerator"] for c in found)
+    denominator = sum(c["denominator"] for c in found)
+    value = spec.rate(numerator, denominator)
+    return None if value is None else round(value, 2)
+
+
+def kpi_rows(contract: Contract, *, today: datetime.date) -> list[dict]:
+    """Each KPI with its figure, RAG and trend for every quarter of the term so far."""
+    quarters = contract_quarters(contract, today=today)
+    rows = []
+    for kpi in contract.kpis.order_by("name").prefetch_related("actuals"):
+        higher = kpi.direction == KpiDirection.HIGHER
+        entered = {(a.year, a.quarter): a for a in kpi.actuals.all()}
+        cells = []
+        for period in quarters:
+            year, number = quarter_number(period)
+            note = ""
+            if kpi.entered_by_provider:
+                row = entered.get((year, number))
+                value = row.value if row else None
+                note = row.note if row else ""
+            else:
+                computed = indicator_value(
+                    kpi.source, contract.authority_id, period, service_id=contract.service_id
+                )
+                value = None if computed is None else Decimal(str(computed))
+            cells.append(
+                {
+                    "label": period.label,
+                    "year": year,
+                    "quarter": number,
+                    "value": value,
+                    "note": note,
+                    "rag": commissioning.rag(
+                        value,
+                        target=kpi.target,
+                        tolerance=kpi.amber_tolerance,
+                        higher_is_better=higher,
+                    ),
+                }
+            )
+        latest = next((c for c in reversed(cells) if c["value"] is not None), None)
+        spec = None if kpi.entered_by_provider else indicators.get(kpi.source)
+        rows.append(
+            {
+                "kpi": kpi,
+                "cells": cells,
+                "latest": latest,
+                "trend": commissioning.trend([c["value"] for c in cells], higher_is_better=higher),
+                "source": "Entered by the provider"
+                if kpi.entered_by_provider
+                else f"From the record: {spec.title if spec else kpi.source}",
+            }
+        )
+    return rows
+
+
+def contract_years(contract: Contract, *, today: datetime.date) -> dict:
+    """The contract's value in each year of its term (the year's own value, else its annual
+    value), the total against its ceiling, and who pays in each year."""
+    own = {y.year: y.value for y in contract.years.all()}
+    funding: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for share in contract.funding.all():
+        funding[share.year][share.source] = share.amount
+    rows = []
+    for year in financial_years(contract.start, contract.end, today=today):
+        value = own.get(year, contract.annual_value)
+        shares = funding.get(year, {})
+        split = [
+            {"source": source, "label": label, "amount": shares.get(source)}
+            for source, label in FundingSource.choices
+        ]
+        funded = sum(shares.values(), start=Decimal(0))
+        rows.append(
+            {
+                "year": year,
+                "label": f"{year}/{(year + 1) % 100:02d}",
+                "value": value,
+                "set_for_year": year in own,
+                "split": split,
+                "funded": funded if shares else None,
+                "split_adds_up": (funded == value) if shares else None,
+            }
+        )
+    total = sum((r["value"] for r in rows), start=Decimal(0))
+    return {
+        "rows": rows,
+        "total": total,
+        "ceiling": contract.ceiling,
+        "headroom": None if contract.ceiling is None else contract.ceiling - total,
+        "overrun": None if contract.ceiling is None else total - contract.ceiling,
+    }
+
+
+def site_changes(scenario: Scenario) -> list:
+    return list(scenario.site_changes.all())
+
+
+def kpi_sources() -> list[tuple[str, str]]:
+    """Where a KPI's figures come from: the provider, or a quarterly indicator from the record."""
+    return [(PROVIDER_ENTERED, "Entered by the provider each quarter")] + [
+        (key, f"From the record: {spec.title}")
+        for key, spec in sorted(indicators.all_registered().items(), key=lambda kv: kv[1].title)
+        if spec.period == "quarter"
+    ]

@@ -17,9 +17,23 @@ from django.utils import timezone
 from familyhub.accounts.models import User
 from familyhub.core.csvfiles import CsvError, CsvRow, Problems, open_csv, read_header, usable
 from familyhub.places.models import Authority
-from familyhub.planning import scenarios
+from familyhub.planning import scenarios, selectors
 from familyhub.planning.csvinput import CsvInputError
-from familyhub.planning.models import BudgetLine, Contract, Scenario
+from familyhub.planning.models import (
+    PROVIDER_ENTERED,
+    BudgetFigure,
+    BudgetLine,
+    Contract,
+    ContractFunding,
+    ContractKpi,
+    ContractYear,
+    FundingSource,
+    KpiActual,
+    KpiUnit,
+    Scenario,
+    ScenarioKind,
+    SiteChange,
+)
 from familyhub.services.models import Service
 
 
@@ -121,6 +135,7 @@ def contract_update(
     annual_value: Decimal,
     start: datetime.date,
     end: datetime.date | None = None,
+    ceiling: Decimal | None = None,
 ) -> Contract:
     fields = {
         "service": service,
@@ -128,6 +143,7 @@ def contract_update(
         "annual_value": annual_value,
         "start": start,
         "end": end,
+        "ceiling": ceiling,
     }
     candidate = Contract(pk=contract.pk, authority=contract.authority, **fields)
     candidate.full_clean(exclude=["public_id"], validate_unique=False)
@@ -160,6 +176,7 @@ def contract_save(
     annual_value: Decimal,
     start: datetime.date,
     end: datetime.date | None = None,
+    ceiling: Decimal | None = None,
 ) -> Contract:
     contract = Contract(
         authority=authority,
@@ -168,13 +185,23 @@ def contract_save(
         annual_value=annual_value,
         start=start,
         end=end,
+        ceiling=ceiling,
     )
     contract.full_clean()
     contract.save()
     return contract
 
 
-_YEAR_COLUMN = re.compile(r"^(spend|actual|planned|budget)_(\d{4})_(\d{2})(_gbp)?$")
+_YEAR_COLUMN = re.compile(r"^(spend|actual|planned|budget|plan|forecast)_(\d{4})_(\d{2})(_gbp)?$")
+# Which of a line's figures a column fills: spent is the actual, planned or budget the plan.
+_FIGURE_OF = {
+    "spend": BudgetFigure.ACTUAL,
+    "actual": BudgetFigure.ACTUAL,
+    "planned": BudgetFigure.PLAN,
+    "plan": BudgetFigure.PLAN,
+    "budget": BudgetFigure.PLAN,
+    "forecast": BudgetFigure.FORECAST,
+}
 
 
 def _amount(row: CsvRow, column: str) -> Decimal | None:
@@ -208,9 +235,10 @@ def _header(path: Path) -> list[str]:
 @transaction.atomic
 def budget_plan_load(*, authority: Authority, path: Path, problems: Problems | None = None) -> int:
     """Load a budget plan shaped like thurrock_budget_plan.csv: a programme column and one column
-    per year named spend_2016_17_gbp (actual) or planned_2017_18_gbp (planned).
+    per year named spend_2016_17_gbp (the actual), planned_2017_18_gbp (the plan) or
+    forecast_2017_18_gbp (the forecast).
 
-    Replaces the lines for the programmes and years in the file. Without `problems`, all or
+    Replaces the figures in the file (a plan column replaces the plan, never the actual). Without `problems`, all or
     nothing: the first amount that is not a number stops the load. With it, such an amount (or
     a row with no programme) is recorded there and the rest of the file loads.
     """
@@ -221,7 +249,7 @@ def budget_plan_load(*, authority: Authority, path: Path, problems: Problems | N
     for column in header:
         match = _YEAR_COLUMN.match(column)
         if match:
-            year_columns.append((column, int(match.group(2)), match.group(1) != "planned"))
+            year_columns.append((column, int(match.group(2)), _FIGURE_OF[match.group(1)]))
     if not year_columns:
         raise CsvInputError(
             path, 1, "-", "no year columns (for example spend_2016_17_gbp, planned_2017_18_gbp)"
@@ -232,7 +260,7 @@ def budget_plan_load(*, authority: Authority, path: Path, problems: Problems | N
         if not programme:
             raise row.left_out("programme", "this is blank")
         lines = 0
-        for column, year, is_actual in year_columns:
+        for column, year, figure in year_columns:
             amount = _amount(row, column)
             if amount is None:
                 continue
@@ -240,7 +268,7 @@ def budget_plan_load(*, authority: Authority, path: Path, problems: Problems | N
                 authority=authority,
                 programme=programme,
                 year=year,
-                defaults={"amount": amount, "is_actual": is_actual},
+                defaults={str(figure): amount},
             )
             lines += 1
         return lines
@@ -324,14 +352,18 @@ def budget_line_record(
     authority: Authority,
     programme: str,
     year: int,
+    figure: str,
     amount: Decimal,
-    is_actual: bool,
     replacing: Decimal | None = None,
 ) -> BudgetLine:
-    """Record one programme's spend for a year. Replacing a recorded figure needs the figure
-    being replaced, checked under a row lock, so two planners cannot silently overwrite each
-    other: the second is told what the line says now.
+    """Record one of a programme's figures for a year: its plan, forecast or actual. The others
+    stay as they are. Replacing a recorded figure needs the figure being replaced, checked under
+    a row lock, so two planners cannot silently overwrite each other: the second is told what
+    the line says now.
     """
+    if figure not in BudgetFigure.values:
+        raise ValidationError({"figure": "Choose whether this is the plan, forecast or actual"})
+    word = BudgetFigure(figure).label.lower()
     programme = programme.strip()
     line = (
         BudgetLine.objects.select_for_update()
@@ -340,22 +372,207 @@ def budget_line_record(
     )
     if line is None:
         line = BudgetLine(authority=authority, programme=programme, year=year)
-    elif replacing is None:
+    current = getattr(line, figure)
+    if current is not None and replacing is None:
         raise ValidationError(
             {
-                "replacing": f"{programme} {line.financial_year} is already recorded as "
-                f"£{line.amount:,.2f}. To change it, enter that amount here."
+                "replacing": f"The {word} for {programme} {line.financial_year} is already "
+                f"recorded as £{current:,.2f}. To change it, enter that amount here."
             }
         )
-    elif replacing != line.amount:
+    if current is not None and replacing != current:
         raise ValidationError(
             {
-                "replacing": f"{programme} {line.financial_year} has changed since: it is now "
-                f"£{line.amount:,.2f}. Check it and try again."
+                "replacing": f"The {word} for {programme} {line.financial_year} has changed "
+                f"since: it is now £{current:,.2f}. Check it and try again."
             }
         )
-    line.amount = amount
-    line.is_actual = is_actual
+    setattr(line, figure, amount)
     line.full_clean()
     line.save()
     return line
+
+
+# --- Commissioning: a contract's years, funding and KPIs ----------------------------------------
+# Every change here raises the contract's version with a conditional UPDATE on the version the
+# planner opened, so two people editing one contract never silently overwrite each other.
+
+
+def _contract_touched(contract: Contract, expected_version: int) -> None:
+    updated = Contract.objects.filter(pk=contract.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if updated != 1:
+        raise _stale("contract")
+
+
+def _money(value, field: str, what: str) -> Decimal:
+    try:
+        amount = Decimal(value if value is not None else 0)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: f"Enter {what} as a number of pounds"}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({field: f"Enter {what} as £0 or more"})
+    return amount
+
+
+@transaction.atomic
+def contract_year_set(
+    *,
+    contract: Contract,
+    expected_version: int,
+    year: int,
+    value: Decimal,
+    funding: dict[str, Decimal | None],
+) -> Contract:
+    """Set a contract's value for one financial year of its term and who pays it (council,
+    public health grant, NHS, other). The shares must add up to the value, and the term's total
+    must stay within the contract's ceiling; each refusal names the field to correct."""
+    years = selectors.financial_years(contract.start, contract.end, today=timezone.localdate())
+    if year not in years:
+        first, last = years[0], years[-1]
+        raise ValidationError(
+            {
+                "year": f"The contract runs from {first}/{(first + 1) % 100:02d} to "
+                f"{last}/{(last + 1) % 100:02d}: choose a year in its term"
+            }
+        )
+    value = _money(value, "value", "the value for the year")
+    shares: dict[str, Decimal] = {}
+    for source in FundingSource.values:
+        given = funding.get(source)
+        if given is not None:
+            label = FundingSource(source).label
+            shares[source] = _money(given, source, f"the {label.lower()} share")
+    funded = sum(shares.values(), start=Decimal(0))
+    if shares and funded != value:
+        words = " + ".join(f"{FundingSource(s).label.lower()} £{a:,.2f}" for s, a in shares.items())
+        raise ValidationError(
+            {
+                "value": f"The funding split ({words} = £{funded:,.2f}) does not add up to the "
+                f"value for the year (£{value:,.2f}). Change the shares or the value so they match"
+            }
+        )
+    if contract.ceiling is not None:
+        others = {y.year: y.value for y in contract.years.exclude(year=year)}
+        total = value + sum(others.get(y, contract.annual_value) for y in years if y != year)
+        if total > contract.ceiling:
+            raise ValidationError(
+                {
+                    "value": f"With this value the contract's term would cost £{total:,.2f}, more "
+                    f"than its ceiling of £{contract.ceiling:,.2f}"
+                }
+            )
+    _contract_touched(contract, expected_version)
+    ContractYear.objects.update_or_create(contract=contract, year=year, defaults={"value": value})
+    ContractFunding.objects.filter(contract=contract, year=year).delete()
+    ContractFunding.objects.bulk_create(
+        ContractFunding(contract=contract, year=year, source=s, amount=a) for s, a in shares.items()
+    )
+    return Contract.objects.get(pk=contract.pk)
+
+
+@transaction.atomic
+def kpi_add(
+    *,
+    contract: Contract,
+    expected_version: int,
+    name: str,
+    unit: str,
+    target: Decimal,
+    direction: str,
+    amber_tolerance: Decimal = Decimal(0),
+    source: str = PROVIDER_ENTERED,
+) -> ContractKpi:
+    """Add a KPI to a contract."""
+    if source not in dict(selectors.kpi_sources()):
+        raise ValidationError({"source": "Choose where the figures come from"})
+    kpi = ContractKpi(
+        contract=contract,
+        name=(name or "").strip(),
+        unit=unit,
+        target=target,
+        direction=direction,
+        amber_tolerance=amber_tolerance,
+        source=source,
+    )
+    kpi.full_clean(exclude=["public_id"])
+    _contract_touched(contract, expected_version)
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_actual_record(
+    *,
+    contract: Contract,
+    expected_version: int,
+    kpi: ContractKpi,
+    year: int,
+    quarter: int,
+    value: Decimal,
+    note: str = "",
+    entered_by: User | None = None,
+) -> KpiActual:
+    """The provider's figure for a KPI in a quarter (replacing the one entered before, if any).
+    A KPI computed from the record takes no typed figure."""
+    if kpi.contract_id != contract.pk:
+        raise ValidationError({"kpi": "Choose one of this contract's KPIs"})
+    if not kpi.entered_by_provider:
+        raise ValidationError(
+            {"kpi": f"“{kpi.name}” is computed from the record each quarter: it is not typed in"}
+        )
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": "Choose quarter 1, 2, 3 or 4"})
+    quarters = {
+        selectors.quarter_number(p)
+        for p in selectors.contract_quarters(contract, today=timezone.localdate(), most=400)
+    }
+    if (year, quarter) not in quarters:
+        raise ValidationError({"year": "Choose a quarter of the contract's term that has started"})
+    value = Decimal(value)
+    if kpi.unit == KpiUnit.PERCENT and not (0 <= value <= 100):
+        raise ValidationError({"value": "Enter a percentage from 0 to 100"})
+    if value < 0:
+        raise ValidationError({"value": "Enter a figure of 0 or more"})
+    _contract_touched(contract, expected_version)
+    actual, _ = KpiActual.objects.update_or_create(
+        kpi=kpi,
+        year=year,
+        quarter=quarter,
+        defaults={"value": value, "note": (note or "").strip(), "entered_by": entered_by},
+    )
+    return actual
+
+
+# --- The cost of change in a site scenario ------------------------------------------------------
+
+
+@transaction.atomic
+def site_change_add(*, scenario: Scenario, expected_version: int, **fields) -> SiteChange:
+    """Add the one-off costs and yearly saving of closing or changing a site to a site scenario.
+    Raises the scenario's version (so the page another planner has open says it changed)."""
+    if scenario.kind != ScenarioKind.SITES:
+        raise ValidationError("Costs of change go with a site network scenario")
+    change = SiteChange(scenario=scenario, **fields)
+    change.site = (change.site or "").strip()
+    problems: dict[str, str] = {}
+    if change.grant_start and change.grant_end and change.grant_end <= change.grant_start:
+        problems["grant_end"] = "The grant's end date must be after its start date"
+    if change.capital_grant and change.grant_end is None:
+        problems["grant_end"] = "Enter the date the capital grant's conditions end"
+    if problems:
+        raise ValidationError(problems)
+    change.full_clean()
+    _scenario_changed(scenario, expected_version)
+    change.save()
+    return change
+
+
+@transaction.atomic
+def site_change_remove(*, scenario: Scenario, expected_version: int, change_id: int) -> None:
+    change = SiteChange.objects.filter(scenario=scenario, pk=change_id).first()
+    if change is None:
+        raise ValidationError("That site change has already been removed")
+    _scenario_changed(scenario, expected_version)
+    change.delete()

@@ -15,14 +15,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from familyhub.accounts.roles import PLANNING_ROLES, require_role
+from familyhub.core import charts
 from familyhub.core.csvfiles import Problems
 from familyhub.core.exports import csv_download, xlsx_download
 from familyhub.places.models import SiteKind
-from familyhub.planning import exports, scenarios, selectors, services, svg
+from familyhub.planning import commissioning, exports, scenarios, selectors, services, svg
 from familyhub.planning.csvinput import CsvInputError, read_travel_times
 from familyhub.planning.forms import (
     BudgetForm,
@@ -31,13 +33,17 @@ from familyhub.planning.forms import (
     ConfirmForm,
     ContractEditForm,
     ContractForm,
+    ContractYearForm,
     FundingForm,
+    KpiActualForm,
+    KpiForm,
     NeedsForm,
     ScenarioEditForm,
     SessionsForm,
+    SiteChangeForm,
     SitesForm,
 )
-from familyhub.planning.models import Scenario, ScenarioKind
+from familyhub.planning.models import FundingSource, KpiUnit, Scenario, ScenarioKind
 from familyhub.planning.optimiser import PlanningError
 
 planner = require_role(PLANNING_ROLES)
@@ -388,6 +394,7 @@ def scenario(request: HttpRequest, public_id) -> HttpResponse:
             "map": picture,
             "chart": chart,
             "inputs": _readable_inputs(item.inputs, authority=item.authority),
+            "costs": cost_of_change(item) if item.kind == ScenarioKind.SITES else None,
         },
     )
 
@@ -634,6 +641,7 @@ def contract_edit(request: HttpRequest, public_id) -> HttpResponse:
         "annual_value": contract.annual_value,
         "start": contract.start,
         "end": contract.end,
+        "ceiling": contract.ceiling,
         "version": contract.version,
     }
     form = ContractEditForm(request.POST or None, initial=initial, authority=authority)
@@ -675,4 +683,229 @@ def contract_delete(request: HttpRequest, public_id) -> HttpResponse:
         button="Delete the contract",
         back=reverse("planning:budget"),
         done=done,
+    )
+
+
+# --- Commissioning: a contract's term, funding and KPIs -----------------------------------------
+
+
+def _kpi_chart(row: dict):
+    kpi = row["kpi"]
+    suffix = "%" if kpi.unit == KpiUnit.PERCENT else ""
+    return charts.line_chart(
+        [c["label"].replace(" ", "\n") for c in row["cells"]],
+        [
+            charts.Series(
+                kpi.name,
+                [
+                    charts.Value(None if c["value"] is None else float(c["value"]))
+                    for c in row["cells"]
+                ],
+            )
+        ],
+        title=f"{kpi.name} by quarter",
+        y_label=f"{kpi.name} ({kpi.get_unit_display().lower()})",
+        x_label="Financial quarter (Q1 is April to June)",
+        target=float(kpi.target),
+        fmt=charts.number(1, suffix=suffix),
+    )
+
+
+@planner
+def contract(request: HttpRequest, public_id) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    item = selectors.contract_for_planner(authority, public_id)
+    today = timezone.localdate()
+    kpis = selectors.kpi_rows(item, today=today)
+    for row in kpis:
+        row["chart"] = _kpi_chart(row) if row["cells"] else None
+    return render(
+        request,
+        "planning/contract.html",
+        {
+            "contract": item,
+            "term": selectors.contract_years(item, today=today),
+            "kpis": kpis,
+            "rag_words": commissioning.RAG_WORDS,
+            "provider_kpis": any(r["kpi"].entered_by_provider for r in kpis),
+        },
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def contract_year(request: HttpRequest, public_id) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    item = selectors.contract_for_planner(authority, public_id)
+    years = selectors.financial_years(item.start, item.end, today=timezone.localdate())
+    form = ContractYearForm(
+        request.POST or None,
+        years=years,
+        initial={"version": item.version, "value": item.annual_value},
+    )
+    back = reverse("planning:contract", args=[item.public_id])
+
+    def save(data: dict) -> None:
+        services.contract_year_set(
+            contract=item,
+            expected_version=data["version"],
+            year=data["year"],
+            value=data["value"],
+            funding={s: data.get(s) for s in FundingSource.values},
+        )
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done="Value and funding for the year saved.",
+        redirect_to=back,
+        title=f"Value and funding for a year: {item.provider}",
+        back=back,
+        back_text=f"The contract with {item.provider}",
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def kpi_new(request: HttpRequest, public_id) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    item = selectors.contract_for_planner(authority, public_id)
+    form = KpiForm(request.POST or None, initial={"version": item.version, "amber_tolerance": 0})
+    back = reverse("planning:contract", args=[item.public_id])
+
+    def save(data: dict) -> None:
+        version = data.pop("version")
+        services.kpi_add(contract=item, expected_version=version, **data)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done="KPI added.",
+        redirect_to=back,
+        title=f"Add a KPI to the contract with {item.provider}",
+        back=back,
+        back_text=f"The contract with {item.provider}",
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def kpi_figures(request: HttpRequest, public_id) -> HttpResponse:
+    """The provider's quarterly figures for the KPIs they report (entered here by a planner)."""
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    item = selectors.contract_for_planner(authority, public_id)
+    kpis = [k for k in item.kpis.order_by("name") if k.entered_by_provider]
+    quarters = [
+        (*selectors.quarter_number(p), p.label)
+        for p in reversed(selectors.contract_quarters(item, today=timezone.localdate()))
+    ]
+    form = KpiActualForm(
+        request.POST or None, kpis=kpis, quarters=quarters, initial={"version": item.version}
+    )
+    back = reverse("planning:contract", args=[item.public_id])
+    by_id = {k.pk: k for k in kpis}
+
+    def save(data: dict) -> None:
+        year, quarter = data["period"]
+        services.kpi_actual_record(
+            contract=item,
+            expected_version=data["version"],
+            kpi=by_id[data["kpi"]],
+            year=year,
+            quarter=quarter,
+            value=data["value"],
+            note=data["note"],
+            entered_by=request.user,
+        )
+
+    if not kpis:
+        messages.info(request, "This contract has no KPIs that the provider reports.")
+        return redirect(back)
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done="Figure saved.",
+        redirect_to=back,
+        title=f"Enter a quarter's figure: {item.provider}",
+        back=back,
+        back_text=f"The contract with {item.provider}",
+    )
+
+
+# --- The cost of change in a site scenario ------------------------------------------------------
+
+
+def cost_of_change(item: Scenario) -> dict | None:
+    """A site scenario's site changes with their one-off costs, payback, NPV and chart."""
+    changes = selectors.site_changes(item)
+    appraisal = commissioning.scenario_appraisal(changes)
+    if appraisal is None:
+        return None
+    chart = charts.line_chart(
+        [f"Year {t}" for t in range(1, len(appraisal.cumulative) + 1)],
+        [charts.Series("Savings so far", [charts.Value(float(v)) for v in appraisal.cumulative])],
+        title=f"{item.name}: savings so far against the one-off costs",
+        y_label="Pounds (£)",
+        x_label="Years after the change",
+        target=float(appraisal.one_off),
+        target_label="One-off costs",
+        fmt=charts.number(0, prefix="£"),
+    )
+    rows = [{"change": c, **commissioning.site_change_costs(c)} for c in changes]
+    return {
+        "rows": rows,
+        "appraisal": appraisal,
+        "years": [
+            (year, saving, so_far, so_far - appraisal.one_off, abs(so_far - appraisal.one_off))
+            for year, (saving, so_far) in enumerate(
+                zip(appraisal.savings, appraisal.cumulative, strict=True), start=1
+            )
+        ],
+        "rate_pct": (appraisal.rate * 100).normalize(),
+        "chart": chart,
+    }
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def site_change_new(request: HttpRequest, public_id) -> HttpResponse:
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+    back = reverse("planning:scenario", args=[item.public_id])
+    if item.kind != ScenarioKind.SITES:
+        raise Http404("Costs of change go with a site network scenario")
+    form = SiteChangeForm(
+        request.POST or None,
+        initial={
+            "version": item.version,
+            "saving_years": 10,
+            "redundancy": 0,
+            "dilapidations": 0,
+            "capital_grant": 0,
+        },
+    )
+
+    def save(data: dict) -> None:
+        version = data.pop("version")
+        services.site_change_add(scenario=item, expected_version=version, **data)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done="Site change added.",
+        redirect_to=back,
+        title=f"Add the cost of closing or changing a site: {item.name}",
+        back=back,
+        back_text=item.name,
     )

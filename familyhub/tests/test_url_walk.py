@@ -486,7 +486,7 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         start=today,
     )
     BudgetLine.objects.create(
-        authority=authority, programme="Family hubs", year=today.year, amount=Decimal("5000")
+        authority=authority, programme="Family hubs", year=today.year, plan=Decimal("5000")
     )
 
     from familyhub.accounts.models import User

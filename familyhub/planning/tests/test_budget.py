@@ -191,7 +191,7 @@ def test_a_budget_file_with_a_bad_amount_loads_the_rest_and_reports_it(authority
     )
     problems = Problems()
     assert services.budget_plan_load(authority=authority, path=path, problems=problems) == 2
-    assert sorted(BudgetLine.objects.values_list("programme", "year", "amount")) == [
+    assert sorted(BudgetLine.objects.values_list("programme", "year", "plan")) == [
         ("Children's Centres, Grays", 2017, Decimal("300")),
         ("Zoë's Fund", 2017, Decimal("40")),
     ]

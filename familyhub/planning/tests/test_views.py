@@ -411,17 +411,28 @@ def test_budget_line_is_never_silently_overwritten(borough, commissioner):
     from familyhub.planning.models import BudgetLine
 
     url = reverse("planning:budget-line-new")
-    line = {"programme": "Children's Centres", "year": 2026, "amount": "800000", "is_actual": ""}
+    line = {"programme": "Children's Centres", "year": 2026, "amount": "800000", "figure": "plan"}
     assert commissioner.post(url, line).status_code == 302
     again = commissioner.post(url, dict(line, amount="750000")).content.decode()
-    assert "already recorded as £800,000.00. To change it, enter that amount here." in again
+    assert (
+        "The plan for Children&#x27;s Centres 2026/27 is already recorded as £800,000.00. To "
+        "change it, enter that amount here." in again
+    )
     stale = commissioner.post(url, dict(line, amount="750000", replacing="790000")).content.decode()
     assert "has changed since: it is now £800,000.00" in stale
-    assert BudgetLine.objects.get().amount == Decimal("800000")
+    assert BudgetLine.objects.get().plan == Decimal("800000")
     assert (
         commissioner.post(url, dict(line, amount="750000", replacing="800000")).status_code == 302
     )
-    assert BudgetLine.objects.get().amount == Decimal("750000")
+    assert BudgetLine.objects.get().plan == Decimal("750000")
+    # The actual goes beside the plan: it replaces nothing.
+    assert commissioner.post(url, dict(line, amount="760000", figure="actual")).status_code == 302
+    recorded = BudgetLine.objects.get()
+    assert (recorded.plan, recorded.forecast, recorded.actual) == (
+        Decimal("750000"),
+        None,
+        Decimal("760000"),
+    )
 
 
 @pytest.mark.parametrize("name", ["contract-new", "budget-line-new"])
