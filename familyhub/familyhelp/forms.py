@@ -104,10 +104,10 @@ class NetworkAddForm(NetworkDetailsForm):
         "family_agrees",
     ]
 
-    def __init__(self, *args, known: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args, known: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = cast(Any, self.fields["existing"])
-        field.choices = [("", "Someone new")] + known
+        field.choices = [("", "Someone new")] + list(known or [])
         if not known:
             del self.fields["existing"]
 
@@ -141,9 +141,11 @@ class OfferForm(GovukForm):
         max_length=2000,
     )
 
-    def __init__(self, *args, people, **kwargs) -> None:
+    def __init__(self, *args, people=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(Any, self.fields["offered_by"]).queryset = people
+        cast(Any, self.fields["offered_by"]).queryset = (
+            User.objects.none() if people is None else people
+        )
 
 
 class AnswerForm(VersionedForm):
@@ -215,9 +217,12 @@ class MeetingForm(GovukForm):
         max_length=4000,
     )
 
-    def __init__(self, *args, coordinators, network, professionals, **kwargs) -> None:
+    def __init__(self, *args, coordinators=None, network=(), professionals=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(Any, self.fields["coordinator"]).queryset = coordinators
+        cast(Any, self.fields["coordinator"]).queryset = (
+            User.objects.none() if coordinators is None else coordinators
+        )
+        network, professionals = list(network), list(professionals)
         cast(Any, self.fields["network_attended"]).choices = network
         cast(Any, self.fields["professionals_attended"]).choices = professionals
         if not network:
