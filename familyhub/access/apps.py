@@ -29,6 +29,8 @@ class AccessConfig(AppConfig):
         navigation.register("Break-glass reviews", "access:break-glass-reviews", roles=ig, order=81)
         navigation.register("Unusual access", "access:unusual", roles=ig, order=82)
         navigation.register("Routes into a record", "access:routes", roles=ig, order=84)
+        navigation.register("Sharing by lawful basis", "access:sharing-report", roles=ig, order=85)
+        navigation.register("Decisions not to share", "access:decision-reviews", roles=ig, order=86)
         navigation.register(
             "Data-sharing agreements",
             "access:agreements",

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from familyhub.access.layer import can_see, records_visible_to, viewer_for
+from familyhub.access.layer import can_see, log_shown, records_visible_to, viewer_for
 from familyhub.access.models import BreakGlass, ChronologyEntry
 from familyhub.access.records import category_label
 from familyhub.access.timeline import family_timeline
@@ -124,12 +124,13 @@ def _register_events(user, child: Person) -> list[Event]:
         .exclude(person=child)
         .select_related("person")
     )
+    named = []
     for membership in others:
-        name = (
-            membership.person.display_name
-            if can_see(user, membership.person)
-            else "Someone the record does not show you"
-        )
+        if can_see(user, membership.person):
+            name = membership.person.display_name
+            named.append(membership.person)
+        else:
+            name = "Someone the record does not show you"
         for when, verb in ((membership.start, "joined"), (membership.end, "left")):
             if when:
                 events.append(
@@ -142,6 +143,8 @@ def _register_events(user, child: Person) -> list[Event]:
                         object_id=membership.pk,
                     )
                 )
+    # Everyone a page of the chronology names is logged as shown.
+    log_shown(user, named, purpose="Chronology: changes of household")
     return events
 
 
@@ -161,7 +164,10 @@ def _break_glass_events(child: Person) -> list[Event]:
 
 def events_for(user, child: Person, *, limit: int = 500) -> list[Event]:
     """Every event of the child's chronology the user may see, oldest first, with its
-    significance (the practitioners' word where given, else the kind's default)."""
+    significance (the practitioners' word where given, else the kind's default). Nothing for
+    a user who may not see the child (the caller has checked; this keeps the rule honest)."""
+    if not can_see(user, child):
+        return []
     timeline = family_timeline(user, [child.pk], limit=limit, count_hidden=False)
     events = [
         Event(
