@@ -16,6 +16,7 @@ from familyhub.demo import access as access_demo
 from familyhub.demo import casework as casework_demo
 from familyhub.demo import childhealth as childhealth_demo
 from familyhub.demo import contacts as contacts_demo
+from familyhub.demo import familyhelp as familyhelp_demo
 from familyhub.demo import hubs as hubs_demo
 from familyhub.demo import matching as matching_demo
 from familyhub.demo import outcomes as outcomes_demo
@@ -71,6 +72,7 @@ DEMO_PARTS = [
     ("matching", matching_demo),
     ("referrals", referrals_demo),
     ("casework", casework_demo),
+    ("familyhelp", familyhelp_demo),
     ("childhealth", childhealth_demo),
     ("hubs", hubs_demo),
     ("contacts", contacts_demo),
