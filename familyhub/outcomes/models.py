@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from familyhub.access.records import Category, PersonRecord
 from familyhub.core import indicators as registry
 
 
@@ -134,3 +135,65 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_key} {self.period_start} {self.breakdown}={self.breakdown_id}"
+
+
+# The 17 early learning goals of the EYFS statutory framework (September 2021, unchanged in the
+# 2024 and 2025 editions), by area. A child reaches a Good Level of Development (GLD) at the
+# expected level in every goal of the prime areas (communication and language; personal, social
+# and emotional development; physical development) and of literacy and mathematics: the
+# Department for Education's definition since 2021/22. The codes are ours (the file's columns
+# carry the goals' names); the DfE's return layout is not reproduced here.
+EARLY_LEARNING_GOALS = [
+    ("listening", "Listening, attention and understanding", "communication", True),
+    ("speaking", "Speaking", "communication", True),
+    ("self_regulation", "Self-regulation", "personal_social", True),
+    ("managing_self", "Managing self", "personal_social", True),
+    ("building_relationships", "Building relationships", "personal_social", True),
+    ("gross_motor", "Gross motor skills", "physical", True),
+    ("fine_motor", "Fine motor skills", "physical", True),
+    ("comprehension", "Comprehension", "literacy", True),
+    ("word_reading", "Word reading", "literacy", True),
+    ("writing", "Writing", "literacy", True),
+    ("number", "Number", "mathematics", True),
+    ("numerical_patterns", "Numerical patterns", "mathematics", True),
+    ("past_and_present", "Past and present", "understanding_the_world", False),
+    ("people_culture", "People, culture and communities", "understanding_the_world", False),
+    ("natural_world", "The natural world", "understanding_the_world", False),
+    ("creating_with_materials", "Creating with materials", "expressive_arts", False),
+    ("being_imaginative", "Being imaginative and expressive", "expressive_arts", False),
+]
+GLD_GOALS = [code for code, _name, _area, counts in EARLY_LEARNING_GOALS if counts]
+
+
+class EyfspResult(PersonRecord):
+    """A child's Early Years Foundation Stage Profile at the end of Reception, imported from the
+    schools' returns: each goal expected or emerging, and whether that is a Good Level of
+    Development."""
+
+    access_category = Category.GENERAL
+    timeline_label = "Early Years Foundation Stage Profile"
+
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the summer term ends")
+    school = models.CharField(max_length=160, blank=True)
+    goals = models.JSONField(default=dict, help_text="Goal code -> expected or emerging")
+    good_level_of_development = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "academic_year"], name="eyfsp_one_result_per_child_and_year"
+            )
+        ]
+
+    def timeline_summary(self) -> str:
+        level = (
+            "a good level of development"
+            if self.good_level_of_development
+            else "not yet a good level of development"
+        )
+        return f"End of Reception {self.academic_year - 1}/{self.academic_year % 100:02d}: {level}"
+
+    def timeline_detail(self) -> str:
+        names = {code: name for code, name, _area, _gld in EARLY_LEARNING_GOALS}
+        emerging = [names[code] for code, value in self.goals.items() if value == "emerging"]
+        return "Emerging in: " + ", ".join(emerging) if emerging else "Expected in every goal"

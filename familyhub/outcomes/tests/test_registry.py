@@ -9,6 +9,7 @@ SHIPPED = {
     "new_birth_visit_14_days": "familyhub.childhealth.indicators",
     "new_birth_visit_after_14_days": "familyhub.childhealth.indicators",
     "antenatal_contact": "familyhub.childhealth.indicators",
+    "eyfsp_good_level_of_development": "familyhub.outcomes.eyfsp",
     "six_eight_week_by_8_weeks": "familyhub.childhealth.indicators",
     "breastfeeding_6_8_weeks": "familyhub.childhealth.indicators",
     "twelve_month_by_12_months": "familyhub.childhealth.indicators",
