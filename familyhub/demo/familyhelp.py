@@ -43,7 +43,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
     today = timezone.localdate()
     for index, episode in enumerate(episodes):
         members = []
-        for relationship, detail, given, offer, agrees in NETWORK:
+        for relationship, detail, given, offers, agrees in NETWORK:
             members.append(
                 services.network_member_add(
                     episode=episode,
@@ -52,7 +52,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
                     relationship_detail=detail,
                     given_name=given,
                     family_name=rng.choice(["Hollins", "Barker", "Okafor", "Nowak", "Patel"]),
-                    can_offer=offer,
+                    can_offer=offers,
                     phone=f"07700 900{rng.randint(100, 999)}",
                     family_agrees=agrees,
                 )

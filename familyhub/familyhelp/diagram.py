@@ -19,7 +19,7 @@ SIZE = 440
 CENTRE = SIZE / 2
 RADIUS = 150
 BLUE = "#1d70b8"
-FONT = 12
+FONT = 14
 
 
 def _text(x: float, y: float, content: str, *, weight: str = "normal", size: float = FONT) -> str:
@@ -75,9 +75,9 @@ def network_svg(child_name: str, rows: Sequence[NetworkRow]) -> SafeString:
         nodes.append(_text(x, below, shorten(row.label, 26), weight="bold"))
     parts.extend(nodes)
     parts.append(
-        f'<circle cx="{CENTRE}" cy="{CENTRE}" r="34" fill="{WHITE}" stroke="{TEXT}" '
+        f'<circle cx="{CENTRE}" cy="{CENTRE}" r="46" fill="{WHITE}" stroke="{TEXT}" '
         f'stroke-width="3"/>'
     )
-    parts.append(_text(CENTRE, CENTRE + 4, shorten(child_name, 14), weight="bold"))
+    parts.append(_text(CENTRE, CENTRE + 4, shorten(child_name, 12), weight="bold"))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

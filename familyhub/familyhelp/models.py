@@ -43,7 +43,7 @@ class Relationship(models.TextChoices):
 
 
 # "A grandparent", "An aunt or uncle": how a row that is not shared names the member.
-_ARTICLE_LABELS = {
+_ARTICLE_LABELS: dict[str, str] = {
     Relationship.GRANDPARENT: "A grandparent",
     Relationship.AUNT_UNCLE: "An aunt or uncle",
     Relationship.ADULT_SIBLING: "An older brother or sister",

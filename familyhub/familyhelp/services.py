@@ -260,6 +260,7 @@ def fgdm_offer_record(
     if errors:
         raise ValidationError(errors)
     answered = response != OfferResponse.NO_ANSWER
+    assert offered_on is not None
     with transaction.atomic():
         offer = FgdmOffer.objects.create(
             **_record_fields(episode, by),
@@ -343,6 +344,7 @@ def fgdm_meeting_record(
         errors["professionals_attended"] = "Choose people from the team around the family."
     if errors:
         raise ValidationError(errors)
+    assert held_on is not None
     with transaction.atomic():
         meeting = FgdmMeeting.objects.create(
             **_record_fields(episode, by),
@@ -390,6 +392,7 @@ def family_plan_record(
         errors["review_due"] = "The review must be after the plan was agreed."
     if errors:
         raise ValidationError(errors)
+    assert agreed_on is not None and review_due is not None
     with transaction.atomic():
         plan = FamilyPlan.objects.create(
             **_record_fields(episode, by),
@@ -427,6 +430,7 @@ def family_plan_review_record(
         errors["next_review_due"] = "The next review must be after this one."
     if errors:
         raise ValidationError(errors)
+    assert held_on is not None
     with transaction.atomic():
         fields = {"review_due": next_review_due} if next_review_due else {}
         updated = FamilyPlan.objects.filter(pk=plan.pk, version=version).update(

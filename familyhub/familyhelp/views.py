@@ -5,7 +5,7 @@ the records on it are read through the access layer (familyhelp.selectors)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from familyhub.access import layer
 from familyhub.access.layer import person_view
+from familyhub.accounts.models import User
 from familyhub.casework.models import Episode
 from familyhub.casework.permissions import episode_for_viewer
 from familyhub.familyhelp import forms, overdue, selectors, services
@@ -29,6 +30,11 @@ from familyhub.familyhelp.models import (
     NetworkMember,
 )
 from familyhub.people.models import Person, Relationship
+
+
+def _user(request) -> User:
+    """The signed-in practitioner (every page here is behind sign-in and the episode check)."""
+    return cast(User, request.user)
 
 
 def _data(request):
@@ -144,7 +150,7 @@ def network_add(request: HttpRequest, public_id) -> HttpResponse:
             raise ValidationError({"family_name": "Enter their family name."})
         services.network_member_add(
             episode=episode,
-            by=request.user,
+            by=_user(request),
             member=member,
             given_name=data.get("given_name", ""),
             family_name=data.get("family_name", ""),
@@ -196,7 +202,7 @@ def network_change(request: HttpRequest, public_id, member_id) -> HttpResponse:
         data = form.cleaned_data
         services.network_member_change(
             record=record,
-            by=request.user,
+            by=_user(request),
             version=data["version"],
             relationship=data["relationship"],
             relationship_detail=data["relationship_detail"],
@@ -250,7 +256,7 @@ def offer_add(request: HttpRequest, public_id) -> HttpResponse:
         data = form.cleaned_data
         services.fgdm_offer_record(
             episode=episode,
-            by=request.user,
+            by=_user(request),
             offered_on=data["offered_on"],
             offered_by=data["offered_by"],
             response=data["response"],
@@ -287,7 +293,7 @@ def offer_answer(request: HttpRequest, public_id, offer_id) -> HttpResponse:
         data = form.cleaned_data
         services.fgdm_offer_answer(
             offer=offer,
-            by=request.user,
+            by=_user(request),
             version=data["version"],
             response=data["response"],
             responded_on=data["responded_on"],
@@ -327,7 +333,7 @@ def meeting_add(request: HttpRequest, public_id, offer_id) -> HttpResponse:
         data = form.cleaned_data
         services.fgdm_meeting_record(
             offer=offer,
-            by=request.user,
+            by=_user(request),
             held_on=data["held_on"],
             coordinator=data["coordinator"],
             coordinator_name=data["coordinator_name"],
@@ -366,7 +372,7 @@ def plan_add(request: HttpRequest, public_id, meeting_id) -> HttpResponse:
     form = forms.PlanForm(_data(request))
 
     def save():
-        services.family_plan_record(meeting=meeting, by=request.user, **form.cleaned_data)
+        services.family_plan_record(meeting=meeting, by=_user(request), **form.cleaned_data)
 
     return _form_page(
         request,
@@ -389,7 +395,7 @@ def plan_review(request: HttpRequest, public_id, plan_id) -> HttpResponse:
     form = forms.PlanReviewForm(_data(request), initial={"version": plan.version})
 
     def save():
-        services.family_plan_review_record(plan=plan, by=request.user, **form.cleaned_data)
+        services.family_plan_review_record(plan=plan, by=_user(request), **form.cleaned_data)
 
     return _form_page(
         request,

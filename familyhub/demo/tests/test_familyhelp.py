@@ -7,7 +7,11 @@ import pytest
 
 from familyhub.demo import familyhelp as familyhelp_demo
 from familyhub.familyhelp.models import FamilyPlan, FgdmMeeting, FgdmOffer, NetworkMember
-from familyhub.familyhelp.tests.conftest import episode, world  # noqa: F401 (fixtures)
+from familyhub.familyhelp.tests import conftest as familyhelp_fixtures
+
+# The family help tests' fixtures, for its demo.
+world = familyhelp_fixtures.world
+episode = familyhelp_fixtures.episode
 
 pytestmark = pytest.mark.django_db
 
