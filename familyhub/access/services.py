@@ -247,7 +247,7 @@ def share_create(
         basis=basis,
         article9_condition=article9_condition,
         safeguarding_reason=(safeguarding_reason or "").strip(),
-        consent=consent if basis == Basis.CONSENT or consent else None,
+        consent=consent if basis in (Basis.CONSENT, Basis.DUTY_TO_SHARE) else None,
         shared_by=by,
         expires_at=expires_at,
     )
