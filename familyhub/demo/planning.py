@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from familyhub.places.models import Authority
 from familyhub.planning import scenarios, services
 from familyhub.planning.csvinput import read_site_problem
-from familyhub.planning.models import Scenario, ScenarioKind
+from familyhub.planning.models import Contract, ContractKpi, Scenario, ScenarioKind
 from familyhub.planning.optimiser import (
     FundingUnit,
     PlanningError,
@@ -48,6 +49,8 @@ def load_demo(*, authority: Authority, rng: random.Random, stdout: TextIO) -> No
         end=CONTRACT_END,
     )
     stdout.write(f"Planning: {contracts} contracts\n")
+    _sample_commissioning(authority, stdout)
+    _sample_budget_figures(authority, stdout)
     if Scenario.objects.filter(authority=authority, name__startswith="Demo: ").exists():
         stdout.write("Planning: sample scenarios already there\n")
         return
@@ -73,10 +76,11 @@ def _sample_sites(authority: Authority, folder: Path, stdout: TextIO) -> None:
             "min_per_locality": 1,
             "source": "thurrock_wards.csv, thurrock_centres.csv",
         }
-    services.scenario_save(
+    scenario = services.scenario_save(
         authority=authority, name=name, kind=ScenarioKind.SITES, inputs=inputs, results=results
     )
     stdout.write(f"Planning: saved “{name}” (kept {', '.join(results['kept'])})\n")
+    _sample_costs_of_change(scenario, stdout)
 
 
 def _sample_funding(authority: Authority, folder: Path, stdout: TextIO) -> None:
@@ -121,3 +125,94 @@ def _sample_funding(authority: Authority, folder: Path, stdout: TextIO) -> None:
         authority=authority, name=name, kind=ScenarioKind.FUNDING, inputs=inputs, results=results
     )
     stdout.write(f"Planning: saved “{name}” (£{results['total']:,} shared)\n")
+
+
+# Two contracts with KPIs: the provider's quarterly figures over the 2016/17 term, one KPI that
+# improves to green and one (days, lower is better) that starts red; and who paid for them.
+DEMO_KPIS = [
+    ("Families completing the programme", "percent", 80, "higher", 5, [72, 78, 83, 85]),
+    ("Days from referral to first contact", "days", 10, "lower", 3, [15, 12, 9, 8]),
+]
+
+
+def _sample_commissioning(authority: Authority, stdout: TextIO) -> None:
+    chosen = list(
+        Contract.objects.filter(authority=authority, start=CONTRACT_START).order_by(
+            "-annual_value", "provider"
+        )[:2]
+    )
+    for contract in chosen:
+        if ContractKpi.objects.filter(contract=contract).exists():
+            continue
+        for name, unit, target, direction, tolerance, figures in DEMO_KPIS:
+            kpi = services.kpi_add(
+                contract=contract,
+                expected_version=Contract.objects.get(pk=contract.pk).version,
+                name=name,
+                unit=unit,
+                target=Decimal(target),
+                direction=direction,
+                amber_tolerance=Decimal(tolerance),
+            )
+            for quarter, value in enumerate(figures, start=1):
+                services.kpi_actual_record(
+                    contract=contract,
+                    expected_version=Contract.objects.get(pk=contract.pk).version,
+                    kpi=kpi,
+                    year=CONTRACT_START.year,
+                    quarter=quarter,
+                    value=Decimal(value),
+                    note="Two groups cancelled for staff sickness" if value == 72 else "",
+                )
+        # 40% from the public health grant, the rest from the council: the split adds up.
+        value = contract.annual_value
+        public_health = (value * Decimal("0.4")).quantize(Decimal("1"))
+        services.contract_year_set(
+            contract=contract,
+            expected_version=Contract.objects.get(pk=contract.pk).version,
+            year=CONTRACT_START.year,
+            value=value,
+            funding={"council": value - public_health, "public_health": public_health},
+        )
+        stdout.write(f"Planning: KPIs and a funding split for {contract}\n")
+
+
+def _sample_budget_figures(authority: Authority, stdout: TextIO) -> None:
+    """2017/18 beside its plan: a forecast 3% over the plan, then the actual 2% over it."""
+    from familyhub.planning.models import BudgetLine
+
+    for line in BudgetLine.objects.filter(authority=authority, year=2017, plan__isnull=False):
+        for figure, rise in (("forecast", Decimal("1.03")), ("actual", Decimal("1.02"))):
+            if getattr(line, figure) is None:
+                services.budget_line_record(
+                    authority=authority,
+                    programme=line.programme,
+                    year=line.year,
+                    figure=figure,
+                    amount=(line.plan * rise).quantize(Decimal("1")),
+                )
+    stdout.write("Planning: 2017/18 forecast and actual beside the plan\n")
+
+
+def _sample_costs_of_change(scenario: Scenario, stdout: TextIO) -> None:
+    """Closing two of the sites the plan serves by outreach: redundancy, dilapidations and the
+    clawback of a 25-year capital grant, against what running each would have cost."""
+    for site in (scenario.results.get("outreach") or [])[:2]:
+        scenario.refresh_from_db()
+        services.site_change_add(
+            scenario=scenario,
+            expected_version=scenario.version,
+            site=site,
+            change_date=datetime.date(2027, 4, 1),
+            redundancy=Decimal(45000),
+            dilapidations=Decimal(15000),
+            capital_grant=Decimal(250000),
+            grant_start=datetime.date(2008, 4, 1),
+            grant_end=datetime.date(2033, 4, 1),
+            dfe_notice_by=datetime.date(2027, 1, 1),
+            dfe_notice_note="Notice of a change of use of a building funded by Sure Start "
+            "capital grant, before the change",
+            annual_saving=Decimal(40000),
+            saving_years=10,
+        )
+    stdout.write(f"Planning: costs of change for “{scenario.name}”\n")

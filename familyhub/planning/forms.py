@@ -394,6 +394,7 @@ class ConfirmForm(GovukForm):
 
 
 class BudgetLineForm(PlanningForm):
+    error_names = {"figure": "whether it is the plan, the forecast or the actual"}
     programme = forms.CharField(label="Programme", max_length=160)
     year = forms.IntegerField(
         label="Financial year",
