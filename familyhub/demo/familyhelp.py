@@ -55,6 +55,8 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
                     can_offer=offers,
                     phone=f"07700 900{rng.randint(100, 999)}",
                     family_agrees=agrees,
+                    # Invented people: a namesake in the synthetic register is someone else.
+                    confirmed_new=True,
                 )
             )
         offered_on = max(episode.start, today - datetime.timedelta(days=rng.randint(10, 20)))

@@ -91,11 +91,18 @@ class NetworkAddForm(NetworkDetailsForm):
         required=False,
         help_text="For example, 27 3 1961",
     )
+    confirmed_new = forms.BooleanField(
+        label="This is someone new to the register",
+        required=False,
+        help_text="Tick this if you are told someone with these details may already be "
+        "registered and you have checked it is a different person",
+    )
     field_order = [
         "existing",
         "given_name",
         "family_name",
         "date_of_birth",
+        "confirmed_new",
         "relationship",
         "relationship_detail",
         "can_offer",

@@ -29,8 +29,8 @@ from familyhub.familyhelp.models import (
     OfferResponse,
     Relationship,
 )
+from familyhub.people import hooks, validation
 from familyhub.people import services as register
-from familyhub.people import validation
 from familyhub.people.models import ContactDetail, ContactKind, Person
 
 
@@ -102,6 +102,25 @@ def _network_checks(
         errors["family_agrees"] = "Select whether the family agrees they may be involved."
 
 
+def _check_not_registered(episode, given_name, family_name, date_of_birth, errors) -> None:
+    """Someone new who looks like a person already in the register is not registered twice
+    without the practitioner saying so (the register's own duplicate search; nothing of the
+    other record is shown here, and the duplicate review queue still catches what slips by)."""
+    found = hooks.search_register(
+        authority=episode.authority,
+        given_name=_text(given_name),
+        family_name=_text(family_name),
+        date_of_birth=date_of_birth,
+        limit=3,
+    )
+    if any(c.probability >= register.DUPLICATE_PROBABILITY for c in found):
+        errors["confirmed_new"] = (
+            "Someone with these details may already be in the register. Choose them from "
+            "the people linked to the family if they are there, or confirm that this is "
+            "someone new"
+        )
+
+
 def network_member_add(
     *,
     episode: Episode,
@@ -116,6 +135,7 @@ def network_member_add(
     can_offer: str = "",
     phone: str = "",
     email: str = "",
+    confirmed_new: bool = False,
     channel: str = "page",
 ) -> NetworkMember:
     """Add someone to the child's family network: a person already in the register (`member`,
@@ -135,6 +155,8 @@ def network_member_add(
         errors["date_of_birth"] = "Their date of birth must be in the past."
     clean_phone = _contact("phone", phone, errors)
     clean_email = _contact("email", email, errors)
+    if not errors and member is None and not confirmed_new:
+        _check_not_registered(episode, given_name, family_name, date_of_birth, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -161,6 +161,7 @@ def network_add(request: HttpRequest, public_id) -> HttpResponse:
             phone=data["phone"],
             email=data["email"],
             family_agrees=form.agrees(),
+            confirmed_new=bool(data.get("confirmed_new")),
         )
 
     return _form_page(

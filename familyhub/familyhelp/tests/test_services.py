@@ -166,3 +166,16 @@ def test_fgdm_bad_input_is_named_by_field(world, episode):
         declined_reason="We manage as a family",
     )
     assert declined.declined_reason == "We manage as a family"
+
+
+def test_someone_who_looks_registered_already_is_not_registered_twice_unasked(world, episode):
+    first = add_member(world, episode)
+    from familyhub.referrals.tests.factories import allocated_episode
+
+    other = allocated_episode(world, person=world.mother)
+    with pytest.raises(ValidationError) as error:
+        add_member(world, other)  # the same Marigold Pennywhistle, born the same day
+    assert "confirmed_new" in error.value.message_dict
+    assert "Pennywhistle" not in str(error.value.message_dict)
+    again = add_member(world, other, confirmed_new=True)
+    assert again.member_id != first.member_id
