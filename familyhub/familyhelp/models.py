@@ -113,7 +113,9 @@ class NetworkMember(EpisodeRecord):
         return _ARTICLE_LABELS.get(self.relationship, "Someone in the family network")
 
     def timeline_summary(self) -> str:
-        return f"Family network: {self.unshared_label.lower()} ({self.relationship_words})"
+        if not self.relationship_detail:
+            return f"Family network: {self.unshared_label.lower()}"
+        return f"Family network: {self.unshared_label.lower()}, “{self.relationship_detail}”"
 
     def timeline_detail(self) -> str:
         # The member's name and contact details are theirs: the network page shows them to

@@ -631,7 +631,7 @@ def test_family_network_and_fgdm_every_field_is_shown(client, signed_in, world, 
         assert value in page, value
     timeline = _page(lead, "access:person-family", world.child.public_id).replace("&#x27;", "'")
     for value in (
-        "Family network: a grandparent (Granny Marsh-2290)",
+        "Family network: a grandparent, “Granny Marsh-2290”",
         "Sleepovers at Wimbrel-5512",
         "Family group decision-making meeting offered on " + today.strftime("%-d %B %Y"),
         "Offered by " + str(world.colleague),
