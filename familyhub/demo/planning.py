@@ -165,14 +165,14 @@ def _sample_commissioning(authority: Authority, stdout: TextIO) -> None:
                     note="Two groups cancelled for staff sickness" if value == 72 else "",
                 )
         # 40% from the public health grant, the rest from the council: the split adds up.
-        value = contract.annual_value
-        public_health = (value * Decimal("0.4")).quantize(Decimal("1"))
+        worth = Decimal(contract.annual_value)
+        public_health = (worth * Decimal("0.4")).quantize(Decimal("1"))
         services.contract_year_set(
             contract=contract,
             expected_version=Contract.objects.get(pk=contract.pk).version,
             year=CONTRACT_START.year,
-            value=value,
-            funding={"council": value - public_health, "public_health": public_health},
+            value=worth,
+            funding={"council": worth - public_health, "public_health": public_health},
         )
         stdout.write(f"Planning: KPIs and a funding split for {contract}\n")
 
@@ -189,7 +189,7 @@ def _sample_budget_figures(authority: Authority, stdout: TextIO) -> None:
                     programme=line.programme,
                     year=line.year,
                     figure=figure,
-                    amount=(line.plan * rise).quantize(Decimal("1")),
+                    amount=(Decimal(line.plan or 0) * rise).quantize(Decimal("1")),
                 )
     stdout.write("Planning: 2017/18 forecast and actual beside the plan\n")
 
