@@ -242,7 +242,7 @@ def financial_years(start: datetime.date, end: datetime.date | None, *, today: d
     return list(range(first, last + 1))
 
 
-def contract_quarters(contract: Contract, *, today: datetime.date, most: int = 8):
+def contract_quarters(contract: Contract, *, today: datetime.date, most: int = 12):
     """The financial quarters of the contract's term up to the current one (the latest `most`)."""
     quarters = []
     day = contract.start

@@ -26,6 +26,11 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("scenarios/<uuid:public_id>/", views.scenario, name="scenario"),
     path("scenarios/<uuid:public_id>/costs/new/", views.site_change_new, name="site-change-new"),
+    path(
+        "scenarios/<uuid:public_id>/costs/remove/",
+        views.site_change_remove,
+        name="site-change-remove",
+    ),
     path("scenarios/<uuid:public_id>/change/", views.scenario_edit, name="scenario-edit"),
     path("scenarios/<uuid:public_id>/run-again/", views.scenario_rerun, name="scenario-rerun"),
     path("scenarios/<uuid:public_id>/delete/", views.scenario_delete, name="scenario-delete"),

@@ -541,7 +541,7 @@ def _confirm_page(request, *, item, title, body, button, warning, back, done) ->
     if request.method == "POST" and form.is_valid():
         try:
             return done(form.cleaned_data["version"])
-        except (services.StaleEdit, PlanningError) as error:
+        except (ValidationError, PlanningError) as error:
             form.add_error(None, error.messages if hasattr(error, "messages") else str(error))
     return render(
         request,
@@ -909,3 +909,38 @@ def site_change_new(request: HttpRequest, public_id) -> HttpResponse:
         back=back,
         back_text=item.name,
     )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def site_change_remove(request: HttpRequest, public_id) -> HttpResponse:
+    """Take one site change out of a scenario (`?change=` names it), after a confirmation."""
+    item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
+    change = item.site_changes.filter(pk=_int_or_none(request.GET.get("change"))).first()
+    if change is None:
+        raise Http404("No such site change")
+    back = reverse("planning:scenario", args=[item.public_id])
+
+    def done(version: int) -> HttpResponse:
+        services.site_change_remove(scenario=item, expected_version=version, change_id=change.pk)
+        messages.success(request, f"The costs of changing {change.site} were removed.")
+        return redirect(back)
+
+    return _confirm_page(
+        request,
+        item=item,
+        title=f"Remove the costs of changing {change.site}?",
+        body=f"From “{item.name}”: its one-off costs and its saving of £{change.annual_saving:,.2f} "
+        "a year.",
+        warning="You cannot undo this.",
+        button="Remove it",
+        back=back,
+        done=done,
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None

@@ -477,3 +477,18 @@ def test_the_demo_has_kpis_a_funding_split_budget_figures_and_a_scenario_that_pa
     assert "3.0 years (paid back during year 4)" in page
     contract_page = commissioner.get(reverse("planning:contract", args=[contract.public_id]))
     assert "Days from referral to first contact" in contract_page.content.decode()
+
+
+def test_a_site_change_is_removed_after_a_confirmation_on_the_current_version(
+    borough, commissioner
+):
+    scenario = ScenarioFactory(authority=borough["authority"])
+    change = _site_change(scenario)
+    url = reverse("planning:site-change-remove", args=[scenario.public_id])
+    assert commissioner.get(url).status_code == 404  # no change named
+    page = commissioner.get(f"{url}?change={change.pk}").content.decode()
+    assert "Remove the costs of changing Library North?" in page
+    stale = commissioner.post(f"{url}?change={change.pk}", {"version": "1"}).content.decode()
+    assert "Someone else changed this scenario after you opened it" in stale
+    assert commissioner.post(f"{url}?change={change.pk}", {"version": "2"}).status_code == 302
+    assert not SiteChange.objects.exists()
