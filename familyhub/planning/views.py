@@ -916,7 +916,8 @@ def site_change_new(request: HttpRequest, public_id) -> HttpResponse:
 def site_change_remove(request: HttpRequest, public_id) -> HttpResponse:
     """Take one site change out of a scenario (`?change=` names it), after a confirmation."""
     item = selectors.scenario_for_planner(selectors.current_authority(), public_id)
-    change = item.site_changes.filter(pk=_int_or_none(request.GET.get("change"))).first()
+    number = _int_or_none(request.GET.get("change"))
+    change = None if number is None else item.site_changes.filter(pk=number).first()
     if change is None:
         raise Http404("No such site change")
     back = reverse("planning:scenario", args=[item.public_id])
