@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from familyhub.access import layer
 from familyhub.casework.models import Episode
+from familyhub.casework.selectors import PackSection
 from familyhub.familyhelp.models import (
     FamilyPlan,
     FamilyPlanReview,
@@ -108,3 +109,24 @@ def fgdm_for(user, episode: Episode) -> Fgdm:
         plans=visible(FamilyPlan, "meeting"),
         reviews=visible(FamilyPlanReview, "plan"),
     )
+
+
+def pack_sections(user, episode: Episode) -> list[PackSection]:
+    """The child protection information pack's family network and family group decision
+    making (casework.hooks.information_pack_sections), read as the pages read them."""
+    network = [
+        f"{row.label} ({row.record.get_relationship_display()})"
+        + (f": {row.record.can_offer}" if row.shared and row.record.can_offer else "")
+        + (f". {row.phone}" if row.shared and row.phone else "")
+        for row in network_rows(user, episode, purpose="Information pack for child protection")
+    ]
+    fgdm = fgdm_for(user, episode)
+    decisions = [
+        f"Offered {offer.offered_on:%-d %B %Y}: {offer.get_response_display().lower()}"
+        for offer in fgdm.offers
+    ] + [f"Meeting {meeting.held_on:%-d %B %Y}" for meeting in fgdm.meetings]
+    decisions += [f"The family's plan: {plan.what_will_happen}" for plan in fgdm.plans]
+    return [
+        PackSection("The family network", network),
+        PackSection("Family group decision making", decisions),
+    ]

@@ -240,6 +240,7 @@ KWARGS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "familyhub.casework.forms.ActionForm": lambda w: [{"episode": w["episode"]}],
     "familyhub.casework.forms.AssessmentForm": lambda w: [{"levels": w["levels"]}],
     "familyhub.casework.forms.StepDownForm": lambda w: [{"levels": w["levels"]}],
+    "familyhub.casework.forms.LevelChangeForm": lambda w: [{"levels": w["levels"]}],
     "familyhub.casework.forms.GoalForm": lambda w: [{"needs": ["education", "health"]}],
     "familyhub.casework.forms.ReviewForm": lambda w: [{"goals": [_goal()]}],
     "familyhub.casework.forms.CloseForm": lambda w: [{"needs": ["education", "health"]}],
