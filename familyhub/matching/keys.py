@@ -222,7 +222,10 @@ def _write_keys(frame) -> int:
         buffer.seek(0)
         connection.ensure_connection()
         raw = connection.connection
-        statement = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+        # A quoted empty date is NULL (QUOTE_NONNUMERIC quotes the missing value too).
+        statement = (
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NULL (dob, dob_year))"
+        )
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)
