@@ -10,7 +10,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -40,8 +40,9 @@ from familyhub.referrals.models import (
     Urgency,
 )
 from familyhub.referrals.needs import Need
+from familyhub.referrals.selectors import external_service_ids, workers_of
 from familyhub.referrals.tasks import send_secure_referral
-from familyhub.services.models import Service, ServiceKind, Team, TeamMembership
+from familyhub.services.models import Service, ServiceKind, Team
 
 
 class DecisionConflict(Exception):
@@ -248,9 +249,7 @@ def referral_create(
         transaction.on_commit(lambda: send_secure_referral.enqueue(referral.pk))
     if not external:
         notify(
-            team_members([referral.receiving_team_id])
-            if referral.receiving_team_id
-            else service_members([owning_service.pk]),
+            inbox_members(referral),
             kind=NotificationKind.REFERRAL,
             subject=f"A new referral is in the {owning_service.name} inbox",
             url=reverse("referrals:detail", args=[referral.public_id]),
@@ -273,12 +272,14 @@ def receiving_team_for(service: Service, person: Person) -> Team | None:
 def takes_referrals_on_familyhub(service: Service) -> bool:
     """A service receives referrals in its inbox when it has a team with someone in it; any
     other service in the directory is a partner reached by letter or secure email."""
-    today = timezone.localdate()
-    return (
-        TeamMembership.objects.filter(team__service=service, user__is_active=True)
-        .filter(models.Q(end__isnull=True) | models.Q(end__gte=today))
-        .exists()
-    )
+    return not external_service_ids(Service.objects.filter(pk=service.pk))
+
+
+def inbox_members(referral: Referral):
+    """Who works the referral's inbox: its receiving team, or every team of its service."""
+    if referral.receiving_team_id:
+        return team_members([referral.receiving_team_id])
+    return service_members([referral.owning_service_id])
 
 
 def _tell_referrer(referral: Referral, what: str) -> None:
@@ -388,11 +389,9 @@ def _conditional_update(referral: Referral, *, states, version: int, **changes) 
 
 
 def _worker_of(service: Service, worker: User | None) -> dict[str, str]:
-    if worker is None:
+    if worker is None or workers_of(service.pk).filter(pk=worker.pk).exists():
         return {}
-    if not TeamMembership.objects.filter(team__service=service, user=worker).exists():
-        return {"worker": f"Choose someone who works in {service.name}."}
-    return {}
+    return {"worker": f"Choose someone who works in {service.name}."}
 
 
 def inbox_decide(
@@ -520,9 +519,7 @@ def more_information_given(
             channel=channel,
         )
         notify(
-            team_members([referral.receiving_team_id])
-            if referral.receiving_team_id
-            else service_members([referral.owning_service_id]),
+            inbox_members(referral),
             kind=NotificationKind.REFERRAL,
             subject=f"The referrer answered a question from the {referral.owning_service.name} "
             "inbox",
