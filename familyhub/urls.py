@@ -28,4 +28,11 @@ urlpatterns = [
     path("outcomes/", include("familyhub.outcomes.urls")),
     path("planning/", include("familyhub.planning.urls")),
     path("api/", include("familyhub.api.urls")),
+    path("family/", include("familyhub.portal.urls")),
+    path("fhir/", include("familyhub.fhir.urls")),
+    path("returns/", include("familyhub.returns.urls")),
+    path("retention/", include("familyhub.retention.urls")),
+    path("births/", include("familyhub.births.urls")),
+    path("directory/", include("familyhub.directory.urls")),
+    path("tracing/", include("familyhub.tracing.urls")),
 ]
