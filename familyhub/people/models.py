@@ -46,6 +46,21 @@ class Ethnicity(models.TextChoices):
     NOT_STATED = "NS", "Not stated"
 
 
+class NhsNumberStatus(models.TextChoices):
+    """The NHS Data Dictionary's NHS NUMBER STATUS INDICATOR CODE: how far an NHS number is
+    trusted. Only 01 is verified (by a trace against the Personal Demographics Service, or a
+    number the NHS itself sent, such as a birth notification)."""
+
+    VERIFIED = "01", "Present and verified"
+    NOT_TRACED = "02", "Present but not traced"
+    TRACE_REQUIRED = "03", "Trace required"
+    NO_MATCH = "04", "Trace attempted: no match or multiple matches"
+    TO_RESOLVE = "05", "Trace needs to be resolved (NHS number or details conflict)"
+    IN_PROGRESS = "06", "Trace in progress"
+    NOT_REQUIRED = "07", "Number not present and trace not required"
+    POSTPONED = "08", "Trace postponed (baby under six weeks old)"
+
+
 class Person(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
@@ -59,6 +74,10 @@ class Person(models.Model):
     is_unborn = models.BooleanField(default=False)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
+    # Blank until someone or something says: a typed number is 02 until a trace verifies it.
+    nhs_number_status = models.CharField(
+        "NHS number status", max_length=2, choices=NhsNumberStatus.choices, blank=True
+    )
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
     ethnicity = models.CharField(max_length=2, choices=Ethnicity.choices, blank=True)
     first_language = models.CharField(max_length=60, blank=True)
