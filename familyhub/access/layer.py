@@ -40,12 +40,26 @@ from django.http import Http404
 from django.utils import timezone
 
 from familyhub.access import involvement
-from familyhub.access.models import Basis, Consent, ConsentPurpose, DecisionNotToShare, Share
+from familyhub.access.models import (
+    Basis,
+    Consent,
+    ConsentPurpose,
+    DecisionNotToShare,
+    FamilyLink,
+    FamilyRelationship,
+    Share,
+)
 from familyhub.access.records import PersonRecord, category_choices, sensitive_categories
 from familyhub.access.viewer import Viewer, viewer_for
 from familyhub.accounts.roles import MANAGER_ROLES, Role
 from familyhub.audit.log import log_shown
-from familyhub.people.models import Household, HouseholdMembership, Person, Registration
+from familyhub.people.models import (
+    Household,
+    HouseholdMembership,
+    Person,
+    Registration,
+    Relationship,
+)
 
 __all__ = [
     "Viewer",
@@ -68,6 +82,9 @@ __all__ = [
     "registrations_to_confirm",
     "person_for_ig_review",
     "log_shown",
+    "family_links",
+    "family_people",
+    "is_family_user",
 ]
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -544,3 +561,53 @@ def registrations_to_confirm(user) -> QuerySet[Registration]:
         .select_related("person", "team", "registered_by")
         .order_by("registered_at")
     )
+
+
+# --- the family viewer: a parent, carer or young person signed in on the family side ---------
+
+FAMILY_ROLE = "family"  # accounts.roles.Role.FAMILY (the family door adds it)
+PARENT_RELATIONSHIP_KINDS = ("mother", "father", "parent", "step_parent", "carer", "foster_carer")
+
+
+def is_family_user(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role == FAMILY_ROLE
+
+
+def family_links(user) -> QuerySet:
+    """The account's confirmed links that have not ended (the only way in for a family account)."""
+    if not is_family_user(user):
+        return FamilyLink.objects.none()
+    return FamilyLink.objects.filter(
+        user=user, ended_at__isnull=True, person__merged_into__isnull=True
+    ).select_related("person")
+
+
+def family_people(user) -> QuerySet[Person]:
+    """The people a family account may see: the person each live link names (a young person
+    themselves, or the parent themselves), and for a parent link the children under 18 they
+    hold parental responsibility for (people.Relationship, current). Never another adult of
+    the household: a partner signs in with their own account."""
+    links = family_links(user)
+    if not links.exists():
+        return Person.objects.none()
+    today = timezone.localdate()
+    parents = links.filter(relationship=FamilyRelationship.PARENT).values("person_id")
+    children = Relationship.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=today),
+        Q(relative__date_of_birth__isnull=True, relative__is_unborn=True)
+        | Q(relative__date_of_birth__gt=_eighteen_years_before(today)),
+        person_id__in=parents,
+        kind__in=PARENT_RELATIONSHIP_KINDS,
+        parental_responsibility=True,
+    ).values("relative_id")
+    return Person.objects.filter(
+        Q(pk__in=links.values("person_id")) | Q(pk__in=children),
+        merged_into__isnull=True,
+    )
+
+
+def _eighteen_years_before(day):
+    try:
+        return day.replace(year=day.year - 18)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 18, day=28)

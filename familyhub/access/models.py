@@ -422,3 +422,53 @@ class ChronologyEntry(PersonRecord):
 
     def timeline_detail(self) -> str:
         return ""
+
+
+class FamilyRelationship(models.TextChoices):
+    SELF = "self", "Themselves (a young person 13 or over)"
+    PARENT = "parent", "Parent or carer"
+
+
+class HowConfirmed(models.TextChoices):
+    IN_PERSON = "in_person", "In person at a centre"
+    CHECK_QUESTION = "check_question", "Matched to the register and a check question"
+
+
+class FamilyLink(models.Model):
+    """A family account's link to a person in the register, confirmed by a practitioner who made
+    sure who they are. Only a confirmed link that has not ended lets the account see anything
+    (access.layer.family_people): an account with no link sees nothing of the record."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_links"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="family_links"
+    )
+    relationship = models.CharField(max_length=10, choices=FamilyRelationship.choices)
+    how_confirmed = models.CharField(max_length=20, choices=HowConfirmed.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "person"],
+                condition=models.Q(ended_at__isnull=True),
+                name="family_link_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person} ({self.relationship})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhub.access import involvement
+from familyhub.access.layer import FAMILY_ROLE, can_see
 from familyhub.access.models import (
     Article9Condition,
     Basis,
@@ -29,6 +30,9 @@ from familyhub.access.models import (
     ConsentPurpose,
     DecisionNotToShare,
     DecisionReview,
+    FamilyLink,
+    FamilyRelationship,
+    HowConfirmed,
     ReviewStatus,
     Share,
     SharedNote,
@@ -54,6 +58,8 @@ __all__ = [
     "current_sharing_consent",
     "decision_not_to_share_record",
     "decision_review",
+    "confirm_family_link",
+    "end_family_link",
     "lawful_basis_problems",
     "note_create",
     "share_create",
@@ -574,3 +580,62 @@ def _tell_ig_leads(use: BreakGlass) -> int:
         recipient_list=leads,
         fail_silently=True,
     )
+
+
+# --- family accounts' links to the register ---------------------------------------------------
+
+
+@transaction.atomic
+def confirm_family_link(
+    *, staff_user: User, account: User, person: Person, relationship: str, how_confirmed: str
+) -> FamilyLink:
+    """A practitioner confirms that a family account is this person (or their parent or carer):
+    only then does the account see anything of the record. Refused if the practitioner may not
+    see the person, or the account is not a family account. Confirming a link that is already
+    live returns it unchanged."""
+    _require_practitioner(staff_user)
+    if not can_see(staff_user, person):
+        raise PermissionDenied("You can only confirm a link to someone whose record you can see.")
+    if getattr(account, "role", "") != FAMILY_ROLE:
+        raise ValidationError({"account": "This is not a family account."})
+    if relationship not in FamilyRelationship.values:
+        raise ValidationError({"relationship": "Choose how the account holder is related."})
+    if how_confirmed not in HowConfirmed.values:
+        raise ValidationError({"how_confirmed": "Choose how you confirmed who they are."})
+    existing = FamilyLink.objects.filter(user=account, person=person, ended_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    link = FamilyLink.objects.create(
+        user=account,
+        person=person,
+        relationship=relationship,
+        how_confirmed=how_confirmed,
+        confirmed_by=staff_user,
+    )
+    log_change(
+        staff_user,
+        [person],
+        action="change",
+        purpose="Confirm a family account",
+        detail=f"family link {link.public_id} ({relationship}, {how_confirmed})",
+    )
+    return link
+
+
+@transaction.atomic
+def end_family_link(link: FamilyLink, *, by: User) -> FamilyLink:
+    """End a family account's link (by staff, or by the account holder): from this moment the
+    account sees nothing through it. Ending an ended link changes nothing."""
+    changed = FamilyLink.objects.filter(pk=link.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=by
+    )
+    link.refresh_from_db()
+    if changed:
+        log_change(
+            by,
+            [link.person],
+            action="change",
+            purpose="End a family account's link",
+            detail=f"family link {link.public_id} ended",
+        )
+    return link
