@@ -21,6 +21,13 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner / analyst"
     IG_LEAD = "ig_lead", "Information governance lead"
     ADMINISTRATOR = "administrator", "Administrator"
+    # A member of the public: a parent, carer or young person (13+) signed in at /family/.
+    # In none of the staff role groups; a family account never reaches a staff page.
+    FAMILY = "family", "Family member (parent, carer or young person)"
+
+
+# Every role but the family's: the people who work in the services, in Role's order.
+STAFF_ROLES: tuple[Role, ...] = tuple(role for role in Role if role != Role.FAMILY)
 
 
 # Practitioners record and read case information about the families they work with.

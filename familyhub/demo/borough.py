@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from familyhub.accounts.models import User
-from familyhub.accounts.roles import Role
+from familyhub.accounts.roles import STAFF_ROLES, Role
 from familyhub.demo import access as access_demo
 from familyhub.demo import casework as casework_demo
 from familyhub.demo import childhealth as childhealth_demo
@@ -87,7 +87,7 @@ def demo_is_loaded() -> bool:
 
 def demo_accounts() -> list[tuple[str, str]]:
     """(username, what they are) for every demo account `make demo` lists."""
-    return [(role.value, role.label) for role in Role] + [access_demo.DA_WORKER]
+    return [(role.value, role.label) for role in STAFF_ROLES] + [access_demo.DA_WORKER]
 
 
 @transaction.atomic
@@ -124,7 +124,7 @@ def _reference_and_teams(authority: Authority, out: Any) -> None:
 
 def _accounts(authority: Authority) -> None:
     central = Locality.objects.get(authority=authority, name="Central")
-    for role in Role:
+    for role in STAFF_ROLES:
         given, family = DEMO_NAMES[role]
         user, created = User.objects.get_or_create(
             username=role.value,
