@@ -10,6 +10,7 @@ from familyhub.casework.models import Episode, EpisodeNeed, EpisodeStatus, NeedO
 from familyhub.core.dates import AddDays
 from familyhub.core.indicators import Cell, cells, indicator
 from familyhub.referrals.models import Referral
+from familyhub.referrals.needs import Need
 
 PART = "casework"
 
@@ -65,3 +66,40 @@ def re_referrals_12_months(authority_id: int, start: date, end: date) -> list[Ce
         received_at__date__lte=AddDays(OuterRef("end"), 365),
     )
     return _grouped(_closed(authority_id, start, end), Exists(later))
+
+
+# One indicator per Supporting Families headline need (referrals/needs.py: the programme's ten
+# headline outcomes), so that a framework area such as "Secure housing" or "Safe from domestic
+# abuse" reads the need it names. Whether the improvement was sustained six months after closure
+# is the results claim's question (the returns part), not this count's.
+NEED_INDICATOR_PREFIX = "need_achieved_"
+
+
+def _need_achieved(need: str):
+    def compute(authority_id: int, start: date, end: date) -> list[Cell]:
+        with_need = _closed(authority_id, start, end).filter(needs__need=need)
+        achieved = Exists(
+            EpisodeNeed.objects.filter(
+                episode_id=OuterRef("pk"), need=need, outcome=NeedOutcome.ACHIEVED
+            )
+        )
+        return _grouped(with_need, achieved)
+
+    compute.__name__ = compute.__qualname__ = f"{NEED_INDICATOR_PREFIX}{need}"
+    return compute
+
+
+for _need, _label in Need.choices:
+    indicator(
+        key=f"{NEED_INDICATOR_PREFIX}{_need}",
+        title=f"Need achieved at closure: {_label.lower()}",
+        target=None,
+        numerator=f"Early help episodes closed with the need '{_label}' achieved",
+        denominator=f"Early help episodes closed in the quarter with the need '{_label}' identified",
+        part=PART,
+        note=(
+            "Achieved as the lead professional recorded it at closure; 'partly achieved' "
+            "does not count. Sustained progress six months on is the Supporting Families "
+            "results claim's test, not this one's."
+        ),
+    )(_need_achieved(_need))

@@ -65,10 +65,16 @@ class Indicator:
     category: str = "general"
     records: Any = None
 
+    @property
+    def scale(self) -> float:
+        """What a proportion is multiplied by in this unit: 100 for a percentage, 1,000 for a
+        rate per 1,000 (how conceptions are published), 1 for a plain ratio or count."""
+        return {"%": 100.0, "per 1,000": 1000.0}.get(self.unit, 1.0)
+
     def rate(self, numerator: int, denominator: int) -> float | None:
         if not denominator:
             return None
-        return 100.0 * numerator / denominator if self.unit == "%" else numerator / denominator
+        return self.scale * numerator / denominator
 
 
 registered: Hook[Indicator] = Hook("indicators", "every part's indicators, keyed by their key")

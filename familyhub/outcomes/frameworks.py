@@ -7,9 +7,11 @@ import importlib
 
 from django.apps import apps
 
+# The migrations that ship framework data, in order: the frameworks, then the links that measure
+# every area (with their proxy notes).
+SHIPPING_MIGRATIONS = ["0002_ship_example_frameworks", "0007_every_framework_area_measured"]
+
 
 def ensure_shipped_frameworks() -> None:
-    migration = importlib.import_module(
-        "familyhub.outcomes.migrations.0002_ship_example_frameworks"
-    )
-    migration.ship(apps, None)
+    for name in SHIPPING_MIGRATIONS:
+        importlib.import_module(f"familyhub.outcomes.migrations.{name}").ship(apps, None)

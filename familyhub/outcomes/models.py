@@ -62,6 +62,13 @@ class IndicatorLink(models.Model):
     area = models.ForeignKey(OutcomeArea, on_delete=models.CASCADE, related_name="links")
     indicator_key = models.CharField(max_length=60)
     order = models.PositiveSmallIntegerField(default=0)
+    # Where the indicator only stands in for the outcome (visit coverage for postnatal
+    # depression), the page says so in these words rather than letting it pass for the thing.
+    proxy_note = models.CharField(
+        max_length=240,
+        blank=True,
+        help_text="If this indicator is only a proxy for the outcome, say what it stands in for",
+    )
 
     class Meta:
         ordering = ["area", "order", "indicator_key"]
@@ -197,3 +204,39 @@ class EyfspResult(PersonRecord):
         names = {code: name for code, name, _area, _gld in EARLY_LEARNING_GOALS}
         emerging = [names[code] for code, value in self.goals.items() if value == "emerging"]
         return "Emerging in: " + ", ".join(emerging) if emerging else "Expected in every goal"
+
+
+class AreaFigure(models.Model):
+    """A published public health figure for one area and period, imported from a Fingertips
+    indicator file (Office for Health Improvement and Disparities): counts and denominators
+    for a ward or LSOA, or for the whole council (`area` empty). No person is behind it, so it
+    has no drill-down and is no one's record."""
+
+    authority = models.ForeignKey("places.Authority", on_delete=models.CASCADE, related_name="+")
+    fingertips_id = models.PositiveIntegerField(help_text="The file's Indicator ID")
+    indicator_name = models.CharField(max_length=240)
+    area = models.ForeignKey(
+        "places.Area", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    time_period = models.CharField(max_length=20, help_text="As the file writes it: 2023/24")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    count = models.FloatField(null=True, blank=True)
+    denominator = models.FloatField(null=True, blank=True)
+    value = models.FloatField(null=True, blank=True)
+    lower_ci = models.FloatField(null=True, blank=True)
+    upper_ci = models.FloatField(null=True, blank=True)
+    source_file = models.CharField(max_length=200, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["fingertips_id", "period_start", "area__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "fingertips_id", "area", "period_start"],
+                name="area_figure_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_name} {self.time_period} {self.area or 'council'}"

@@ -101,12 +101,14 @@ def summary(authority: Authority, key: str, *, periods: int = TREND_PERIODS) -> 
 
 def framework_summaries(
     authority: Authority, framework: OutcomeFramework
-) -> list[tuple[str, list[IndicatorSummary]]]:
+) -> list[tuple[str, list[tuple[IndicatorSummary, str]]]]:
+    """Each area's indicators, with the link's proxy note ("" where the indicator measures
+    the outcome itself)."""
     known = registry.all_registered()
     out = []
     for area in framework.areas.prefetch_related("links"):
         summaries = [
-            summary(authority, link.indicator_key)
+            (summary(authority, link.indicator_key), link.proxy_note)
             for link in area.links.all()
             if link.indicator_key in known
         ]

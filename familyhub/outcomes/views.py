@@ -48,14 +48,15 @@ def _pct(estimate: stats.Estimate | None, scale: float = 100.0) -> str:
 
 def _card(summary: selectors.IndicatorSummary) -> dict:
     gap = summary.gap
+    scale = summary.indicator.scale
     return {
         "summary": summary,
         "chart": charts.trend_svg(summary),
         "rows": charts.trend_rows(summary),
-        "gap_difference": _pct(gap.difference) if gap else "not enough data",
+        "gap_difference": _pct(gap.difference, scale) if gap else "not enough data",
         "gap_ratio": _pct(gap.ratio, 1.0) if gap else "not enough data",
-        "most": _pct(gap.most) if gap else "",
-        "least": _pct(gap.least) if gap else "",
+        "most": _pct(gap.most, scale) if gap else "",
+        "least": _pct(gap.least, scale) if gap else "",
     }
 
 
@@ -85,7 +86,7 @@ def framework(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     authority = _authority_or_404()
     item = get_object_or_404(OutcomeFramework, slug=slug)
     areas = [
-        (name, [_card(s) for s in summaries])
+        (name, [{**_card(s), "proxy": proxy} for s, proxy in summaries])
         for name, summaries in selectors.framework_summaries(authority, item)
     ]
     return render(request, "outcomes/framework.html", {"framework": item, "areas": areas})

@@ -153,3 +153,14 @@ def test_engaged_families_over_resident_families(authority, make_child, deprived
     assert by_area(cells, deprived) == (1, 8)
     assert by_area(cells, affluent) == (1, 16)
     assert totals(cells) == (2, 24)
+
+
+def test_each_supporting_families_need_achieved_at_closure(authority, make_child, eh_team):
+    episode(make_child(), eh_team, date(2025, 5, 1), [("housing", "achieved"), ("crime", "partly")])
+    episode(make_child(), eh_team, date(2025, 5, 2), [("housing", "not_achieved")])
+    episode(make_child(), eh_team, date(2025, 6, 2), [("housing", "achieved")])
+    episode(make_child(), eh_team, date(2025, 6, 3), [("health", "achieved")])  # no housing need
+    episode(make_child(), eh_team, date(2025, 7, 1), [("housing", "achieved")])  # next quarter
+    assert totals(run("need_achieved_housing", authority)) == (2, 3)
+    assert totals(run("need_achieved_crime", authority)) == (0, 1)  # partly is not achieved
+    assert totals(run("need_achieved_financial", authority)) == (0, 0)

@@ -33,6 +33,24 @@ SHIPPED = {
     "fgdm_meetings_held": "familyhub.familyhelp.indicators",
     "fgdm_family_plans": "familyhub.familyhelp.indicators",
     "fgdm_days_referral_to_meeting": "familyhub.familyhelp.indicators",
+    "smoking_at_delivery": "familyhub.outcomes.area_figures",
+    "smoking_early_pregnancy": "familyhub.outcomes.area_figures",
+    "under_18_conceptions": "familyhub.outcomes.area_figures",
+    **{
+        f"need_achieved_{need}": "familyhub.casework.indicators"
+        for need in [
+            "education",
+            "early_years",
+            "health",
+            "substance_use",
+            "family_relationships",
+            "child_safety",
+            "crime",
+            "domestic_abuse",
+            "housing",
+            "financial",
+        ]
+    },
 }
 
 
