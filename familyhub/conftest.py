@@ -193,3 +193,9 @@ def _seeded_rows(request):
         ).add_default_rule(apps, None)
     if not Prompt.objects.filter(authority__isnull=True).exists():
         ensure_default_prompts()
+    from familyhub.retention.models import RetentionSchedule
+
+    if not RetentionSchedule.objects.filter(authority__isnull=True).exists():
+        importlib.import_module("familyhub.retention.migrations.0002_default_schedules").seed(
+            apps, None
+        )

@@ -52,7 +52,7 @@ class AccessLogKeyError(RuntimeError):
 
 # --- what the parts call ---------------------------------------------------------------------
 
-WRITE_ACTIONS = frozenset({"change", "create", "merge", "break_glass"})
+WRITE_ACTIONS = frozenset({"change", "create", "merge", "break_glass", "destroy", "legal_hold"})
 
 
 def people_pairs(people: Any) -> list[tuple[int, Any]]:

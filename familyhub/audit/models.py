@@ -32,6 +32,10 @@ class Action(models.TextChoices):
     CREATE = "create", "Create"
     MERGE = "merge", "Merge"
     BREAK_GLASS = "break_glass", "Break-glass"
+    # Retention: a record destroyed under an approved batch (its type and id, never its
+    # content), and a legal hold set or lifted.
+    DESTROY = "destroy", "Destruction"
+    LEGAL_HOLD = "legal_hold", "Legal hold"
 
 
 class ImmutableRowError(Exception):
