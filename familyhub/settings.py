@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A family account reaches only the family side (/family/): every staff page sends it home.
+    "familyhub.portal.middleware.FamilyAccountsStayOnTheFamilySide",
     # Opens the request's scope: one access-log entry per person a page shows (audit.scope).
     "familyhub.audit.middleware.AccessLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -192,6 +194,16 @@ OTP_TOTP_ISSUER = envstr("FAMILYHUB_SERVICE_NAME", "Familyhub")
 # Sessions end after a period without activity.
 SESSION_COOKIE_AGE = envint("FAMILYHUB_SESSION_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# The family side (familyhub.portal): the public signs in with a one-time code by email or text
+# message; sessions are shorter than staff ones; sending codes is throttled per address or
+# number and per network address (wrong codes lock out like wrong staff passwords).
+FAMILYHUB_FAMILY_SESSION_MINUTES = envint("FAMILYHUB_FAMILY_SESSION_MINUTES", 15, minimum=1)
+FAMILYHUB_FAMILY_CODE_MINUTES = envint("FAMILYHUB_FAMILY_CODE_MINUTES", 10, minimum=1)
+FAMILYHUB_FAMILY_CODES_PER_HOUR = envint("FAMILYHUB_FAMILY_CODES_PER_HOUR", 5, minimum=1)
+FAMILYHUB_FAMILY_CODES_PER_ADDRESS_PER_HOUR = envint(
+    "FAMILYHUB_FAMILY_CODES_PER_ADDRESS_PER_HOUR", 30, minimum=1
+)
+FAMILYHUB_SMS_SENDER = envstr("FAMILYHUB_SMS_SENDER", "familyhub.portal.messages.ConsoleSmsSender")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 SESSION_COOKIE_SECURE = HTTPS

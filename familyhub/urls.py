@@ -29,6 +29,7 @@ urlpatterns = [
     path("planning/", include("familyhub.planning.urls")),
     path("api/", include("familyhub.api.urls")),
     path("family/", include("familyhub.portal.urls")),
+    path("family-accounts/", include("familyhub.portal.urls_staff")),
     path("fhir/", include("familyhub.fhir.urls")),
     path("returns/", include("familyhub.returns.urls")),
     path("retention/", include("familyhub.retention.urls")),

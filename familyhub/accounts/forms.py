@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from familyhub.accounts.roles import Role
 from familyhub.core.forms import GovukErrorsMixin, GovukForm
 
 
@@ -13,7 +14,14 @@ class SignInForm(GovukErrorsMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password.",
         "inactive": "This account is inactive. Ask your administrator.",
+        "family": "This is the sign-in for staff. Family members sign in at /family/.",
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if user.role == Role.FAMILY:
+            # A family account never signs in here, even if someone gave it a password.
+            raise forms.ValidationError(self.error_messages["family"], code="family")
 
 
 class TokenForm(GovukForm):

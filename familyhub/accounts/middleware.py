@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from familyhub.accounts.models import is_two_factor_verified
+from familyhub.accounts.roles import Role
 
 # Pages a signed-in person may reach before completing two-factor sign-in.
 _OPEN_BEFORE_2FA = ("accounts:", "core:health")
@@ -39,6 +40,10 @@ class TwoFactorRequiredMiddleware:
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or is_two_factor_verified(user):
+            return None
+        if user.role == Role.FAMILY:
+            # A family account has no authenticator app: it signs in each time with a one-time
+            # code sent to its email or phone (familyhub.portal.signin), and reaches no staff page.
             return None
         match = request.resolver_match
         name = f"{match.namespace}:{match.url_name}" if match and match.namespace else ""
