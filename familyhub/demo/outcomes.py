@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from familyhub.outcomes import area_figures
 from familyhub.outcomes.aggregation import refresh
 from familyhub.outcomes.models import (
     EARLY_LEARNING_GOALS,
@@ -65,8 +66,44 @@ def _eyfsp_results(authority: Authority, rng: random.Random, stdout: Any) -> Non
     stdout.write(f"EYFSP: {made} end-of-Reception results for {year - 1}/{year % 100:02d}.\n")
 
 
+def _fingertips_rows(authority: Authority, rng: random.Random) -> list[list[str]]:
+    """Made-up figures by ward in the Fingertips layout, more smoking and more conceptions in the
+    deprived wards (England: about 7% smoking at delivery, 13 conceptions per 1,000 under 18)."""
+    header = ["Indicator ID", "Indicator Name", "Area Code", "Area Name", "Time period"]
+    header += ["Count", "Denominator"]
+    today = timezone.localdate()
+    last_fy = (today.year if today.month >= 4 else today.year - 1) - 1
+    rows = [header]
+    for area in authority.areas.order_by("code"):
+        deprivation = 10 - (area.imd_decile or 5)  # 0 least deprived .. 9 most
+        maternities = max(area.population_0_4 // 5, 20)
+        young_women = max(area.population_16_19 * 3 // 8, 20)
+        for year in (last_fy - 1, last_fy):
+            fy = f"{year}/{str(year + 1)[-2:]}"
+            for fingertips_id, base, denominator in (
+                (area_figures.SMOKING_AT_DELIVERY, 0.035 + 0.009 * deprivation, maternities),
+                (area_figures.SMOKING_EARLY_PREGNANCY, 0.05 + 0.012 * deprivation, maternities),
+            ):
+                count = sum(rng.random() < base for _ in range(denominator))
+                rows.append(
+                    [str(fingertips_id), area_figures.KNOWN[fingertips_id], area.code, area.name]
+                    + [fy, str(count), str(denominator)]
+                )
+            rate = (6 + 2.2 * deprivation) / 1000
+            conceptions = sum(rng.random() < rate for _ in range(young_women))
+            rows.append(
+                [str(area_figures.UNDER_18_CONCEPTIONS), "Under 18s conception rate / 1,000"]
+                + [area.code, area.name, str(year), str(conceptions), str(young_women)]
+            )
+    return rows
+
+
 def load_demo(*, authority: Authority, rng: random.Random, stdout: Any) -> None:
     _eyfsp_results(authority, rng, stdout)
+    report = area_figures.import_rows(
+        _fingertips_rows(authority, rng), authority=authority, source="demo-fingertips.csv"
+    )
+    stdout.write(f"Fingertips figures by ward: {report.saved} imported.\n")
     written = refresh(authority.pk, quarters=DEMO_QUARTERS, years=DEMO_YEARS)
     stdout.write(f"Outcomes: {written} figures over the last {DEMO_QUARTERS} quarters.\n")
     for key in (

@@ -12,10 +12,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+from familyhub.accounts.roles import Role
 from familyhub.places.models import Authority
 from familyhub.planning import scenarios, services
 from familyhub.planning.csvinput import read_site_problem
-from familyhub.planning.models import Contract, ContractKpi, Scenario, ScenarioKind
+from familyhub.planning.models import (
+    BudgetLine,
+    Contract,
+    ContractKpi,
+    Post,
+    Scenario,
+    ScenarioKind,
+)
 from familyhub.planning.optimiser import (
     FundingUnit,
     PlanningError,
@@ -23,6 +31,7 @@ from familyhub.planning.optimiser import (
     funding_formula,
     solve_sites,
 )
+from familyhub.services.models import TeamMembership
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "places" / "data" / "reference"
 NEEDED = [
@@ -51,6 +60,7 @@ def load_demo(*, authority: Authority, rng: random.Random, stdout: TextIO) -> No
     stdout.write(f"Planning: {contracts} contracts\n")
     _sample_commissioning(authority, stdout)
     _sample_budget_figures(authority, stdout)
+    _sample_establishment(authority, stdout)
     if Scenario.objects.filter(authority=authority, name__startswith="Demo: ").exists():
         stdout.write("Planning: sample scenarios already there\n")
         return
@@ -216,3 +226,50 @@ def _sample_costs_of_change(scenario: Scenario, stdout: TextIO) -> None:
             saving_years=10,
         )
     stdout.write(f"Planning: costs of change for “{scenario.name}”\n")
+
+
+# A year's salary with on-costs for a full-time post, by role (made up, of the order of NHS Agenda
+# for Change and council pay scales in 2026).
+POST_COSTS = {
+    Role.HEALTH_VISITOR: ("Health visitor", "Band 6", 58_000),
+    Role.SCHOOL_NURSE: ("School nurse", "Band 6", 58_000),
+    Role.FAMILY_SUPPORT_WORKER: ("Family support worker", "Grade 6", 36_000),
+    Role.LEAD_PROFESSIONAL: ("Early help practitioner", "Grade 8", 44_000),
+    Role.TEAM_LEADER: ("Team leader", "Grade 10", 56_000),
+    Role.RECEPTION: ("Family hub worker", "Grade 4", 29_000),
+}
+
+
+def _sample_establishment(authority: Authority, stdout: TextIO) -> None:
+    """A post for each team member in a costed role, and a vacancy in every other team."""
+    if Post.objects.filter(authority=authority).exists():
+        return
+    funded_by = (
+        BudgetLine.objects.filter(authority=authority).order_by("-year", "programme").first()
+    )
+    memberships = (
+        TeamMembership.objects.filter(team__service__authority=authority)
+        .select_related("team", "user")
+        .order_by("team__name", "user__username")
+    )
+    made = 0
+    for number, membership in enumerate(memberships):
+        role = Role(membership.user.role)
+        if role not in POST_COSTS:
+            continue
+        title, grade, cost = POST_COSTS[role]
+        fte = min(Decimal(membership.fte), Decimal(1))
+        for status in ("filled", "vacant") if number % 2 == 0 else ("filled",):
+            services.post_save(
+                authority=authority,
+                team=membership.team,
+                role=role,
+                title=title,
+                grade=grade,
+                fte=fte,
+                annual_cost=(Decimal(cost) * fte).quantize(Decimal(1)),
+                funded_by=funded_by,
+                status=status,
+            )
+            made += 1
+    stdout.write(f"Planning: an establishment of {made} posts\n")

@@ -178,7 +178,7 @@ def _cells(fingertips_id: int, authority_id: int, start, end) -> list[Cell]:
     if rows.filter(area__isnull=False).exists():
         rows = rows.filter(area__isnull=False)
     return cells(
-        {"area_id": area_id, "numerator": round(count), "denominator": round(denominator)}
+        {"area_id": area_id, "numerator": round(count or 0), "denominator": round(denominator or 0)}
         for area_id, count, denominator in rows.values_list("area_id", "count", "denominator")
     )
 

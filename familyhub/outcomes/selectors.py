@@ -85,6 +85,10 @@ def summary(authority: Authority, key: str, *, periods: int = TREND_PERIODS) -> 
         Point(start, _label(start, indicator.period), n, d, indicator.rate(n, d))
         for start, n, d in reversed(rows)
     ]
+    # The latest figure is the latest period that has one: published figures come a year or
+    # more behind, and a quarter just begun has counted nobody yet.
+    while trend and not trend[-1].denominator:
+        trend.pop()
     result = IndicatorSummary(indicator, targets().get(key), trend)
     if trend:
         quintiles = {

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.utils import dateformat
 
+from familyhub.accounts.roles import STAFF_ROLES
 from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.places.models import Authority
-from familyhub.planning.models import BudgetFigure, KpiDirection, KpiUnit, ScenarioKind
+from familyhub.planning.models import (
+    BudgetFigure,
+    BudgetLine,
+    KpiDirection,
+    KpiUnit,
+    PostStatus,
+    ScenarioKind,
+)
 from familyhub.planning.needs import DEFAULT_WEIGHTS, MEASURES
+from familyhub.planning.scenarios import CAPACITY_CHOICES
 from familyhub.planning.selectors import candidate_sites, kpi_sources, scenarios_for
-from familyhub.services.models import Service, ServiceKind
+from familyhub.services.models import Service, ServiceKind, Team
 
 
 class PlanningForm(GovukForm):
@@ -223,6 +233,14 @@ class CaseloadForm(PlanningForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One team a line, smallest and largest FTE, for example “North team: 2-6”.",
     )
+    capacity = forms.ChoiceField(
+        label="Where the staff come from",
+        choices=CAPACITY_CHOICES,
+        initial="members",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Used when no staff by role are entered below.",
+    )
     staff = forms.CharField(
         label="Staff by role (FTE, optional)",
         required=False,
@@ -266,6 +284,9 @@ class CaseloadForm(PlanningForm):
 
     def clean_staff(self) -> dict[str, float]:
         return _lines(self.cleaned_data["staff"], "Staff by role")
+
+    def clean_capacity(self) -> str:
+        return self.cleaned_data.get("capacity") or "members"
 
     def clean(self):
         super().clean()
@@ -543,3 +564,47 @@ class SiteChangeForm(PlanningForm):
         if data.get("capital_grant") and not end and "grant_end" not in self.errors:
             self.add_error("grant_end", "Enter the date the grant's conditions end")
         return data
+
+
+class PostForm(PlanningForm):
+    """A post in the establishment (add or change; `version` is the one the planner opened)."""
+
+    error_names = {"funded_by": "the budget line that funds it"}
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none())
+    role = forms.ChoiceField(
+        label="Role", choices=[(role.value, role.label) for role in STAFF_ROLES]
+    )
+    title = forms.CharField(label="Job title", max_length=120)
+    grade = forms.CharField(
+        label="Grade (optional)", max_length=40, required=False, help_text="For example Band 6"
+    )
+    fte = forms.DecimalField(
+        label="Full-time equivalent (FTE)",
+        min_value=Decimal("0.01"),
+        max_value=1,
+        max_digits=4,
+        decimal_places=2,
+        help_text="1 for full time, 0.6 for three days a week",
+    )
+    annual_cost = forms.DecimalField(
+        label="Cost a year (£, optional)",
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        help_text="Salary with on-costs, for the post's FTE",
+    )
+    funded_by = forms.ModelChoiceField(
+        label="Funded by (optional)", queryset=BudgetLine.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label="Is the post filled?", choices=PostStatus.choices, widget=forms.RadioSelect
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, authority: Authority, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(service__authority=authority).order_by("name")
+        lines = BudgetLine.objects.filter(authority=authority).order_by("programme", "year")
+        cast(Any, self.fields["team"]).queryset = teams
+        cast(Any, self.fields["funded_by"]).queryset = lines

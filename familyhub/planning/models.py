@@ -291,3 +291,50 @@ class SiteChange(models.Model):
 
     def __str__(self) -> str:
         return self.site
+
+
+class PostStatus(models.TextChoices):
+    FILLED = "filled", "Filled"
+    VACANT = "vacant", "Vacant"
+
+
+class Post(models.Model):
+    """A funded post in the establishment: what the service is built to have, filled or not.
+    The caseload model can take its capacity from these rather than from who is in the teams
+    today, and a budget line shows what it buys. A post is about a job, never about a family."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("services.Team", on_delete=models.PROTECT, related_name="posts")
+    role = models.CharField(max_length=32, help_text="The staff role the post holder works in")
+    title = models.CharField("job title", max_length=120)
+    grade = models.CharField(max_length=40, blank=True, help_text="For example 'Band 6' or 'PO3'")
+    fte = models.DecimalField("FTE", max_digits=4, decimal_places=2)
+    annual_cost = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Salary with on-costs for the post's FTE",
+    )
+    funded_by = models.ForeignKey(
+        BudgetLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    status = models.CharField(max_length=8, choices=PostStatus.choices, default=PostStatus.FILLED)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["team__name", "role", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fte__gt=0) & models.Q(fte__lte=1), name="planning_post_fte"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(annual_cost__isnull=True) | models.Q(annual_cost__gte=0),
+                name="planning_post_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.team})"

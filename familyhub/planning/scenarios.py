@@ -265,6 +265,14 @@ def run_funding(
 CASEHOLDING_ROLES = ["family_support_worker", "lead_professional", "health_visitor", "school_nurse"]
 
 
+# Where the caseload model's capacity comes from, in the planner's words.
+CAPACITY_CHOICES = [
+    ("members", "The teams' members today"),
+    ("filled_posts", "The establishment: filled posts"),
+    ("all_posts", "The establishment: every funded post, filled or vacant"),
+]
+
+
 def run_caseload(
     authority: Authority,
     *,
@@ -277,10 +285,13 @@ def run_caseload(
     staff_fte: dict[str, float] | None,
     service_id: int | None = None,
     team_sizes: dict[str, list[float]] | None = None,
+    capacity: str = "members",
 ) -> dict:
     """Balance staff across areas and teams. Demand per area: referrals in the last year split by
     the level mix when the record has them (and no total is entered), otherwise the expected
-    cases shared by need-weighted children 0-19."""
+    cases shared by need-weighted children 0-19. Capacity (when no staff FTE is entered): the
+    teams' members ("members"), the establishment's filled posts ("filled_posts"), or every
+    funded post, filled or vacant ("all_posts")."""
     needs = selectors.needs_analysis(authority)
     areas = needs["areas"]
     mix_total = sum(level_mix.values())
@@ -298,6 +309,11 @@ def run_caseload(
                 0
             )
             current[team.name] = float(fte)
+    if capacity != "members":
+        posts = selectors.establishment_fte_by_team(
+            authority, teams_qs, filled_only=capacity == "filled_posts"
+        )
+        current = {name: posts.get(name, 0.0) for name in current}
     note = ""
     for a in areas:
         if a["locality"] not in team_of_locality:
@@ -306,6 +322,15 @@ def run_caseload(
             current.setdefault(name, 0.0)
             note = "Localities without a team in the register get a team named after the locality."
     staff: dict[str, float] = dict(staff_fte or {})
+    if not staff and capacity != "members":
+        staff = selectors.establishment_fte_by_role(
+            authority, teams_qs, filled_only=capacity == "filled_posts"
+        )
+        if not staff:
+            raise PlanningError(
+                "The establishment has no posts in this service's teams: add them on the "
+                "establishment page, or take the capacity from the teams' members."
+            )
     if not staff:
         memberships = (
             TeamMembership.objects.filter(team__in=teams_qs, user__role__in=CASEHOLDING_ROLES)
@@ -446,6 +471,7 @@ def run_again(authority: Authority, kind: str, inputs: dict) -> dict:
             staff_fte=inputs.get("staff_fte"),
             service_id=inputs.get("service"),
             team_sizes=inputs.get("team_sizes"),
+            capacity=inputs.get("capacity", "members"),
         )
     if kind == ScenarioKind.FUNDING:
         current = _saved(authority, inputs.get("current"), ScenarioKind.FUNDING)

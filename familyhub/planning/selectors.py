@@ -22,6 +22,8 @@ from familyhub.planning.models import (
     Contract,
     FundingSource,
     KpiDirection,
+    Post,
+    PostStatus,
     Scenario,
 )
 from familyhub.planning.needs import score_areas
@@ -376,3 +378,115 @@ def kpi_sources() -> list[tuple[str, str]]:
         for key, spec in sorted(indicators.all_registered().items(), key=lambda kv: kv[1].title)
         if spec.period == "quarter"
     ]
+
+
+# --- The establishment -----------------------------------------------------------------------
+
+
+def _money_or_none(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def establishment(authority: Authority, *, target_fte: Decimal | None = None) -> dict:
+    """The funded posts by team, with FTE filled and vacant and what they cost; what each budget
+    line buys; and, given a target FTE (a county going from 750 to 540, say), each team cut in
+    proportion and the saving at the establishment's own average cost per FTE."""
+    posts = list(
+        Post.objects.filter(authority=authority)
+        .select_related("team", "team__service", "funded_by")
+        .order_by("team__name", "role", "title")
+    )
+    teams: dict[str, dict] = {}
+    for post in posts:
+        row = teams.setdefault(
+            post.team.name,
+            {"team": post.team.name, "service": post.team.service.name, "posts": []},
+        )
+        row["posts"].append(post)
+    for row in teams.values():
+        row.update(_fte_totals(row["posts"]))
+    totals = _fte_totals(posts)
+    lines: dict[int, dict] = {}
+    for post in posts:
+        if post.funded_by is None:
+            continue
+        line = lines.setdefault(
+            post.funded_by.pk, {"line": post.funded_by, "fte": Decimal(0), "cost": Decimal(0)}
+        )
+        line["fte"] += post.fte
+        line["cost"] += post.annual_cost or 0
+    for line in lines.values():
+        budget = line["line"].outturn
+        line["budget"] = budget
+        line["headroom"] = None if budget is None else budget - line["cost"]
+    result = {"teams": list(teams.values()), "totals": totals, "funding": list(lines.values())}
+    if target_fte is not None and totals["fte"]:
+        result["target"] = _cut_to(teams.values(), totals, target_fte)
+    return result
+
+
+def _fte_totals(posts) -> dict:
+    fte = sum((p.fte for p in posts), Decimal(0))
+    filled = sum((p.fte for p in posts if p.status == PostStatus.FILLED), Decimal(0))
+    costed = [p for p in posts if p.annual_cost is not None]
+    cost = sum((p.annual_cost for p in costed), Decimal(0))
+    costed_fte = sum((p.fte for p in costed), Decimal(0))
+    return {
+        "fte": fte,
+        "filled": filled,
+        "vacant": fte - filled,
+        "cost": cost,
+        "cost_per_fte": (cost / costed_fte).quantize(Decimal("1")) if costed_fte else None,
+        "posts_without_cost": len(posts) - len(costed),
+    }
+
+
+def _cut_to(teams, totals: dict, target: Decimal) -> dict:
+    share = target / totals["fte"]
+    rows = [
+        {
+            "team": row["team"],
+            "now": row["fte"],
+            "then": (row["fte"] * share).quantize(Decimal("0.1")),
+        }
+        for row in teams
+    ]
+    per_fte = totals["cost_per_fte"]
+    saving = (
+        None if per_fte is None else ((totals["fte"] - target) * per_fte).quantize(Decimal("1"))
+    )
+    return {"fte": target, "share": share, "rows": rows, "saving": saving}
+
+
+def establishment_fte_by_role(
+    authority: Authority, teams, *, filled_only: bool
+) -> dict[str, float]:
+    """The caseload model's capacity from the establishment: FTE by role over these teams."""
+    posts = Post.objects.filter(authority=authority, team__in=teams)
+    if filled_only:
+        posts = posts.filter(status=PostStatus.FILLED)
+    return {
+        row["role"]: float(row["total"])
+        for row in posts.values("role").annotate(total=Sum("fte")).order_by()
+        if row["total"]
+    }
+
+
+def establishment_fte_by_team(
+    authority: Authority, teams, *, filled_only: bool
+) -> dict[str, float]:
+    posts = Post.objects.filter(authority=authority, team__in=teams)
+    if filled_only:
+        posts = posts.filter(status=PostStatus.FILLED)
+    return {
+        row["team__name"]: float(row["total"])
+        for row in posts.values("team__name").annotate(total=Sum("fte")).order_by()
+    }
+
+
+def post_for_planner(authority: Authority | None, public_id) -> Post:
+    """A post of this council's establishment; 404 for absent and for another council's alike."""
+    post = Post.objects.filter(authority=authority, public_id=public_id).first()
+    if post is None:
+        raise Http404("No such post")
+    return post

@@ -30,6 +30,7 @@ from familyhub.planning.models import (
     FundingSource,
     KpiActual,
     KpiUnit,
+    Post,
     Scenario,
     ScenarioKind,
     SiteChange,
@@ -576,3 +577,46 @@ def site_change_remove(*, scenario: Scenario, expected_version: int, change_id: 
         raise ValidationError("That site change has already been removed")
     _scenario_changed(scenario, expected_version)
     change.delete()
+
+
+# --- The establishment: funded posts ---------------------------------------------------------
+
+
+POST_FIELDS = ("team", "role", "title", "grade", "fte", "annual_cost", "funded_by", "status")
+
+
+def _post_checked(authority: Authority, fields: dict) -> None:
+    team, line = fields.get("team"), fields.get("funded_by")
+    if team is not None and team.service.authority_id != authority.pk:
+        raise ValidationError({"team": "Choose one of the council's own teams"})
+    if line is not None and line.authority_id != authority.pk:
+        raise ValidationError({"funded_by": "Choose one of the council's own budget lines"})
+
+
+@transaction.atomic
+def post_save(
+    *, authority: Authority, post: Post | None = None, expected_version: int | None = None, **fields
+) -> Post:
+    """Add a post, or change one. A change names the version the planner opened and is refused
+    if someone saved in between (StaleEdit), never merged over their change."""
+    values = {name: fields[name] for name in POST_FIELDS if name in fields}
+    _post_checked(authority, values)
+    if post is None:
+        post = Post(authority=authority, **values)
+        post.full_clean()
+        post.save()
+        return post
+    if expected_version is None:
+        raise _stale("post")
+    updated = Post.objects.filter(pk=post.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise _stale("post")
+    return Post.objects.get(pk=post.pk)
+
+
+@transaction.atomic
+def post_delete(*, post: Post, expected_version: int) -> None:
+    if Post.objects.filter(pk=post.pk, version=expected_version).delete()[0] != 1:
+        raise _stale("post")

@@ -23,6 +23,9 @@ urlpatterns = [
         "budget/contracts/<uuid:public_id>/delete/", views.contract_delete, name="contract-delete"
     ),
     path("budget/lines/new/", views.budget_line_new, name="budget-line-new"),
+    path("establishment/", views.establishment, name="establishment"),
+    path("establishment/posts/new/", views.post_new, name="post-new"),
+    path("establishment/posts/<uuid:public_id>/", views.post_edit, name="post-edit"),
     path("compare/", views.compare, name="compare"),
     path("scenarios/<uuid:public_id>/", views.scenario, name="scenario"),
     path("scenarios/<uuid:public_id>/costs/new/", views.site_change_new, name="site-change-new"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.contrib import messages
@@ -38,6 +39,7 @@ from familyhub.planning.forms import (
     KpiActualForm,
     KpiForm,
     NeedsForm,
+    PostForm,
     ScenarioEditForm,
     SessionsForm,
     SiteChangeForm,
@@ -272,6 +274,7 @@ def _run_caseload(authority, data: dict) -> tuple[dict, dict]:
         "team_max": data["team_max"],
         "staff_fte": data["staff"] or None,
         "team_sizes": data["team_sizes"] or None,
+        "capacity": data["capacity"],
     }
     results = scenarios.run_caseload(
         authority,
@@ -284,6 +287,7 @@ def _run_caseload(authority, data: dict) -> tuple[dict, dict]:
         staff_fte=inputs["staff_fte"],
         service_id=inputs["service"],
         team_sizes=inputs["team_sizes"],
+        capacity=inputs["capacity"],
     )
     return inputs, results
 
@@ -449,6 +453,8 @@ def _readable_inputs(inputs: dict, *, authority=None) -> list[tuple[str, str]]:
         if other_id is not None and authority is not None:
             other = Scenario.objects.filter(authority=authority, public_id=other_id)
             text = other.values_list("name", flat=True).first() or "A scenario since deleted"
+        elif key == "capacity":
+            text = dict(scenarios.CAPACITY_CHOICES).get(value, _shown(value))
         elif isinstance(value, dict):
             text = ", ".join(f"{k.replace('_', ' ')}: {_shown(v)}" for k, v in value.items())
         elif isinstance(value, list | tuple):
@@ -945,3 +951,86 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value or "")
     except ValueError:
         return None
+
+
+# --- The establishment ----------------------------------------------------------------------
+
+
+def _target_fte(raw: str | None) -> tuple[Decimal | None, str]:
+    if not raw:
+        return None, ""
+    try:
+        value = Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        return None, "Enter the target as a number of FTE, for example 540"
+    if not value.is_finite() or value <= 0 or value > 100000:
+        return None, "Enter the target as a number of FTE more than 0"
+    return value, ""
+
+
+@planner
+def establishment(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    target, error = _target_fte(request.GET.get("target_fte"))
+    return render(
+        request,
+        "planning/establishment.html",
+        {
+            "data": selectors.establishment(authority, target_fte=target),
+            "target_error": error,
+            "target_raw": request.GET.get("target_fte", ""),
+        },
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def post_new(request: HttpRequest) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    form = PostForm(request.POST or None, authority=authority, initial={"status": "filled"})
+
+    def save(data: dict) -> None:
+        data.pop("version", None)
+        services.post_save(authority=authority, **data)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done="Post added to the establishment.",
+        redirect_to="planning:establishment",
+        title="Add a post",
+        back=reverse("planning:establishment"),
+        back_text="Establishment",
+    )
+
+
+@planner
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, public_id) -> HttpResponse:
+    authority, page = _authority_or_page(request)
+    if page:
+        return page
+    post = selectors.post_for_planner(authority, public_id)
+    initial = {name: getattr(post, name) for name in services.POST_FIELDS}
+    initial.update(team=post.team_id, funded_by=post.funded_by_id, version=post.version)
+    form = PostForm(request.POST or None, authority=authority, initial=initial)
+
+    def save(data: dict) -> None:
+        version = data.pop("version")
+        services.post_save(authority=authority, post=post, expected_version=version, **data)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        done="Post changed.",
+        redirect_to="planning:establishment",
+        title=f"Change the post: {post.title}",
+        back=reverse("planning:establishment"),
+        back_text="Establishment",
+    )
