@@ -278,6 +278,10 @@ EMAIL_PORT = envint("FAMILYHUB_EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("FAMILYHUB_EMAIL_FROM", "familyhub@localhost")
 FAMILYHUB_COUNCIL_NAME = envstr("FAMILYHUB_COUNCIL_NAME", "Demo Borough Council")
 FAMILYHUB_AUTHORITY_CODE = envstr("FAMILYHUB_AUTHORITY_CODE", "E06000034")
+# Statutory returns: the council's DfE local authority number (the census's LEA: Thurrock, the
+# demo borough, is 883) and the NHS organisation code its CSDS is submitted under.
+FAMILYHUB_DFE_LA_NUMBER = envstr("FAMILYHUB_DFE_LA_NUMBER", "883")
+FAMILYHUB_CSDS_ORG_ID = envstr("FAMILYHUB_CSDS_ORG_ID", "")
 # Bank holidays skipped by working-day deadlines and recurring sessions (ISO dates, comma list).
 FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
 # Email domains counted as secure for referral letters to partners outside Familyhub.
@@ -289,12 +293,18 @@ FAMILYHUB_ENGAGED_PERIOD_DAYS = envint("FAMILYHUB_ENGAGED_PERIOD_DAYS", 365, min
 # The data-sharing protocol: how long break-glass access lasts; what counts as unusual access;
 # categories a council adds to the built-in ones (and which of them stay with their owner).
 FAMILYHUB_BREAK_GLASS_HOURS = envint("FAMILYHUB_BREAK_GLASS_HOURS", 24, minimum=1)
+# How long a FHIR API bearer token lasts (familyhub.fhir.auth).
+FAMILYHUB_FHIR_TOKEN_MINUTES = envint("FAMILYHUB_FHIR_TOKEN_MINUTES", 60, minimum=1)
 FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR = envint("FAMILYHUB_UNUSUAL_ACCESS_PER_HOUR", 50, minimum=1)
 FAMILYHUB_UNUSUAL_ACCESS_DAYS = envint("FAMILYHUB_UNUSUAL_ACCESS_DAYS", 30, minimum=1)
 FAMILYHUB_EXTRA_CATEGORIES: list[tuple[str, str]] = []  # e.g. [("youth_justice", "Youth justice")]
 FAMILYHUB_EXTRA_SENSITIVE_CATEGORIES: list[str] = []
 # The categories break-glass opens; empty: every category but the sensitive ones.
 FAMILYHUB_BREAK_GLASS_CATEGORIES = envlist("FAMILYHUB_BREAK_GLASS_CATEGORIES", [])
+# The family side: the categories it never shows (empty: safeguarding, mental health, substance
+# use; the sensitive categories always), and whether "who has looked at my record" names staff.
+FAMILYHUB_FAMILY_HIDDEN_CATEGORIES = envlist("FAMILYHUB_FAMILY_HIDDEN_CATEGORIES", [])
+FAMILYHUB_FAMILY_SEES_STAFF_NAMES = envbool("FAMILYHUB_FAMILY_SEES_STAFF_NAMES", False)
 # Involvement: how long an ended episode, a decided referral and a past session keep a team
 # involved with the family (time to finish the work and hand over), and whether a team is
 # involved with registrations and sessions at every site of its locality, not only its own hub.
@@ -302,6 +312,8 @@ FAMILYHUB_ACCESS_DAYS_AFTER_EPISODE = envint("FAMILYHUB_ACCESS_DAYS_AFTER_EPISOD
 FAMILYHUB_ACCESS_DAYS_AFTER_REFERRAL = envint("FAMILYHUB_ACCESS_DAYS_AFTER_REFERRAL", 30, minimum=0)
 FAMILYHUB_ACCESS_DAYS_AFTER_SESSION = envint("FAMILYHUB_ACCESS_DAYS_AFTER_SESSION", 365, minimum=0)
 FAMILYHUB_INVOLVEMENT_BY_LOCALITY = envbool("FAMILYHUB_INVOLVEMENT_BY_LOCALITY", False)
+# The service directory: a record not checked for this many months is on the editors' worklist.
+FAMILYHUB_DIRECTORY_STALE_MONTHS = envint("FAMILYHUB_DIRECTORY_STALE_MONTHS", 12, minimum=1)
 # The access log: the key that chains it (held outside the database), the keys it was chained
 # with before a rotation, and where the checkpoints of its head are written (docs/ACCESS-LOG.md).
 FAMILYHUB_ACCESS_LOG_KEY = access_log_key(demo=DEMO, secret_key=SECRET_KEY)
@@ -324,6 +336,10 @@ FAMILYHUB_REFERRAL_URGENT_WORKING_DAYS = envint(
 FAMILYHUB_REVIEW_WEEKS = envint("FAMILYHUB_REVIEW_WEEKS", 6, minimum=1)
 # Child health: the EPDS score at which a maternal mood alert is raised.
 FAMILYHUB_EPDS_CUTOFF = envint("FAMILYHUB_EPDS_CUTOFF", 13, minimum=1)
+# Births: the folder the council's MESH client fills with NEMS messages, and the token a system
+# sends to POST messages to /births/messages/ (no token: the endpoint refuses every request).
+FAMILYHUB_MESH_INBOX_DIR = Path(envstr("FAMILYHUB_MESH_INBOX_DIR", str(VAR_DIR / "mesh" / "in")))
+FAMILYHUB_BIRTHS_ENDPOINT_TOKEN = envsecret("FAMILYHUB_BIRTHS_ENDPOINT_TOKEN", "") or ""
 
 # Outcomes: counts below this are suppressed in published exports (not on internal pages).
 FAMILYHUB_SUPPRESS_BELOW = envint("FAMILYHUB_SUPPRESS_BELOW", 5, minimum=1)
@@ -334,6 +350,29 @@ FAMILYHUB_HEALTH_MAX_TASK_WAIT_SECONDS = envint(
     "FAMILYHUB_HEALTH_MAX_TASK_WAIT_SECONDS", 300, minimum=1
 )
 FAMILYHUB_HEALTH_MIN_FREE_MB = envint("FAMILYHUB_HEALTH_MIN_FREE_MB", 1024, minimum=0)
+
+# NHS number tracing (familyhub.tracing): the Personal Demographics Service FHIR R4 API in its
+# application-restricted mode. No base URL: tracing waits (the demo uses `familyhub pds-standin`).
+# The token URL, API key, key id and private key come from NHS England's onboarding; without a
+# token URL and key the client signs nothing (the sandbox and the stand-in need no token).
+FAMILYHUB_PDS_BASE_URL = envstr(
+    "FAMILYHUB_PDS_BASE_URL",
+    "http://127.0.0.1:8787/personal-demographics/FHIR/R4" if DEMO else "",
+)
+FAMILYHUB_PDS_TOKEN_URL = envstr("FAMILYHUB_PDS_TOKEN_URL", "")
+FAMILYHUB_PDS_API_KEY = envsecret("FAMILYHUB_PDS_API_KEY")
+FAMILYHUB_PDS_KEY_ID = envstr("FAMILYHUB_PDS_KEY_ID", "")
+FAMILYHUB_PDS_PRIVATE_KEY = envsecret("FAMILYHUB_PDS_PRIVATE_KEY")
+FAMILYHUB_PDS_ODS_CODE = envstr("FAMILYHUB_PDS_ODS_CODE", "")
+FAMILYHUB_PDS_TIMEOUT_SECONDS = envint("FAMILYHUB_PDS_TIMEOUT_SECONDS", 10, minimum=1)
+FAMILYHUB_PDS_RETRY_SECONDS = envint("FAMILYHUB_PDS_RETRY_SECONDS", 60, minimum=1)
+FAMILYHUB_PDS_MAX_ATTEMPTS = envint("FAMILYHUB_PDS_MAX_ATTEMPTS", 6, minimum=1)
+FAMILYHUB_PDS_BATCH_SIZE = envint("FAMILYHUB_PDS_BATCH_SIZE", 50, minimum=1)
+if FAMILYHUB_PDS_TOKEN_URL and not (FAMILYHUB_PDS_API_KEY and FAMILYHUB_PDS_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "FAMILYHUB_PDS_TOKEN_URL is set: FAMILYHUB_PDS_API_KEY and FAMILYHUB_PDS_PRIVATE_KEY "
+        "(or their _FILE variants) must be set too."
+    )
 
 # Logs go to standard error: one JSON object a line in production, readable lines in the demo,
 # each with the request's id (familyhub.core.logs); one line a request unless switched off.

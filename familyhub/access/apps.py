@@ -18,6 +18,16 @@ class AccessConfig(AppConfig):
         involvement.providers.register(builtin_involvement.shares)
         involvement.services.register(builtin_involvement.registered_services)
 
+        from familyhub.access import subject_access, subject_access_sections
+
+        for provider in (
+            subject_access_sections.core_record,
+            subject_access_sections.person_records,
+            subject_access_sections.consents,
+            subject_access_sections.access_log,
+        ):
+            subject_access.sections.register(provider)
+
         navigation.register(
             "Search case notes", "access:note-search", roles=PRACTITIONER_ROLES, order=60
         )
@@ -31,6 +41,8 @@ class AccessConfig(AppConfig):
         navigation.register("Routes into a record", "access:routes", roles=ig, order=84)
         navigation.register("Sharing by lawful basis", "access:sharing-report", roles=ig, order=85)
         navigation.register("Decisions not to share", "access:decision-reviews", roles=ig, order=86)
+        navigation.register("Subject access requests", "access:subject-access", roles=ig, order=87)
+        navigation.register("Questions from families", "access:questions", roles=ig, order=88)
         navigation.register(
             "Data-sharing agreements",
             "access:agreements",

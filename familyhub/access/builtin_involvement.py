@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from familyhub.access.involvement import Involvement
-from familyhub.access.models import Share
+from familyhub.access.models import Basis, Share
 from familyhub.people.models import Registration
 
 
@@ -31,6 +31,7 @@ def shares(viewer) -> QuerySet:
     return Share.objects.filter(
         Q(recipient_team_id__in=viewer.team_ids) | Q(recipient_service_id__in=viewer.service_ids),
         Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        ~Q(basis=Basis.CONSENT) | Q(consent__isnull=True) | Q(consent__withdrawn_at__isnull=True),
         revoked_at__isnull=True,
     ).values("person_id")
 

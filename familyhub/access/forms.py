@@ -42,6 +42,18 @@ class NoteForm(GovukForm):
         "within your service unless you share it.",
     )
 
+    for_family = forms.TypedChoiceField(
+        label="Can the family read this note on their side?",
+        choices=[("no", "No, it is for colleagues"), ("yes", "Yes, the family can read it")],
+        coerce=lambda value: value == "yes",
+        empty_value=False,
+        required=False,
+        initial="no",
+        widget=forms.RadioSelect,
+        help_text="A note in a sensitive category, or about safeguarding, is never shown to "
+        "the family, whatever you choose.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(Any, self.fields["category"]).choices = category_choices()
@@ -316,3 +328,52 @@ class LogSearchForm(GovukForm):
         max_length=40,
     )
     username = forms.CharField(label="Or a member of staff's username", required=False)
+
+
+class AccessQuestionAnswerForm(GovukForm):
+    error_names = {"answer": "your answer"}
+
+    answer = forms.CharField(label="Your answer to the family", widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SubjectAccessPersonForm(GovukForm):
+    """Find the person a subject access request is about (exact NHS number or name and date)."""
+
+    error_names = {"nhs_number": "the NHS number", "family_name": "the family name"}
+
+    nhs_number = forms.CharField(label="NHS number", max_length=12, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("nhs_number") and not (
+            data.get("family_name") and data.get("date_of_birth")
+        ):
+            raise forms.ValidationError(
+                "Enter the NHS number, or the family name and the date of birth"
+            )
+        return data
+
+
+class SubjectAccessRecordForm(GovukForm):
+    error_names = {"requested_by": "who asked", "received_on": "the date received"}
+
+    requested_by = forms.CharField(
+        label="Who asked for the information",
+        max_length=200,
+        help_text="The person themselves, or who acts for them (a parent, a solicitor)",
+    )
+    received_on = GovukDateField(label="Date the request was received")
+    notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+
+class SubjectAccessCloseForm(GovukForm):
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[("sent", "Sent to the person"), ("closed", "Closed without sending")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note", widget=forms.Textarea, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)

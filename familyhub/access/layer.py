@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from familyhub.access import involvement
 from familyhub.access.models import (
+    AddressProtection,
     Basis,
     Consent,
     ConsentPurpose,
@@ -49,7 +50,13 @@ from familyhub.access.models import (
     FamilyRelationship,
     Share,
 )
-from familyhub.access.records import PersonRecord, category_choices, sensitive_categories
+from familyhub.access.records import (
+    Category,
+    PersonRecord,
+    category_choices,
+    category_label,
+    sensitive_categories,
+)
 from familyhub.access.viewer import Viewer, viewer_for
 from familyhub.accounts.roles import MANAGER_ROLES, Role
 from familyhub.audit.log import log_shown
@@ -85,6 +92,11 @@ __all__ = [
     "family_links",
     "family_people",
     "is_family_user",
+    "family_hidden_categories",
+    "family_records",
+    "family_person",
+    "family_contact_details",
+    "family_access_history",
 ]
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -399,11 +411,18 @@ def _share_q(viewer: Viewer, model) -> Q:
         Q(category="") | Q(category=OuterRef("category")),
         Q(content_type__isnull=True) | Q(content_type=content_type, object_id=OuterRef("pk")),
         Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        share_consent_stands_q(),
         person_id=OuterRef("person_id"),
         owning_service_id=OuterRef("owning_service_id"),
         revoked_at__isnull=True,
     )
     return Q(Exists(shares))
+
+
+def share_consent_stands_q() -> Q:
+    """A share made on the family's consent stops the moment that consent is withdrawn (read
+    live, so a withdrawal on the family side takes effect on the next page anyone opens)."""
+    return ~Q(basis=Basis.CONSENT) | Q(consent__isnull=True) | Q(consent__withdrawn_at__isnull=True)
 
 
 def _record_rule(viewer: Viewer, model, people: Q) -> Q:
@@ -611,3 +630,229 @@ def _eighteen_years_before(day):
         return day.replace(year=day.year - 18)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 18, day=28)
+
+
+def family_hidden_categories() -> frozenset[str]:
+    """The categories the family side never shows (FAMILYHUB_FAMILY_HIDDEN_CATEGORIES; by
+    default safeguarding, mental health and substance use, and always every sensitive category:
+    domestic abuse, sexual violence, sexual health and the council's own sensitive ones). They
+    reach a family only through a subject access request, where a person decides what to release."""
+    configured = getattr(settings, "FAMILYHUB_FAMILY_HIDDEN_CATEGORIES", None)
+    chosen = (
+        frozenset(str(c) for c in configured)
+        if configured
+        else frozenset({Category.SAFEGUARDING, Category.MENTAL_HEALTH, Category.SUBSTANCE_USE})
+    )
+    return frozenset(str(c) for c in chosen) | sensitive_categories()
+
+
+def family_withheld_reason(record: PersonRecord) -> str:
+    """Why the family side leaves a record out, in plain words ("" when it does not)."""
+    if record.category in family_hidden_categories():
+        return f"{category_label(record.category)} information is not shown on the family side"
+    if _has_for_family_mark(type(record)) and not record.for_family:
+        return "The practitioner marked this note as not for the family"
+    return ""
+
+
+def _has_for_family_mark(model) -> bool:
+    return any(f.name == "for_family" for f in model._meta.get_fields())
+
+
+def family_records(user, queryset: QuerySet) -> QuerySet:
+    """The rows of a PersonRecord queryset a family account may see: about someone in
+    family_people, in a category the family side shows, and, for kinds of record that carry the
+    mark (case notes, contacts), marked by the practitioner as for the family."""
+    model = _record_model(queryset)
+    if not is_family_user(user):
+        return queryset.none()
+    rows = queryset.filter(
+        person_id__in=family_people(user).values("pk"),
+    ).exclude(category__in=family_hidden_categories())
+    if _has_for_family_mark(model):
+        rows = rows.filter(for_family=True)
+    return rows
+
+
+def family_person(user, public_id, *, purpose: str, action: str = "read") -> Person:
+    """One person a family account may see, or Http404 (absent and not allowed alike); noted as
+    shown (one access-log entry when the page is sent, channel "page")."""
+    key = _parse_uuid(public_id)
+    person = family_people(user).filter(public_id=key).first() if key else None
+    if person is None:
+        raise Http404("No such person")
+    log_shown(user, [person], purpose=purpose, channel="page", action=action)
+    return person
+
+
+def family_people_shown(user, *, purpose: str, action: str = "read") -> list[Person]:
+    """Everyone the family account may see, in date-of-birth order, noted as shown."""
+    people = list(family_people(user).order_by("date_of_birth", "pk"))
+    log_shown(user, people, purpose=purpose, channel="page", action=action)
+    return people
+
+
+def _own_person_ids(user) -> set[int]:
+    return set(family_links(user).values_list("person_id", flat=True))
+
+
+def address_protected_from(user, person: Person) -> bool:
+    """Whether the register protects this person's address and contact details from the family
+    account: a live protection from the account's own person, or from everyone on the family
+    side (the person themselves still sees their own)."""
+    own = _own_person_ids(user)
+    if (
+        person.pk in own
+        and not AddressProtection.objects.filter(
+            person=person, ended_at__isnull=True, from_person_id__in=own - {person.pk}
+        ).exists()
+    ):
+        return False
+    return AddressProtection.objects.filter(
+        Q(from_person__isnull=True) | Q(from_person_id__in=own),
+        person=person,
+        ended_at__isnull=True,
+    ).exists()
+
+
+@dataclass(frozen=True)
+class FamilyContact:
+    """A person's address and contact details as the family side shows them, or withheld."""
+
+    withheld: bool
+    address_lines: tuple[str, ...] = ()
+    contacts: tuple[tuple[str, str], ...] = ()
+
+
+def family_contact_details(user, person: Person) -> FamilyContact:
+    """The address and contact details of someone in family_people, unless the register
+    protects them from this account (then withheld, with nothing of them)."""
+    if person.pk not in set(family_people(user).values_list("pk", flat=True)):
+        raise Http404("No such person")
+    if address_protected_from(user, person):
+        return FamilyContact(withheld=True)
+    lines = tuple(
+        line
+        for line in (person.address_line1, person.address_line2, person.town, person.postcode)
+        if line
+    )
+    contacts = tuple(
+        (detail.get_kind_display(), detail.value) for detail in person.contact_details.all()
+    )
+    return FamilyContact(withheld=False, address_lines=lines, contacts=contacts)
+
+
+# --- who has looked at my record -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One line of "who has looked at your record", as the family side shows it."""
+
+    seq: int
+    occurred_at: Any
+    person_name: str
+    person_public_id: Any
+    who: str  # "A health visitor, Health visiting" / "You" / "Urgent access for safeguarding"
+    what: str  # "Looked at", "Changed", "Urgent access for safeguarding"
+    staff_name: str = ""
+
+
+def _staff_roles_and_services(user_ids: set[int]) -> dict[int, tuple[str, str]]:
+    from familyhub.accounts.models import User
+    from familyhub.services.models import TeamMembership
+
+    labels = dict(Role.choices)
+    roles = {
+        pk: (labels.get(role, ""), str(name))
+        for pk, role, name in User.objects.filter(pk__in=user_ids).values_list(
+            "pk", "role", "username"
+        )
+    }
+    services: dict[int, set[str]] = {}
+    for user_id, service in TeamMembership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "team__service__name"
+    ):
+        services.setdefault(user_id, set()).add(service)
+    return {
+        pk: (role, ", ".join(sorted(services.get(pk, set()))))
+        for pk, (role, _name) in roles.items()
+    }
+
+
+def family_access_history(user, *, limit: int = 200) -> list[AccessEntry]:
+    """The access log's entries for the people a family account may see, newest first: which
+    service and role looked or changed and when; staff names only where the council's policy
+    allows (FAMILYHUB_FAMILY_SEES_STAFF_NAMES); break-glass as "urgent access for
+    safeguarding". The account's own reads are shown as "You". Reading it is itself logged."""
+    from familyhub.accounts.models import User
+    from familyhub.audit.models import AccessLog
+
+    people = {p.pk: p for p in family_people(user)}
+    if not people:
+        return []
+    rows = list(AccessLog.objects.filter(person_pk__in=list(people)).order_by("-seq")[:limit])
+    staff_ids = {r.user_id for r in rows if r.user_id and r.user_id != user.pk}
+    glass = _break_glass_windows(staff_ids, set(people))
+    staff = _staff_roles_and_services(staff_ids)
+    names = (
+        {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=staff_ids)}
+        if settings.FAMILYHUB_FAMILY_SEES_STAFF_NAMES
+        else {}
+    )
+    entries = []
+    for row in rows:
+        person = people[row.person_pk]
+        entries.append(
+            AccessEntry(
+                seq=row.seq,
+                occurred_at=row.occurred_at,
+                person_name=person.display_name,
+                person_public_id=person.public_id,
+                who=_who(row, user, staff),
+                what=_what(row, glass),
+                staff_name=names.get(row.user_id or 0, ""),
+            )
+        )
+    log_shown(user, list(people.values()), purpose="Who has looked at my record")
+    return entries
+
+
+def _who(row, user, staff: dict[int, tuple[str, str]]) -> str:
+    if row.user_id == user.pk:
+        return "You"
+    if row.user_id is None:
+        return "Familyhub itself (an automatic task)"
+    role, services = staff.get(row.user_id, ("", ""))
+    if not role:
+        return "Someone who no longer has an account"
+    return f"{role}, {services}" if services else role
+
+
+def _break_glass_windows(user_ids: set[int], person_ids: set[int]) -> dict[tuple, list]:
+    from familyhub.access.models import BreakGlass
+
+    windows: dict[tuple, list] = {}
+    for use in BreakGlass.objects.filter(user_id__in=user_ids, person_id__in=person_ids):
+        windows.setdefault((use.user_id, use.person_id), []).append(
+            (use.started_at, use.expires_at)
+        )
+    return windows
+
+
+def _what(row, glass: dict[tuple, list]) -> str:
+    """What happened, in plain words. The purpose a page logged is not shown: it can name
+    safeguarding work the family side must not learn of."""
+    under_glass = any(
+        start <= row.occurred_at <= end
+        for start, end in glass.get((row.user_id, row.person_pk), [])
+    )
+    if row.action == "break_glass" or under_glass:
+        return "Urgent access for safeguarding"
+    if row.action in ("change", "create", "merge"):
+        return "Changed"
+    if row.action == "export":
+        return "Downloaded"
+    if row.action == "search":
+        return "Found in a search"
+    return "Looked at"

@@ -369,6 +369,9 @@ class SharedNote(PersonRecord):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # Off unless the practitioner says so: a case note is written for colleagues, and notes
+    # written before the family could sign in were never meant for them to read.
+    for_family = models.BooleanField("The family can read this note on their side", default=False)
 
     class Meta:
         ordering = ["-recorded_at"]
@@ -472,3 +475,90 @@ class FamilyLink(models.Model):
     @property
     def is_live(self) -> bool:
         return self.ended_at is None
+
+
+class AddressProtection(models.Model):
+    """The register protects a person's address and contact details from someone else in the
+    household (a parent who has left after domestic abuse, say): the family side never shows
+    them to that person's account, and to nobody on the family side when `from_person` is
+    blank. The staff side is unchanged (the sharing rules govern it)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="address_protections"
+    )
+    from_person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank: from everyone on the family side",
+    )
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+
+class AccessQuestion(models.Model):
+    """A family member's question about one entry of "who has looked at my record", for the
+    information governance lead to answer."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="access_questions"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_questions"
+    )
+    # The access log's row by its sequence number (the log has no foreign keys by design).
+    log_seq = models.PositiveBigIntegerField()
+    question = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+
+
+class SubjectAccessStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    SENT = "sent", "Sent to the person"
+    CLOSED = "closed", "Closed without sending"
+
+
+class SubjectAccessRequest(models.Model):
+    """A request from a person (or someone acting for them) for their data (UK GDPR Article 15),
+    handled by the information governance lead. The answer is due one calendar month after the
+    request is received (access.subject_access.deadline_for)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="subject_access_requests"
+    )
+    requested_by = models.CharField(
+        "Who asked", max_length=200, help_text="The person themselves, or who acts for them"
+    )
+    received_on = models.DateField(default=timezone.localdate)
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=SubjectAccessStatus.choices, default=SubjectAccessStatus.OPEN
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_on", "id"]

@@ -19,8 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familyhub.access import involvement
-from familyhub.access.layer import FAMILY_ROLE, can_see
+from familyhub.access.layer import FAMILY_ROLE, can_see, family_people
 from familyhub.access.models import (
+    AccessQuestion,
+    AddressProtection,
     Article9Condition,
     Basis,
     BreakGlass,
@@ -36,6 +38,8 @@ from familyhub.access.models import (
     ReviewStatus,
     Share,
     SharedNote,
+    SubjectAccessRequest,
+    SubjectAccessStatus,
     is_special_category,
 )
 from familyhub.access.records import category_choices
@@ -60,6 +64,12 @@ __all__ = [
     "decision_review",
     "confirm_family_link",
     "end_family_link",
+    "family_consent_withdraw",
+    "access_question_ask",
+    "access_question_answer",
+    "address_protection_record",
+    "subject_access_record",
+    "subject_access_close",
     "lawful_basis_problems",
     "note_create",
     "share_create",
@@ -447,8 +457,10 @@ def note_create(
     body: str = "",
     category: str = "",
     channel: str = "page",
+    for_family: bool = False,
 ) -> SharedNote:
-    """Write a case note for the author's own service (its owner)."""
+    """Write a case note for the author's own service (its owner). It is for colleagues unless
+    the author says the family may read it (for_family)."""
     _require_practitioner(by)
     _own_service(by, owning_service)
     note = SharedNote(
@@ -458,6 +470,7 @@ def note_create(
         body=body,
         category=category or SharedNote.access_category,
         recorded_by=by,
+        for_family=bool(for_family),
     )
     note.full_clean()
     note.save()
@@ -639,3 +652,196 @@ def end_family_link(link: FamilyLink, *, by: User) -> FamilyLink:
             detail=f"family link {link.public_id} ended",
         )
     return link
+
+
+# --- the family side: consent, questions about the access log -------------------------------
+
+
+def _require_family_person(user, person: Person) -> None:
+    if not family_people(user).filter(pk=person.pk).exists():
+        raise PermissionDenied("That is not someone on your family record.")
+
+
+@transaction.atomic
+def family_consent_withdraw(*, consent: Consent, by: User, note: str = "") -> Consent:
+    """A family member withdraws a consent they (or a practitioner with them) recorded, for
+    themselves or a child they are responsible for. Effective at once: the access layer reads
+    consent live (agreements on consent, and shares made on it)."""
+    _require_family_person(by, consent.person)
+    changed = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(),
+        withdrawn_by=by,
+        withdrawal_note=(note or "Withdrawn by the family on the family side").strip(),
+    )
+    if not changed:
+        raise ValidationError({"consent": "This consent has already been withdrawn."})
+    consent.refresh_from_db()
+    log_change(
+        by,
+        [consent.person],
+        action="change",
+        purpose="Withdraw consent (family side)",
+        detail=f"consent {consent.public_id} withdrawn",
+    )
+    return consent
+
+
+@transaction.atomic
+def access_question_ask(*, by: User, person: Person, log_seq: int, question: str) -> AccessQuestion:
+    """A family member asks about one entry of their record's access log; every information
+    governance lead is told (a notification with no personal details)."""
+    from familyhub.audit.models import AccessLog
+
+    _require_family_person(by, person)
+    text = (question or "").strip()
+    if not text:
+        raise ValidationError({"question": "Enter your question"})
+    if len(text) > 2000:
+        raise ValidationError({"question": "Your question must be 2,000 characters or fewer"})
+    if not AccessLog.objects.filter(seq=log_seq, person_pk=person.pk).exists():
+        raise ValidationError({"question": "That entry is not on your record"})
+    asked = AccessQuestion.objects.create(
+        person=person, asked_by=by, log_seq=log_seq, question=text
+    )
+    log_change(
+        by,
+        [person],
+        action="create",
+        purpose="Ask about who looked at my record",
+        detail=f"access question {asked.public_id} about log entry {log_seq}",
+    )
+    notify(
+        User.objects.filter(role=Role.IG_LEAD),
+        kind=NotificationKind.ESCALATION,
+        subject="A family has asked about who looked at their record",
+        url=reverse("access:question", args=[asked.public_id]),
+        key=f"access-question-{asked.public_id}",
+    )
+    return asked
+
+
+@transaction.atomic
+def access_question_answer(
+    *, question: AccessQuestion, by: User, answer: str, version: int
+) -> AccessQuestion:
+    """The information governance lead answers a family's question (shown to them on their
+    side). Refused if someone else answered since the page was opened."""
+    if getattr(by, "role", "") != Role.IG_LEAD:
+        raise PermissionDenied("Only the information governance lead answers these.")
+    text = (answer or "").strip()
+    if not text:
+        raise ValidationError({"answer": "Enter your answer"})
+    changed = AccessQuestion.objects.filter(pk=question.pk, version=version).update(
+        answer=text, answered_by=by, answered_at=timezone.now(), version=F("version") + 1
+    )
+    if not changed:
+        raise ValidationError(
+            {"answer": "Someone else answered this question while you were writing. Read theirs."}
+        )
+    question.refresh_from_db()
+    log_change(
+        by,
+        [question.person],
+        action="change",
+        purpose="Answer a family's question about access",
+        detail=f"access question {question.public_id} answered",
+    )
+    return question
+
+
+@transaction.atomic
+def address_protection_record(
+    *, person: Person, by: User, reason: str, from_person: Person | None = None
+) -> AddressProtection:
+    """Protect a person's address and contact details on the family side (from one household
+    member, or from everyone). Only someone who may see the person records it."""
+    _require_practitioner(by)
+    if not can_see(by, person):
+        raise PermissionDenied("You can only protect someone whose record you can see.")
+    problem = reason_problem(reason, asked="why the address is protected")
+    if problem:
+        raise ValidationError({"reason": problem})
+    protection = AddressProtection.objects.create(
+        person=person, from_person=from_person, reason=reason.strip(), recorded_by=by
+    )
+    log_change(
+        by,
+        [person],
+        action="change",
+        purpose="Protect an address on the family side",
+        detail=f"address protection {protection.public_id}",
+    )
+    return protection
+
+
+# --- subject access requests (the information governance lead) -------------------------------
+
+
+def _require_ig(by) -> None:
+    if getattr(by, "role", "") != Role.IG_LEAD:
+        raise PermissionDenied("Only the information governance lead handles these.")
+
+
+@transaction.atomic
+def subject_access_record(
+    *, person: Person, by: User, requested_by: str, received_on: date, notes: str = ""
+) -> SubjectAccessRequest:
+    """Record a subject access request with its deadline (one calendar month from receipt)."""
+    from familyhub.access.subject_access import deadline_for
+
+    _require_ig(by)
+    who = (requested_by or "").strip()
+    if not who:
+        raise ValidationError({"requested_by": "Enter who asked for the information"})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date received must be today or in the past"})
+    request = SubjectAccessRequest.objects.create(
+        person=person,
+        requested_by=who[:200],
+        received_on=received_on,
+        due_on=deadline_for(received_on),
+        notes=(notes or "").strip(),
+        recorded_by=by,
+    )
+    log_change(
+        by,
+        [person],
+        action="create",
+        purpose="Record a subject access request",
+        detail=f"subject access request {request.public_id}, due {request.due_on:%Y-%m-%d}",
+    )
+    return request
+
+
+@transaction.atomic
+def subject_access_close(
+    *, request: SubjectAccessRequest, by: User, status: str, version: int, note: str = ""
+) -> SubjectAccessRequest:
+    """Mark a request sent (or closed without sending, with a note why)."""
+    _require_ig(by)
+    if status not in (SubjectAccessStatus.SENT, SubjectAccessStatus.CLOSED):
+        raise ValidationError({"status": "Choose sent or closed"})
+    if status == SubjectAccessStatus.CLOSED and not (note or "").strip():
+        raise ValidationError({"note": "Say why the request is closed without sending"})
+    changed = SubjectAccessRequest.objects.filter(
+        pk=request.pk, version=version, status=SubjectAccessStatus.OPEN
+    ).update(
+        status=status,
+        closed_at=timezone.now(),
+        notes=Coalesce(F("notes"), Value("")),
+        version=F("version") + 1,
+    )
+    if not changed:
+        raise ValidationError({"status": "Someone else changed this request. Open it again."})
+    request.refresh_from_db()
+    if note:
+        request.notes = (request.notes + "\n" + note.strip()).strip()
+        request.save(update_fields=["notes"])
+    log_change(
+        by,
+        [request.person],
+        action="change",
+        purpose="Close a subject access request",
+        detail=f"subject access request {request.public_id} {status}",
+    )
+    return request

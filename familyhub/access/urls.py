@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from familyhub.access import views
+from familyhub.access import views, views_subject_access
 
 app_name = "access"
 urlpatterns = [
@@ -42,4 +42,22 @@ urlpatterns = [
     path("sharing/shares/", views.sharing_report_shares, name="sharing-report-shares"),
     path("api/families/<uuid:public_id>/", views.family_api, name="api-family"),
     path("api/notes/", views.notes_api, name="api-notes"),
+    path("subject-access/", views_subject_access.subject_access_list, name="subject-access"),
+    path(
+        "subject-access/people/<uuid:public_id>/new/",
+        views_subject_access.subject_access_new,
+        name="subject-access-new",
+    ),
+    path(
+        "subject-access/<uuid:public_id>/",
+        views_subject_access.subject_access_request,
+        name="subject-access-request",
+    ),
+    path(
+        "subject-access/<uuid:public_id>/export.<str:fmt>",
+        views_subject_access.subject_access_export,
+        name="subject-access-export",
+    ),
+    path("questions/", views_subject_access.questions, name="questions"),
+    path("questions/<uuid:public_id>/", views_subject_access.question, name="question"),
 ]

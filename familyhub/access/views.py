@@ -421,6 +421,7 @@ def note_new(request: AuthenticatedRequest, public_id) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 category=form.cleaned_data["category"],
+                for_family=form.cleaned_data["for_family"],
             )
         except ValidationError as error:
             form.apply_errors(error)

@@ -310,6 +310,8 @@ class Action(models.Model):
     )
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
+    # The family marked it done on their side (the practitioner sees who said so).
+    done_by_family = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -326,6 +328,22 @@ class Action(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.done_on is None and self.due_on < (today or datetime.date.today())
+
+
+class ActionComment(models.Model):
+    """A family member's comment on an action of their plan, written on the family side and
+    shown to the practitioner on the plan."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="family_comments")
+    text = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "id"]
 
 
 class Review(PersonRecord):

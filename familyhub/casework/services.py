@@ -17,13 +17,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
+from familyhub.access.layer import family_records
 from familyhub.accounts.models import User
 from familyhub.audit.log import log_change
 from familyhub.casework.models import (
     PROGRESS_OUTCOMES,
     Action,
+    ActionComment,
     Assessment,
     ChildProtectionOutcome,
     Episode,
@@ -776,3 +779,46 @@ def episode_contact_frequency_set(
         raise EpisodeConflict(episode)
     episode.refresh_from_db()
     return episode
+
+
+# --- the family side: comments on the plan and actions the family has done -------------------
+
+
+def family_action(user, public_id) -> Action:
+    """An action of a plan the family account may see (access.layer.family_records over the
+    episode), or Http404 for absent and not allowed alike."""
+    episodes = family_records(user, Episode.objects.all())
+    action = (
+        Action.objects.filter(public_id=public_id, goal__episode__in=episodes.values("pk"))
+        .select_related("goal__episode__person")
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    return action
+
+
+@logged("Comment on an action of the family plan (family side)", action="create")
+def family_action_comment(*, action: Action, by: User, text: str) -> ActionComment:
+    """The family's comment on an action, shown to the practitioner on the plan."""
+    words = (text or "").strip()
+    if not words:
+        raise ValidationError({"text": "Enter your comment"})
+    if len(words) > 2000:
+        raise ValidationError({"text": "Your comment must be 2,000 characters or fewer"})
+    if not action.goal.episode.is_live:
+        raise ValidationError({"text": "This plan has ended, so it cannot take comments"})
+    return ActionComment.objects.create(action=action, text=words, by=by)
+
+
+@logged("Mark an action done (family side)")
+def family_action_done(*, action: Action, by: User) -> Action:
+    """The family says an action is done; the practitioner sees that the family marked it.
+    Conditional, so marking twice (or after the practitioner did) keeps the first."""
+    if not action.goal.episode.is_live:
+        raise ValidationError({"action": "This plan has ended"})
+    Action.objects.filter(pk=action.pk, done_on__isnull=True).update(
+        done_on=_today(), done_by_family=True
+    )
+    action.refresh_from_db()
+    return action

@@ -62,6 +62,9 @@ class Contact(PersonRecord):
     discussed = models.TextField("What was discussed")
     agreed = models.TextField("What was agreed", blank=True)
     next_contact_on = models.DateField("Next contact", null=True, blank=True)
+    # Off unless the practitioner says so: a contact record is written for colleagues (the
+    # family side shows it only when marked, access.layer.family_records).
+    for_family = models.BooleanField("The family can read this on their side", default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -87,3 +87,10 @@ def world(authority, make_user) -> World:
         hub_note,
         health_note,
     )
+
+
+@pytest.fixture
+def family_world(authority, make_user):
+    from familyhub.access.tests.family_world import build_family_world
+
+    return build_family_world(authority, make_user)
