@@ -9,3 +9,10 @@ class BirthsConfig(AppConfig):
     verbose_name = (
         "Birth notifications and newborn events from the National Events Management Service"
     )
+
+    def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
+        from familyhub.births.permissions import QUEUE_ROLES
+        from familyhub.core import navigation
+
+        navigation.register("Births from the NHS", "births:queue", roles=QUEUE_ROLES, order=22)

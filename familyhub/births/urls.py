@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from familyhub.births import views
 
 app_name = "births"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("messages/", views.receive, name="receive"),
+    path("messages/<uuid:public_id>/", views.message, name="message"),
+]

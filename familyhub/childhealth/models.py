@@ -528,3 +528,44 @@ class OnwardReferral(PersonRecord):
 
     def timeline_date(self):
         return _on(self.referred_on)
+
+
+class NewbornScreen(models.TextChoices):
+    """The newborn screening programmes whose outcomes the National Events Management Service
+    sends as Digital Child Health events (their MessageHeader.event codes)."""
+
+    HEARING = "newborn-hearing-1", "Newborn hearing screening"
+    BLOOD_SPOT = "blood-spot-test-outcome-1", "Newborn blood spot screening"
+    NIPE = "nipe-outcome-1", "Newborn and infant physical examination (NIPE)"
+
+
+class NewbornOutcome(PersonRecord):
+    """A newborn screening outcome received from the NHS (hearing, blood spot or NIPE).
+
+    One row per screening record at its source: `source_key` is the publisher's identifier of the
+    focus Encounter, which the specification says stays the same across the new, re-sent and
+    deleted messages about one record. A later message replaces the results (by the
+    MessageHeader's meta.lastUpdated); a delete message marks it withdrawn, kept for the history.
+    """
+
+    access_category = Category.HEALTH
+    timeline_label = "Newborn screening outcome"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    screen = models.CharField(max_length=32, choices=NewbornScreen.choices)
+    source_key = models.CharField(max_length=300, unique=True)
+    done_on = models.DateField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    # [{"test": "...", "code": SNOMED CT code, "outcome": display}] as the message gave them.
+    results = models.JSONField(default=list, blank=True)
+    needs_follow_up = models.BooleanField(default=False)
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    withdrawn = models.BooleanField(default=False)
+    message_id = models.CharField(max_length=120, blank=True)
+
+    def timeline_summary(self) -> str:
+        state = " (withdrawn by the sender)" if self.withdrawn else ""
+        return f"{self.get_screen_display()}: {self.summary or 'outcome received'}{state}"
+
+    def timeline_date(self):
+        return _on(self.done_on) if self.done_on else self.recorded_at

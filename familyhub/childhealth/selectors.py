@@ -15,6 +15,7 @@ from familyhub.childhealth.models import (
     DueStatus,
     HealthVisitorAllocation,
     Measurement,
+    NewbornOutcome,
     OnwardReferral,
     Review,
     ReviewDue,
@@ -245,6 +246,7 @@ def child_record(viewer, person) -> dict:
         ),
         "measurements": visible(Measurement.objects.all()).order_by("-measured_on"),
         "screenings": visible(Screening.objects.all()).order_by("-screened_on"),
+        "newborn_outcomes": visible(NewbornOutcome.objects.all()).order_by("-done_on", "-pk"),
         "referrals": visible(OnwardReferral.objects.all()).order_by("-referred_on"),
         "alerts": visible(Alert.objects.filter(resolved_at__isnull=True)),
         "allocation": visible(

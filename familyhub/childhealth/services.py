@@ -34,6 +34,7 @@ from familyhub.childhealth.models import (
     HealthVisitorAllocation,
     HeightPosition,
     Measurement,
+    NewbornOutcome,
     OnwardReferral,
     Outcome,
     Review,
@@ -730,6 +731,53 @@ def screening_record(
     screening.save()
     log_change(by, [person], action="create", purpose="Record a screening result", channel=channel)
     return screening
+
+
+@transaction.atomic
+def newborn_outcome_record(
+    *,
+    person: Person,
+    screen: str,
+    source_key: str,
+    done_on: date | None,
+    summary: str,
+    results: list[dict[str, str]],
+    needs_follow_up: bool,
+    source_updated_at,
+    message_id: str,
+    withdrawn: bool = False,
+    by: User | None = None,
+    channel: str = "mesh",
+) -> tuple[NewbornOutcome, bool]:
+    """Record (or replace) a newborn screening outcome sent by the NHS; (row, changed).
+
+    One row per screening record at its source (`source_key`). A message older than the one
+    already applied (by the sender's last-updated time) changes nothing; a newer one replaces
+    the results; a delete marks the row withdrawn and keeps it.
+    """
+    row = NewbornOutcome.objects.select_for_update().filter(source_key=source_key).first()
+    if row is not None and _older(source_updated_at, row.source_updated_at):
+        return row, False
+    if row is None:
+        row = NewbornOutcome(
+            person=person,
+            owning_service=service_for(person.authority, ServiceKind.HEALTH_VISITING),
+            source_key=source_key,
+            screen=screen,
+        )
+    row.person, row.recorded_by = person, by
+    row.source_updated_at, row.message_id, row.withdrawn = source_updated_at, message_id, withdrawn
+    if not withdrawn:
+        row.done_on, row.summary, row.results = done_on, summary[:300], results
+        row.needs_follow_up = needs_follow_up
+    row.save()
+    action = "change" if withdrawn else "create"
+    log_change(by, [person], action=action, purpose="Newborn screening outcome", channel=channel)
+    return row, True
+
+
+def _older(incoming, applied) -> bool:
+    return incoming is not None and applied is not None and incoming < applied
 
 
 @transaction.atomic

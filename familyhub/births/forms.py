@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django import forms
+
+from familyhub.core.forms import GovukForm
+
+
+class ResolveForm(GovukForm):
+    """What the person resolving a queued message decides."""
+
+    CHOOSE, CREATE, REJECT = "choose", "create", "reject"
+
+    decision = forms.ChoiceField(label="What do you want to do?", widget=forms.RadioSelect)
+    person = forms.ChoiceField(label="Who is it?", required=False, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Why are you rejecting it?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what you checked, so the next person knows",
+    )
+
+    def __init__(self, *args, decisions, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = decisions
+        self.fields["person"].choices = people
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == self.CHOOSE and not data.get("person"):
+            self.add_error("person", "Choose who it is")
+        if decision == self.REJECT and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter why you are rejecting it")
+        return data
