@@ -18,7 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -285,7 +290,7 @@ _NOTE_SCHEMA = inline_serializer(
 
 @extend_schema(
     operation_id="family_record_retrieve",
-    responses=_FAMILY_SCHEMA,
+    responses={200: _FAMILY_SCHEMA, 404: OpenApiResponse(description="Absent or not yours")},
     parameters=[OpenApiParameter("category", OpenApiTypes.STR, description="Only this category")],
     summary="A family's record: members and the timeline the caller may see",
 )

@@ -235,7 +235,9 @@ class PersonViewSet(viewsets.GenericViewSet):
             400: OpenApiResponse(description="Bad input, by field"),
         },
     )
-    @action(detail=False, methods=["get"])
+    # Not paginated: the answer is a short list, best first (the schema said paginated before;
+    # found by schemathesis).
+    @action(detail=False, methods=["get"], pagination_class=None)
     def search(self, request: Request, **suffix) -> Response:
         """Possible matches for a person's details, best first: the minimal view only."""
         PractitionerOnly.check(request)

@@ -16,7 +16,7 @@ from typing import cast
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.pagination import PageNumberPagination
@@ -99,14 +99,23 @@ class ReferralOutSerializer(serializers.ModelSerializer):
 @extend_schema(
     methods=["GET"],
     operation_id="referrals_list",
-    responses=ReferralOutSerializer(many=True),
+    # Paginated like every list (PageNumberPagination): the schema says so (found by schemathesis).
+    responses=inline_serializer(
+        name="PaginatedReferralOutList",
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": ReferralOutSerializer(many=True),
+        },
+    ),
     summary="Referrals the caller may see, newest first",
 )
 @extend_schema(
     methods=["POST"],
     operation_id="referrals_create",
     request=ReferralInSerializer,
-    responses={201: ReferralOutSerializer},
+    responses={201: ReferralOutSerializer, 400: OpenApiResponse(description="Bad input, by field")},
     summary="Refer a person in the register to a service (the front door by default)",
 )
 @login_not_required
@@ -156,7 +165,10 @@ def referral_list(request: Request) -> Response:
     return paginator.get_paginated_response(ReferralOutSerializer(rows, many=True).data)
 
 
-@extend_schema(operation_id="referrals_retrieve", responses=ReferralOutSerializer)
+@extend_schema(
+    operation_id="referrals_retrieve",
+    responses={200: ReferralOutSerializer, 404: OpenApiResponse(description="Absent or not yours")},
+)
 @login_not_required
 @person_view
 @api_view(["GET"])
