@@ -26,6 +26,7 @@ from familyhub.people.models import (
     ContactDetail,
     Household,
     HouseholdMembership,
+    NhsNumberStatus,
     Person,
     PersonChange,
     PreviousName,
@@ -782,3 +783,56 @@ def family_register(
     return FamilyRegistration(
         household=household, people=[p for _, p in people], created=created, reused=reused
     )
+
+
+@transaction.atomic
+def nhs_number_record_trace(
+    *,
+    person: Person,
+    by: User | None,
+    status: str,
+    expected_version: int,
+    nhs_number: str | None = None,
+    channel: str = "task",
+    purpose: str = "Trace the NHS number",
+) -> Person:
+    """Record what an NHS number trace found (or what a practitioner decided on its answer): the
+    NHS NUMBER STATUS INDICATOR, and the number when one is given. The only way the status
+    changes. Conditional on `expected_version` like person_update: a record changed since the
+    trace read it raises StaleEdit and nothing is written."""
+    if status not in NhsNumberStatus.values:
+        raise ValidationError({"nhs_number_status": ["Choose an NHS number status"]})
+    changes: dict[str, Any] = {"nhs_number_status": status}
+    if nhs_number is not None:
+        changes.update(validation.clean_person_fields({"nhs_number": nhs_number}, partial=True))
+    current = Person.objects.get(pk=person.pk)
+    diff = {
+        name: (getattr(current, name), value)
+        for name, value in changes.items()
+        if getattr(current, name) != value
+    }
+    if current.version != expected_version:
+        raise StaleEdit(_stale_message())
+    if not diff:
+        return current
+    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        **{name: value for name, (_, value) in diff.items()},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise StaleEdit(_stale_message())
+    _record_changes(current, by, diff)
+    current.refresh_from_db()
+    hooks.tell_person_changed(current, diff.keys())
+    if "nhs_number" in diff:
+        hooks.tell_if_duplicate_suspected(current, by=by, channel=channel)
+    log_change(
+        by,
+        [current],
+        action="change",
+        purpose=purpose,
+        channel=channel,
+        detail=_changed_in_words(diff),
+    )
+    return current

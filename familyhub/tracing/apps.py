@@ -7,3 +7,13 @@ class TracingConfig(AppConfig):
     name = "familyhub.tracing"
     label = "tracing"
     verbose_name = "NHS number tracing with the Personal Demographics Service"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: an AppConfig module loads before the models do.
+        from familyhub.core import navigation
+        from familyhub.people import actions
+        from familyhub.tracing.permissions import REPORT_ROLES, can_trace
+
+        navigation.register("NHS numbers", "tracing:index", roles=REPORT_ROLES, order=62)
+        # A person's page (after registering them, or after an import linked them) offers a trace.
+        actions.register("Trace the NHS number", "tracing:person", shown=can_trace, order=40)
