@@ -65,9 +65,10 @@ class FamilyWorld:
         )
 
 
-def build_family_world(authority, make_user) -> FamilyWorld:
+def build_family_world(authority, make_user, *, tag: str = "") -> FamilyWorld:
+    """`tag` tells a second family in the same council apart."""
     hub = ServiceFactory(
-        authority=authority, name="Riverside family hub", kind=ServiceKind.FAMILY_HUB
+        authority=authority, name=f"Riverside family hub{tag}", kind=ServiceKind.FAMILY_HUB
     )
     hub_team = TeamFactory(service=hub)
     worker = make_user(
@@ -159,7 +160,7 @@ def build_family_world(authority, make_user) -> FamilyWorld:
         owner_name="Mel",
         due_on=timezone.localdate() + datetime.timedelta(days=14),
     )
-    account = make_user(Role.FAMILY, username="mel@example.org")
+    account = make_user(Role.FAMILY, username=f"mel{tag}@example.org")
     world = FamilyWorld(
         hub, hub_team, worker, ig, mum, dad, child, other_child, account, episode, action, titles
     )
