@@ -9,8 +9,16 @@ from django.shortcuts import redirect
 from familyhub.accounts.models import is_two_factor_verified
 from familyhub.accounts.roles import Role
 
-# Pages a signed-in person may reach before completing two-factor sign-in.
-_OPEN_BEFORE_2FA = ("accounts:", "core:health")
+# Pages a signed-in person may reach before completing two-factor sign-in: signing in itself,
+# and the public service directory (its search, service pages and Open Referral API are open to
+# anyone, so a half-signed-in member of staff is no different from the public there).
+_OPEN_BEFORE_2FA = (
+    "accounts:",
+    "core:health",
+    "directory:find",
+    "directory:service",
+    "directory:api-",
+)
 
 
 class TwoFactorRequiredMiddleware:

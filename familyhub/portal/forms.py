@@ -11,6 +11,7 @@ from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.portal.models import LinkRequest, SelfRegisteredPerson
 from familyhub.portal.services import NewMember
 from familyhub.portal.signin import normalise_identifier
+from familyhub.referrals.needs import Need
 
 
 class SignInForm(GovukForm):
@@ -169,11 +170,30 @@ class SelfRegistrationForm(GovukForm):
         return members
 
 
+# What a family can ask help about, in their words; each is one of the needs a referral names
+# (referrals.needs.Need), so the front door reads the same list as for any referral.
+HELP_TOPICS = [
+    (Need.EARLY_YEARS, _("How my baby or young child is growing and learning")),
+    (Need.EDUCATION, _("School, college or nursery")),
+    (Need.HEALTH, _("Health, or how someone is feeling")),
+    (Need.FAMILY_RELATIONSHIPS, _("Getting on as a family")),
+    (Need.HOUSING, _("Somewhere to live")),
+    (Need.FINANCIAL, _("Money or work")),
+]
+
+
 class HelpForm(GovukForm):
     person = forms.ChoiceField(
         label=_("Who do you want help for?"),
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose who you want help for")},
+    )
+    about = forms.MultipleChoiceField(
+        label=_("What is it about?"),
+        help_text=_("Choose all that fit."),
+        choices=HELP_TOPICS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one thing the help is about")},
     )
     what_help = forms.CharField(
         label=_("What help would you like?"),

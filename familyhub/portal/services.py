@@ -249,7 +249,9 @@ def _uuid(value: str):
 # --- asking for help ------------------------------------------------------------------------
 
 
-def help_request(*, account: User, person: Person, what_help: str, name: str) -> Referral:
+def help_request(
+    *, account: User, person: Person, what_help: str, name: str, needs: list[str]
+) -> Referral:
     """A family asks for help: a self-referral into the front door, with the same deadlines as
     any referral (referrals' service sets them and logs it)."""
     if person.pk not in set(layer.family_people(account).values_list("pk", flat=True)):
@@ -259,6 +261,7 @@ def help_request(*, account: User, person: Person, what_help: str, name: str) ->
         referrer_kind=ReferrerKind.FAMILY,
         referrer_name=name,
         concerns=what_help,
+        needs=needs,
         consent=Consent.AGREES,
         recorded_by=account,
     )

@@ -56,7 +56,7 @@ def _locked_out(request, identifier: str) -> HttpResponse:
 def sign_in(request):
     if is_family_account(request.user):
         return redirect("portal:home")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         try:
@@ -85,7 +85,7 @@ def code(request):
     identifier = request.session.get(_IDENTIFIER)
     if not identifier:
         return redirect("portal:sign-in")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             user = signin.check_code(request, identifier, form.cleaned_data["code"])
@@ -144,7 +144,7 @@ def home(request):
 
 @family_required
 def link_request(request):
-    form = LinkRequestForm(request.POST or None)
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.link_request_create(account=request.user, **form.cleaned_data)
@@ -158,7 +158,7 @@ def link_request(request):
 
 @family_required
 def register(request):
-    form = SelfRegistrationForm(request.POST or None)
+    form = SelfRegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -225,7 +225,7 @@ def help_new(request):
     people = layer.family_people_shown(request.user, purpose="Ask for help")
     if not people:
         return _linked_or_waiting(request, "help")
-    form = HelpForm(request.POST or None, people=people)
+    form = HelpForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         person = next(p for p in people if str(p.public_id) == form.cleaned_data["person"])
         try:
@@ -233,6 +233,7 @@ def help_new(request):
                 account=request.user,
                 person=person,
                 what_help=form.cleaned_data["what_help"],
+                needs=form.cleaned_data["about"],
                 name=_own_name(request.user, people),
             )
         except ValidationError as error:
@@ -300,7 +301,7 @@ def session_book(request, public_id):
     )
     if session.pk not in {s.pk for s in _family_sessions(people)}:
         raise Http404("Not a session at your hubs")
-    form = BookForm(request.POST or None, people=people)
+    form = BookForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         person = next(p for p in people if str(p.public_id) == form.cleaned_data["person"])
         try:

@@ -52,7 +52,9 @@ def link_request(request: AuthenticatedRequest, public_id):
         date_of_birth=row.date_of_birth,
         postcode=row.postcode,
     )
-    form = ConfirmLinkForm(request.POST or None, candidates=candidates)
+    form = ConfirmLinkForm(
+        request.POST if request.method == "POST" else None, candidates=candidates
+    )
     decline = DeclineForm(prefix="decline")
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +99,7 @@ def decline(request: AuthenticatedRequest, kind: str, public_id):
     if model is None:
         raise Http404
     row = _waiting(model, public_id)
-    form = DeclineForm(request.POST or None, prefix="decline")
+    form = DeclineForm(request.POST if request.method == "POST" else None, prefix="decline")
     if request.method == "POST" and form.is_valid():
         try:
             services.request_decline(
@@ -131,7 +133,7 @@ def registration(request: AuthenticatedRequest, public_id):
         )
         for member in members
     ]
-    form = ConfirmRegistrationForm(request.POST or None, rows=rows)
+    form = ConfirmRegistrationForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.self_registration_confirm(
