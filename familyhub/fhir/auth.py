@@ -57,12 +57,14 @@ class Caller:
 
 def scope_is_valid(scope: str) -> bool:
     match = SCOPE.match(scope)
-    return bool(match) and (match.group(2) == "*" or match.group(2) in RESOURCE_PROFILES)
+    if match is None:
+        return False
+    return match.group(2) == "*" or match.group(2) in RESOURCE_PROFILES
 
 
 def scope_covers(scope: str, resource_type: str) -> bool:
     match = SCOPE.match(scope)
-    return bool(match) and match.group(2) in ("*", resource_type)
+    return match is not None and match.group(2) in ("*", resource_type)
 
 
 def bearer(request) -> str | None:

@@ -17,6 +17,8 @@ review kinds and contact kinds are coded in Familyhub's own code systems below, 
 
 from __future__ import annotations
 
+from typing import Any
+
 UK_CORE_RELEASE = "UK Core STU3 (UKCore.R4.STU.02.00.00, FHIR R4 4.0.1)"
 FHIR_VERSION = "4.0.1"
 PROFILE_BASE = "https://fhir.hl7.org.uk/StructureDefinition/"
@@ -97,7 +99,7 @@ CATEGORY_SYSTEM = "urn:familyhub:codesystem:record-category"
 # The vital signs profiles fix a LOINC coding and require a SNOMED CT one (ValueSets
 # UKCore-BodyWeightMeasurements 1.0.1, -BodyHeightMeasurements 1.0.2,
 # -HeadCircumferenceMeasurements 1.0.1, -BMI 1.0.2), and fix the UCUM unit.
-VITAL_SIGNS = {
+VITAL_SIGNS: dict[str, dict[str, Any]] = {
     "weight": {
         "profile": "UKCore-Observation-VitalSigns-BodyWeight",
         "loinc": ("29463-7", "Body weight"),
