@@ -8,7 +8,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from familyhub.casework.models import Episode, EpisodeNeed, EpisodeStatus, NeedOutcome
 from familyhub.core.dates import AddDays
-from familyhub.core.indicators import Cell, cells, indicator
+from familyhub.core.indicators import (
+    Cell,
+    by_characteristic,
+    cells,
+    characteristic_cells,
+    indicator,
+)
 from familyhub.referrals.models import Referral
 from familyhub.referrals.needs import Need
 
@@ -43,9 +49,18 @@ def _grouped(queryset, hit) -> list[Cell]:
     note="An episode with no needs recorded counts in the denominator only.",
 )
 def closed_all_needs_achieved(authority_id: int, start: date, end: date) -> list[Cell]:
+    return _grouped(_closed(authority_id, start, end), _all_achieved())
+
+
+def _all_achieved():
     needs = EpisodeNeed.objects.filter(episode_id=OuterRef("pk"))
-    all_achieved = Exists(needs) & ~Exists(needs.exclude(outcome=NeedOutcome.ACHIEVED))
-    return _grouped(_closed(authority_id, start, end), all_achieved)
+    return Exists(needs) & ~Exists(needs.exclude(outcome=NeedOutcome.ACHIEVED))
+
+
+@by_characteristic("closed_all_needs_achieved")
+def closed_all_needs_achieved_by_characteristic(authority_id: int, start: date, end: date):
+    closed = _closed(authority_id, start, end).annotate(hit=_all_achieved())
+    return characteristic_cells(closed, person="person__")
 
 
 @indicator(

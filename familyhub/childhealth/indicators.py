@@ -22,7 +22,14 @@ from familyhub.childhealth.centiles import PopulationCategory
 from familyhub.childhealth.models import Feeding, Measurement, MeasurementContext, Outcome, Review
 from familyhub.childhealth.schedule import ReviewKind
 from familyhub.core.dates import AddDays, AddMonths, add_months
-from familyhub.core.indicators import Cell, cells, indicator, people_behind
+from familyhub.core.indicators import (
+    Cell,
+    by_characteristic,
+    cells,
+    characteristic_cells,
+    indicator,
+    people_behind,
+)
 from familyhub.people.models import Person
 
 PART = "childhealth"
@@ -97,9 +104,14 @@ def review_by_age(*, key: str, kind: str, reached: Age, by: Age, **labels: Any) 
         cohort = _reached(authority_id, start, end, reached)
         return cohort.filter(_done_by(kind, by.after_birth()))
 
+    def characteristics(authority_id: int, start: date, end: date):
+        cohort = _reached(authority_id, start, end, reached)
+        return characteristic_cells(cohort.annotate(hit=_done_by(kind, by.after_birth())))
+
     compute.__name__ = compute.__qualname__ = key
     indicator(key=key, part=PART, category=Category.HEALTH, **labels)(compute)
     people_behind(key, records=Review)(people)
+    by_characteristic(key)(characteristics)
 
 
 review_by_age(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Literal, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from familyhub.core.dates import add_months
 from familyhub.core.hooks import Hook
@@ -41,8 +41,22 @@ class Cell(TypedDict):
     denominator: int
 
 
+class CharacteristicCell(TypedDict):
+    """Counts for one combination of protected characteristics (no area: these are reported
+    for the council as a whole). Groups, not codes: `ethnic_group` is the census's five broad
+    groups (A, B, M, W, O) or "unknown"; `language` is "english", "other" or "unknown"."""
+
+    sex: str
+    ethnic_group: str
+    send: str
+    language: str
+    numerator: int
+    denominator: int
+
+
 Compute = Callable[[int, date, date], Iterable[Cell]]
 People = Callable[[int, date, date], QuerySet]
+Characteristics = Callable[[int, date, date], Iterable[CharacteristicCell]]
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,9 @@ class Indicator:
     # shows only people behind whom the viewer may open one (access.layer).
     category: str = "general"
     records: Any = None
+    # The same counts by sex, ethnic group, disability or SEND and first language, for the
+    # indicators whose cohort is people (by_characteristic); None where it is not.
+    characteristics: Characteristics | None = None
 
     @property
     def scale(self) -> float:
@@ -135,6 +152,63 @@ def people_behind(key: str, *, records: Any = None) -> Callable[[People], People
         return function
 
     return attach
+
+
+def by_characteristic(key: str) -> Callable[[Characteristics], Characteristics]:
+    """Attach the counts by protected characteristic to an indicator (see
+    characteristic_cells for the usual body)."""
+
+    def attach(function: Characteristics) -> Characteristics:
+        current = registered.get(key)
+        if current is None:
+            raise ValueError(f"by_characteristic({key!r}): no such indicator registered yet")
+        registered.register(replace(current, characteristics=function), key=key)
+        return function
+
+    return attach
+
+
+def _ethnic_group(code: str | None) -> str:
+    return code[0] if code and code[0] in "ABMWO" else "unknown"
+
+
+def _language(value: str | None) -> str:
+    text = (value or "").strip().lower()
+    if not text:
+        return "unknown"
+    return "english" if text == "english" else "other"
+
+
+def characteristic_cells(queryset: QuerySet, *, person: str = "") -> list[CharacteristicCell]:
+    """A queryset annotated with a boolean `hit` (the numerator), counted by the protected
+    characteristics of the person at `person` ("" when the rows are people, "person__" for a
+    person's records). One aggregate query; the grouping into broad groups is done here."""
+    fields = {
+        "sex": f"{person}sex",
+        "ethnicity": f"{person}ethnicity",
+        "send": f"{person}disability_or_send",
+        "language": f"{person}first_language",
+    }
+    rows = (
+        queryset.values(*fields.values())
+        .annotate(numerator=Count("pk", filter=Q(hit=True)), denominator=Count("pk"))
+        .order_by()
+    )
+    merged: dict[tuple[str, str, str, str], list[int]] = {}
+    for row in rows:
+        key = (
+            row[fields["sex"]] or "U",
+            _ethnic_group(row[fields["ethnicity"]]),
+            "yes" if row[fields["send"]] else "no",
+            _language(row[fields["language"]]),
+        )
+        cell = merged.setdefault(key, [0, 0])
+        cell[0] += int(row["numerator"] or 0)
+        cell[1] += int(row["denominator"] or 0)
+    return [
+        CharacteristicCell(sex=a, ethnic_group=b, send=c, language=d, numerator=n, denominator=m)
+        for (a, b, c, d), (n, m) in merged.items()
+    ]
 
 
 def all_registered() -> dict[str, Indicator]:

@@ -77,6 +77,28 @@ def roll_up(
     return {key: (n, d) for key, (n, d) in totals.items()}
 
 
+# Which field of a CharacteristicCell each breakdown reads.
+CHARACTERISTIC_FIELDS = {
+    Breakdown.SEX: "sex",
+    Breakdown.ETHNICITY: "ethnic_group",
+    Breakdown.SEND: "send",
+    Breakdown.LANGUAGE: "language",
+}
+
+
+def roll_up_characteristics(
+    cells: Iterable[registry.CharacteristicCell],
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(breakdown, group) -> (numerator, denominator) for sex, ethnic group, SEND and language."""
+    totals: dict[tuple[str, str], list[int]] = {}
+    for cell in cells:
+        for breakdown, name in CHARACTERISTIC_FIELDS.items():
+            counts = totals.setdefault((breakdown, str(cell[name])), [0, 0])  # type: ignore[literal-required]
+            counts[0] += int(cell["numerator"])
+            counts[1] += int(cell["denominator"])
+    return {key: (n, d) for key, (n, d) in totals.items()}
+
+
 def _lock(authority_id: int, key: str) -> None:
     """Two refreshes at once (the button and the nightly command) take turns per indicator, so
     neither trips over the other's freshly inserted rows. SQLite serialises writers already."""
@@ -114,6 +136,12 @@ def refresh(
         count = quarters if indicator.period == "quarter" else years
         for period in periods_for(indicator, count, today=today):
             totals = roll_up(indicator.compute(authority_id, period.start, period.end), areas)
+            if indicator.characteristics is not None:
+                totals.update(
+                    roll_up_characteristics(
+                        indicator.characteristics(authority_id, period.start, period.end)
+                    )
+                )
             now = timezone.now()
             rows = [
                 IndicatorValue(

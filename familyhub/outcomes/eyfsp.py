@@ -17,11 +17,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from familyhub.audit.log import log_change
 from familyhub.core.csvfiles import parse_date
-from familyhub.core.indicators import Cell, cells, indicator, people_behind
+from familyhub.core.indicators import (
+    Cell,
+    by_characteristic,
+    cells,
+    characteristic_cells,
+    indicator,
+    people_behind,
+)
 from familyhub.outcomes.models import EARLY_LEARNING_GOALS, GLD_GOALS, EyfspResult
 from familyhub.people.models import Person
 
@@ -182,4 +189,12 @@ def good_level_of_development_people(authority_id: int, start, end):
         pk__in=EyfspResult.objects.filter(
             _in_period(start, end), good_level_of_development=True
         ).values("person_id"),
+    )
+
+
+@by_characteristic("eyfsp_good_level_of_development")
+def good_level_of_development_by_characteristic(authority_id: int, start, end):
+    results = EyfspResult.objects.filter(_in_period(start, end), person__authority_id=authority_id)
+    return characteristic_cells(
+        results.annotate(hit=F("good_level_of_development")), person="person__"
     )

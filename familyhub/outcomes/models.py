@@ -110,6 +110,15 @@ class Breakdown(models.TextChoices):
     QUINTILE = "quintile", "Deprivation quintile"
     SERVICE = "service", "Service"
     TEAM = "team", "Team"
+    # Protected characteristics (Equality Act 2010) and first language, for the council as a
+    # whole; only indicators whose cohort is people have them (core.indicators.by_characteristic).
+    SEX = "sex", "Sex"
+    ETHNICITY = "ethnicity", "Ethnic group"
+    SEND = "send", "Disability or SEND"
+    LANGUAGE = "language", "First language"
+
+
+CHARACTERISTIC_BREAKDOWNS = [Breakdown.SEX, Breakdown.ETHNICITY, Breakdown.SEND, Breakdown.LANGUAGE]
 
 
 class IndicatorValue(models.Model):

@@ -187,6 +187,21 @@ def area_rows(authority: Authority, key: str, period_start: date) -> list[AreaRo
     return rows
 
 
+# The groups core.indicators.characteristic_cells counts, in words.
+CHARACTERISTIC_LABELS: dict[str, dict[str, str]] = {
+    Breakdown.SEX: {"F": "Female", "M": "Male", "U": "Not known"},
+    Breakdown.ETHNICITY: {
+        "A": "Asian or Asian British",
+        "B": "Black, Black British, Caribbean or African",
+        "M": "Mixed or multiple ethnic groups",
+        "W": "White",
+        "O": "Other ethnic group",
+    },
+    Breakdown.SEND: {"yes": "Disabled or with SEND", "no": "Not recorded as disabled or SEND"},
+    Breakdown.LANGUAGE: {"english": "English", "other": "Another language"},
+}
+
+
 def breakdown_labels(authority: Authority, breakdown: str) -> dict[str, str]:
     if breakdown == Breakdown.ALL:
         return {"": "All"}
@@ -208,6 +223,8 @@ def breakdown_labels(authority: Authority, breakdown: str) -> dict[str, str]:
         names = {
             str(i): f"Decile {i}" + (" (most deprived)" if i == 1 else "") for i in range(1, 11)
         }
+    elif breakdown in CHARACTERISTIC_LABELS:
+        names = dict(CHARACTERISTIC_LABELS[breakdown])
     else:
         names = {
             str(i): f"Quintile {i}" + (" (most deprived)" if i == 1 else "") for i in range(1, 6)

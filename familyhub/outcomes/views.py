@@ -19,7 +19,12 @@ from familyhub.accounts.roles import MANAGER_ROLES, Role, has_role, require_role
 from familyhub.core import indicators as registry
 from familyhub.core.exports import csv_stream, xlsx_download
 from familyhub.outcomes import charts, exports, selectors, stats
-from familyhub.outcomes.models import Breakdown, IndicatorValue, OutcomeFramework
+from familyhub.outcomes.models import (
+    CHARACTERISTIC_BREAKDOWNS,
+    Breakdown,
+    IndicatorValue,
+    OutcomeFramework,
+)
 from familyhub.outcomes.reach_lists import reach_lists
 from familyhub.outcomes.services import outcomes_refresh_enqueue
 from familyhub.places.models import Area
@@ -126,6 +131,7 @@ def indicator_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
             Breakdown.DECILE,
             Breakdown.SERVICE,
             Breakdown.TEAM,
+            *CHARACTERISTIC_BREAKDOWNS,
         ):
             labels = selectors.breakdown_labels(authority, kind)
             values = IndicatorValue.objects.filter(
@@ -137,6 +143,7 @@ def indicator_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
                     v.numerator,
                     v.denominator,
                     indicator.rate(v.numerator, v.denominator),
+                    _interval(indicator, v.numerator, v.denominator),
                 )
                 for v in values
             ]
@@ -156,8 +163,22 @@ def indicator_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
             "periods": list(summary.trend),
             # Passed as a flag: a template would call the function if given it.
             "has_people": indicator.people is not None,
+            "has_characteristics": indicator.characteristics is not None,
         },
     )
+
+
+def _interval(indicator: registry.Indicator, numerator: int, denominator: int) -> str:
+    """The 95% Wilson interval of a rate, in the indicator's unit ("" for a plain ratio)."""
+    if indicator.unit not in ("%", "per 1,000") or not 0 <= numerator <= denominator:
+        return ""
+    if not denominator:
+        return ""
+    estimate = stats.wilson(numerator, denominator)
+    if estimate is None:
+        return ""
+    scale = indicator.scale
+    return f"{estimate.lower * scale:.1f} to {estimate.upper * scale:.1f}"
 
 
 def _sort(label: str) -> tuple:
@@ -215,6 +236,7 @@ def area_people(request: AuthenticatedRequest, key: str, code: str) -> HttpRespo
             "counted": counted,
             "hidden": max(0, counted - len(people)),
             "has_people": indicator.people is not None,
+            "has_characteristics": indicator.characteristics is not None,
             "period_label": registry.period_of(period_start, indicator.period).label
             if period_start
             else "",

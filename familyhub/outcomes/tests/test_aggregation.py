@@ -103,3 +103,31 @@ def test_every_registered_indicator_refreshes(authority, deprived):
     keys = set(IndicatorValue.objects.values_list("indicator_key", flat=True))
     assert keys == set(registry.all_registered())
     assert written == IndicatorValue.objects.count()
+
+
+def test_refresh_counts_by_protected_characteristic(authority, make_child, review, affluent):
+    a = make_child(date_of_birth=date(2025, 3, 20), sex="F", ethnicity="A2", first_language="Urdu")
+    b = make_child(
+        date_of_birth=date(2025, 4, 20), sex="F", ethnicity="W1", first_language="English"
+    )
+    c = make_child(date_of_birth=date(2025, 4, 2), sex="M", ethnicity="B2", disability_or_send=True)
+    make_child(date_of_birth=date(2025, 4, 3), sex="M", ethnicity="NS", area=affluent)
+    review(a, ReviewKind.NEW_BIRTH, date(2025, 3, 30))
+    review(b, ReviewKind.NEW_BIRTH, date(2025, 5, 30))  # late: not by 14 days
+    review(c, ReviewKind.NEW_BIRTH, date(2025, 4, 10))
+    refresh(authority.pk, keys=[KEY], quarters=1, today=TODAY)
+    assert stored(authority, "sex", "F") == (1, 2)
+    assert stored(authority, "sex", "M") == (1, 2)
+    assert stored(authority, "ethnicity", "A") == (1, 1)
+    assert stored(authority, "ethnicity", "W") == (0, 1)
+    assert stored(authority, "ethnicity", "B") == (1, 1)
+    assert stored(authority, "ethnicity", "unknown") == (0, 1)  # "not stated"
+    assert stored(authority, "send", "yes") == (1, 1)
+    assert stored(authority, "send", "no") == (1, 3)
+    assert stored(authority, "language", "other") == (1, 1)
+    assert stored(authority, "language", "english") == (0, 1)
+    assert stored(authority, "language", "unknown") == (1, 2)
+    # Each characteristic's groups add up to the whole, as suppression across tables needs.
+    for breakdown in ("sex", "ethnicity", "send", "language"):
+        rows = IndicatorValue.objects.filter(indicator_key=KEY, breakdown=breakdown)
+        assert sum(r.denominator for r in rows) == stored(authority, "all")[1] == 4
