@@ -170,6 +170,7 @@ def episode(eh_service, eh_team, lead, level):
             status=EpisodeStatus.CLOSED if end else EpisodeStatus.OPEN,
             start=start,
             end=end,
+            closure_reason="Needs met" if end else "",
             **fields,
         )
         for need in needs:
