@@ -46,7 +46,7 @@ class NoteForm(GovukForm):
         label="Can the family read this note on their side?",
         choices=[("no", "No, it is for colleagues"), ("yes", "Yes, the family can read it")],
         coerce=lambda value: value == "yes",
-        empty_value=False,
+        empty_value="",
         required=False,
         initial="no",
         widget=forms.RadioSelect,
@@ -347,7 +347,7 @@ class SubjectAccessPersonForm(GovukForm):
     date_of_birth = GovukDateField(label="Date of birth", required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("nhs_number") and not (
             data.get("family_name") and data.get("date_of_birth")
         ):

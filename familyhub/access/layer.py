@@ -650,7 +650,7 @@ def family_withheld_reason(record: PersonRecord) -> str:
     """Why the family side leaves a record out, in plain words ("" when it does not)."""
     if record.category in family_hidden_categories():
         return f"{category_label(record.category)} information is not shown on the family side"
-    if _has_for_family_mark(type(record)) and not record.for_family:
+    if _has_for_family_mark(type(record)) and not getattr(record, "for_family", True):
         return "The practitioner marked this note as not for the family"
     return ""
 

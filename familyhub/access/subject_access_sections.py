@@ -99,7 +99,7 @@ def person_records(context: Context) -> Iterable[Section]:
                 layer.family_records(context.user, everything).select_related("owning_service")
             )
             not_for_family = (
-                everything.exclude(category__in=hidden).filter(for_family=False).count()
+                everything.exclude(category__in=hidden).filter(**{"for_family": False}).count()
                 if _has_for_family(model)
                 else 0
             )

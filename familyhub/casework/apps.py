@@ -25,6 +25,11 @@ class CaseworkConfig(AppConfig):
         referral_allocated.register(episode_open_from_referral)
         overdue.sources.register(episode_steps)
 
+        from familyhub.access import subject_access
+        from familyhub.casework.subject_access import family_plan
+
+        subject_access.sections.register(family_plan)
+
         caseworkers = {Role.LEAD_PROFESSIONAL, Role.FAMILY_SUPPORT_WORKER, *MANAGER_ROLES}
         navigation.register("My caseload", "casework:my-caseload", roles=caseworkers, order=21)
         navigation.register(

@@ -151,14 +151,17 @@ def _services_involved(user, people) -> list[dict]:
         service__kind__in=NAMED_SERVICE_KINDS,
     ).select_related("service", "site")
     for registration in registrations:
-        key = (registration.service.name, names.get(registration.person_id, ""))
+        service = registration.service
+        if service is None:
+            continue
+        key = (service.name, names.get(registration.person_id, ""))
         if key in seen:
             continue
         seen.add(key)
         where = f" at {registration.site.name}" if registration.site else ""
         rows.append(
             {
-                "service": registration.service.name,
+                "service": service.name,
                 "what": f"Registered{where}",
                 "for": key[1],
                 "lead": "",

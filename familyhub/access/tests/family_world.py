@@ -95,6 +95,7 @@ def build_family_world(authority, make_user, *, tag: str = "") -> FamilyWorld:
     child = PersonFactory(
         authority=authority,
         given_name="Cleo",
+        nhs_number="9434765919",
         family_name="Dovecote",
         date_of_birth=timezone.localdate() - datetime.timedelta(days=400),
         sex="F",

@@ -198,3 +198,110 @@ def test_authorisation_matrix_every_cell_no_leaks(matrix):
     assert cells == len(ROLES) * len(CATEGORIES) * len(INVOLVEMENT) * len(CONSENT) * len(CHANNELS)
     assert cells == 4224
     assert not wrong, f"{len(wrong)} wrong cells:\n" + "\n".join(wrong[:60])
+
+
+# --- the family column ----------------------------------------------------------------------
+
+FAMILY_SHOWN = {Category.GENERAL, Category.HEALTH}
+FAMILY_CHANNELS = ["page", "export"]
+
+
+def family_title(who: str, category: str, marked: bool) -> str:
+    return f"FAM-{who}-{category}-{'marked' if marked else 'unmarked'}-END"
+
+
+def family_expected(account_people: set[str], who: str, category: str, marked: bool) -> bool:
+    """The family side in words: only the account's own people (themselves; for a parent, the
+    children they are responsible for), only notes the practitioner marked for the family, and
+    never a category the family side hides (safeguarding, mental health, substance use and
+    every sensitive one)."""
+    return who in account_people and marked and category in FAMILY_SHOWN
+
+
+def _family_seen(client: Client, channel: str) -> str:
+    from django.urls import reverse
+
+    if channel == "page":
+        return "".join(
+            client.get(reverse(name)).content.decode()
+            for name in ("portal:record_home", "portal:record_documents", "portal:record_plan")
+        )
+    return client.get(reverse("portal:record_data_download", args=["json"])).content.decode()
+
+
+@pytest.mark.slow
+def test_authorisation_matrix_family_column_no_leaks(matrix, make_user):
+    """Family accounts across the matrix's households: a young person linked to themselves (each
+    subject, an adult of a shared household) and a parent linked to a household's child. Every
+    note in every category, marked for the family or not, about every person of every household,
+    through the family's pages and their download; and every protected address."""
+    from familyhub.access.models import AddressProtection, FamilyLink
+    from familyhub.people.models import Relationship
+
+    _users, _clients, families = matrix
+    owner = SharedNote.objects.first().owning_service
+    people: dict[str, object] = {}
+    for involvement, household in families.items():
+        for membership in household.memberships.select_related("person"):
+            person = membership.person
+            who = f"{involvement}-{person.family_name}"
+            people[who] = person
+            person.address_line1 = f"ADDR-{who}-END"
+            person.save()
+            for category, marked in product(CATEGORIES, (True, False)):
+                SharedNote.objects.create(
+                    person=person,
+                    owning_service=owner,
+                    category=category,
+                    title=family_title(who, category, marked),
+                    for_family=marked,
+                )
+    accounts: dict[str, tuple[Client, set[str], set[str]]] = {}
+    for who, person in people.items():
+        if person.family_name.startswith("Subject"):
+            account = make_user(Role.FAMILY)
+            FamilyLink.objects.create(
+                user=account, person=person, relationship="self", how_confirmed="in_person"
+            )
+            client = Client()
+            client.force_login(account)
+            accounts[f"self:{who}"] = (client, {who}, set())
+    for involvement, household in families.items():
+        child = household.memberships.get(person__family_name__startswith="Child").person
+        parent = household.memberships.get(person__family_name=f"Subject{involvement}none").person
+        Relationship.objects.create(
+            person=parent, relative=child, kind="mother", parental_responsibility=True
+        )
+        # The child's address is protected from this parent; the parent's from everyone.
+        AddressProtection.objects.create(person=child, from_person=parent, reason="matrix")
+        AddressProtection.objects.create(person=parent, reason="matrix")
+        account = make_user(Role.FAMILY)
+        FamilyLink.objects.create(
+            user=account, person=parent, relationship="parent", how_confirmed="in_person"
+        )
+        client = Client()
+        client.force_login(account)
+        child_who = f"{involvement}-{child.family_name}"
+        parent_who = f"{involvement}-{parent.family_name}"
+        accounts[f"parent:{parent_who}"] = (client, {parent_who, child_who}, {child_who})
+    cells = 0
+    wrong: list[str] = []
+    for name, (client, own, protected) in accounts.items():
+        for channel in FAMILY_CHANNELS:
+            text = _family_seen(client, channel)
+            for who, category, marked in product(people, CATEGORIES, (True, False)):
+                cells += 1
+                should = family_expected(own, who, category, marked)
+                seen = family_title(who, category, marked) in text
+                if seen != should:
+                    kind = "LEAK" if seen else "hidden wrongly"
+                    wrong.append(f"{kind}: {name}/{channel}/{who}/{category}/{marked}")
+            for who in people:
+                cells += 1
+                address_seen = f"ADDR-{who}-END" in text
+                address_should = who in own and who not in protected
+                if address_seen != address_should:
+                    kind = "LEAK (address)" if address_seen else "address hidden wrongly"
+                    wrong.append(f"{kind}: {name}/{channel}/{who}")
+    assert cells == len(accounts) * len(FAMILY_CHANNELS) * len(people) * (len(CATEGORIES) * 2 + 1)
+    assert not wrong, f"{len(wrong)} wrong cells:\n" + "\n".join(wrong[:60])
