@@ -502,13 +502,13 @@ def _vital(measurement, what: str, value, sds: float | None, extra: list[dict]) 
         # No SNOMED CT concept for "SDS on the UK-WHO chart" was checked: text only.
         components.append(
             {
-                "code": {"text": f"{snomed_display} standard deviation score (UK-WHO)"},
+                "code": {"text": f"{snomed_display} standard deviation score"},
                 "valueQuantity": {"value": round(sds, 2), "unit": "SDS"},
             }
         )
         components.append(
             {
-                "code": {"text": f"{snomed_display} centile (UK-WHO)"},
+                "code": {"text": f"{snomed_display} centile"},
                 "valueQuantity": {
                     "value": centile_of(sds),
                     "unit": "%",
