@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import datetime
 import random
+import tempfile
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from familyhub.accounts.roles import Role
+from familyhub.core.csvfiles import Problems
 from familyhub.places.models import Authority
+from familyhub.places.social_care_counts import load_social_care_counts
 from familyhub.planning import scenarios, services
 from familyhub.planning.csvinput import read_site_problem
 from familyhub.planning.models import (
@@ -61,6 +64,7 @@ def load_demo(*, authority: Authority, rng: random.Random, stdout: TextIO) -> No
     _sample_commissioning(authority, stdout)
     _sample_budget_figures(authority, stdout)
     _sample_establishment(authority, stdout)
+    _sample_social_care_counts(authority, rng, stdout)
     if Scenario.objects.filter(authority=authority, name__startswith="Demo: ").exists():
         stdout.write("Planning: sample scenarios already there\n")
         return
@@ -273,3 +277,22 @@ def _sample_establishment(authority: Authority, stdout: TextIO) -> None:
             )
             made += 1
     stdout.write(f"Planning: an establishment of {made} posts\n")
+
+
+def _sample_social_care_counts(authority: Authority, rng: random.Random, stdout: TextIO) -> None:
+    """Made-up children in need and protection plan counts by ward, loaded through the importer:
+    England has about 330 children in need and 42 on plans per 10,000, more where deprivation is
+    higher."""
+    if authority.areas.filter(children_in_need__isnull=False).exists():
+        return
+    lines = ["area_code,children_in_need,child_protection_plans,as_at"]
+    for area in authority.areas.order_by("code"):
+        deprivation = 10 - (area.imd_decile or 5)  # 0 least deprived .. 9 most
+        need = round(area.population_0_19 * (0.015 + 0.0035 * deprivation) * rng.uniform(0.8, 1.2))
+        plans = round(need * (0.10 + 0.01 * deprivation))
+        lines.append(f"{area.code},{need},{plans},{datetime.date.today().year - 1}-03-31")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "social_care_counts.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        count = load_social_care_counts(path, authority=authority, problems=Problems())
+    stdout.write(f"Planning: children in need and on plans for {count} wards\n")

@@ -72,6 +72,12 @@ class Area(models.Model):
     population_16_19 = models.PositiveIntegerField(default=0)
     population_total = models.PositiveIntegerField(default=0)
     families_with_under_fives = models.PositiveIntegerField(default=0)
+    # Children's social care counts by area, imported from the council's own figures (the CIN
+    # census snapshot): where children are in need and on protection plans, which planners weigh
+    # when choosing where services stay. Counts, never people.
+    children_in_need = models.PositiveIntegerField(null=True, blank=True)
+    child_protection_plans = models.PositiveIntegerField(null=True, blank=True)
+    social_care_counts_as_at = models.DateField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
 

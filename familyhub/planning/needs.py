@@ -28,6 +28,8 @@ MEASURES: list[Measure] = [
     Measure("unemployment", "Unemployment (rate)", "rate", "area"),
     Measure("low_birth_weight", "Low birth weight (rate)", "rate", "area"),
     Measure("excess_weight_reception", "Excess weight at Reception (rate)", "rate", "area"),
+    Measure("children_in_need", "Children in need (per 10,000 children)", "rate", "area"),
+    Measure("child_protection", "Child protection plans (per 10,000 children)", "rate", "area"),
     Measure("registered_families", "Registered families", "count", "record"),
     Measure("open_episodes", "Open early help episodes", "count", "record"),
     Measure("referrals", "Referrals in the last year", "count", "record"),
@@ -47,6 +49,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "unemployment": 0,
     "low_birth_weight": 0,
     "excess_weight_reception": 1,
+    # Where children's social care is already working: the councils kept centres near them.
+    "children_in_need": 1,
+    "child_protection": 1,
     "registered_families": 0,
     "open_episodes": 1,
     "referrals": 1,

@@ -48,6 +48,13 @@ def candidate_sites(authority: Authority) -> QuerySet[Site]:
     )
 
 
+def _per_10000(count: int | None, children: int) -> float | None:
+    """A count per 10,000 children 0-19 (the CIN census publishes rates per 10,000)."""
+    if count is None or not children:
+        return None
+    return round(10000 * count / children, 1)
+
+
 def area_need_rows(authority: Authority) -> list[dict]:
     """Per area: its figures and the record's counts."""
     counts = {key: fn(authority.pk) for key, (_label, fn) in adapters.RECORD_COUNTS.items()}
@@ -66,6 +73,10 @@ def area_need_rows(authority: Authority) -> list[dict]:
             "unemployment": area.unemployment_rate,
             "low_birth_weight": area.low_birth_weight_rate,
             "excess_weight_reception": area.excess_weight_reception_rate,
+            "children_in_need": _per_10000(area.children_in_need, area.population_0_19),
+            "child_protection": _per_10000(area.child_protection_plans, area.population_0_19),
+            "children_in_need_count": area.children_in_need,
+            "child_protection_count": area.child_protection_plans,
             "population_0_4": area.population_0_4,
             "population_5_10": area.population_5_10,
             "population_11_15": area.population_11_15,
@@ -105,6 +116,8 @@ def needs_analysis(authority: Authority, weights: dict[str, float] | None = None
                 "referrals",
                 "reviews_due",
                 "obesity_reception",
+                "children_in_need_count",
+                "child_protection_count",
             )
         }
     result["record_counts"] = [
