@@ -4,8 +4,8 @@ instead of creating them twice. Used by `familyhub import people FILE` and the u
 
 from __future__ import annotations
 
+import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +86,13 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
             "save it as 'CSV UTF-8 (comma delimited)' and upload it again"
         )
     # RFC 4180 (core.csvfiles): an apostrophe is a letter, so 'OShea and O'Connor read as written.
-    rows = [[_unguarded(cell) for cell in row] for row in text_rows(text)]
+    try:
+        rows = [[_unguarded(cell) for cell in row] for row in text_rows(text)]
+    except csv.Error as error:  # a cell over the csv module's limit (131,072 characters)
+        raise ImportFileError(
+            f"The file cannot be read as CSV ({error}): a cell is far too long, or a quote mark "
+            "opens a cell that never ends"
+        )
     if not rows:
         raise ImportFileError("The file is empty")
     return _limit(rows)
@@ -99,14 +105,27 @@ def _unguarded(cell: str) -> str:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+    # A damaged workbook can fail anywhere in openpyxl, zipfile, zlib or the XML parser, and
+    # while its rows are read as well as when it is opened (read-only mode reads lazily): any
+    # error from them means the user's file cannot be read, which they must be told, never a
+    # server error (found by fuzzing: zlib.error, EOFError, XML syntax errors).
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        rows = _xlsx_rows(data)
+    except Exception as error:  # noqa: BLE001 (see above)
         raise ImportFileError(
             f"The spreadsheet cannot be opened ({error.__class__.__name__}): save it again as .xlsx"
         )
+    if not rows:
+        raise ImportFileError("The spreadsheet's first sheet is empty")
+    return _limit(rows)
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    if not book.worksheets:
+        return []
     sheet = book.worksheets[0]
     rows = []
     for values in sheet.iter_rows(values_only=True):
@@ -125,9 +144,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         if any(cell.strip() for cell in cells):
             rows.append(cells)
     book.close()
-    if not rows:
-        raise ImportFileError("The spreadsheet's first sheet is empty")
-    return _limit(rows)
+    return rows
 
 
 def _limit(rows: list[list[str]]) -> list[list[str]]:
@@ -281,7 +298,14 @@ def run_import(
     person_import.status = ImportStatus.RUNNING
     person_import.bad_rows = bad
     person_import.save(update_fields=["status", "bad_rows"])
-    created = linked = 0
+    # Run again after a worker stopped part-way (the task retried), it carries on: rows of the
+    # chunks already committed have their ImportLink and are not imported a second time.
+    done = dict(
+        ImportLink.objects.filter(person_import=person_import).values_list("row_number", "created")
+    )
+    good = [row for row in good if row.row_number not in done]
+    created = sum(1 for was_created in done.values() if was_created)
+    linked = len(done) - created
     iterator = iter(progress(good) if progress else good)
     while True:
         chunk = [row for _, row in zip(range(CHUNK), iterator, strict=False)]
