@@ -115,10 +115,13 @@ def _record_links() -> list[tuple[str, str]]:
     """The family record's pages (the record helper's), once their URLs exist."""
     links = []
     for name, label in (
-        ("portal:record_home", _("Your record")),
-        ("portal:record_access", _("Who has looked at your record")),
-        ("portal:record_consents", _("Your consents")),
-        ("portal:record_download", _("Download your data")),
+        ("portal:record_home", _("Your record: who is helping you")),
+        ("portal:record_plan", _("Your family plan")),
+        ("portal:record_appointments", _("Appointments and reviews")),
+        ("portal:record_documents", _("Shared with you")),
+        ("portal:record_looked", _("Who has looked at your record")),
+        ("portal:record_consents", _("What you have agreed to")),
+        ("portal:record_data", _("Download your data")),
     ):
         try:
             links.append((reverse(name), label))
