@@ -13,6 +13,7 @@ from django.db import transaction
 from familyhub.accounts.models import User
 from familyhub.accounts.roles import STAFF_ROLES, Role
 from familyhub.demo import access as access_demo
+from familyhub.demo import births as births_demo
 from familyhub.demo import casework as casework_demo
 from familyhub.demo import childhealth as childhealth_demo
 from familyhub.demo import contacts as contacts_demo
@@ -22,8 +23,10 @@ from familyhub.demo import matching as matching_demo
 from familyhub.demo import outcomes as outcomes_demo
 from familyhub.demo import people as people_demo
 from familyhub.demo import planning as planning_demo
+from familyhub.demo import portal as portal_demo
 from familyhub.demo import referrals as referrals_demo
 from familyhub.demo import synth
+from familyhub.demo import tracing as tracing_demo
 from familyhub.matching.keys import refresh_all_keys
 from familyhub.places import postcode_lookup as lookup
 from familyhub.places.models import Authority, Locality, Site, SiteKind
@@ -78,6 +81,9 @@ DEMO_PARTS = [
     ("contacts", contacts_demo),
     ("outcomes", outcomes_demo),
     ("planning", planning_demo),
+    ("tracing", tracing_demo),
+    ("births", births_demo),
+    ("portal", portal_demo),
 ]
 
 
@@ -87,7 +93,11 @@ def demo_is_loaded() -> bool:
 
 def demo_accounts() -> list[tuple[str, str]]:
     """(username, what they are) for every demo account `make demo` lists."""
-    return [(role.value, role.label) for role in STAFF_ROLES] + [access_demo.DA_WORKER]
+    staff = [(role.value, role.label) for role in STAFF_ROLES] + [
+        access_demo.DA_WORKER,
+        births_demo.HV_LEADER,
+    ]
+    return staff + portal_demo.DEMO_ACCOUNTS
 
 
 @transaction.atomic

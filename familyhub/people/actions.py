@@ -51,3 +51,28 @@ def actions_for(user, person) -> list[dict[str, str]]:
             continue
         found.append({"label": action.label, "url": url})
     return found
+
+
+# The same for an import's result page: what the parts above offer to do with the people a file
+# brought in (trace their NHS numbers, say). The URL takes the import's public id.
+import_actions: Hook[PersonAction] = Hook(
+    "import_actions", "links other parts offer on an import's result page"
+)
+
+
+def register_import_action(
+    label: str, url_name: str, *, shown: Callable[[Any, Any], bool], order: int = 50
+):
+    import_actions.register(PersonAction(label, url_name, shown, order), key=url_name)
+
+
+def import_actions_for(user, person_import) -> list[dict[str, str]]:
+    """The actions this user may follow for the people of this import: label and URL."""
+    if person_import is None or not getattr(user, "is_authenticated", False):
+        return []
+    found = []
+    for action in sorted(import_actions, key=lambda action: (action.order, action.label)):
+        if action.shown(user, person_import):
+            url = reverse(action.url_name, args=[person_import.public_id])
+            found.append({"label": action.label, "url": url})
+    return found

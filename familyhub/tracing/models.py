@@ -98,6 +98,10 @@ class TraceRun(models.Model):
     job = models.ForeignKey(
         "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A run for the people of one import (offered on its result page); none: everyone.
+    person_import = models.ForeignKey(
+        "people.PersonImport", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.RUNNING)
     cursor = models.PositiveBigIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

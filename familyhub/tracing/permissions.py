@@ -14,3 +14,8 @@ RUN_ROLES = MANAGER_ROLES
 def can_trace(user, person) -> bool:
     """For the person page's action (the access layer has already shown the person)."""
     return has_role(user, TRACE_ROLES) and not getattr(person, "is_unborn", False)
+
+
+def can_trace_import(user, person_import) -> bool:
+    """For the import result page: the importer, once the import is done."""
+    return has_role(user, TRACE_ROLES) and person_import.created_by_id == user.pk

@@ -6,15 +6,17 @@ practitioner works through."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from familyhub.access import involvement
 from familyhub.access.layer import visible_people
 from familyhub.access.viewer import Viewer, viewer_for
-from familyhub.people.models import NhsNumberStatus, Person, Registration
+from familyhub.people.models import NhsNumberStatus, Person
+from familyhub.services.selectors import teams_of
 from familyhub.tracing.models import NumberReview, ReviewState, Trace
 
 # Child Protection Information Sharing (CP-IS) for health visiting: 95% of records matched to a
@@ -57,55 +59,54 @@ class TeamShare:
         return max(0, int(needed) - self.verified)
 
 
-def _registered(viewer: Viewer) -> QuerySet[Registration]:
-    return Registration.objects.filter(
-        team_id__in=viewer.team_ids, ended_at__isnull=True, confirmed_at__isnull=False
+def _team_viewer(viewer: Viewer, team) -> Viewer:
+    """The viewer narrowed to one of their teams, so the access layer's involvement rule (the
+    same providers, not a copy of them) says which children that team works with."""
+    return replace(
+        viewer,
+        team_ids=[team.pk],
+        service_ids=[team.service_id],
+        base_ids=[team.base_id] if team.base_id else [],
+        locality_ids=[team.locality_id] if team.locality_id else [],
+        glass_person_ids=[],
     )
 
 
-def completeness(user) -> tuple[list[TeamShare], TeamShare]:
-    """Each of the user's teams: children registered with it (that the user may see) and how
-    many have a verified NHS number; and the same for every child the user may see."""
-    viewer = viewer_for(user)
-    children = visible_children(user, viewer=viewer)
-    rows = (
-        _registered(viewer)
-        .filter(person__in=children.values("pk"))
-        .values("team_id", "team__name", "service__name")
-        .annotate(
-            children=Count("person", distinct=True),
-            verified=Count(
-                "person",
-                filter=Q(person__nhs_number_status=NhsNumberStatus.VERIFIED),
-                distinct=True,
-            ),
-        )
-        .order_by("service__name", "team__name")
-    )
-    shares = [
-        TeamShare(
-            r["team_id"], r["team__name"], r["service__name"] or "", r["children"], r["verified"]
-        )
-        for r in rows
-    ]
+def _share(children: QuerySet[Person], **labels) -> TeamShare:
     totals = children.aggregate(
         children=Count("pk"),
         verified=Count("pk", filter=Q(nhs_number_status=NhsNumberStatus.VERIFIED)),
     )
-    return shares, TeamShare(0, "All", "", totals["children"], totals["verified"])
+    return TeamShare(children=totals["children"], verified=totals["verified"], **labels)
+
+
+def completeness(user) -> tuple[list[TeamShare], TeamShare]:
+    """Each of the user's teams: the children it works with (that the user may see: involvement,
+    as the access layer counts it) and how many have a verified NHS number; and the same for
+    every child the user may see (their families' children too)."""
+    viewer = viewer_for(user)
+    children = visible_children(user, viewer=viewer)
+    shares = [
+        _share(
+            children.filter(involvement.involved_q(_team_viewer(viewer, team))),
+            team_id=team.pk,
+            team=team.name,
+            service=team.service.name,
+        )
+        for team in teams_of(user).order_by("service__name", "name")
+    ]
+    return shares, _share(children, team_id=0, team="All", service="")
 
 
 def to_work_through(user, *, team_id: int | None = None) -> QuerySet[Person]:
-    """The user's teams' children without a verified NHS number, those with a number to decide
-    on first. Not yet logged: the page logs the rows it shows."""
+    """The children the user's teams (or one of them) work with, without a verified NHS number.
+    Not yet logged: the page logs the rows it shows."""
     viewer = viewer_for(user)
-    team_ids = [team_id] if team_id in viewer.team_ids else viewer.team_ids
-    registered = Registration.objects.filter(
-        team_id__in=team_ids, ended_at__isnull=True, confirmed_at__isnull=False
-    ).values("person_id")
+    team = teams_of(user).filter(pk=team_id).first() if team_id else None
+    working = _team_viewer(viewer, team) if team else viewer
     return (
         visible_children(user, viewer=viewer)
-        .filter(pk__in=registered)
+        .filter(involvement.involved_q(working))
         .exclude(nhs_number_status=NhsNumberStatus.VERIFIED)
         .order_by("nhs_number_status", "family_name", "given_name", "pk")
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from familyhub.accounts.models import User
 from familyhub.core.progress import job_start
-from familyhub.people.models import NhsNumberStatus, Person
+from familyhub.people.models import NhsNumberStatus, Person, PersonImport
 from familyhub.people.services import nhs_number_record_trace
 from familyhub.places.models import Authority
 from familyhub.tracing.models import (
@@ -44,17 +44,25 @@ def trace_request(*, person: Person, by: User) -> Trace:
 
 
 @transaction.atomic
-def run_start(*, authority: Authority, by: User) -> TraceRun:
-    """Start the background trace of everyone without a verified NHS number."""
+def run_start(
+    *, authority: Authority, by: User | None, person_import: PersonImport | None = None
+) -> TraceRun:
+    """Start the background trace of everyone without a verified NHS number (or of the people
+    of one import)."""
     if TraceRun.objects.filter(
-        authority=authority, state__in=[RunState.RUNNING, RunState.PAUSED]
+        authority=authority,
+        person_import=person_import,
+        state__in=[RunState.RUNNING, RunState.PAUSED],
     ).exists():
         raise ValidationError(
-            {"run": ["A trace of everyone is already running: wait for it to finish"]}
+            {"run": ["A trace of these people is already running: wait for it to finish"]}
         )
-    total = needs_trace(authority.pk).count()
+    import_id = person_import.pk if person_import else None
+    total = needs_trace(authority.pk, person_import_id=import_id).count()
     job = job_start(kind="nhs-trace", title="Trace NHS numbers with PDS", total=total, user=by)
-    run = TraceRun.objects.create(authority=authority, started_by=by, job=job, total=total)
+    run = TraceRun.objects.create(
+        authority=authority, started_by=by, job=job, total=total, person_import=person_import
+    )
     trace_batch.enqueue(run.pk)
     return run
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import re
 import threading
@@ -39,7 +40,7 @@ from typing import Any
 import jellyfish
 import jwt
 
-from familyhub.people.identifiers import is_valid_nhs_number
+from familyhub.people.identifiers import is_valid_nhs_number, nhs_check_digit
 
 SANDBOX = Path(__file__).resolve().parent / "sandbox"
 PREFIX = "/personal-demographics/FHIR/R4"
@@ -172,6 +173,17 @@ def sandbox_patients() -> dict[str, dict[str, Any]]:
     patients = {number: copy.deepcopy(resource) for number, resource in _SANDBOX_SEARCH.items()}
     patients["9000000009"] = _sandbox("patient_9000000009.json")
     return patients
+
+
+def made_up_number(seed: str) -> str:
+    """A valid NHS number (check digit included) from a seed, the same one each time."""
+    value = int(hashlib.sha256(seed.encode()).hexdigest(), 16)
+    while True:
+        first_nine = f"{value % 10**9:09d}"
+        check = nhs_check_digit(first_nine)
+        if check is not None and first_nine[0] != "0":
+            return first_nine + str(check)
+        value //= 7
 
 
 def _fold(text: str) -> str:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<uuid:public_id>/", views.review, name="review"),
     path("people/<uuid:public_id>/", views.person_trace, name="person"),
+    path("imports/<uuid:public_id>/", views.import_trace, name="import"),
 ]

@@ -16,13 +16,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from familyhub.access.layer import log_shown, person_for_viewer, person_view
+from familyhub.access.layer import log_shown, no_person_data, person_for_viewer, person_view
 from familyhub.accounts.http import AuthenticatedRequest
 from familyhub.accounts.roles import has_role
 from familyhub.core import charts
+from familyhub.people.models import ImportStatus, PersonImport
 from familyhub.people.services import StaleEdit
 from familyhub.services.selectors import authority_of
-from familyhub.tracing import selectors, services
+from familyhub.tracing import selectors, services, work
 from familyhub.tracing.forms import ReviewForm
 from familyhub.tracing.models import NumberReview, ReviewState, RunState, Trace, TraceRun
 from familyhub.tracing.permissions import REPORT_ROLES, RUN_ROLES, TRACE_ROLES
@@ -137,6 +138,31 @@ def run_start(request: AuthenticatedRequest) -> HttpResponse:
     if run.job is not None:
         return redirect("core:job-progress", public_id=run.job.public_id)
     return redirect("tracing:index")
+
+
+@no_person_data("counts the people of the user's own import; names none")
+def import_trace(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
+    """After an import: trace the NHS numbers of the people it added or linked."""
+    _require(request, TRACE_ROLES)
+    person_import = get_object_or_404(
+        PersonImport, public_id=public_id, created_by=request.user, status=ImportStatus.DONE
+    )
+    waiting = work.needs_trace(person_import.authority_id, person_import_id=person_import.pk)
+    if request.method == "POST":
+        try:
+            run = services.run_start(
+                authority=person_import.authority, by=request.user, person_import=person_import
+            )
+        except ValidationError as error:
+            messages.info(request, error.messages[0])
+            return redirect("tracing:import", public_id=person_import.public_id)
+        assert run.job is not None
+        return redirect("core:job-progress", public_id=run.job.public_id)
+    return render(
+        request,
+        "tracing/import.html",
+        {"person_import": person_import, "count": waiting.count()},
+    )
 
 
 @person_view

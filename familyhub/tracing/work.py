@@ -34,12 +34,15 @@ GENDERS = {Sex.FEMALE: "female", Sex.MALE: "male"}
 LONGEST_WAIT = datetime.timedelta(hours=1)
 
 
-def needs_trace(authority_id: int) -> QuerySet[Person]:
-    """Everyone in the council whose NHS number is not verified and who can be traced: alive,
-    born, not merged away, with no open review (a practitioner is deciding on them)."""
+def needs_trace(authority_id: int, *, person_import_id: int | None = None) -> QuerySet[Person]:
+    """Everyone in the council (or of one import) whose NHS number is not verified and who can
+    be traced: alive, born, not merged away, with no open review (a practitioner is deciding)."""
     open_review = NumberReview.objects.filter(person=OuterRef("pk"), state=ReviewState.OPEN)
+    people = Person.objects.all()
+    if person_import_id is not None:
+        people = people.filter(import_links__person_import_id=person_import_id).distinct()
     return (
-        Person.objects.filter(
+        people.filter(
             authority_id=authority_id,
             merged_into__isnull=True,
             is_unborn=False,

@@ -15,7 +15,14 @@ from familyhub.audit.models import AccessLog
 from familyhub.people.models import NhsNumberStatus, PersonChange
 from familyhub.testing import factories
 from familyhub.tracing import services
-from familyhub.tracing.models import NumberReview, ReviewState, RunState, Trace, TraceState
+from familyhub.tracing.models import (
+    NumberReview,
+    ReviewState,
+    RunState,
+    Trace,
+    TraceRun,
+    TraceState,
+)
 from familyhub.tracing.tasks import trace_batch, trace_person
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +276,36 @@ def test_someone_not_visible_cannot_be_traced(pds, world, client, signed_in, mak
     signed_in(client, world["visitor"])
     assert client.post(reverse("tracing:person", args=[stranger.public_id])).status_code == 404
     assert not Trace.objects.exists()
+
+
+def test_after_an_import_its_people_can_be_traced(pds, world, child, client, signed_in):
+    from familyhub.people.models import ImportLink, PersonImport
+
+    pds.add_patient("9449304424", **JANE, postcode="RM17 5DQ")
+    imported, other = child(), child(given_name="Other")
+    person_import = PersonImport.objects.create(
+        authority=world["authority"],
+        filename="families.csv",
+        created_by=world["leader"],
+        status="done",
+        created_count=1,
+    )
+    ImportLink.objects.create(
+        person_import=person_import, row_number=2, person=imported, created=True
+    )
+    signed_in(client, world["leader"])
+    result = client.get(reverse("people:import-result", args=[person_import.public_id]))
+    url = reverse("tracing:import", args=[person_import.public_id])
+    assert url in result.content.decode()
+    assert 'data-testid="import-count">1 of' in client.get(url).content.decode()
+    client.post(url)
+    run = TraceRun.objects.get(person_import=person_import)
+    assert run.total == 1
+    while trace_batch.call(run.pk) != RunState.DONE:
+        pass
+    imported.refresh_from_db()
+    other.refresh_from_db()
+    assert imported.nhs_number == "9449304424" and other.nhs_number == ""
+    # Someone else's import is not theirs to trace.
+    signed_in(client, world["visitor"])
+    assert client.get(url).status_code == 404
