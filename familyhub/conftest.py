@@ -199,3 +199,8 @@ def _seeded_rows(request):
         importlib.import_module("familyhub.retention.migrations.0002_default_schedules").seed(
             apps, None
         )
+    from familyhub.directory.models import TaxonomyTerm
+    from familyhub.directory.taxonomy import NEEDS, ensure_needs_taxonomy
+
+    if TaxonomyTerm.objects.filter(code__in=[n[0] for n in NEEDS]).count() < len(NEEDS):
+        ensure_needs_taxonomy()
