@@ -377,3 +377,26 @@ class SubjectAccessCloseForm(GovukForm):
     )
     note = forms.CharField(label="Note", widget=forms.Textarea, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AddressProtectionForm(GovukForm):
+    """Protect a person's address and contact details on the family side."""
+
+    error_names = {"reason": "why the address is protected"}
+
+    from_person = forms.ChoiceField(
+        label="Who must not see it on the family side?",
+        widget=forms.RadioSelect,
+        choices=(),
+    )
+    reason = forms.CharField(
+        label="Why is it protected?",
+        widget=forms.Textarea,
+        help_text="For colleagues and the information governance lead. The family never sees it.",
+    )
+
+    def __init__(self, *args, household_members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(Any, self.fields["from_person"]).choices = [
+            (str(p.public_id), p.display_name) for p in household_members
+        ] + [("everyone", "Everyone signed in on the family side, except the person themselves")]

@@ -58,6 +58,11 @@ urlpatterns = [
         views_subject_access.subject_access_export,
         name="subject-access-export",
     ),
+    path(
+        "people/<uuid:public_id>/protect-address/",
+        views_subject_access.protect_address,
+        name="protect-address",
+    ),
     path("questions/", views_subject_access.questions, name="questions"),
     path("questions/<uuid:public_id>/", views_subject_access.question, name="question"),
 ]

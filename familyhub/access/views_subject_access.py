@@ -235,3 +235,52 @@ def question(request: AuthenticatedRequest, public_id) -> HttpResponse:
     entry = AccessLog.objects.filter(seq=asked.log_seq, person_pk=asked.person_id).first()
     layer.log_shown(request.user, [asked.person], purpose="A family's question about access")
     return render(request, "access/question.html", {"asked": asked, "entry": entry, "form": form})
+
+
+# --- a practitioner protects an address on the family side -----------------------------------
+
+
+@person_view
+def protect_address(request: AuthenticatedRequest, public_id) -> HttpResponse:
+    """Withhold a person's address and contact details on the family side, from one member of
+    their household (a parent who has left) or from everyone."""
+    from familyhub.access.forms import AddressProtectionForm
+    from familyhub.access.models import AddressProtection
+    from familyhub.people.selectors import current_household
+
+    person = layer.person_for_viewer(request.user, public_id, purpose="Protect an address")
+    if not layer.viewer_for(request.user).practitioner:
+        raise PermissionDenied
+    household = current_household(person)
+    members = (
+        [
+            m.person
+            for m in layer.household_members_for_viewer(
+                request.user, household, purpose="Protect an address"
+            )
+            if m.person_id != person.pk
+        ]
+        if household
+        else []
+    )
+    form = AddressProtectionForm(request.POST or None, household_members=members)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["from_person"]
+        try:
+            services.address_protection_record(
+                person=person,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                from_person=next((m for m in members if str(m.public_id) == chosen), None),
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, "The address is now protected on the family side.")
+            return redirect("access:protect-address", public_id=person.public_id)
+    protections = AddressProtection.objects.filter(person=person, ended_at__isnull=True)
+    return render(
+        request,
+        "access/protect_address.html",
+        {"person": person, "form": form, "protections": protections.select_related("from_person")},
+    )

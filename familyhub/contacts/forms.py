@@ -79,6 +79,17 @@ class ContactForm(GovukForm):
         help_text="Choose a category such as domestic abuse to keep the contact within your "
         "service unless you share it.",
     )
+    for_family = forms.TypedChoiceField(
+        label="Can the family read this on their side?",
+        choices=[("no", "No, it is for colleagues"), ("yes", "Yes, the family can read it")],
+        coerce=lambda value: value == "yes",
+        empty_value="",
+        required=False,
+        initial="no",
+        widget=forms.RadioSelect,
+        help_text="A contact in a sensitive category, or about safeguarding, is never shown to "
+        "the family, whatever you choose.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
@@ -147,5 +158,6 @@ class ContactForm(GovukForm):
             agreed=data.get("agreed") or "",
             next_contact_on=data.get("next_contact_on"),
             category=data.get("category") or "",
+            for_family=bool(data.get("for_family")),
             answers={prompt.pk: data.get(prompt_field(prompt)) or "" for prompt in self.prompts},
         )

@@ -59,6 +59,8 @@ class ContactDetails:
     agreed: str = ""
     next_contact_on: datetime.date | None = None
     category: str = ""
+    # Whether the family may read it on their side (None on a change: leave it as it is).
+    for_family: bool | None = None
     # Prompt id -> answer ("" or absent: offered and not answered).
     answers: Mapping[int, str] = field(default_factory=dict)
 
@@ -187,6 +189,7 @@ def contact_create(
             discussed=details.discussed.strip(),
             agreed=(details.agreed or "").strip(),
             next_contact_on=details.next_contact_on,
+            for_family=bool(details.for_family),
         )
         contact.full_clean(exclude=["person", "owning_service", "recorded_by", "household", "team"])
         contact.save()
@@ -233,6 +236,7 @@ def contact_update(
             agreed=(details.agreed or "").strip(),
             next_contact_on=details.next_contact_on,
             category=category,
+            for_family=contact.for_family if details.for_family is None else details.for_family,
             version=F("version") + 1,
         )
         if updated != 1:

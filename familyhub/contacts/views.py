@@ -126,6 +126,7 @@ def contact_edit(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
         "agreed": record.agreed,
         "next_contact_on": record.next_contact_on,
         "category": record.category if record.category not in ("general", "health") else "",
+        "for_family": "yes" if record.for_family else "no",
         "version": record.version,
         **{services.prompt_field(row.prompt): row.answer for row in answers},
     }

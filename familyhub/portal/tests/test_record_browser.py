@@ -46,8 +46,9 @@ def _sign_in_as(page, user) -> None:
     client.force_login(user)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
     page.context.clear_cookies()
+    host = page.url.split("//", 1)[1].split("/", 1)[0].split(":")[0]
     page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": page.url or "http://localhost"}]
+        [{"name": cookie.key, "value": cookie.value, "domain": host, "path": "/"}]
     )
 
 
