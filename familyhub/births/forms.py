@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from familyhub.core.forms import GovukForm
@@ -22,11 +24,11 @@ class ResolveForm(GovukForm):
 
     def __init__(self, *args, decisions, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["decision"].choices = decisions
-        self.fields["person"].choices = people
+        cast(forms.ChoiceField, self.fields["decision"]).choices = decisions
+        cast(forms.ChoiceField, self.fields["person"]).choices = people
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         decision = data.get("decision")
         if decision == self.CHOOSE and not data.get("person"):
             self.add_error("person", "Choose who it is")

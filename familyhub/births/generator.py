@@ -298,15 +298,15 @@ def birth_message(
             ),
         ),
     ]
-    bundle = {
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),
         "type": "message",
         "entry": entries,
     }
     if message_id:
-        bundle["entry"][0]["resource"]["id"] = message_id
-        bundle["entry"][0]["fullUrl"] = f"urn:uuid:{message_id}"
+        entries[0]["resource"]["id"] = message_id
+        entries[0]["fullUrl"] = f"urn:uuid:{message_id}"
     return json.dumps(bundle).encode("utf-8")
 
 

@@ -48,14 +48,17 @@ def waiting_files(folder: Path) -> list[Path]:
     )
 
 
-def read_folder(folder: Path | None = None, *, limit: int | None = None) -> FolderRun:
-    """Store, apply and move aside every complete file in the inbox."""
+def read_folder(
+    folder: Path | None = None, *, limit: int | None = None, authority=None
+) -> FolderRun:
+    """Store, apply and move aside every complete file in the inbox (the deployment's council's
+    unless `authority` says: the benchmark reads into a council of its own)."""
     folder = folder or inbox()
     run = FolderRun()
     stored: list[tuple[Path, int]] = []
     for path in waiting_files(folder)[:limit] if limit else waiting_files(folder):
         message, created = services.receive(
-            path.read_bytes(), channel=Channel.MESH, filename=path.name
+            path.read_bytes(), channel=Channel.MESH, filename=path.name, authority=authority
         )
         run.stored += int(created)
         run.already_stored += int(not created)

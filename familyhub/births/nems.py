@@ -183,9 +183,11 @@ def _bundle(raw: bytes) -> Bundle:
 
 
 def _first_error(error: PydanticError) -> str:
-    first = error.errors()[0] if error.errors() else {}
-    where = ".".join(str(part) for part in first.get("loc", ()))
-    return f"Not valid FHIR STU3: {where or 'Bundle'}: {first.get('msg', str(error))}"[:500]
+    errors = error.errors()
+    if not errors:
+        return f"Not valid FHIR STU3: {error}"[:500]
+    where = ".".join(str(part) for part in errors[0]["loc"])
+    return f"Not valid FHIR STU3: {where or 'Bundle'}: {errors[0]['msg']}"[:500]
 
 
 def _resources(bundle: Bundle) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict
 from datetime import timedelta
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -35,7 +36,7 @@ from familyhub.births.models import (
     Resolution,
 )
 from familyhub.childhealth.models import NewbornScreen
-from familyhub.childhealth.services import newborn_outcome_record, schedule_refresh, service_for
+from familyhub.childhealth.services import newborn_outcome_record, service_for
 from familyhub.matching.search import Candidate, search_candidates
 from familyhub.people import services as people_services
 from familyhub.people.models import NhsNumberStatus, Person, RelationshipKind
@@ -62,6 +63,12 @@ class Queue(Exception):
     def __init__(self, reason: str, detail: str, candidates: list[Candidate] | None = None):
         super().__init__(detail)
         self.reason, self.detail, self.candidates = reason, detail, candidates or []
+
+
+def _actor(by: User | None) -> User:
+    """The register's services name their user; a background write has none, and the access
+    log records it as the system (no user) with the channel "task"."""
+    return cast(User, by)
 
 
 def home_authority() -> Authority:
@@ -342,7 +349,7 @@ def _register_mother(
     details = _with_baby_address(birth.mother, birth.baby)
     mother = people_services.person_register(
         authority=authority,
-        by=by,
+        by=_actor(by),
         channel=channel,
         given_name=details.given_name,
         family_name=details.family_name or birth.baby.family_name,
@@ -396,10 +403,12 @@ def record_birth(
     """The baby on the register, in the mother's household, with the Healthy Child Programme
     scheduled and on the health visiting team's worklist for where they live."""
     authority = message.authority
+    born = birth.baby.date_of_birth
+    assert born is not None  # nems.parse refuses a birth without one
     if baby is None:
         baby = people_services.person_register(
             authority=authority,
-            by=by,
+            by=_actor(by),
             channel=channel,
             given_name=birth.baby.given_name,
             family_name=birth.baby.family_name or mother.family_name,
@@ -429,8 +438,8 @@ def record_birth(
         start=birth.baby.date_of_birth,
         channel=channel,
     )
-    schedule_refresh(baby)
-    baby.refresh_from_db()
+    # The schedule came with the record: person_register and person_update tell childhealth
+    # (people.hooks.person_changed), which adds the new birth visit and the rest.
     service = service_for(authority, ServiceKind.HEALTH_VISITING)
     notification = BirthNotification.objects.create(
         person=baby,
@@ -442,7 +451,7 @@ def record_birth(
         mother=mother,
         household=household,
         team=receiving_team_for(service, baby),
-        born_on=birth.baby.date_of_birth,
+        born_on=born,
         birth_weight_grams=birth.birth_weight_grams,
         gestation_weeks=birth.gestation_weeks,
         birth_order=birth.birth_order,
@@ -477,7 +486,7 @@ def _born(baby: Person, birth: nems.Birth) -> Person:
     if not changes:
         return baby
     return people_services.person_update(
-        person=baby, by=None, expected_version=baby.version, channel="task", **changes
+        person=baby, by=_actor(None), expected_version=baby.version, channel="task", **changes
     )
 
 

@@ -26,11 +26,11 @@ from familyhub.births.permissions import can_work_queue
 from familyhub.births.tasks import apply_received
 
 PURPOSE = "Resolve an NHS birth or newborn event message"
-CHOOSE_LABELS = {
+CHOOSE_LABELS: dict[str, str] = {
     QueueReason.UNCERTAIN_BABY: "This is the baby: use their record",
     QueueReason.UNKNOWN_CHILD: "This is the child",
 }
-CREATE_LABELS = {
+CREATE_LABELS: dict[str, str] = {
     QueueReason.UNCERTAIN_BABY: "None of them: add the baby to the register",
 }
 

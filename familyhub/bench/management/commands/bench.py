@@ -7,11 +7,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from familyhub.bench import matching, outcomes, pages
+from familyhub.bench import births, matching, outcomes, pages
 
 Handler = Callable[[dict[str, Any], Any], None]
 
 BENCHES: dict[str, tuple[str, Callable[[Any], None], Handler]] = {
+    "births": (
+        "N NEMS birth and newborn screening messages through the MESH folder, checked",
+        births.add_arguments,
+        births.run,
+    ),
     "febrl": (
         "Pairwise precision, recall and F1 on FEBRL3 (dedupe) and FEBRL4 (linkage)",
         matching.add_febrl_arguments,
