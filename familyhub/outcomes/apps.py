@@ -9,7 +9,7 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from familyhub.accounts.roles import MANAGER_ROLES
         from familyhub.core import navigation
-        from familyhub.outcomes import area_figures, eyfsp  # noqa: F401  (register indicators)
+        from familyhub.outcomes import area_figures, eyfsp, maternity  # noqa: F401  (indicators)
         from familyhub.outcomes.views import DASHBOARD_ROLES
 
         navigation.register("Outcomes", "outcomes:index", roles=DASHBOARD_ROLES, order=70)

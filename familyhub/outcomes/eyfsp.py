@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from familyhub.audit.log import log_change
-from familyhub.core.csvfiles import parse_date
 from familyhub.core.indicators import (
     Cell,
     by_characteristic,
@@ -30,6 +29,7 @@ from familyhub.core.indicators import (
     people_behind,
 )
 from familyhub.outcomes.models import EARLY_LEARNING_GOALS, GLD_GOALS, EyfspResult
+from familyhub.outcomes.person_lookup import find_person
 from familyhub.people.models import Person
 
 EXPECTED = {"expected", "x", "2", "exp"}
@@ -58,30 +58,6 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _find_child(authority_id: int, value) -> Person | str:
-    upn = value("upn").upper()
-    people = Person.objects.filter(authority_id=authority_id, merged_into__isnull=True)
-    if upn:
-        match = list(people.filter(upn=upn)[:2])
-        if len(match) == 1:
-            return match[0]
-    born = parse_date(value("date_of_birth"))
-    if not (value("family_name") and born):
-        return "No child in the register with this UPN; give the name and date of birth too"
-    match = list(
-        people.filter(
-            family_name__iexact=value("family_name"),
-            given_name__iexact=value("given_name"),
-            date_of_birth=born,
-        )[:2]
-    )
-    if len(match) == 1:
-        return match[0]
-    if match:
-        return "More than one child in the register has this name and date of birth: give the UPN"
-    return "No child in the register with this UPN, or this name and date of birth"
-
-
 def import_rows(
     rows: list[list[str]], *, authority_id: int, year: int, service, by
 ) -> ImportReport:
@@ -101,7 +77,7 @@ def import_rows(
             index = columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
 
-        child = _find_child(authority_id, value)
+        child = find_person(authority_id, value, identifier="upn", label="UPN", who="child")
         if isinstance(child, str):
             report.problems.append((number, "upn", child))
             continue

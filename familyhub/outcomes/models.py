@@ -249,3 +249,40 @@ class AreaFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_name} {self.time_period} {self.area or 'council'}"
+
+
+class SmokingStatus(models.TextChoices):
+    SMOKER = "smoker", "Smoker"
+    NON_SMOKER = "non_smoker", "Non-smoker"
+    UNKNOWN = "unknown", "Not known"
+
+
+class MaternitySmoking(PersonRecord):
+    """A mother's smoking status at booking and at delivery, imported from the maternity
+    service's records (the figures its Maternity Services Data Set return is built from), so
+    that smoking in pregnancy can be counted by ward, deprivation and characteristic here and
+    not only read from the published figures."""
+
+    access_category = Category.HEALTH
+    timeline_label = "Smoking in pregnancy (maternity record)"
+
+    booking_date = models.DateField(null=True, blank=True)
+    at_booking = models.CharField(
+        max_length=12, choices=SmokingStatus.choices, default=SmokingStatus.UNKNOWN
+    )
+    delivery_date = models.DateField(null=True, blank=True)
+    at_delivery = models.CharField(
+        max_length=12, choices=SmokingStatus.choices, default=SmokingStatus.UNKNOWN
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "booking_date"], name="maternity_smoking_one_per_pregnancy"
+            )
+        ]
+
+    def timeline_summary(self) -> str:
+        booking = SmokingStatus(self.at_booking).label.lower()
+        delivery = SmokingStatus(self.at_delivery).label.lower()
+        return f"Smoking in pregnancy: {booking} at booking, {delivery} at delivery"

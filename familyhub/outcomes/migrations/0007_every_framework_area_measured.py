@@ -45,7 +45,12 @@ LINKS = [
     (
         "unitary-shared-outcomes",
         "Smoking in pregnancy and young people starting to smoke",
-        [("smoking_early_pregnancy", ""), ("smoking_at_delivery", "")],
+        [
+            ("smoking_early_pregnancy", ""),
+            ("smoking_at_delivery", ""),
+            ("maternity_smoking_at_delivery", ""),
+            ("maternity_quit_by_delivery", ""),
+        ],
     ),
     ("unitary-shared-outcomes", "Teenage pregnancy", [("under_18_conceptions", "")]),
     ("county-five-objectives", "Healthy lifestyles", [("smoking_at_delivery", "")]),

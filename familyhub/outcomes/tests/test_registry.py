@@ -36,6 +36,8 @@ SHIPPED = {
     "smoking_at_delivery": "familyhub.outcomes.area_figures",
     "smoking_early_pregnancy": "familyhub.outcomes.area_figures",
     "under_18_conceptions": "familyhub.outcomes.area_figures",
+    "maternity_smoking_at_delivery": "familyhub.outcomes.maternity",
+    "maternity_quit_by_delivery": "familyhub.outcomes.maternity",
     **{
         f"need_achieved_{need}": "familyhub.casework.indicators"
         for need in [
