@@ -102,6 +102,40 @@ def receive(
         )
 
 
+def receive_many(
+    items: list[tuple[bytes, str]], *, channel: str, authority: Authority | None = None
+) -> list[int]:
+    """Store a folder's worth of messages ((bytes, filename) each) in one transaction, as
+    `receive` would one by one (the same bytes twice are one row); their ids, in order. A crash
+    before the commit stores none of them, and their files are still in the folder."""
+    authority = authority or home_authority()
+    rows = []
+    for raw, filename in items:
+        message_id, event = nems.peek_message_id(raw)
+        digest = nems.digest(raw)
+        rows.append(
+            ReceivedMessage(
+                authority=authority,
+                message_id=(message_id or f"sha256:{digest}")[:120],
+                digest=digest,
+                content=raw.decode("utf-8", errors="replace"),
+                channel=channel,
+                filename=filename[:255],
+                event=event[:64],
+            )
+        )
+    with transaction.atomic():
+        ReceivedMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    keys = {(row.message_id, row.digest) for row in rows}
+    found = {
+        (message_id, digest): pk
+        for pk, message_id, digest in ReceivedMessage.objects.filter(
+            authority=authority, message_id__in={key[0] for key in keys}
+        ).values_list("pk", "message_id", "digest")
+    }
+    return [found[(row.message_id, row.digest)] for row in rows]
+
+
 # --- processing ------------------------------------------------------------------------------
 
 
