@@ -77,15 +77,26 @@ class LinkRequestForm(GovukForm):
     )
 
 
-def _person_fields(form: forms.Form, prefix: str, label: str, *, required: bool) -> None:
+def _person_fields(form: forms.Form, prefix: str, label: str, *, required: bool, own=False) -> None:
+    """A person's name and date of birth; `own` says the messages in "your" words."""
+    whose = _("your") if own else _("their")
     form.fields[f"{prefix}_given_name"] = forms.CharField(
-        label=_("%(who)s: first name") % {"who": label}, max_length=100, required=required
+        label=_("%(who)s: first name") % {"who": label},
+        max_length=100,
+        required=required,
+        error_messages={"required": _("Enter %(whose)s first name") % {"whose": whose}},
     )
     form.fields[f"{prefix}_family_name"] = forms.CharField(
-        label=_("%(who)s: last name") % {"who": label}, max_length=100, required=required
+        label=_("%(who)s: last name") % {"who": label},
+        max_length=100,
+        required=required,
+        error_messages={"required": _("Enter %(whose)s last name") % {"whose": whose}},
     )
     form.fields[f"{prefix}_date_of_birth"] = GovukDateField(
-        label=_("%(who)s: date of birth") % {"who": label}, required=required
+        label=_("%(who)s: date of birth") % {"who": label},
+        required=required,
+        error_name=_("%(whose)s date of birth") % {"whose": whose},
+        error_messages={"required": _("Enter %(whose)s date of birth") % {"whose": whose}},
     )
 
 
@@ -108,7 +119,7 @@ class SelfRegistrationForm(GovukForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _person_fields(self, "me", _("You"), required=True)
+        _person_fields(self, "me", _("You"), required=True, own=True)
         _person_fields(self, "adult", _("Another adult (optional)"), required=False)
         for n in range(1, CHILD_ROWS + 1):
             _person_fields(

@@ -304,9 +304,11 @@ def session_book(request, public_id):
     )
     if session.pk not in {s.pk for s in _family_sessions(people)}:
         raise Http404("Not a session at your hubs")
-    form = BookForm(request.POST if request.method == "POST" else None, people=people)
+    # A baby not born yet cannot come to a session (the parent books for themselves).
+    born = [p for p in people if not p.is_unborn]
+    form = BookForm(request.POST if request.method == "POST" else None, people=born)
     if request.method == "POST" and form.is_valid():
-        person = next(p for p in people if str(p.public_id) == form.cleaned_data["person"])
+        person = next(p for p in born if str(p.public_id) == form.cleaned_data["person"])
         try:
             bookings = services.book(account=request.user, session=session, person=person)
         except ValidationError as error:

@@ -126,8 +126,10 @@ def borough(django_db_setup, django_db_blocker):
 
 def demo_accounts() -> list[str]:
     from familyhub.accounts.roles import STAFF_ROLES
+    from familyhub.demo.portal import LINKED, WAITING
 
-    return [role.value for role in STAFF_ROLES] + ["domestic_abuse_worker"]
+    # The family accounts crawl the family side (every staff link sends them back to it).
+    return [role.value for role in STAFF_ROLES] + ["domestic_abuse_worker", LINKED, WAITING]
 
 
 @pytest.mark.django_db
