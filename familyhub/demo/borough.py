@@ -25,6 +25,7 @@ from familyhub.demo import people as people_demo
 from familyhub.demo import planning as planning_demo
 from familyhub.demo import portal as portal_demo
 from familyhub.demo import referrals as referrals_demo
+from familyhub.demo import returns as returns_demo
 from familyhub.demo import synth
 from familyhub.demo import tracing as tracing_demo
 from familyhub.matching.keys import refresh_all_keys
@@ -79,6 +80,7 @@ DEMO_PARTS = [
     ("childhealth", childhealth_demo),
     ("hubs", hubs_demo),
     ("contacts", contacts_demo),
+    ("returns", returns_demo),
     ("outcomes", outcomes_demo),
     ("planning", planning_demo),
     ("tracing", tracing_demo),

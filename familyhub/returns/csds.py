@@ -268,6 +268,21 @@ def chunks(people: QuerySet[Person]) -> Iterator[list[Person]]:
         last = page[-1].pk
 
 
+# The statuses that say why a patient has no NHS number (NHS NUMBER STATUS INDICATOR CODE 03-08).
+NO_NUMBER_REASONS = frozenset(NhsNumberStatus.values) - {
+    NhsNumberStatus.VERIFIED,
+    NhsNumberStatus.NOT_TRACED,
+}
+
+
+def _nhs_status(person: Person) -> str:
+    """The status sent: a number the register holds without a status is 02, present but not
+    traced (the register's own rule for typed numbers, people.models)."""
+    if person.nhs_number and not person.nhs_number_status:
+        return NhsNumberStatus.NOT_TRACED
+    return person.nhs_number_status
+
+
 # --- the rules -------------------------------------------------------------------------------
 
 
@@ -295,15 +310,17 @@ class Rules:
 
     def patient(self, person: Person, end: date) -> None:
         table = "CYP001MPI"
-        if not person.nhs_number:
+        status = _nhs_status(person)
+        if not person.nhs_number and status not in NO_NUMBER_REASONS:
             self.fail(
                 person,
                 table,
                 "NHSNumber",
-                "No NHS number: required for every patient",
+                "No NHS number, and no status saying why (trace required, in progress, "
+                "postponed...): required for every patient",
                 details=True,
             )
-        elif not is_valid_nhs_number(person.nhs_number):
+        elif person.nhs_number and not is_valid_nhs_number(person.nhs_number):
             self.fail(
                 person,
                 table,
@@ -311,7 +328,7 @@ class Rules:
                 f"NHS number {person.nhs_number} fails the modulus 11 check",
                 details=True,
             )
-        if person.nhs_number and person.nhs_number_status not in NhsNumberStatus.values:
+        if status not in NhsNumberStatus.values:
             self.fail(
                 person, table, "NHSNumberStatus", "Not an NHS number status code", details=True
             )
@@ -354,7 +371,7 @@ def _patient_row(person: Person, org: str) -> dict[str, object]:
         "LocalPatientID": person.pk,
         "OrgID_LocalPatientID": org,
         "NHSNumber": person.nhs_number or None,
-        "NHSNumberStatus": person.nhs_number_status if person.nhs_number else None,
+        "NHSNumberStatus": _nhs_status(person),
         "PersonBirthDate": person.date_of_birth,
         "Postcode": person.postcode,
         "Gender": GENDER.get(person.sex, "X"),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from familyhub.casework.models import (
     Assessment,
@@ -79,7 +80,9 @@ def _due(context_start: date, context_end: date):
     )
 
 
-def _evidence(episode: Episode, period_end: date, claimed: dict[str, ReturnRun]) -> Claim:
+def _evidence(
+    episode: Episode, period_end: date, claimed: dict[str, ReturnRun], today: date
+) -> Claim:
     claim = Claim(
         episode_id=episode.pk,
         episode_public_id=episode.public_id,
@@ -123,7 +126,7 @@ def _evidence(episode: Episode, period_end: date, claimed: dict[str, ReturnRun])
         if need.need in planned:
             data += ", against a goal of the family plan"
         claim.evidence.append(Evidence(label, data, episode.end))
-    if episode.sustainment_until is None or episode.sustainment_until > period_end:
+    if episode.sustainment_until is None or episode.sustainment_until > min(period_end, today):
         claim.refusals.append(("sustainment", "The six months after closure have not ended"))
     elif sustainment_breaking_referrals(episode).exists():
         claim.refusals.append(
@@ -159,6 +162,7 @@ def assess(authority_id: int, start: date, end: date) -> list[Claim]:
     """Every family due a claim in the quarter, with its evidence and any reasons to refuse it.
     A family with two episodes due is claimed on the first and refused on the others."""
     claimed = _already_claimed()
+    today = timezone.localdate()
     episodes = (
         _due(start, end)
         .filter(authority_id=authority_id)
@@ -169,7 +173,7 @@ def assess(authority_id: int, start: date, end: date) -> list[Claim]:
     claims: list[Claim] = []
     in_this_claim: set[str] = set()
     for episode in episodes:
-        claim = _evidence(episode, end, claimed)
+        claim = _evidence(episode, end, claimed, today)
         if claim.family_key in in_this_claim:
             claim.refusals.append(("family", "The same family is already in this claim"))
         if not claim.refusals:

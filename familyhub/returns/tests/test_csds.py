@@ -138,3 +138,15 @@ def test_memory_stays_flat_the_month_is_read_in_pages(month, generate, monkeypat
     run = generate("csds", MONTH)
     assert run.counts["CYP001MPI"] == 3
     assert run.status == ReturnStatus.VALIDATED
+
+
+def test_a_missing_number_with_a_status_saying_why_is_sent_without_failing(month, generate):
+    baby = month["baby"]
+    type(baby).objects.filter(pk=baby.pk).update(nhs_number="", nhs_number_status="03")
+    toddler = month["toddler"]
+    type(toddler).objects.filter(pk=toddler.pk).update(nhs_number_status="")
+    run = generate("csds", MONTH)
+    assert run.failure_count == 0
+    rows = {int(r["LocalPatientID"]): r for r in tables(run)["CYP001MPI"]}
+    assert (rows[baby.pk]["NHSNumber"], rows[baby.pk]["NHSNumberStatus"]) == ("", "03")
+    assert rows[toddler.pk]["NHSNumberStatus"] == "02"  # a number without a status: not traced
