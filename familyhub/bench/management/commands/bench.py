@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from familyhub.bench import births, matching, outcomes, pages
+from familyhub.bench import births, matching, outcomes, pages, returns
 
 Handler = Callable[[dict[str, Any], Any], None]
 
@@ -31,6 +31,11 @@ BENCHES: dict[str, tuple[str, Callable[[Any], None], Handler]] = {
         "Synthetic contacts, then outcome refresh time and dashboard page time",
         outcomes.add_arguments,
         outcomes.run,
+    ),
+    "returns": (
+        "A month's CSDS on a synthetic health visiting register: seconds and peak memory by size",
+        returns.add_arguments,
+        returns.run,
     ),
     "pages": (
         "Worklist pages under N concurrent signed-in users (gunicorn, p95 and pages/s)",
