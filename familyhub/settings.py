@@ -281,7 +281,7 @@ FAMILYHUB_AUTHORITY_CODE = envstr("FAMILYHUB_AUTHORITY_CODE", "E06000034")
 # Statutory returns: the council's DfE local authority number (the census's LEA: Thurrock, the
 # demo borough, is 883) and the NHS organisation code its CSDS is submitted under.
 FAMILYHUB_DFE_LA_NUMBER = envstr("FAMILYHUB_DFE_LA_NUMBER", "883")
-FAMILYHUB_CSDS_ORG_ID = envstr("FAMILYHUB_CSDS_ORG_ID", "")
+FAMILYHUB_CSDS_ORG_ID = envstr("FAMILYHUB_CSDS_ORG_ID", "DEMO1" if DEMO else "")
 # Bank holidays skipped by working-day deadlines and recurring sessions (ISO dates, comma list).
 FAMILYHUB_BANK_HOLIDAYS = envlist("FAMILYHUB_BANK_HOLIDAYS", [])
 # Email domains counted as secure for referral letters to partners outside Familyhub.
