@@ -253,8 +253,9 @@ def register_entries_due(
     totals = _records_per_person(authority)
     skip = _not_to_list(authority, today)
     held = held_person_ids(authority.pk)
-    merged = set(MergeRecord.objects.values_list("survivor_id", flat=True)) | set(
-        MergeRecord.objects.values_list("duplicate_id", flat=True)
+    merges = MergeRecord.objects.filter(survivor__authority=authority)
+    merged = set(merges.values_list("survivor_id", flat=True)) | set(
+        merges.values_list("duplicate_id", flat=True)
     )
     people = (
         Person.objects.filter(authority=authority, merged_into__isnull=True)
@@ -276,14 +277,14 @@ def register_entries_due(
             candidates[person.pk] = Due(
                 REGISTER_ENTRY, person.pk, person.pk, "", schedule, closed_on, when
             )
-    return [candidates[pk] for pk in sorted(_without_live_households(candidates))]
+    return [candidates[pk] for pk in sorted(_without_live_households(authority, candidates))]
 
 
-def _without_live_households(candidates: dict[int, Due]) -> set[int]:
+def _without_live_households(authority: Authority, candidates: dict[int, Due]) -> set[int]:
     """Leave out anyone who lives now with someone whose register entry stays: the family
     record of those who stay still shows them."""
     keep = set(candidates)
-    current = HouseholdMembership.objects.filter(end__isnull=True)
+    current = HouseholdMembership.objects.filter(end__isnull=True, household__authority=authority)
     members: dict[int, set[int]] = defaultdict(set)
     for household_id, person_id in current.filter(
         household_id__in=current.filter(person_id__in=keep).values("household_id")
