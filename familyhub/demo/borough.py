@@ -17,6 +17,7 @@ from familyhub.demo import births as births_demo
 from familyhub.demo import casework as casework_demo
 from familyhub.demo import childhealth as childhealth_demo
 from familyhub.demo import contacts as contacts_demo
+from familyhub.demo import directory as directory_demo
 from familyhub.demo import familyhelp as familyhelp_demo
 from familyhub.demo import hubs as hubs_demo
 from familyhub.demo import matching as matching_demo
@@ -81,6 +82,7 @@ DEMO_PARTS = [
     ("hubs", hubs_demo),
     ("contacts", contacts_demo),
     ("returns", returns_demo),
+    ("directory", directory_demo),
     ("outcomes", outcomes_demo),
     ("planning", planning_demo),
     ("tracing", tracing_demo),
