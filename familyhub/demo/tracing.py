@@ -55,6 +55,7 @@ def _statuses(authority, rng: random.Random) -> int:
         share = _share(born, today, locality_id)
         if not number and born and (today - born).days < 5 * 365 and rng.random() < 0.85:
             number = numbers[pk] = made_up_number(f"demo-birth:{public_id}")
+        status: str
         if number:
             status = (
                 NhsNumberStatus.VERIFIED if rng.random() < share else NhsNumberStatus.NOT_TRACED
@@ -95,7 +96,7 @@ def _reviews(authority, rng: random.Random) -> int:
             verification="01",
             family_name=person.family_name,
             given_names=(person.given_name,),
-            birth_date=person.date_of_birth.isoformat(),
+            birth_date=person.date_of_birth.isoformat() if person.date_of_birth else "",
             gender="",
             postcode=person.postcode,
             restricted=False,

@@ -256,6 +256,7 @@ class StandIn:
     @property
     def origin(self) -> str:
         host, port = self._server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else str(host)
         return f"http://{host}:{port}"
 
     @property

@@ -29,7 +29,7 @@ from familyhub.people.services import nhs_number_record_trace
 from familyhub.tracing.models import NumberReview, ReviewState, Trace, TraceState
 from familyhub.tracing.pds import PdsClient, PdsPatient, PdsUnavailable, SearchResult
 
-GENDERS = {Sex.FEMALE: "female", Sex.MALE: "male"}
+GENDERS: dict[str, str] = {Sex.FEMALE: "female", Sex.MALE: "male"}
 # A trace that keeps failing waits at most this long between tries.
 LONGEST_WAIT = datetime.timedelta(hours=1)
 
@@ -80,24 +80,30 @@ def _fold(text: str) -> str:
 
 def _agrees(person: Person, patient: PdsPatient) -> bool:
     """PDS's record is this person's: the same date of birth and family name."""
-    return patient.birth_date == person.date_of_birth.isoformat() and _fold(
-        patient.family_name
-    ) == _fold(person.family_name)
+    born = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    return patient.birth_date == born and _fold(patient.family_name) == _fold(person.family_name)
 
 
 def _search(client: PdsClient, person: Person) -> tuple[SearchResult, str]:
     """PDS's advice for a unique match: a non-fuzzy search with history on the details we hold;
     a fuzzy search (homophones, transposed names) only if that found no one."""
-    details = {
-        "family": person.family_name,
-        "given": person.given_name.split(" ")[0] if person.given_name else "",
-        "birth_date": person.date_of_birth.isoformat(),
-        "gender": GENDERS.get(person.sex, ""),
-    }
-    result = client.search(**details, postcode=person.postcode, history=True)
-    if result.patient or result.multiple or not details["given"]:
+    given = person.given_name.split(" ")[0] if person.given_name else ""
+    born = person.date_of_birth.isoformat() if person.date_of_birth else ""
+    gender = GENDERS.get(person.sex, "")
+    result = client.search(
+        family=person.family_name,
+        given=given,
+        birth_date=born,
+        gender=gender,
+        postcode=person.postcode,
+        history=True,
+    )
+    if result.patient or result.multiple or not given:
         return result, "search"
-    return client.search(**details, fuzzy=True), "fuzzy search"
+    fuzzy = client.search(
+        family=person.family_name, given=given, birth_date=born, gender=gender, fuzzy=True
+    )
+    return fuzzy, "fuzzy search"
 
 
 def ask_pds(client: PdsClient, person: Person) -> Found:

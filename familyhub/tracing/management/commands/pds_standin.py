@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from familyhub.people.models import Person, Sex
 from familyhub.tracing.standin import StandIn, made_up_number
 
-GENDERS = {Sex.FEMALE: "female", Sex.MALE: "male"}
+GENDERS: dict[str, str] = {Sex.FEMALE: "female", Sex.MALE: "male"}
 
 
 def add_register(standin: StandIn) -> int:
@@ -35,7 +35,7 @@ def add_register(standin: StandIn) -> int:
             number,
             family=family,
             given=given or "",
-            birth_date=born.isoformat(),
+            birth_date=born.isoformat() if born else "",
             gender=GENDERS.get(sex, "unknown"),
             postcode=postcode,
         )
