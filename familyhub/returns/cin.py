@@ -39,7 +39,7 @@ SOFTWARE = "Familyhub"
 # Our register keeps the ONS 2021 census categories; the census asks for the DfE's codes.
 # "Gypsy or Irish Traveller" (W3) covers two of the DfE's codes (WIRT, WROM): a practitioner
 # must say which, so it is a failure rather than a guess.
-ETHNICITY = {
+ETHNICITY: dict[str, str] = {
     Ethnicity.WHITE_BRITISH: "WBRI",
     Ethnicity.WHITE_IRISH: "WIRI",
     Ethnicity.WHITE_ROMA: "WROM",
@@ -62,7 +62,7 @@ ETHNICITY = {
     "": "NOBT",
 }
 
-REFERRAL_SOURCE = {
+REFERRAL_SOURCE: dict[str, str] = {
     ReferrerKind.FAMILY: "1A",
     ReferrerKind.SCHOOL: "2A",
     ReferrerKind.EARLY_YEARS: "2B",

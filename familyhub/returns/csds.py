@@ -60,7 +60,7 @@ GP_NOT_KNOWN = "V81999"  # the NHS default GP practice code: practice code not k
 SNOMED = "06"  # the coding scheme in use: SNOMED CT
 
 # NHS Data Dictionary ETHNIC CATEGORY (2001 census categories) from the register's ONS 2021 ones.
-ETHNIC_CATEGORY = {
+ETHNIC_CATEGORY: dict[str, str] = {
     Ethnicity.WHITE_BRITISH: "A",
     Ethnicity.WHITE_IRISH: "B",
     Ethnicity.WHITE_GYPSY_TRAVELLER: "C",
@@ -84,17 +84,17 @@ ETHNIC_CATEGORY = {
     "": "99",
 }
 # PERSON STATED GENDER CODE
-GENDER = {Sex.MALE: "1", Sex.FEMALE: "2", Sex.UNKNOWN: "X"}
+GENDER: dict[str, str] = {Sex.MALE: "1", Sex.FEMALE: "2", Sex.UNKNOWN: "X"}
 # ATTENDED OR DID NOT ATTEND: 5 attended (seen on time), 2 cancelled by the patient, 3 did not
 # attend. A child who moved away had no contact, so is not sent.
-ATTENDED = {Outcome.COMPLETED: "5", Outcome.DECLINED: "2", Outcome.NOT_BROUGHT: "3"}
+ATTENDED: dict[str, str] = {Outcome.COMPLETED: "5", Outcome.DECLINED: "2", Outcome.NOT_BROUGHT: "3"}
 # CONSULTATION MEDIUM USED: 01 face to face, 02 telephone, 03 telemedicine (video).
-MEDIUM_BY_PLACE = {Place.VIRTUAL: "02"}
-MEDIUM_BY_CONTACT = {ContactKind.PHONE: "02", ContactKind.VIDEO: "03"}
+MEDIUM_BY_PLACE: dict[str, str] = {Place.VIRTUAL: "02"}
+MEDIUM_BY_CONTACT: dict[str, str] = {ContactKind.PHONE: "02", ContactKind.VIDEO: "03"}
 # ACTIVITY LOCATION TYPE CODE where the national code is known here (A01 the patient's home,
 # B01 a primary care health centre); other places are left blank (docs/RETURNS.md).
-LOCATION_BY_PLACE = {Place.HOME: "A01", Place.CLINIC: "B01"}
-LOCATION_BY_CONTACT = {ContactKind.HOME_VISIT: "A01"}
+LOCATION_BY_PLACE: dict[str, str] = {Place.HOME: "A01", Place.CLINIC: "B01"}
+LOCATION_BY_CONTACT: dict[str, str] = {ContactKind.HOME_VISIT: "A01"}
 
 # Coded observations (SNOMED CT): the measurement, its unit and the plausible range checked.
 OBSERVATIONS = [
@@ -106,7 +106,11 @@ BMI = ("60621009", "kg/m2")  # body mass index
 # Feeding at the 6-8 week review as a coded finding (SNOMED CT). These three concept ids are
 # recalled, not checked against the SNOMED CT UK release here: verify before the first
 # submission (docs/RETURNS.md).
-FEEDING = {Feeding.EXCLUSIVE: "169741004", Feeding.PARTIAL: "169746009", Feeding.NOT: "169745008"}
+FEEDING: dict[str, str] = {
+    Feeding.EXCLUSIVE: "169741004",
+    Feeding.PARTIAL: "169746009",
+    Feeding.NOT: "169745008",
+}
 
 TABLES: dict[str, list[str]] = {
     "CYP000Header": [

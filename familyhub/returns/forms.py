@@ -18,7 +18,7 @@ class GenerateForm(GovukForm):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         kind, text = data.get("kind"), data.get("period")
         if kind and text:
             try:

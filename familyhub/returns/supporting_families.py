@@ -230,8 +230,8 @@ def build(context: BuildContext) -> Built:
     authority_id, start, end = context.authority_id, context.start, context.end
     claims = assess(authority_id, start, end)
     context.advance(1)
-    claim_rows: list[list[object]] = [CLAIM_HEADER]
-    refused_rows: list[list[object]] = [REFUSED_HEADER]
+    claim_rows: list[list[object]] = [list(CLAIM_HEADER)]
+    refused_rows: list[list[object]] = [list(REFUSED_HEADER)]
     for claim in claims:
         episode = str(claim.episode_public_id)
         if claim.refusals:
