@@ -4,10 +4,9 @@ reception (who matches the registration against the register), signs in again an
 session. Every family page on the way is checked for sideways scrolling, a lang attribute, one
 h1 and a label for every input; screenshots go to /tmp/shots-p1 (bad input included).
 
-Not here yet: the record half of the journey (lead professional, plan, comment on an action, a
-health visitor's view, withdrawing a consent, downloading the data): those pages are the record
-helper's (familyhub/portal/views_record.py) and have their own tests; this journey ends at
-booking and checks that the confirmed parent reaches the record's first page."""
+The second test is the issue's whole "done when" journey at desktop width, into the record
+helper's pages: the lead professional and the plan, a comment on an action, a health visitor's
+view in "who has looked", a consent withdrawn and the data downloaded."""
 
 from __future__ import annotations
 
@@ -172,4 +171,109 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     page.goto("/family/record/")
     assert page.locator("h1").is_visible()
     walk.look("record-home")
+    assert not walk.problems, walk.problems
+
+
+def test_the_whole_journey_with_the_family_record(page, browser_sign_in, authority, make_user):
+    """The issue's "done when" journey, end to end at desktop width: Mel, already known to the
+    hub (her daughter Cleo has an early help plan), signs up, registers the baby she expects,
+    is confirmed by reception against her existing record, books a session, sees her lead
+    professional and the plan, comments on an action, sees that a health visitor looked at the
+    record, withdraws a consent and downloads her data."""
+    from familyhub.access.models import Consent, ConsentMethod, FamilyLink
+    from familyhub.access.tests.family_world import build_family_world
+    from familyhub.audit.log import log_shown
+    from familyhub.people.models import Person
+
+    w = build_family_world(authority, make_user)
+    FamilyLink.objects.filter(user=w.account).delete()
+    w.account.delete()  # Mel has no account yet: she signs up below
+    reception = make_user(Role.RECEPTION, team=w.hub_team, username="rita")
+    hub_site = factories.SiteFactory(
+        authority=authority, name="Riverside Family Hub", kind=SiteKind.FAMILY_HUB
+    )
+    session = SessionFactory(
+        authority=authority,
+        activity=ActivityTypeFactory(name="Bump and baby"),
+        site=hub_site,
+        service=w.hub,
+        date=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    health = factories.ServiceFactory(
+        authority=authority, name="Health visiting", kind=ServiceKind.HEALTH_VISITING
+    )
+    hv_team = factories.TeamFactory(service=health)
+    hv = make_user(Role.HEALTH_VISITOR, team=hv_team)
+    factories.RegistrationFactory(person=w.child, team=hv_team)
+    log_shown(hv, [w.child], purpose="Child health record")
+    Consent.objects.create(person=w.child, given=True, method=ConsentMethod.VERBAL)
+
+    page.set_viewport_size(DESKTOP)
+    walk = Walk(page, "journey")
+    _family_sign_in(page, walk, "mel@example.org")
+    page.get_by_role("link", name="We are new: tell us about your family").click()
+    page.get_by_label("Address line 1").fill("1 Safe Street")
+    page.get_by_label("Postcode").fill("ZZ1 1ZZ")
+    page.get_by_label("You: first name").fill("Mel")
+    page.get_by_label("You: last name").fill("Dovecote")
+    dob = page.get_by_role("group", name="You: date of birth")
+    dob.get_by_label("Day").fill("1")
+    dob.get_by_label("Month").fill("3")
+    dob.get_by_label("Year").fill("1992")
+    due = timezone.localdate() + datetime.timedelta(days=90)
+    page.get_by_label("A baby you are expecting: last name (optional)").fill("Dovecote")
+    due_group = page.get_by_role("group", name="A baby you are expecting: the date they are due")
+    due_group.get_by_label("Day").fill(str(due.day))
+    due_group.get_by_label("Month").fill(str(due.month))
+    due_group.get_by_label("Year").fill(str(due.year))
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/family/")
+    page.get_by_test_id("family-sign-out").click()
+
+    browser_sign_in(reception)
+    page.goto("/family-accounts/")
+    page.get_by_test_id("self-registrations").get_by_role("link").first.click()
+    mel_group = page.get_by_role("group", name="Mel Dovecote (Me)")
+    mel_group.get_by_label(re.compile(r"^Mel Dovecote, born")).check()  # her existing record
+    page.get_by_label("In person").check()
+    walk.look("reception-match-existing")
+    page.get_by_role("button", name="Register the family and link the account").click()
+    page.wait_for_url("**/people/households/**")
+    page.context.clear_cookies()
+    assert Person.objects.filter(given_name="Mel", family_name="Dovecote").count() == 1
+    assert Person.objects.filter(family_name="Dovecote", is_unborn=True).count() == 1
+
+    _family_sign_in(page, walk, "mel@example.org")
+    people = page.get_by_test_id("family-people").inner_text()
+    assert "Mel Dovecote" in people and "Cleo Dovecote" in people
+    assert "Unborn baby Dovecote" in people and "Dan" not in people
+    page.goto(f"/family/sessions/{session.public_id}/book/")
+    page.get_by_label("Mel Dovecote").check()
+    page.get_by_role("button", name="Book").click()
+    page.wait_for_url("**/family/bookings/")
+    assert "Bump and baby" in page.get_by_test_id("family-bookings").inner_text()
+
+    page.goto("/family/")
+    page.get_by_role("link", name="Your record: who is helping you").click()
+    assert "Priya Lead" in page.get_by_test_id("services-involved").inner_text()
+    walk.look("record")
+    page.get_by_role("link", name="Your family plan").first.click()
+    page.get_by_role("link", name="Add a comment").first.click()
+    page.get_by_label("Your comment").fill("Cleo said three new words")
+    page.get_by_role("button", name="Send your comment").click()
+    assert "Cleo said three new words" in page.get_by_test_id("my-comment").inner_text()
+    walk.look("plan-comment")
+    page.goto("/family/record/who-has-looked/")
+    assert "Health visitor" in page.get_by_test_id("access-history").inner_text()
+    walk.look("who-has-looked")
+    page.goto("/family/record/consents/")
+    page.get_by_role("link", name="Withdraw").first.click()
+    page.get_by_role("button", name="Withdraw my consent").click()
+    assert page.get_by_test_id("withdrawn").is_visible()
+    walk.look("consent-withdrawn")
+    page.goto("/family/record/your-data/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    walk.look("your-data")
     assert not walk.problems, walk.problems
