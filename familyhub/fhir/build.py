@@ -367,7 +367,6 @@ def onward_referral(referral) -> dict:
 CONTACT_CLASS = {"home_visit": "HH", "phone": "VR", "video": "VR"}
 CLASS_DISPLAY = {"HH": "home health", "AMB": "ambulatory", "VR": "virtual"}
 CONTACT_PLACE = {"home_visit": "home", "centre": "centre", "school": "school", "other": "other"}
-REVIEW_STATUS = {"completed": "finished", "declined": "cancelled", "not_brought": "cancelled"}
 
 
 def encounter_class(code: str) -> dict:
@@ -465,7 +464,8 @@ def review_encounter(review) -> dict:
             "id": str(review.public_id),
             "meta": p.meta("UKCore-Encounter", review.recorded_at),
             "identifier": record_identifier(review),
-            "status": REVIEW_STATUS.get(review.outcome, "finished"),
+            # A review not done (declined, not brought, moved away) did not happen.
+            "status": "finished" if review.outcome == "completed" else "cancelled",
             "class": encounter_class(klass),
             "type": [
                 concept(p.REVIEW_KIND_SYSTEM, review.kind, review.get_kind_display()),

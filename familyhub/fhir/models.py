@@ -90,6 +90,8 @@ class AccessToken(models.Model):
     def issue(cls, client: ApiClient, scopes: list[str], minutes: int) -> tuple[AccessToken, str]:
         raw = secrets.token_urlsafe(32)
         now = timezone.now()
+        # Expired tokens grant nothing; a day after expiry they are not kept either.
+        cls.objects.filter(client=client, expires_at__lt=now - timedelta(days=1)).delete()
         token = cls.objects.create(
             client=client,
             digest=token_digest(raw),
