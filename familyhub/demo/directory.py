@@ -5,6 +5,7 @@ signposts by the family support worker so the signposting figures show."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 import tempfile
@@ -74,6 +75,6 @@ def _signposts(authority: Authority, rng: random.Random) -> None:
             team=teams[0],
             entry=entry,
             need=entry.terms.first(),
-            given_on=today - timezone.timedelta(days=rng.randint(0, 80)),
+            given_on=today - datetime.timedelta(days=rng.randint(0, 80)),
             notes="Gave the family the details.",
         )

@@ -148,9 +148,7 @@ def openapi(request: HttpRequest) -> dict[str, Any]:
     return document
 
 
-def _service_filters(
-    request: HttpRequest, services: QuerySet[DirectoryService], prefix: str = ""
-) -> QuerySet:
+def _service_filters(request: HttpRequest, services: QuerySet, prefix: str = "") -> QuerySet:
     words = request.GET.get("search", "").strip()
     if words:
         services = services.filter(

@@ -475,7 +475,9 @@ def _upsert(
 ) -> dict[uuid.UUID, Any]:
     """Create or update rows of a table by their Open Referral id; returns id -> row."""
     existing = _existing(model, rows)
-    create, update, names = [], [], set()
+    create: list = []
+    update: list = []
+    names: set[str] = set()
     for oruk_id, fields in rows.items():
         fields = {**fields, **(extra or {})}
         row = existing.get(oruk_id)

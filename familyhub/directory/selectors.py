@@ -47,17 +47,19 @@ def locate(raw: str) -> Place:
     if postcode is None:
         raise PostcodeProblem("Enter a real postcode, like RM17 6SL")
     row = (
-        PostcodeArea.objects.filter(postcode=postcode, latitude__isnull=False)
-        .values("latitude", "longitude")
+        PostcodeArea.objects.filter(
+            postcode=postcode, latitude__isnull=False, longitude__isnull=False
+        )
+        .values_list("latitude", "longitude")
         .first()
     )
-    if row:
-        return Place(postcode, row["latitude"], row["longitude"], district_only=False)
+    if row and row[0] is not None and row[1] is not None:
+        return Place(postcode, row[0], row[1], district_only=False)
     district = postcode.split(" ")[0]
     centre = PostcodeArea.objects.filter(
         postcode__startswith=f"{district} ", latitude__isnull=False
     ).aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
-    if centre["latitude"] is None:
+    if centre["latitude"] is None or centre["longitude"] is None:
         raise PostcodeProblem(
             f"We could not find {postcode}. Check it is right, or search without a postcode"
         )

@@ -69,7 +69,7 @@ def record_update(
     """Change a record as an editor. `version` is the one they read: if the record changed
     since, nothing is saved (DirectoryConflict). `checked`: they confirm it is right today."""
     _check(details)
-    fields = {
+    fields: dict[str, object] = {
         "name": details.name.strip(),
         "description": details.description.strip(),
         "url": details.url.strip(),

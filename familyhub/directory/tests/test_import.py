@@ -137,3 +137,79 @@ def test_five_thousand_services(tmp_path, capsys):
             f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"
         )
     assert run.new_count == 5000 and again.unchanged_count == 5000
+
+
+class _Feed:
+    """A stand-in voluntary sector directory answering as the profile's API does: /services in
+    pages of the list shape (one-to-one fields only, so the reader fetches /services/{id})."""
+
+    def __init__(self, services, per_page=4):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        by_id = {s["id"]: s for s in services}
+        listed = [{k: v for k, v in s.items() if not isinstance(v, list)} for s in services]
+        pages = feedgen.pages(listed, per_page)
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                return
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                if parts.path.rstrip("/") == "/api/services":
+                    number = int(parse_qs(parts.query).get("page", ["1"])[0])
+                    body = (
+                        pages[number - 1] if number <= len(pages) else {**pages[-1], "contents": []}
+                    )
+                elif parts.path.startswith("/api/services/") and parts.path.split("/")[-1] in by_id:
+                    body = by_id[parts.path.split("/")[-1]]
+                else:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_import_from_a_feed_url_reads_every_page_and_each_whole_service():
+    authority = AuthorityFactory()
+    feed = _Feed(feedgen.generate(10))
+    try:
+        run = _import(authority, feed.url)
+    finally:
+        feed.close()
+    assert run.status == ImportStatus.FINISHED, run.report
+    assert run.new_count == 10
+    assert DirectoryService.objects.filter(feed=run.feed, schedules__isnull=False).count() == 10
+
+
+def test_a_feed_url_that_does_not_answer_imports_nothing():
+    authority = AuthorityFactory()
+    run = _import(authority, "http://127.0.0.1:9/api/")
+    assert run.status == ImportStatus.FAILED
+    assert "Nothing was imported" in run.report["message"]
+
+
+def test_the_demo_loads_the_directory(world):
+    import random
+    from io import StringIO
+
+    from familyhub.demo.directory import FEED_SIZE, load_demo
+
+    out = StringIO()
+    load_demo(authority=world.authority, rng=random.Random(1), stdout=out)
+    assert f"imported {FEED_SIZE} voluntary sector services" in out.getvalue()
