@@ -79,7 +79,7 @@ def load_demo(*, authority, rng: random.Random, stdout: Any) -> None:
         portal_services.link_request_create(
             account=waiting,
             relationship=LinkRequest.Relationship.SELF
-            if person.date_of_birth.year < timezone.localdate().year - 13
+            if person.date_of_birth and person.date_of_birth.year < timezone.localdate().year - 13
             else LinkRequest.Relationship.PARENT,
             given_name=person.given_name or "Sam",
             family_name=person.family_name,

@@ -77,7 +77,9 @@ class LinkRequestForm(GovukForm):
     )
 
 
-def _person_fields(form: forms.Form, prefix: str, label: str, *, required: bool, own=False) -> None:
+def _person_fields(
+    form: forms.Form, prefix: str, label: object, *, required: bool, own: bool = False
+) -> None:
     """A person's name and date of birth; `own` says the messages in "your" words."""
     whose = _("your") if own else _("their")
     form.fields[f"{prefix}_given_name"] = forms.CharField(
@@ -135,7 +137,7 @@ class SelfRegistrationForm(GovukForm):
         )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for prefix in ["adult"] + [f"child{n}" for n in range(1, CHILD_ROWS + 1)]:
             typed = [data.get(f"{prefix}_{name}") for name in ("given_name", "family_name")]
             dob = data.get(f"{prefix}_date_of_birth")
@@ -216,7 +218,8 @@ class HelpForm(GovukForm):
 
     def __init__(self, *args, people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(str(p.public_id), p.display_name) for p in people]
+        choices = [(str(p.public_id), p.display_name) for p in people]
+        self.fields["person"].choices = choices  # type: ignore[attr-defined]
 
 
 class BookForm(GovukForm):
@@ -228,7 +231,8 @@ class BookForm(GovukForm):
 
     def __init__(self, *args, people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [(str(p.public_id), p.display_name) for p in people]
+        choices = [(str(p.public_id), p.display_name) for p in people]
+        self.fields["person"].choices = choices  # type: ignore[attr-defined]
 
 
 # --- reception's side ------------------------------------------------------------------------
@@ -249,7 +253,7 @@ class ConfirmLinkForm(GovukForm):
 
     def __init__(self, *args, candidates=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
             (
                 str(c.public_id),
                 f"{c.name}, born {c.date_of_birth or 'unknown'}, {c.postcode_district}",
