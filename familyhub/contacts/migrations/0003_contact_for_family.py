@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_default_mecc_prompts'),
+        ("contacts", "0002_default_mecc_prompts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='for_family',
-            field=models.BooleanField(default=False, verbose_name='The family can read this on their side'),
+            model_name="contact",
+            name="for_family",
+            field=models.BooleanField(
+                default=False, verbose_name="The family can read this on their side"
+            ),
         ),
     ]
