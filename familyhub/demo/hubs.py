@@ -29,6 +29,7 @@ from familyhub.hubs.models import (
     EntitlementFlag,
     EntitlementKind,
     Offer,
+    OutcomeScale,
     Session,
     SessionSeries,
 )
@@ -234,6 +235,7 @@ def load_demo(*, authority, rng: random.Random, stdout: TextIO) -> None:
     )
     _bookings_and_attendance(authority, series_list, hubs, service, rng, today, stdout)
     _two_year_funding(authority, service, rng, today, stdout)
+    _finished_parenting_course(authority, hubs, service, rng, today, stdout)
 
 
 def _bookings_and_attendance(authority, series_list, hubs, service, rng, today, stdout) -> None:
@@ -364,3 +366,55 @@ def _two_year_funding(authority, service, rng, today, stdout) -> None:
     ]
     EntitlementFlag.objects.bulk_create(flags)
     stdout.write(f"hubs: {len(flags)} children on free early education for two-year-olds\n")
+
+
+def _finished_parenting_course(authority, hubs, service, rng, today, stdout) -> None:
+    """A ten-week parenting course that ended three weeks ago, with its mothers' WEMWBS scores
+    before and after (made up: most improve a few points), so the programme pages and the
+    quarterly indicators have a finished course to show."""
+    activity = ActivityType.objects.filter(code="parenting-course", authority__isnull=True).first()
+    scale = OutcomeScale.objects.filter(short_name="WEMWBS").first()
+    if activity is None or scale is None or not hubs:
+        return
+    ends_on = today - datetime.timedelta(weeks=3)
+    series = services.series_create(
+        authority=authority,
+        activity=activity,
+        site=hubs[0],
+        service=service,
+        weekday=ends_on.weekday(),
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(12, 0),
+        starts_on=ends_on - datetime.timedelta(weeks=9),
+        ends_on=ends_on,
+    )
+    mothers = [m for _c, m, _d, _b in _pools(authority, hubs, today).get(hubs[0].pk, []) if m]
+    mothers = list(dict.fromkeys(mothers))[: series.capacity]
+    now = timezone.now()
+    scores: dict[int, tuple[int | None, int | None]] = {}
+    for person_id in mothers:
+        keen = rng.random() < 0.75
+        for session in series.sessions.order_by("date"):
+            booking = Booking.objects.create(
+                authority=authority,
+                session=session,
+                person_id=person_id,
+                course=series,
+                status=BookingStatus.BOOKED,
+                requested_at=now - datetime.timedelta(days=90),
+            )
+            if rng.random() < (0.9 if keen else 0.4):
+                Attendance.objects.create(
+                    session=session,
+                    person_id=person_id,
+                    booking=booking,
+                    owning_service=service,
+                    category="general",
+                )
+        before = max(scale.minimum, min(scale.maximum, round(rng.gauss(42, 7))))
+        after = max(scale.minimum, min(scale.maximum, before + round(rng.gauss(4, 4))))
+        scores[person_id] = (before, after if keen else None)
+    saved = services.programme_scores_save(
+        series=series, scale=scale, scores=scores, versions={}, by=None, channel="task"
+    )
+    stdout.write(f"hubs: a finished parenting course with {saved} parents' WEMWBS scores\n")

@@ -12,7 +12,7 @@ class HubsConfig(AppConfig):
         # Imported here, not at the top: an AppConfig module loads before the models do.
         from familyhub.access import involvement
         from familyhub.core import navigation
-        from familyhub.hubs import indicators  # noqa: F401  (registers them)
+        from familyhub.hubs import indicators, programmes  # noqa: F401  (register indicators)
         from familyhub.hubs import involvement as hubs_involvement
         from familyhub.hubs.permissions import REGISTER_ROLES, REPORT_ROLES, can_book
         from familyhub.people import actions
@@ -25,5 +25,6 @@ class HubsConfig(AppConfig):
         navigation.register("Timetable", "hubs:timetable", order=35)
         navigation.register("Reach", "hubs:reach", roles=REPORT_ROLES, order=60)
         navigation.register("Capacity", "hubs:capacity", roles=REPORT_ROLES, order=61)
+        navigation.register("Parenting programmes", "hubs:programmes", roles=REPORT_ROLES, order=62)
         # A person's and a family's page offer booking to whoever has a session to book onto.
         actions.register("Book onto a session", "hubs:family-book", shown=can_book, order=10)

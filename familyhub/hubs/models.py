@@ -326,3 +326,68 @@ class EntitlementFlag(PersonRecord):
 
     def timeline_summary(self) -> str:
         return f"{self.get_kind_display()} from {self.starts_on:%d %B %Y}"
+
+
+class OutcomeScale(models.Model):
+    """A validated questionnaire a parenting programme scores before and after (WEMWBS, the
+    Parenting Sense of Competence scale...): data a council adds in the admin, with the licence
+    it holds for a scale that needs one."""
+
+    name = models.CharField(max_length=160, unique=True)
+    short_name = models.CharField(max_length=20)
+    minimum = models.PositiveSmallIntegerField()
+    maximum = models.PositiveSmallIntegerField()
+    higher_is_better = models.BooleanField(default=True)
+    meaningful_change = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The smallest change its authors count as meaningful; empty: any change "
+        "in the better direction counts as an improvement",
+    )
+    licence = models.CharField(max_length=240, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(maximum__gt=models.F("minimum")), name="scale_range_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def improved(self, before: int, after: int) -> bool:
+        change = (after - before) if self.higher_is_better else (before - after)
+        return change >= (self.meaningful_change or 1)
+
+
+class ProgrammeMeasure(PersonRecord):
+    """A parent's score on a scale at the start and the end of a parenting course (a course of
+    sessions whose activity serves positive parenting)."""
+
+    access_category: ClassVar[str] = Category.GENERAL
+    timeline_label: ClassVar[str] = "Parenting programme scores"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    series = models.ForeignKey(SessionSeries, on_delete=models.CASCADE, related_name="measures")
+    scale = models.ForeignKey(OutcomeScale, on_delete=models.PROTECT, related_name="measures")
+    before = models.PositiveSmallIntegerField(null=True, blank=True)
+    after = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "series", "scale"], name="programme_measure_once"
+            )
+        ]
+
+    def timeline_summary(self) -> str:
+        def shown(score: int | None) -> str:
+            return "-" if score is None else str(score)
+
+        return (
+            f"{self.scale.short_name} on {self.series.activity}: "
+            f"{shown(self.before)} at the start, {shown(self.after)} at the end"
+        )

@@ -22,6 +22,8 @@ from familyhub.hubs.models import (
     Booking,
     BookingStatus,
     EntitlementFlag,
+    OutcomeScale,
+    ProgrammeMeasure,
     Session,
     SessionSeries,
 )
@@ -415,3 +417,77 @@ def entitlement_flag_set(
     flag.full_clean()
     flag.save()
     return flag
+
+
+STALE_SCORES = (
+    "Someone else changed these scores after you opened the page: nothing was saved. "
+    "Open it again to see theirs."
+)
+
+
+def programme_scores_save(
+    *,
+    series: SessionSeries,
+    scale: OutcomeScale,
+    scores: dict[int, tuple[int | None, int | None]],
+    versions: dict[int, int],
+    by: User | None,
+    channel: str = "page",
+) -> int:
+    """Save parents' scores on a course (person id -> (before, after)); returns how many rows
+    changed. Each score is checked against the scale's range first and nothing is saved if one
+    is out of it (the error names the person's row). A row someone else saved since the page
+    was opened (its version moved on) is refused, never overwritten."""
+    errors = {
+        f"score_{person_id}": f"Scores on {scale.short_name} are from {scale.minimum} to {scale.maximum}"
+        for person_id, pair in scores.items()
+        for value in pair
+        if value is not None and not scale.minimum <= value <= scale.maximum
+    }
+    if errors:
+        raise ValidationError(errors)
+    changed: list[int] = []
+    with transaction.atomic():
+        current = {
+            m.person_id: m
+            for m in ProgrammeMeasure.objects.select_for_update().filter(
+                series=series, scale=scale, person_id__in=list(scores)
+            )
+        }
+        stale = [
+            f"score_{pid}"
+            for pid, m in current.items()
+            if versions.get(pid) is not None and versions[pid] != m.version
+        ]
+        if stale:
+            raise ValidationError(dict.fromkeys(stale, STALE_SCORES))
+        for person_id, (before, after) in scores.items():
+            measure = current.get(person_id)
+            if measure is None:
+                if before is None and after is None:
+                    continue
+                ProgrammeMeasure.objects.create(
+                    person_id=person_id,
+                    series=series,
+                    scale=scale,
+                    before=before,
+                    after=after,
+                    owning_service_id=series.service_id,
+                    category=ProgrammeMeasure.access_category,
+                    recorded_by=by,
+                )
+            elif (measure.before, measure.after) != (before, after):
+                ProgrammeMeasure.objects.filter(pk=measure.pk).update(
+                    before=before, after=after, version=measure.version + 1
+                )
+            else:
+                continue
+            changed.append(person_id)
+        log_change(
+            by,
+            Person.objects.filter(pk__in=changed),
+            action="change",
+            purpose=f"Parenting programme scores: {series.activity}",
+            channel=channel,
+        )
+    return len(changed)

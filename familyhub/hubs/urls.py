@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from familyhub.hubs import views
+from familyhub.hubs import views, views_programmes
 
 app_name = "hubs"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
     path("families/<uuid:public_id>/book/", views.family_book, name="family-book"),
     path("reach/", views.reach, name="reach"),
     path("capacity/", views.capacity, name="capacity"),
+    path("programmes/", views_programmes.programme_summary, name="programmes"),
+    path(
+        "courses/<uuid:public_id>/outcomes/",
+        views_programmes.course_outcomes,
+        name="course-outcomes",
+    ),
 ]

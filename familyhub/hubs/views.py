@@ -24,7 +24,7 @@ from familyhub.accounts.http import AuthenticatedRequest
 from familyhub.accounts.models import User
 from familyhub.accounts.roles import PRACTITIONER_ROLES, has_role, require_role
 from familyhub.core.exports import csv_download
-from familyhub.hubs import charts, permissions, selectors, services
+from familyhub.hubs import charts, permissions, programmes, selectors, services
 from familyhub.hubs.forms import PeriodForm, SearchForm, SessionSetupForm, TimetableFilterForm
 from familyhub.hubs.management.commands.hubs_reach import COLUMNS, EXTRA, reach_csv_rows
 from familyhub.hubs.models import Attendance, Booking, BookingStatus, Session
@@ -248,8 +248,17 @@ def register(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRespons
             # Everyone on the register is someone the viewer may see (_register_rows): their
             # record and their family's booking page open for them.
             "can_book": permissions.can_book(request.user),
+            "scores_course": _scores_course(request.user, session),
         },
     )
+
+
+def _scores_course(user, session: Session):
+    """The parenting course this session belongs to, when the user may record its scores."""
+    if not session.series_id:
+        return None
+    courses = programmes.courses_for_outcomes(permissions.sessions_for_staff(user))
+    return courses.filter(pk=session.series_id).first()
 
 
 def _just_registered(request: AuthenticatedRequest, session: Session, on_register: set[int]):

@@ -21,6 +21,8 @@ SHIPPED = {
     "re_referrals_12_months": "familyhub.casework.indicators",
     "registered_under_fives": "familyhub.hubs.indicators",
     "engaged_families": "familyhub.hubs.indicators",
+    "parenting_course_completion": "familyhub.hubs.programmes",
+    "parenting_scores_improved": "familyhub.hubs.programmes",
     "referrals_decided_in_time": "familyhub.referrals.indicators",
     "mecc_prompts_answered": "familyhub.contacts.indicators",
     "mecc_prompts_discussed": "familyhub.contacts.indicators",
