@@ -46,7 +46,10 @@ class Command(BaseCommand):
         )
         if not form.is_valid():
             raise CommandError(
-                "; ".join(f"--{f.replace('_', '-')}: {' '.join(e)}" for f, e in form.errors.items())
+                "; ".join(
+                    f"--{f.replace('_', '-')}: {' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items()
+                )
             )
         client = form.save(commit=False)
         secret = client.set_new_secret()
