@@ -25,7 +25,10 @@ class ResolveForm(GovukForm):
     def __init__(self, *args, decisions, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["decision"]).choices = decisions
-        cast(forms.ChoiceField, self.fields["person"]).choices = people
+        if people:
+            cast(forms.ChoiceField, self.fields["person"]).choices = people
+        else:
+            del self.fields["person"]  # nobody to choose from: the question is not asked
 
     def clean(self):
         data = super().clean() or {}

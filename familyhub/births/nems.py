@@ -437,11 +437,14 @@ def _outcome_results(outcome: Outcome, resources: dict[str, Any]) -> None:
             outcome.summary = _display(observation.valueCodeableConcept)[1][:300]
     if not outcome.results and not outcome.summary:
         raise Unreadable("incomplete", "The event carries no screening result")
+    flagged = sum(_reads_as_follow_up(r["outcome"]) for r in outcome.results)
     if not outcome.summary:
-        outcome.summary = f"{len(outcome.results)} results"
-    outcome.needs_follow_up = any(_reads_as_follow_up(r["outcome"]) for r in outcome.results) or (
-        _reads_as_follow_up(outcome.summary)
-    )
+        outcome.summary = (
+            f"{len(outcome.results)} results, {flagged} to look at"
+            if flagged
+            else f"{len(outcome.results)} results, none to look at"
+        )
+    outcome.needs_follow_up = bool(flagged) or _reads_as_follow_up(outcome.summary)
 
 
 FOLLOW_UP_WORDS = ("suspected", "refer", "declined", "not screened", "unsuitable sample")

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -95,6 +95,9 @@ def _candidate_label(person, probability: float) -> str:
 def message(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_queue_worker(request)
     item = get_object_or_404(selectors.messages_for(request.user), public_id=public_id)
+    if item.person_id and not layer.can_see(request.user, item.person):
+        # Applied, it is about someone on the register: their record's rules decide.
+        raise Http404("No such message")
     probability = {int(c["person_id"]): float(c["probability"]) for c in item.candidates}
     candidates = layer.match_candidates(
         request.user, list(probability), purpose=PURPOSE, channel="page"

@@ -539,6 +539,23 @@ def build_world() -> World:  # noqa: PLR0915 (one world, built step by step)
         "format": ["csv"],
         "api_format": ["json"],
     }
+    # Births: the NHS's birth notification of the baby, applied (its page follows her record).
+    from familyhub.births import generator as births_generator
+    from familyhub.births import services as births_services
+
+    birth_message, _ = births_services.receive(
+        births_generator.birth_message(
+            mother=None,
+            baby_nhs_number=baby.nhs_number,
+            baby_given="Wrenna",
+            baby_family="Brackenfold",
+            born=baby.date_of_birth,
+        ),
+        channel="mesh",
+        authority=authority,
+    )
+    type(birth_message).objects.filter(pk=birth_message.pk).update(status="applied", person=baby)
+    ids["birth_message"] = [str(birth_message.public_id)]
     ids = {kind: list(dict.fromkeys(values)) for kind, values in ids.items()}
     family = [
         Member(mum, mum.nhs_number, [mum_again]),
@@ -626,6 +643,7 @@ ID_KINDS: list[tuple[str, str, str]] = [
     ("family-help/", "offer_id", "fgdm_offer"),
     ("family-help/", "meeting_id", "fgdm_meeting"),
     ("family-help/", "plan_id", "family_plan"),
+    ("births/messages/", "public_id", "birth_message"),
     ("child-health/reviews/", "public_id", "review_due"),
     ("child-health/caseload/", "public_id", "practitioner"),
     ("child-health/people/", "public_id", "person"),
