@@ -81,13 +81,14 @@ DEMO_PARTS = [
     ("childhealth", childhealth_demo),
     ("hubs", hubs_demo),
     ("contacts", contacts_demo),
-    ("returns", returns_demo),
     ("directory", directory_demo),
     ("outcomes", outcomes_demo),
     ("planning", planning_demo),
     ("tracing", tracing_demo),
     ("births", births_demo),
     ("portal", portal_demo),
+    # Last: it completes what the returns read after every part has added its people.
+    ("returns", returns_demo),
 ]
 
 

@@ -332,7 +332,7 @@ class Rules:
                 f"NHS number {person.nhs_number} fails the modulus 11 check",
                 details=True,
             )
-        if status not in NhsNumberStatus.values:
+        if status and status not in NhsNumberStatus.values:
             self.fail(
                 person, table, "NHSNumberStatus", "Not an NHS number status code", details=True
             )
