@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 
 from familyhub.accounts.roles import PRACTITIONER_ROLES, Role
+from familyhub.core.forms import GovukModelForm
 from familyhub.fhir.auth import scope_is_valid
 from familyhub.fhir.models import ApiClient
 
 SERVICE_ACCOUNT_ROLES = PRACTITIONER_ROLES | {Role.IG_LEAD}
 
 
-class ApiClientForm(forms.ModelForm):
+class ApiClientForm(GovukModelForm):
     class Meta:
         model = ApiClient
         fields = ("name", "service_account", "scopes", "is_active")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from pydantic import ValidationError
-
 from familyhub.fhir import profiles as p
 from familyhub.people.identifiers import is_valid_nhs_number
 
@@ -46,7 +44,7 @@ def model_for(resource_type: str):
 def check_schema(resource: dict) -> None:
     try:
         model_for(resource["resourceType"]).model_validate(resource)
-    except ValidationError as error:
+    except ValueError as error:  # pydantic's ValidationError, which fhir.resources raises
         raise ResourceInvalid(
             f"{resource['resourceType']}/{resource.get('id')}: {error}"
         ) from error
