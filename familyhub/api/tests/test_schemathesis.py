@@ -10,7 +10,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -31,8 +33,19 @@ CHECKS = [
 ]
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """The WSGI app closes the database connection when a request ends; the test's transaction
+    lives on it (PostgreSQL), so keep it open as Django's test client does."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 def test_every_operation_answers_within_its_schema_and_never_with_a_server_error(
-    owner, registered_person
+    owner, registered_person, keep_the_test_connection
 ):
     token = Token.objects.create(user=owner)
     auth = {"Authorization": f"Token {token.key}"}
