@@ -88,7 +88,8 @@ def build(children: int, per_child: int, month_start: date, rng: random.Random) 
     )
     started = time.perf_counter()
     first_birth = month_start - timedelta(days=5 * 365)
-    year_before = month_start - timedelta(days=365)
+    # The year of reviews ends with the bench month, so about a twelfth of them fall in it.
+    year_before = month_start + timedelta(days=30) - timedelta(days=365)
     person_id, due_id = _next_id(Person), _next_id(ReviewDue)
     writers = {
         model: _Writer(model, explicit_ids=model in (Person, ReviewDue))
