@@ -7,7 +7,14 @@ from typing import Any, cast
 from django import forms
 
 from familyhub.access.records import category_choices
-from familyhub.contacts.models import Answer, ContactKind, Prompt
+from familyhub.contacts.models import (
+    Answer,
+    ContactKind,
+    HouseholdSmoking,
+    ParentWork,
+    PostnatalMood,
+    Prompt,
+)
 from familyhub.contacts.services import ContactDetails, prompt_field
 from familyhub.core.forms import GovukDateField, GovukForm
 from familyhub.people.models import Person
@@ -24,6 +31,10 @@ def _text(label: str, *, help_text: str = "", required: bool = False, rows: int 
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+# What the practitioner learned: a section of its own, after the contact's details.
+LEARNED_FIELDS = ("household_smoking", "parent_work", "postnatal_mood")
 
 
 class ContactForm(GovukForm):
@@ -90,6 +101,25 @@ class ContactForm(GovukForm):
         help_text="A contact in a sensitive category, or about safeguarding, is never shown to "
         "the family, whatever you choose.",
     )
+    household_smoking = forms.ChoiceField(
+        label="Does anyone in the household smoke? (optional)",
+        choices=[("", "Not asked"), *HouseholdSmoking.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    parent_work = forms.ChoiceField(
+        label="Is the parent in work or training? (optional)",
+        choices=[("", "Not asked"), *ParentWork.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    postnatal_mood = forms.ChoiceField(
+        label="The mother's mood since the birth (optional)",
+        choices=[("", "Not asked"), *PostnatalMood.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="For a mother with a baby under one: what you learned at this contact.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
@@ -143,8 +173,14 @@ class ContactForm(GovukForm):
         return [
             bound
             for bound in self.visible_fields()
-            if not bound.name.startswith("prompt_") and bound.name != "category"
+            if not bound.name.startswith("prompt_")
+            and bound.name != "category"
+            and bound.name not in LEARNED_FIELDS
         ]
+
+    @property
+    def learned_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in LEARNED_FIELDS]
 
     def details(self) -> ContactDetails:
         data = self.cleaned_data
@@ -159,5 +195,8 @@ class ContactForm(GovukForm):
             next_contact_on=data.get("next_contact_on"),
             category=data.get("category") or "",
             for_family=bool(data.get("for_family")),
+            household_smoking=data.get("household_smoking") or "",
+            parent_work=data.get("parent_work") or "",
+            postnatal_mood=data.get("postnatal_mood") or "",
             answers={prompt.pk: data.get(prompt_field(prompt)) or "" for prompt in self.prompts},
         )

@@ -17,9 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from familyhub.contacts.models import Answer, Contact, Prompt, PromptAnswer
+from familyhub.access.records import Category
+from familyhub.contacts.models import (
+    Answer,
+    Contact,
+    HouseholdSmoking,
+    ParentWork,
+    PostnatalMood,
+    Prompt,
+    PromptAnswer,
+)
 from familyhub.core.indicators import Cell, cells, indicator, people_behind
 from familyhub.people.models import Person
 
@@ -131,3 +140,70 @@ def prompt_figures(authority_id: int, start: date, end: date) -> list[PromptFigu
             figure.answered += row["n"]
             figure.answers[row["answer"]] = figure.answers.get(row["answer"], 0) + row["n"]
     return sorted(figures.values(), key=lambda figure: figure.code)
+
+
+# --- What practitioners learned at contacts ---------------------------------------------------
+# Each counts people, from the latest contact in the quarter that recorded the answer (an
+# earlier answer the same quarter is superseded), by the person's area and the contact's
+# service and team.
+
+
+def _latest_learned(authority_id: int, start: date, end: date, field: str) -> QuerySet[Contact]:
+    recorded = Contact.objects.filter(
+        person__authority_id=authority_id,
+        person__merged_into__isnull=True,
+        contact_on__range=(start, end),
+    ).exclude(**{field: ""})
+    later = recorded.filter(person_id=OuterRef("person_id")).filter(
+        Q(contact_on__gt=OuterRef("contact_on"))
+        | Q(contact_on=OuterRef("contact_on"), pk__gt=OuterRef("pk"))
+    )
+    return recorded.filter(~Exists(later))
+
+
+def _learned_cells(contacts: QuerySet[Contact], numerator: Q) -> list[Cell]:
+    return cells(
+        contacts.values("team_id", area_id=F("person__area_id"), service_id=F("owning_service_id"))
+        .annotate(numerator=Count("pk", filter=numerator), denominator=Count("pk"))
+        .order_by()
+    )
+
+
+@indicator(
+    key="smoke_free_homes",
+    title="Smoke-free homes",
+    numerator="People whose household no one smokes in, at their latest contact",
+    denominator="People asked about smoking in the household at a contact in the quarter",
+    part=PART,
+    note="As the practitioner recorded it at a contact ('what you learned').",
+)
+def smoke_free_homes(authority_id: int, start: date, end: date) -> list[Cell]:
+    latest = _latest_learned(authority_id, start, end, "household_smoking")
+    return _learned_cells(latest, Q(household_smoking=HouseholdSmoking.NO_ONE))
+
+
+@indicator(
+    key="parents_in_work_or_training",
+    title="Parents in work or training",
+    numerator="Parents in work, or in education or training, at their latest contact",
+    denominator="Parents asked about work or training at a contact in the quarter",
+    part=PART,
+)
+def parents_in_work_or_training(authority_id: int, start: date, end: date) -> list[Cell]:
+    latest = _latest_learned(authority_id, start, end, "parent_work")
+    return _learned_cells(latest, Q(parent_work__in=[ParentWork.WORKING, ParentWork.TRAINING]))
+
+
+@indicator(
+    key="postnatal_depression_treated",
+    title="Postnatal depression treated or supported",
+    numerator="Mothers with postnatal depression who are treated or supported",
+    denominator="Mothers with postnatal depression (diagnosed, or treated) at their latest contact",
+    part=PART,
+    category=Category.MENTAL_HEALTH,
+)
+def postnatal_depression_treated(authority_id: int, start: date, end: date) -> list[Cell]:
+    latest = _latest_learned(authority_id, start, end, "postnatal_mood").filter(
+        postnatal_mood__in=[PostnatalMood.DIAGNOSED, PostnatalMood.TREATED]
+    )
+    return _learned_cells(latest, Q(postnatal_mood=PostnatalMood.TREATED))

@@ -35,6 +35,27 @@ class ContactKind(models.TextChoices):
     OTHER = "other", "Somewhere else"
 
 
+class HouseholdSmoking(models.TextChoices):
+    NO_ONE = "no_one", "No one in the household smokes"
+    INDOORS = "indoors", "Someone smokes, indoors too"
+    OUTSIDE_ONLY = "outside", "Someone smokes, only outside"
+
+
+class ParentWork(models.TextChoices):
+    WORKING = "working", "In work"
+    TRAINING = "training", "In education or training"
+    SEEKING = "seeking", "Looking for work"
+    CARING = "caring", "Not working: caring for the family"
+    UNABLE = "unable", "Not working: illness or disability"
+
+
+class PostnatalMood(models.TextChoices):
+    NO_CONCERN = "no_concern", "No concern about mood"
+    CONCERN = "concern", "Concern about mood (for example a Whooley 'yes')"
+    DIAGNOSED = "diagnosed", "Postnatal depression diagnosed, not yet treated or supported"
+    TREATED = "treated", "Postnatal depression treated or supported"
+
+
 class Contact(PersonRecord):
     """One contact with a family: a home visit, a call, a meeting at a centre or at school.
 
@@ -65,6 +86,18 @@ class Contact(PersonRecord):
     # Off unless the practitioner says so: a contact record is written for colleagues (the
     # family side shows it only when marked, access.layer.family_records).
     for_family = models.BooleanField("The family can read this on their side", default=False)
+    # What the practitioner learned about the household, where they asked (blank: not asked):
+    # the outcomes part counts smoke-free homes, parents in work or training, and postnatal
+    # depression treated, from the latest contact that says.
+    household_smoking = models.CharField(
+        "Smoking in the household", max_length=10, choices=HouseholdSmoking.choices, blank=True
+    )
+    parent_work = models.CharField(
+        "The parent's work or training", max_length=10, choices=ParentWork.choices, blank=True
+    )
+    postnatal_mood = models.CharField(
+        "Postnatal mood", max_length=12, choices=PostnatalMood.choices, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -21,7 +21,16 @@ from django.utils import timezone
 from familyhub.access.records import Category, category_choices
 from familyhub.accounts.models import User
 from familyhub.audit.log import log_change
-from familyhub.contacts.models import Answer, Contact, ContactKind, Prompt, PromptAnswer
+from familyhub.contacts.models import (
+    Answer,
+    Contact,
+    ContactKind,
+    HouseholdSmoking,
+    ParentWork,
+    PostnatalMood,
+    Prompt,
+    PromptAnswer,
+)
 from familyhub.contacts.permissions import HEALTH_SERVICE_KINDS, recording_teams
 from familyhub.contacts.prompts import household_members, prompts_due, prompts_of
 from familyhub.people.models import Household, Person
@@ -61,6 +70,11 @@ class ContactDetails:
     category: str = ""
     # Whether the family may read it on their side (None on a change: leave it as it is).
     for_family: bool | None = None
+    # What the practitioner learned (blank: not asked): HouseholdSmoking, ParentWork,
+    # PostnatalMood values.
+    household_smoking: str = ""
+    parent_work: str = ""
+    postnatal_mood: str = ""
     # Prompt id -> answer ("" or absent: offered and not answered).
     answers: Mapping[int, str] = field(default_factory=dict)
 
@@ -69,11 +83,26 @@ def _default_category(team: Team) -> str:
     return Category.HEALTH if team.service.kind in HEALTH_SERVICE_KINDS else Category.GENERAL
 
 
+LEARNED = {
+    "household_smoking": (HouseholdSmoking, "smoking in the household"),
+    "parent_work": (ParentWork, "the parent's work or training"),
+    "postnatal_mood": (PostnatalMood, "postnatal mood"),
+}
+
+
+def _learned_errors(details: ContactDetails) -> dict[str, str]:
+    return {
+        name: f"Select {words} from the list, or leave it as not asked"
+        for name, (choices, words) in LEARNED.items()
+        if getattr(details, name) and getattr(details, name) not in choices.values
+    }
+
+
 def _clean(
     details: ContactDetails, *, person: Person, household: Household | None
 ) -> tuple[dict[str, str], list[Person]]:
     """The details' errors by field, and who was seen (each checked to be in the family)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _learned_errors(details)
     today = timezone.localdate()
     if details.contact_on is None:
         errors["contact_on"] = "Enter the date of the contact"
@@ -190,6 +219,9 @@ def contact_create(
             agreed=(details.agreed or "").strip(),
             next_contact_on=details.next_contact_on,
             for_family=bool(details.for_family),
+            household_smoking=details.household_smoking,
+            parent_work=details.parent_work,
+            postnatal_mood=details.postnatal_mood,
         )
         contact.full_clean(exclude=["person", "owning_service", "recorded_by", "household", "team"])
         contact.save()
@@ -237,6 +269,9 @@ def contact_update(
             next_contact_on=details.next_contact_on,
             category=category,
             for_family=contact.for_family if details.for_family is None else details.for_family,
+            household_smoking=details.household_smoking,
+            parent_work=details.parent_work,
+            postnatal_mood=details.postnatal_mood,
             version=F("version") + 1,
         )
         if updated != 1:

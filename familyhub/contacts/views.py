@@ -127,6 +127,9 @@ def contact_edit(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpRes
         "next_contact_on": record.next_contact_on,
         "category": record.category if record.category not in ("general", "health") else "",
         "for_family": "yes" if record.for_family else "no",
+        "household_smoking": record.household_smoking,
+        "parent_work": record.parent_work,
+        "postnatal_mood": record.postnatal_mood,
         "version": record.version,
         **{services.prompt_field(row.prompt): row.answer for row in answers},
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from familyhub.contacts.indicators import prompt_figures
@@ -86,3 +87,27 @@ def test_the_drill_down_gives_the_people_behind_the_answers(family, answered):
     assert spec.people is not None and spec.records is not None
     people = set(spec.people(family.authority.pk, period.start, period.end))
     assert people == {family.child, family.toddler}
+
+
+def test_what_practitioners_learn_counts_the_latest_answer_per_person(family):
+    today = timezone.localdate()
+    period = period_of(today, "quarter")
+    earlier = max(period.start, today - datetime.timedelta(days=1))
+    # Tom's household: smoking at the first contact, smoke-free at the latest (counts once, free).
+    record(family, contact_on=earlier, household_smoking="indoors", parent_work="seeking")
+    record(family, household_smoking="no_one")
+    # Jane: in training; Mia: no answer on smoking (not asked is not counted).
+    record(family, person=family.mother, seen=[family.mother], parent_work="training",
+           postnatal_mood="diagnosed")  # fmt: skip
+    record(family, person=family.toddler, seen=[family.toddler])
+    authority_id = family.authority.pk
+    assert _totals("smoke_free_homes", authority_id, period) == (1, 1)
+    # Tom's latest work answer is the earlier 'seeking' (the later contact did not ask).
+    assert _totals("parents_in_work_or_training", authority_id, period) == (1, 2)
+    assert _totals("postnatal_depression_treated", authority_id, period) == (0, 1)
+
+
+def test_an_answer_not_on_the_list_names_its_field(family):
+    with pytest.raises(ValidationError) as error:
+        record(family, household_smoking="sometimes")
+    assert "household_smoking" in error.value.message_dict

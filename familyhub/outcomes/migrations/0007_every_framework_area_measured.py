@@ -35,12 +35,16 @@ LINKS = [
     (
         "unitary-shared-outcomes",
         "Emotional health, including postnatal depression",
-        [("new_birth_visit_14_days", PROXY_PND), ("six_eight_week_by_8_weeks", PROXY_PND)],
+        [
+            ("postnatal_depression_treated", ""),
+            ("new_birth_visit_14_days", PROXY_PND),
+            ("six_eight_week_by_8_weeks", PROXY_PND),
+        ],
     ),
     (
         "unitary-shared-outcomes",
         "Parental employment",
-        [("need_achieved_financial", PROXY_EMPLOYMENT)],
+        [("parents_in_work_or_training", ""), ("need_achieved_financial", PROXY_EMPLOYMENT)],
     ),
     (
         "unitary-shared-outcomes",
@@ -50,6 +54,7 @@ LINKS = [
             ("smoking_at_delivery", ""),
             ("maternity_smoking_at_delivery", ""),
             ("maternity_quit_by_delivery", ""),
+            ("smoke_free_homes", ""),
         ],
     ),
     ("unitary-shared-outcomes", "Teenage pregnancy", [("under_18_conceptions", "")]),
@@ -62,12 +67,16 @@ LINKS = [
     (
         "metropolitan-aspire",
         "Worklessness and financial or social exclusion",
-        [("need_achieved_financial", PROXY_EMPLOYMENT)],
+        [("parents_in_work_or_training", ""), ("need_achieved_financial", PROXY_EMPLOYMENT)],
     ),
     (
         "metropolitan-aspire",
         "Education, training, employment and volunteering",
-        [("need_achieved_education", ""), ("need_achieved_financial", PROXY_EMPLOYMENT)],
+        [
+            ("need_achieved_education", ""),
+            ("parents_in_work_or_training", ""),
+            ("need_achieved_financial", PROXY_EMPLOYMENT),
+        ],
     ),
     (
         "metropolitan-aspire",
