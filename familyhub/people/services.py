@@ -112,6 +112,8 @@ def _create_person(*, authority: Authority, by, channel: str = "page", **fields:
     address = {name: clean.pop(name, "") for name in ADDRESS_FIELDS}
     if clean.get("is_unborn"):
         clean["date_of_birth"] = None
+    if clean.get("nhs_number") and not clean.get("nhs_number_status"):
+        clean["nhs_number_status"] = NhsNumberStatus.NOT_TRACED  # typed: present, not traced
     person = Person(authority=authority, **clean)
     person.full_clean()
     person.save()
@@ -173,6 +175,12 @@ def person_update(
     }
     if not diff:
         return current
+    if "nhs_number" in diff:
+        # A typed number is not verified, whatever the one it replaces was (NHS NUMBER STATUS
+        # 02, present but not traced); only a trace (nhs_number_record_trace) verifies one.
+        status = NhsNumberStatus.NOT_TRACED if diff["nhs_number"][1] else ""
+        if current.nhs_number_status != status:
+            diff["nhs_number_status"] = (current.nhs_number_status, status)
     candidate = Person(
         **{
             **{f.attname: getattr(current, f.attname) for f in Person._meta.concrete_fields},

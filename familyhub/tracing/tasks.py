@@ -30,15 +30,16 @@ def trace_person(trace_id: int) -> str:
     trace = Trace.objects.select_related("person").filter(pk=trace_id).first()
     if trace is None or trace.is_done:
         return trace.state if trace else "gone"
+    asked = trace.person.nhs_number
     try:
-        found = ask_pds(PdsClient(), trace.person)
+        found = ask_pds(PdsClient(), trace.person, by=trace.requested_by)
     except PdsUnavailable as error:
         final = trace.attempts + 1 >= settings.FAMILYHUB_PDS_MAX_ATTEMPTS
         trace = trace_failed(trace, error, final=final)
         if not final and trace.next_try_at is not None:
             trace_person.using(run_after=trace.next_try_at).enqueue(trace.pk)
         return trace.state
-    return trace_apply(trace, found, by=trace.requested_by).state
+    return trace_apply(trace, found, by=trace.requested_by, asked_number=asked).state
 
 
 @task()
@@ -61,10 +62,10 @@ def trace_batch(run_id: int) -> str:
     for person in people:
         trace = _trace_of(run, person)
         try:
-            found = ask_pds(client, person)
+            found = ask_pds(client, person, by=run.started_by)
         except PdsUnavailable as error:
             return _pause(run, trace, error)
-        trace_apply(trace, found, by=run.started_by)
+        trace_apply(trace, found, by=run.started_by, asked_number=person.nhs_number)
         TraceRun.objects.filter(pk=run.pk).update(
             cursor=person.pk, done=run.done + 1, failures=0, state=RunState.RUNNING, detail=""
         )

@@ -116,7 +116,7 @@ def _chart(shares: list[selectors.TeamShare]):
         ),
         x_label="Children with a verified NHS number (%)",
         target=selectors.GO_LIVE_SHARE,
-        target_label=f"{selectors.GO_LIVE_SHARE:g}% go-live bar",
+        target_label="Go-live bar",
         fmt=charts.number(1, suffix="%"),
         maximum=100,
     )

@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from familyhub.accounts.models import User
+from familyhub.audit.log import log_shown
 from familyhub.people.models import NhsNumberStatus, Person, Sex
 from familyhub.people.services import nhs_number_record_trace
 from familyhub.tracing.models import NumberReview, ReviewState, Trace, TraceState
@@ -106,10 +107,19 @@ def _search(client: PdsClient, person: Person) -> tuple[SearchResult, str]:
     return fuzzy, "fuzzy search"
 
 
-def ask_pds(client: PdsClient, person: Person) -> Found:
-    """What PDS says of this person. Raises PdsUnavailable for the task to try again later."""
+def ask_pds(client: PdsClient, person: Person, *, by: User | None = None) -> Found:
+    """What PDS says of this person. Raises PdsUnavailable for the task to try again later.
+    Sending their details to PDS is a disclosure: the access log records it (an export, on
+    behalf of whoever asked) before anything is sent."""
     if not person.family_name or person.date_of_birth is None:
         return Found(TraceState.NOT_ENOUGH, "")
+    log_shown(
+        by,
+        [person],
+        purpose="Sent to the Personal Demographics Service to trace the NHS number",
+        channel="task",
+        action="export",
+    )
     number = person.nhs_number
     held = client.retrieve(number) if number else None
     if held is not None and held.nhs_number == number and _agrees(person, held):
@@ -154,9 +164,20 @@ def _status_for(found: Found, person: Person) -> tuple[str | None, str | None]:
 
 
 @transaction.atomic
-def trace_apply(trace: Trace, found: Found, *, by: User | None) -> Trace:
-    """Write what a trace found: the trace, the review if there is one, the register's status."""
+def trace_apply(
+    trace: Trace, found: Found, *, by: User | None, asked_number: str | None = None
+) -> Trace:
+    """Write what a trace found: the trace, the review if there is one, the register's status.
+    `asked_number` is the number the register held when PDS was asked: if a practitioner changed
+    it meanwhile, the answer is about a record that no longer is, and nothing is applied."""
     person = Person.objects.select_for_update().get(pk=trace.person_id)
+    if asked_number is not None and person.nhs_number != asked_number:
+        trace.state = TraceState.FAILED
+        trace.detail = "The NHS number changed while PDS was asked: trace it again"
+        trace.attempts += 1
+        trace.finished_at = timezone.now()
+        trace.save()
+        return trace
     trace.state = found.state
     trace.how = found.how
     trace.detail = found.detail[:300]

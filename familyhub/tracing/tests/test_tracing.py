@@ -66,6 +66,8 @@ def test_one_match_fills_an_empty_number_verified_and_logged(pds, world, child):
         "Trace the NHS number",
         world["visitor"].pk,
     )
+    sent = AccessLog.objects.get(person_pk=jane.pk, action="export")
+    assert sent.channel == "task" and "Personal Demographics Service" in sent.purpose
 
 
 def test_a_number_pds_holds_for_these_details_is_verified(pds, world, child):
@@ -309,3 +311,44 @@ def test_after_an_import_its_people_can_be_traced(pds, world, child, client, sig
     # Someone else's import is not theirs to trace.
     signed_in(client, world["visitor"])
     assert client.get(url).status_code == 404
+
+
+def test_a_typed_number_is_not_verified_whatever_it_replaced(world, child):
+    from familyhub.people.services import person_register, person_update
+
+    jane = child(nhs_number="9000000009", nhs_number_status="01")
+    jane = person_update(
+        person=jane, by=world["visitor"], expected_version=jane.version, nhs_number="9449304424"
+    )
+    assert jane.nhs_number_status == NhsNumberStatus.NOT_TRACED
+    assert PersonChange.objects.filter(person=jane, field="nhs_number_status").exists()
+    jane = person_update(
+        person=jane, by=world["visitor"], expected_version=jane.version, nhs_number=""
+    )
+    assert jane.nhs_number_status == ""
+    new = person_register(
+        authority=world["authority"],
+        by=world["visitor"],
+        family_name="New",
+        given_name="Baby",
+        nhs_number="9449305552",
+    )
+    assert new.nhs_number_status == NhsNumberStatus.NOT_TRACED
+
+
+def test_an_answer_about_a_number_changed_meanwhile_is_not_applied(pds, world, child):
+    from familyhub.tracing.work import Found, trace_apply
+
+    pds.add_patient("9449304424", **JANE, postcode="RM17 5DQ")
+    jane = child()
+    trace = services.trace_request(person=jane, by=world["visitor"])
+    from familyhub.tracing.pds import Credentials, PdsClient
+
+    pds_patient = PdsClient(Credentials(base_url=pds.base_url, timeout=1)).retrieve("9449304424")
+    # A practitioner types a number after PDS was asked, before its answer is written.
+    type(jane).objects.filter(pk=jane.pk).update(nhs_number="9449305552")
+    trace_apply(trace, Found(TraceState.FILLED, "search", pds_patient), by=None, asked_number="")
+    trace.refresh_from_db()
+    jane.refresh_from_db()
+    assert trace.state == TraceState.FAILED and "changed while PDS was asked" in trace.detail
+    assert jane.nhs_number == "9449305552"
