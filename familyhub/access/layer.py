@@ -784,14 +784,20 @@ def family_access_history(user, *, limit: int = 200) -> list[AccessEntry]:
     """The access log's entries for the people a family account may see, newest first: which
     service and role looked or changed and when; staff names only where the council's policy
     allows (FAMILYHUB_FAMILY_SEES_STAFF_NAMES); break-glass as "urgent access for
-    safeguarding". The account's own reads are shown as "You". Reading it is itself logged."""
+    safeguarding". The account's own reads and writes are left out. Reading it is logged."""
     from familyhub.accounts.models import User
     from familyhub.audit.models import AccessLog
 
     people = {p.pk: p for p in family_people(user)}
     if not people:
         return []
-    rows = list(AccessLog.objects.filter(person_pk__in=list(people)).order_by("-seq")[:limit])
+    # The account's own reads are left out: every page it opens is logged, and a list of them
+    # would bury the entries the family wants to see.
+    rows = list(
+        AccessLog.objects.filter(person_pk__in=list(people))
+        .exclude(user_id=user.pk)
+        .order_by("-seq")[:limit]
+    )
     staff_ids = {r.user_id for r in rows if r.user_id and r.user_id != user.pk}
     glass = _break_glass_windows(staff_ids, set(people))
     staff = _staff_roles_and_services(staff_ids)

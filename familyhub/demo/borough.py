@@ -18,6 +18,7 @@ from familyhub.demo import casework as casework_demo
 from familyhub.demo import childhealth as childhealth_demo
 from familyhub.demo import contacts as contacts_demo
 from familyhub.demo import directory as directory_demo
+from familyhub.demo import family_record as family_record_demo
 from familyhub.demo import familyhelp as familyhelp_demo
 from familyhub.demo import hubs as hubs_demo
 from familyhub.demo import matching as matching_demo
@@ -87,6 +88,7 @@ DEMO_PARTS = [
     ("tracing", tracing_demo),
     ("births", births_demo),
     ("portal", portal_demo),
+    ("family_record", family_record_demo),
     # Last: it completes what the returns read after every part has added its people.
     ("returns", returns_demo),
 ]
