@@ -22,11 +22,17 @@ class ResolveForm(GovukForm):
         help_text="Say what you checked, so the next person knows",
     )
 
-    def __init__(self, *args, decisions, people, **kwargs) -> None:
+    ALL_DECISIONS = [
+        (CHOOSE, "Choose who it is from the register"),
+        (CREATE, "Add them to the register"),
+        (REJECT, "Reject the message"),
+    ]
+
+    def __init__(self, *args, decisions=None, people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["decision"]).choices = decisions
+        cast(forms.ChoiceField, self.fields["decision"]).choices = decisions or self.ALL_DECISIONS
         if people:
-            cast(forms.ChoiceField, self.fields["person"]).choices = people
+            cast(forms.ChoiceField, self.fields["person"]).choices = list(people)
         else:
             del self.fields["person"]  # nobody to choose from: the question is not asked
 
