@@ -95,7 +95,7 @@ def _candidate_label(person, probability: float) -> str:
 def message(request: AuthenticatedRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_queue_worker(request)
     item = get_object_or_404(selectors.messages_for(request.user), public_id=public_id)
-    if item.person_id and not layer.can_see(request.user, item.person):
+    if item.person is not None and not layer.can_see(request.user, item.person):
         # Applied, it is about someone on the register: their record's rules decide.
         raise Http404("No such message")
     probability = {int(c["person_id"]): float(c["probability"]) for c in item.candidates}
