@@ -34,7 +34,7 @@ from familyhub.planning.optimiser import (
     funding_formula,
     solve_sites,
 )
-from familyhub.services.models import TeamMembership
+from familyhub.services.models import Service, ServiceKind, TeamMembership
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "places" / "data" / "reference"
 NEEDED = [
@@ -70,6 +70,7 @@ def load_demo(*, authority: Authority, rng: random.Random, stdout: TextIO) -> No
         return
     _sample_sites(authority, folder, stdout)
     _sample_funding(authority, folder, stdout)
+    _sample_caseload_from_establishment(authority, stdout)
 
 
 def _sample_sites(authority: Authority, folder: Path, stdout: TextIO) -> None:
@@ -296,3 +297,51 @@ def _sample_social_care_counts(authority: Authority, rng: random.Random, stdout:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         count = load_social_care_counts(path, authority=authority, problems=Problems())
     stdout.write(f"Planning: children in need and on plans for {count} wards\n")
+
+
+def _sample_caseload_from_establishment(authority: Authority, stdout: TextIO) -> None:
+    """A caseload scenario whose capacity is the early help establishment, vacancies included:
+    what the teams could carry with every funded post filled."""
+    service = Service.objects.filter(authority=authority, kind=ServiceKind.EARLY_HELP).first()
+    if service is None or not Post.objects.filter(team__service=service).exists():
+        return
+    mix = {"2": 60.0, "3": 30.0, "4": 10.0}
+    weights = {"2": 1.0, "3": 1.5, "4": 2.0}
+    inputs = {
+        "service": service.pk,
+        "expected_cases": None,
+        "level_mix": mix,
+        "level_weights": weights,
+        "tolerance": 0.1,
+        "team_min": 1,
+        "team_max": None,
+        "staff_fte": None,
+        "team_sizes": None,
+        "capacity": "all_posts",
+    }
+    try:
+        results = scenarios.run_caseload(
+            authority,
+            expected_cases=None,
+            level_mix=mix,
+            level_weights=weights,
+            tolerance=0.1,
+            team_min=1,
+            team_max=None,
+            staff_fte=None,
+            service_id=service.pk,
+            capacity="all_posts",
+        )
+    except PlanningError as error:
+        stdout.write(f"Planning: no caseload scenario from the establishment ({error})\n")
+        return
+    services.scenario_save(
+        authority=authority,
+        name="Demo: early help caseloads with every funded post filled",
+        kind=ScenarioKind.CASELOAD,
+        inputs=inputs,
+        results=results,
+    )
+    stdout.write(
+        f"Planning: saved a caseload scenario from the establishment ({results.get('total_fte')} FTE)\n"
+    )
