@@ -262,6 +262,7 @@ KWARGS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "familyhub.planning.forms.FundingForm": lambda w: [{"authority": w["authority"]}],
     "familyhub.planning.forms.ContractForm": lambda w: [{"authority": w["authority"]}],
     "familyhub.planning.forms.ContractEditForm": lambda w: [{"authority": w["authority"]}],
+    "familyhub.planning.forms.PostForm": lambda w: [{"authority": w["authority"]}],
     "familyhub.planning.forms.BudgetForm": lambda w: [
         {"years": [{"year": 2026, "label": "2026 to 2027"}]}
     ],
