@@ -46,6 +46,10 @@ class ContactForm(GovukForm):
         "seen": "who was seen or spoken to",
         "team": "the team you are recording for",
         "category": "a category",
+        "for_family": "whether the family can read it",
+        "household_smoking": "whether anyone in the household smokes",
+        "parent_work": "whether the parent is in work or training",
+        "postnatal_mood": "the mother's mood since the birth",
     }
 
     team: forms.ModelChoiceField = forms.ModelChoiceField(

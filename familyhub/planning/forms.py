@@ -569,7 +569,7 @@ class SiteChangeForm(PlanningForm):
 class PostForm(PlanningForm):
     """A post in the establishment (add or change; `version` is the one the planner opened)."""
 
-    error_names = {"funded_by": "the budget line that funds it"}
+    error_names = {"funded_by": "the budget line that funds it", "status": "whether it is filled"}
     team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none())
     role = forms.ChoiceField(
         label="Role", choices=[(role.value, role.label) for role in STAFF_ROLES]

@@ -196,6 +196,7 @@ HELP_TOPICS = [
 
 
 class HelpForm(GovukForm):
+    error_names = {"what_help": _("the help you would like")}
     person = forms.ChoiceField(
         label=_("Who do you want help for?"),
         widget=forms.RadioSelect,
@@ -263,11 +264,14 @@ class ConfirmLinkForm(GovukForm):
 
 
 class DeclineForm(GovukForm):
+    error_names = {"reason": "why it cannot be confirmed"}
     reason = forms.CharField(
         label="Why can it not be confirmed?",
         help_text="The family reads this. Say what they can do next.",
         max_length=300,
-        error_messages={"required": "Say why, in a few words the family will read"},
+        error_messages={
+            "required": "Enter why it cannot be confirmed, in a few words the family will read"
+        },
     )
 
 
