@@ -60,8 +60,9 @@ def locate(raw: str) -> Place:
         postcode__startswith=f"{district} ", latitude__isnull=False
     ).aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
     if centre["latitude"] is None or centre["longitude"] is None:
+        # The postcode is not repeated back: the page says which field, the box still holds it.
         raise PostcodeProblem(
-            f"We could not find {postcode}. Check it is right, or search without a postcode"
+            "We could not find that postcode. Check it is right, or search without a postcode"
         )
     return Place(postcode, centre["latitude"], centre["longitude"], district_only=True)
 
