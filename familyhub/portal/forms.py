@@ -196,7 +196,7 @@ HELP_TOPICS = [
 
 
 class HelpForm(GovukForm):
-    error_names = {"what_help": _("the help you would like")}
+    error_names = {"what_help": "the help you would like"}
     person = forms.ChoiceField(
         label=_("Who do you want help for?"),
         widget=forms.RadioSelect,
