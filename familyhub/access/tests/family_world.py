@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -42,17 +43,17 @@ def note_title(about: str, category: str, for_family: bool) -> str:
 
 @dataclass
 class FamilyWorld:
-    hub: object
-    hub_team: object
-    worker: object  # family support worker, lead professional of the episode
-    ig: object
-    mum: object
-    dad: object
-    child: object
-    other_child: object
-    account: object  # Mum's family account
-    episode: object
-    action: object
+    hub: Any
+    hub_team: Any
+    worker: Any  # family support worker, lead professional of the episode
+    ig: Any
+    mum: Any
+    dad: Any
+    child: Any
+    other_child: Any
+    account: Any  # Mum's family account
+    episode: Any
+    action: Any
     titles: dict = field(default_factory=dict)
 
     def link(self, account, person, relationship=FamilyRelationship.PARENT):
@@ -67,16 +68,16 @@ class FamilyWorld:
 
 def build_family_world(authority, make_user, *, tag: str = "") -> FamilyWorld:
     """`tag` tells a second family in the same council apart."""
-    hub = ServiceFactory(
+    hub: Any = ServiceFactory(
         authority=authority, name=f"Riverside family hub{tag}", kind=ServiceKind.FAMILY_HUB
     )
-    hub_team = TeamFactory(service=hub)
+    hub_team: Any = TeamFactory(service=hub)
     worker = make_user(
         Role.FAMILY_SUPPORT_WORKER, team=hub_team, first_name="Priya", last_name="Lead"
     )
     ig = make_user(Role.IG_LEAD)
-    household = HouseholdFactory(authority=authority)
-    mum = PersonFactory(
+    household: Any = HouseholdFactory(authority=authority)
+    mum: Any = PersonFactory(
         authority=authority,
         given_name="Mel",
         family_name="Dovecote",
@@ -84,7 +85,7 @@ def build_family_world(authority, make_user, *, tag: str = "") -> FamilyWorld:
         address_line1="1 Safe Street",
         postcode="ZZ1 1ZZ",
     )
-    dad = PersonFactory(
+    dad: Any = PersonFactory(
         authority=authority,
         given_name="Dan",
         family_name="Dovecote",
@@ -92,7 +93,7 @@ def build_family_world(authority, make_user, *, tag: str = "") -> FamilyWorld:
         address_line1="9 Other Road",
         postcode="ZZ9 9ZZ",
     )
-    child = PersonFactory(
+    child: Any = PersonFactory(
         authority=authority,
         given_name="Cleo",
         nhs_number="9434765919",
@@ -106,8 +107,10 @@ def build_family_world(authority, make_user, *, tag: str = "") -> FamilyWorld:
     for person in (mum, dad, child):
         HouseholdMembershipFactory(household=household, person=person)
         RegistrationFactory(person=person, service=hub)
-    other = HouseholdFactory(authority=authority)
-    other_child = PersonFactory(authority=authority, given_name="Otto", family_name="Elsewhere")
+    other: Any = HouseholdFactory(authority=authority)
+    other_child: Any = PersonFactory(
+        authority=authority, given_name="Otto", family_name="Elsewhere"
+    )
     HouseholdMembershipFactory(household=other, person=other_child)
     RegistrationFactory(person=other_child, service=hub)
     for parent, kind in ((mum, "mother"), (dad, "father")):
