@@ -33,6 +33,7 @@ class TimelineFilterForm(GovukForm):
 
 
 class NoteForm(GovukForm):
+    error_names = {"for_family": "whether the family can read it"}
     title = forms.CharField(label="Title", max_length=200)
     body = forms.CharField(label="Note", widget=forms.Textarea, required=False)
     category = forms.ChoiceField(
@@ -382,7 +383,7 @@ class SubjectAccessCloseForm(GovukForm):
 class AddressProtectionForm(GovukForm):
     """Protect a person's address and contact details on the family side."""
 
-    error_names = {"reason": "why the address is protected"}
+    error_names = {"reason": "why the address is protected", "from_person": "who must not see it"}
 
     from_person = forms.ChoiceField(
         label="Who must not see it on the family side?",
