@@ -10,6 +10,7 @@ Areas the file does not name keep their counts.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.db import transaction
@@ -25,7 +26,7 @@ def load_social_care_counts(path: Path | str, *, authority: Authority, problems:
     cannot be read or lacks a column."""
     areas = {area.code.lower(): area for area in Area.objects.filter(authority=authority)}
 
-    def parse(row: CsvRow) -> tuple[Area, int | None, int | None, object]:
+    def parse(row: CsvRow) -> tuple[Area, int | None, int | None, datetime.date | None]:
         code = row.text("area_code")
         area = areas.get(code.lower())
         if area is None:
