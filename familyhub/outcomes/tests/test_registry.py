@@ -44,6 +44,24 @@ SHIPPED = {
     "maternity_smoking_at_delivery": "familyhub.outcomes.maternity",
     "maternity_quit_by_delivery": "familyhub.outcomes.maternity",
     **{
+        f"signposts_{need}": "familyhub.directory.indicators"
+        for need in [
+            "babies_young_children",
+            "feeding",
+            "parenting",
+            "health",
+            "mental_health",
+            "money",
+            "work_learning",
+            "housing",
+            "domestic_abuse",
+            "food",
+            "send",
+            "school",
+            "activities",
+        ]
+    },
+    **{
         f"need_achieved_{need}": "familyhub.casework.indicators"
         for need in [
             "education",
