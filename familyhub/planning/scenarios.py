@@ -310,8 +310,8 @@ def run_caseload(
             )
             current[team.name] = float(fte)
     if capacity != "members":
-        posts = selectors.establishment_fte_by_team(
-            authority, teams_qs, filled_only=capacity == "filled_posts"
+        posts = selectors.establishment_fte(
+            authority, teams_qs, by="team__name", filled_only=capacity == "filled_posts"
         )
         current = {name: posts.get(name, 0.0) for name in current}
     note = ""
@@ -323,8 +323,8 @@ def run_caseload(
             note = "Localities without a team in the register get a team named after the locality."
     staff: dict[str, float] = dict(staff_fte or {})
     if not staff and capacity != "members":
-        staff = selectors.establishment_fte_by_role(
-            authority, teams_qs, filled_only=capacity == "filled_posts"
+        staff = selectors.establishment_fte(
+            authority, teams_qs, by="role", filled_only=capacity == "filled_posts"
         )
         if not staff:
             raise PlanningError(

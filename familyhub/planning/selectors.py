@@ -396,10 +396,6 @@ def kpi_sources() -> list[tuple[str, str]]:
 # --- The establishment -----------------------------------------------------------------------
 
 
-def _money_or_none(value) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
 def establishment(authority: Authority, *, target_fte: Decimal | None = None) -> dict:
     """The funded posts by team, with FTE filled and vacant and what they cost; what each budget
     line buys; and, given a target FTE (a county going from 750 to 540, say), each team cut in
@@ -471,29 +467,18 @@ def _cut_to(teams, totals: dict, target: Decimal) -> dict:
     return {"fte": target, "share": share, "rows": rows, "saving": saving}
 
 
-def establishment_fte_by_role(
-    authority: Authority, teams, *, filled_only: bool
+def establishment_fte(
+    authority: Authority, teams, *, by: str, filled_only: bool
 ) -> dict[str, float]:
-    """The caseload model's capacity from the establishment: FTE by role over these teams."""
+    """The caseload model's capacity from the establishment: FTE over these teams, by "role"
+    or by "team__name", of every funded post or (filled_only) the filled ones."""
     posts = Post.objects.filter(authority=authority, team__in=teams)
     if filled_only:
         posts = posts.filter(status=PostStatus.FILLED)
     return {
-        row["role"]: float(row["total"])
-        for row in posts.values("role").annotate(total=Sum("fte")).order_by()
+        row[by]: float(row["total"])
+        for row in posts.values(by).annotate(total=Sum("fte")).order_by()
         if row["total"]
-    }
-
-
-def establishment_fte_by_team(
-    authority: Authority, teams, *, filled_only: bool
-) -> dict[str, float]:
-    posts = Post.objects.filter(authority=authority, team__in=teams)
-    if filled_only:
-        posts = posts.filter(status=PostStatus.FILLED)
-    return {
-        row["team__name"]: float(row["total"])
-        for row in posts.values("team__name").annotate(total=Sum("fte")).order_by()
     }
 
 

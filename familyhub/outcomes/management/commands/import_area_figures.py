@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from familyhub.outcomes.area_figures import import_rows
-from familyhub.people.importing import ImportFileError, read_rows
+from familyhub.outcomes.management.commands._import_files import read_file, write_report
 from familyhub.places.models import Authority
 
 
@@ -35,16 +35,12 @@ class Command(BaseCommand):
                 if councils.exists()
                 else "No such council: give --authority with its ONS code."
             )
-        try:
-            rows = read_rows(path.name, path.read_bytes())
-        except (OSError, ImportFileError) as error:
-            raise CommandError(f"{path}: {error}")
+        rows = read_file(path)
         report = import_rows(rows, authority=councils.get(), source=path.name)
-        for row, column, message in report.problems:
-            self.stdout.write(f"row {row}, {column}: {message}")
-        self.stdout.write(
-            f"{report.saved} figures saved, {report.left_out} rows for other places or "
-            f"breakdowns left out, {len(report.problems)} problems."
+        write_report(
+            self.stdout,
+            report.problems,
+            saved=report.saved,
+            summary=f"{report.saved} figures saved, {report.left_out} rows for other places or "
+            f"breakdowns left out, {len(report.problems)} problems.",
         )
-        if report.problems and not report.saved:
-            raise CommandError("Nothing was saved.")

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from familyhub.outcomes.eyfsp import import_rows
-from familyhub.people.importing import ImportFileError, read_rows
-from familyhub.services.models import Service
+from familyhub.outcomes.management.commands._import_files import read_for_service, write_report
 
 
 class Command(BaseCommand):
@@ -22,19 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--service", required=True, help="The service that holds the results")
 
     def handle(self, *args, **options) -> None:
-        path = Path(options["file"])
-        service = Service.objects.filter(name=options["service"]).first()
-        if service is None:
-            raise CommandError(f"No service named {options['service']!r}.")
-        try:
-            rows = read_rows(path.name, path.read_bytes())
-        except (OSError, ImportFileError) as error:
-            raise CommandError(f"{path}: {error}")
+        service, rows = read_for_service(Path(options["file"]), options["service"])
         report = import_rows(
             rows, authority_id=service.authority_id, year=options["year"], service=service, by=None
         )
-        for row, field, message in report.problems:
-            self.stdout.write(f"row {row}, {field}: {message}")
-        self.stdout.write(f"{report.saved} results saved, {len(report.problems)} problems.")
-        if report.problems and not report.saved:
-            raise CommandError("Nothing was saved.")
+        write_report(
+            self.stdout,
+            report.problems,
+            saved=report.saved,
+            summary=f"{report.saved} results saved, {len(report.problems)} problems.",
+        )
