@@ -148,7 +148,10 @@ def indicator_detail(request: AuthenticatedRequest, key: str) -> HttpResponse:
                 for v in values
             ]
             if table:
-                breakdowns.append((Breakdown(kind).label, sorted(table, key=lambda r: _sort(r[0]))))
+                label = str(Breakdown(kind).label)
+                # "By disability or SEND": only the first letter goes to lower case.
+                caption = label[:1].lower() + label[1:]
+                breakdowns.append((label, caption, sorted(table, key=lambda r: _sort(r[0]))))
     return render(
         request,
         "outcomes/indicator.html",
