@@ -181,6 +181,12 @@ def _seeded_rows(request):
         importlib.import_module("familyhub.hubs.migrations.0002_seed_activity_types").seed(
             apps, None
         )
+    from familyhub.hubs.models import OutcomeScale
+
+    if not OutcomeScale.objects.exists():
+        importlib.import_module("familyhub.hubs.migrations.0004_seed_outcome_scales").seed(
+            apps, None
+        )
     if not OutcomeFramework.objects.exists():
         ensure_shipped_frameworks()
     ensure_default_continuum()

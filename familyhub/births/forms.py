@@ -11,6 +11,7 @@ class ResolveForm(GovukForm):
     """What the person resolving a queued message decides."""
 
     CHOOSE, CREATE, REJECT = "choose", "create", "reject"
+    error_names = {"decision": "what to do with the message", "note": "why it is rejected"}
 
     decision = forms.ChoiceField(label="What do you want to do?", widget=forms.RadioSelect)
     person = forms.ChoiceField(label="Who is it?", required=False, widget=forms.RadioSelect)

@@ -173,6 +173,8 @@ def _bundle(raw: bytes) -> Bundle:
         raise Unreadable("unreadable", f"Not FHIR JSON or XML: {str(error)[:200]}")
     except PydanticError as error:
         raise Unreadable("unreadable", _first_error(error))
+    except KeyError as error:  # fhir.resources looks a resource's type up by name
+        raise Unreadable("unreadable", f"Not valid FHIR STU3: unknown resource type {error}"[:500])
     if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
         kind = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
         raise Unreadable("unreadable", f"Not a FHIR Bundle (found {kind or 'no resourceType'})")
@@ -180,6 +182,8 @@ def _bundle(raw: bytes) -> Bundle:
         return Bundle.model_validate(data)
     except PydanticError as error:
         raise Unreadable("unreadable", _first_error(error))
+    except KeyError as error:  # an entry whose resourceType names no STU3 resource
+        raise Unreadable("unreadable", f"Not valid FHIR STU3: unknown resource type {error}"[:500])
 
 
 def _first_error(error: PydanticError) -> str:

@@ -70,11 +70,16 @@ class NeedsForm(PlanningForm):
                 min_value=0,
                 max_value=100,
                 initial=DEFAULT_WEIGHTS[m.key],
+                # Empty (or left out by a form saved before the measure existed): its default.
+                required=False,
                 help_text="From the record" if m.source == "record" else "",
             )
 
     def weights(self) -> dict[str, float]:
-        return {m.key: self.cleaned_data[f"w_{m.key}"] for m in MEASURES}
+        found = {m.key: self.cleaned_data.get(f"w_{m.key}") for m in MEASURES}
+        return {
+            key: DEFAULT_WEIGHTS[key] if value is None else value for key, value in found.items()
+        }
 
 
 def _scenario_choices(authority: Authority, kind: str) -> list[tuple[str, str]]:

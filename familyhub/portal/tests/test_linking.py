@@ -89,7 +89,10 @@ def test_reception_can_decline_with_a_reason_the_family_reads(
     staff = type(client)()
     signed_in(staff, door.reception)
     url = reverse("portal_staff:decline", args=["link", request.public_id])
-    assert "Say why" in staff.post(url, {"decline-reason": ""}).content.decode()
+    assert (
+        "Enter why it cannot be confirmed"
+        in staff.post(url, {"decline-reason": ""}).content.decode()
+    )
     staff.post(url, {"decline-reason": "Please come to the hub with photo ID."})
     assert (
         "Please come to the hub with photo ID."
