@@ -378,6 +378,9 @@ class AllocationForm(GovukForm):
         empty_label="Choose someone in your team",
         error_messages={"required": "Choose the named health visitor or school nurse"},
     )
+    # The allocation the leader saw (its public id, "" for none): a change meanwhile is shown,
+    # never silently replaced.
+    current = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -825,14 +825,38 @@ def allocation_set(
     by: User,
     start: date | None = None,
     channel: str = "page",
+    expected_current: str | None = None,
 ) -> Any:
     """Name the health visitor (or school nurse) for a child, ending any current allocation.
 
     Locks the person so two team leaders allocating at once end with one current allocation.
+    `expected_current` is the allocation the leader saw on the form (its public id, or "" for
+    none): if someone named a practitioner since, nothing is written and the leader is told who,
+    rather than their choice silently replacing a colleague's. None skips the check (imports,
+    the demo, births).
     """
     Person.objects.select_for_update().filter(pk=person.pk).first()
     if not team.memberships.filter(user=practitioner).exists():
         raise _bad("practitioner", "The practitioner must be a member of the team")
+    current = (
+        HealthVisitorAllocation.objects.filter(person=person, end__isnull=True)
+        .select_related("practitioner")
+        .order_by("-start", "-pk")
+        .first()
+    )
+    if expected_current is not None and (str(current.public_id) if current else "") != str(
+        expected_current
+    ):
+        named = (
+            (current.practitioner.get_full_name() or str(current.practitioner))
+            if current
+            else "nobody"
+        )
+        raise _bad(
+            "practitioner",
+            f"Someone changed the named practitioner while you were choosing: it is now "
+            f"{named}. Check this is still who you want and save again",
+        )
     start = start or timezone.localdate()
     HealthVisitorAllocation.objects.filter(person=person, end__isnull=True).update(end=start)
     allocation = HealthVisitorAllocation(

@@ -404,7 +404,15 @@ def referral_add(request: AuthenticatedRequest, public_id) -> HttpResponse:
 @person_view
 def allocate(request: AuthenticatedRequest, public_id) -> HttpResponse:
     person = layer.person_for_viewer(request.user, public_id, purpose="Name the health visitor")
-    form = AllocationForm(request.POST or None, user=request.user)
+    current = selectors.named_practitioners([person.pk]).get(person.pk)
+    form = AllocationForm(
+        request.POST or None,
+        user=request.user,
+        initial={
+            "current": str(current.public_id) if current else "",
+            "practitioner": current.practitioner_id if current else None,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         practitioner = form.cleaned_data["practitioner"]
         team = teams_of(request.user).filter(memberships__user=practitioner).first()
@@ -412,7 +420,11 @@ def allocate(request: AuthenticatedRequest, public_id) -> HttpResponse:
             if team is None:
                 raise ValidationError({"practitioner": ["Choose someone in your team"]})
             services.allocation_set(
-                person=person, practitioner=practitioner, team=team, by=request.user
+                person=person,
+                practitioner=practitioner,
+                team=team,
+                by=request.user,
+                expected_current=form.cleaned_data["current"],
             )
         except ValidationError as error:
             form.apply_errors(error)

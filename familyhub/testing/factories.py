@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import factory
 from django.conf import settings
 from django.utils import timezone as django_timezone
@@ -114,9 +112,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     authority = factory.SubFactory(AuthorityFactory)
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
-    date_of_birth = factory.Faker(
-        "date_between", start_date=datetime.date(2008, 1, 1), end_date=datetime.date(2024, 1, 1)
-    )
+    # Relative to today, so that a factory person is always a child of 3 to 17: a fixed range
+    # ages out (a child born in early 2008 turned 18 in 2026 and dropped off a parent's view).
+    date_of_birth = factory.Faker("date_between", start_date="-17y", end_date="-3y")
     sex = Sex.FEMALE
     postcode = "RM17 5DQ"
     address_line1 = factory.Faker("street_address", locale="en_GB")

@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.access import services
 from familyhub.access.models import Basis
@@ -68,8 +69,8 @@ def test_the_ig_lead_report_and_the_chronology(page, browser_sign_in, world, wid
     browser_sign_in(world.ig)
     page.goto("/access/sharing/")
     table = page.get_by_test_id("shares-by-basis")
-    assert "Duty to share (s.16LA)" in table.inner_text()
-    assert page.get_by_test_id("sharing-chart").locator("svg").count() == 1
+    expect(table).to_contain_text("Duty to share (s.16LA)")
+    expect(page.get_by_test_id("sharing-chart").locator("svg")).to_have_count(1)
     assert world.child.display_name not in page.content()
     _no_sideways_scroll(page)
     page.screenshot(path=f"{SHOTS}/20-1-sharing-report-{width}.png", full_page=True)
@@ -77,27 +78,27 @@ def test_the_ig_lead_report_and_the_chronology(page, browser_sign_in, world, wid
     assert page.get_by_test_id("shares").inner_text().count(world.child.display_name) == 2
     _no_sideways_scroll(page)
     page.goto("/access/decisions/reviews/")
-    assert "would learn where she and the child live" in page.content()
+    expect(page.locator("body")).to_contain_text("would learn where she and the child live")
     page.get_by_test_id("decisions").first.get_by_role("link", name="Review").first.click()
     page.get_by_label("Overturn it").check()
     page.get_by_label("Review note").fill("The duty to share applies: the clinic is not his")
     _no_sideways_scroll(page)
     page.screenshot(path=f"{SHOTS}/20-2-decision-review-{width}.png", full_page=True)
     page.get_by_role("button", name="Save the review").click()
-    assert "Overturned" in page.get_by_test_id("decisions").last.inner_text()
+    expect(page.get_by_test_id("decisions").last).to_contain_text("Overturned")
     page.context.clear_cookies()  # sign out (at 375 px the button is inside the menu)
 
     browser_sign_in(world.owner)
     page.goto(f"/access/people/{world.child.public_id}/chronology/?all=1")
     chronology = page.get_by_test_id("chronology")
-    assert "Ashford" in chronology.inner_text()
+    expect(chronology).to_contain_text("Ashford")
     assert "Health note" not in chronology.inner_text()  # not shared with the family hub
     row = chronology.locator("tbody tr", has_text="Ashford").first
     row.locator("summary").click()
     row.get_by_label("Significant", exact=True).check()
     row.get_by_label("Note (one line)").fill("First concern raised by the hub")
     row.get_by_role("button", name="Save").click()
-    assert "First concern raised by the hub" in page.get_by_test_id("chronology").inner_text()
+    expect(page.get_by_test_id("chronology")).to_contain_text("First concern raised by the hub")
     _no_sideways_scroll(page)
     page.screenshot(path=f"{SHOTS}/20-3-chronology-{width}.png", full_page=True)
     page.emulate_media(media="print")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from familyhub.accounts.roles import Role
 from familyhub.conftest import PASSWORD
@@ -27,7 +28,7 @@ def test_a_health_visitor_signs_in_with_two_factor_in_chromium(page, make_user, 
     page.get_by_label("Security code").fill(f"{code:06d}")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r".*/$"))
-    assert page.get_by_test_id("home-heading").inner_text() == "Hello, Hannah"
+    expect(page.get_by_test_id("home-heading")).to_have_text("Hello, Hannah")
     # The GOV.UK Frontend styles and script loaded from our own origin (no CDN).
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")

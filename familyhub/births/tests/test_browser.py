@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.births import generator, nems, services
 from familyhub.births.models import MessageStatus, ReceivedMessage
@@ -56,19 +57,19 @@ def test_team_leader_resolves_the_queue_and_opens_the_new_baby(
 
     browser_sign_in(team_leader)
     page.goto("/births/")
-    assert "The mother is not on the register" in page.content()
+    expect(page.locator("body")).to_contain_text("The mother is not on the register")
     _shot(page, f"queue-{width}")
     _no_sideways_scroll(page)
 
     page.get_by_role("link", name="Resolve").first.click()
     page.wait_for_url(f"**/births/messages/{waiting.public_id}/")
-    assert "Nobody" in page.content()
+    expect(page.locator("body")).to_contain_text("Nobody")
     _shot(page, f"message-{width}")
     _no_sideways_scroll(page)
     page.get_by_label("She is not on the register: add her").check()
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/births/")
-    assert "Done: applied" in page.content()
+    expect(page.locator("body")).to_contain_text("Done: applied")
     waiting.refresh_from_db()
     assert waiting.status == MessageStatus.APPLIED
 

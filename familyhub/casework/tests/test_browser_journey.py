@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.casework.models import Episode, EpisodeStatus
 from familyhub.referrals.models import Referral, ReferralStatus
@@ -64,7 +65,7 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     page.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Allocate").click()
     page.wait_for_selector('[data-testid="lead-professional"]')
-    assert str(world.lead) in page.get_by_test_id("lead-professional").inner_text()
+    expect(page.get_by_test_id("lead-professional")).to_contain_text(str(world.lead))
     sign_out(page)
 
     # The lead professional assesses, plans, reviews and closes.
@@ -108,8 +109,8 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     for index in range(outcomes.count()):
         outcomes.nth(index).get_by_label("Achieved", exact=True).check()
     # The walk to school is still open and the goal scored 7/10: closing asks first.
-    assert "Walk Tom to school" in page.get_by_test_id("open-actions").inner_text()
-    assert "7 out of 10" in page.get_by_test_id("low-scores").inner_text()
+    expect(page.get_by_test_id("open-actions")).to_contain_text("Walk Tom to school")
+    expect(page.get_by_test_id("low-scores")).to_contain_text("7 out of 10")
     page.get_by_role("button", name="Close the episode").click()
     summary = page.locator(".govuk-error-summary")
     assert "open action is done or handed over" in summary.inner_text()
@@ -120,7 +121,7 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     page.get_by_label(re.compile("open action above")).check()
     page.get_by_role("button", name="Close the episode").click()
     page.wait_for_selector('[data-testid="episode-status"]')
-    assert page.get_by_test_id("episode-status").inner_text() == "Closed"
+    expect(page.get_by_test_id("episode-status")).to_have_text("Closed")
 
     episode = Episode.objects.get()
     assert episode.status == EpisodeStatus.CLOSED

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.childhealth import services
 from familyhub.childhealth.models import Alert, DueStatus, ReviewDue
@@ -30,7 +31,7 @@ def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, mak
     page.get_by_role("link", name="Reviews").first.click()
     rows = page.get_by_test_id("worklist-row")
     assert rows.count() == 2
-    assert "Amara Okafor" in page.get_by_test_id("worklist").inner_text()
+    expect(page.get_by_test_id("worklist")).to_contain_text("Amara Okafor")
 
     # The new birth visit, with a low mood screen that needs an alert.
     page.get_by_role("link", name="Record New birth visit for Amara Okafor").click()
@@ -41,12 +42,12 @@ def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, mak
     page.get_by_label("EPDS self-harm item (item 10) score").fill("0")
     page.get_by_test_id("save-review").click()
     page.wait_for_url("**/child-health/people/**")
-    assert "New birth visit recorded" in page.content()
-    assert "EPDS total 14" in page.get_by_test_id("alert").first.inner_text()
+    expect(page.locator("body")).to_contain_text("New birth visit recorded")
+    expect(page.get_by_test_id("alert").first).to_contain_text("EPDS total 14")
 
     # Back to the list: one left, and the 6-8 week review for Ben, who was not brought.
     page.get_by_role("link", name="Reviews").first.click()
-    assert page.get_by_test_id("worklist-row").count() == 1
+    expect(page.get_by_test_id("worklist-row")).to_have_count(1)
     page.get_by_role("link", name="Record 6 to 8 week review for Ben Ashworth").click()
     page.get_by_label("Clinic").check()
     page.get_by_label("Not brought / no access").check()
@@ -92,13 +93,13 @@ def test_growth_charts_fit_the_screen_and_a_baby_is_weighed(
     page.get_by_label("Weight (kg)").fill("45")
     page.get_by_label("At a review").check()
     page.get_by_test_id("save-measurement").click()
-    assert "Weight of 45 kg is not plausible" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Weight of 45 kg is not plausible")
     page.get_by_label("Weight (kg)").fill("6.1")
     page.get_by_label("Length (cm)").fill("61")
     page.get_by_label("Head circumference (cm)").fill("40")
     page.get_by_test_id("save-measurement").click()
     page.wait_for_url(f"**/child-health/people/{baby.public_id}/")
-    assert page.get_by_test_id("measurement").count() == 3
+    expect(page.get_by_test_id("measurement")).to_have_count(3)
 
     for kind in ("weight", "height", "head"):
         chart = page.get_by_test_id(f"growth-chart-{kind}").locator("svg")

@@ -96,8 +96,13 @@ def borough() -> Borough:
         given_name="Amara",
         family_name="Okafor",
     )
+    # 11 days old: the new birth visit's window (10 to 14 days) is open today whatever the
+    # weekday (the worklist's "due" section shows windows open by Sunday; at 9 days it was empty
+    # on a Sunday).
     due = ChildFactory(
-        authority=authority, area=world.child.area, date_of_birth=today - datetime.timedelta(days=9)
+        authority=authority,
+        area=world.child.area,
+        date_of_birth=today - datetime.timedelta(days=11),
     )
     for baby in (seen, due):
         childhealth.schedule_refresh(baby)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from familyhub.directory.models import DirectoryService, Signpost
 
@@ -38,18 +39,18 @@ def test_a_parent_finds_a_service_near_them(page, _browser, live_server, world, 
     page.set_viewport_size({"width": width, "height": 900})
     _search(page, "Food and essentials", "ZZ99 9ZZ")
     assert page.locator(".govuk-error-summary").is_visible()
-    assert "We could not find that postcode" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("We could not find that postcode")
     _no_sideways_scroll(page)
     _shot(page, "1-search-bad-postcode", width)
     _search(page, "Food and essentials", "rm17 5dq")
     results = page.get_by_test_id("directory-result")
-    assert results.count() == 3
-    assert world.near.name in results.first.inner_text()
-    assert "miles away" in results.first.inner_text()
+    expect(results).to_have_count(3)
+    expect(results.first).to_contain_text(world.near.name)
+    expect(results.first).to_contain_text("miles away")
     _no_sideways_scroll(page)
     _shot(page, "2-search-results", width)
     results.first.get_by_role("link").click()
-    assert page.locator("h1").inner_text() == world.near.name
+    expect(page.locator("h1")).to_have_text(world.near.name)
     _no_sideways_scroll(page)
     _shot(page, "3-service", width)
     # Without JavaScript the search is the same GET form.
@@ -71,7 +72,7 @@ def test_an_editor_works_the_stale_records(page, browser_sign_in, world, width):
     browser_sign_in(world.editor)
     page.goto("/directory/editors/")
     table = page.get_by_test_id("worklist")
-    assert world.far.name in table.inner_text()
+    expect(table).to_contain_text(world.far.name)
     _no_sideways_scroll(page)
     _shot(page, "4-worklist", width)
     table.get_by_role("link", name=world.far.name).click()
@@ -81,8 +82,8 @@ def test_an_editor_works_the_stale_records(page, browser_sign_in, world, width):
     _no_sideways_scroll(page)
     _shot(page, "5-edit-bad-input", width)
     page.get_by_role("button", name="Mark as checked today").click()
-    assert "marked as checked today" in page.locator(".govuk-notification-banner").inner_text()
-    assert page.locator("[data-testid=worklist] a", has_text=world.far.name).count() == 0
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("marked as checked today")
+    expect(page.locator("[data-testid=worklist] a", has_text=world.far.name)).to_have_count(0)
 
 
 @pytest.mark.browser
@@ -99,7 +100,7 @@ def test_a_worker_signposts_a_family(page, browser_sign_in, world, width):
     )
     page.get_by_label("Postcode to search near").fill("ZZ99 9ZZ")
     page.get_by_role("button", name="Find services").click()
-    assert "We could not find that postcode" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("We could not find that postcode")
     page.get_by_label("Postcode to search near").fill(world.person.postcode)
     page.get_by_role("button", name="Find services").click()
     page.get_by_role("button", name="Record the signpost").click()  # no service chosen
@@ -109,9 +110,9 @@ def test_a_worker_signposts_a_family(page, browser_sign_in, world, width):
     page.get_by_label(world.near.name, exact=False).first.check()
     page.get_by_label("Notes (optional)").fill("Gave them the food bank's leaflet")
     page.get_by_role("button", name="Record the signpost").click()
-    assert "Signpost to" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Signpost to")
     assert Signpost.objects.filter(person=world.person).count() == 1
     page.goto(f"/access/people/{world.person.public_id}/family/")
-    assert f"Signposted to {world.near.name}" in page.content()
+    expect(page.locator("body")).to_contain_text(f"Signposted to {world.near.name}")
     _no_sideways_scroll(page)
     _shot(page, "7-family-timeline", width)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from familyhub.hubs import services
 from familyhub.hubs.models import Attendance
@@ -51,7 +52,7 @@ def test_take_a_register_of_twenty_and_add_a_walk_in(page, browser_sign_in, live
         page.get_by_label(f"{person.display_name} is here").check()
     page.get_by_role("button", name="Save register").click()
     page.wait_for_url(re.compile(r"/register/$"))
-    assert "20 people here" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("20 people here")
     assert Attendance.objects.filter(session=session).count() == 20
 
     page.get_by_label("Search by name or family card number").fill(
@@ -61,6 +62,6 @@ def test_take_a_register_of_twenty_and_add_a_walk_in(page, browser_sign_in, live
     results = page.get_by_test_id("search-results")
     results.get_by_role("button", name=re.compile(r"Add as walk-in\W*Walker Door")).click()
     page.wait_for_url(re.compile(r"/register/$"))
-    assert "21 here" in page.get_by_test_id("register-counts").inner_text()
+    expect(page.get_by_test_id("register-counts")).to_contain_text("21 here")
     walk_in = Attendance.objects.get(session=session, person=brother)
     assert walk_in.walk_in and walk_in.recorded_by == receptionist

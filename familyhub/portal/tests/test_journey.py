@@ -17,6 +17,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.accounts.roles import Role
 from familyhub.hubs.models import Booking, BookingStatus
@@ -161,7 +162,7 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     page.get_by_label("Amira Khan").check()
     page.get_by_role("button", name="Book").click()
     page.wait_for_url("**/family/bookings/")
-    assert "Bump and baby" in page.get_by_test_id("family-bookings").inner_text()
+    expect(page.get_by_test_id("family-bookings")).to_contain_text("Bump and baby")
     walk.look("bookings")
     assert Booking.objects.get(session=session).status == BookingStatus.BOOKED
 
@@ -251,20 +252,20 @@ def test_the_whole_journey_with_the_family_record(page, browser_sign_in, authori
     page.get_by_label("Mel Dovecote").check()
     page.get_by_role("button", name="Book").click()
     page.wait_for_url("**/family/bookings/")
-    assert "Bump and baby" in page.get_by_test_id("family-bookings").inner_text()
+    expect(page.get_by_test_id("family-bookings")).to_contain_text("Bump and baby")
 
     page.goto("/family/")
     page.get_by_role("link", name="Your record: who is helping you").click()
-    assert "Priya Lead" in page.get_by_test_id("services-involved").inner_text()
+    expect(page.get_by_test_id("services-involved")).to_contain_text("Priya Lead")
     walk.look("record")
     page.get_by_role("link", name="Your family plan").first.click()
     page.get_by_role("link", name="Add a comment").first.click()
     page.get_by_label("Your comment").fill("Cleo said three new words")
     page.get_by_role("button", name="Send your comment").click()
-    assert "Cleo said three new words" in page.get_by_test_id("my-comment").inner_text()
+    expect(page.get_by_test_id("my-comment")).to_contain_text("Cleo said three new words")
     walk.look("plan-comment")
     page.goto("/family/record/who-has-looked/")
-    assert "Health visitor" in page.get_by_test_id("access-history").inner_text()
+    expect(page.get_by_test_id("access-history")).to_contain_text("Health visitor")
     walk.look("who-has-looked")
     page.goto("/family/record/consents/")
     page.get_by_role("link", name="Withdraw").first.click()

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.access.models import Consent, ConsentMethod
 from familyhub.access.tests.family_world import build_family_world
@@ -77,7 +78,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     _sign_in_as(page, w.account)
     page.goto(live_server.url + "/family/record/")
     assert page.get_by_role("heading", name="Your record", exact=True).is_visible()
-    assert "Priya Lead" in page.get_by_test_id("services-involved").inner_text()
+    expect(page.get_by_test_id("services-involved")).to_contain_text("Priya Lead")
     _shoot(page, "01-record")
 
     page.get_by_role("link", name="Your family plan").first.click()
@@ -85,7 +86,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     page.get_by_role("link", name="Add a comment").first.click()
     page.get_by_label("Your comment").fill("We read every night this week")
     page.get_by_role("button", name="Send your comment").click()
-    assert "We read every night this week" in page.get_by_test_id("my-comment").inner_text()
+    expect(page.get_by_test_id("my-comment")).to_contain_text("We read every night this week")
     _shoot(page, "02-plan")
 
     page.goto(live_server.url + f"/family/record/children/{w.child.public_id}/")
@@ -93,7 +94,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     _shoot(page, "03-growth")
 
     page.goto(live_server.url + "/family/record/appointments/")
-    assert "Review of your family plan" in page.get_by_test_id("appointments").inner_text()
+    expect(page.get_by_test_id("appointments")).to_contain_text("Review of your family plan")
     _shoot(page, "04-coming-up")
 
     page.goto(live_server.url + "/family/record/who-has-looked/")
@@ -102,7 +103,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     page.get_by_role("link", name="Ask about this").first.click()
     page.get_by_label("Your question").fill("Who was this and why?")
     page.get_by_role("button", name="Send your question").click()
-    assert "Who was this and why?" in page.get_by_test_id("my-questions").inner_text()
+    expect(page.get_by_test_id("my-questions")).to_contain_text("Who was this and why?")
     _shoot(page, "05-who-looked")
 
     page.goto(live_server.url + "/family/record/consents/")
@@ -124,7 +125,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     _sign_in_as(page, w.ig)
     page.goto(live_server.url + "/access/questions/")
     page.get_by_role("link", name="About Cleo Dovecote").first.click()
-    assert "Who was this and why?" in page.get_by_test_id("question").inner_text()
+    expect(page.get_by_test_id("question")).to_contain_text("Who was this and why?")
     page.get_by_label("Your answer to the family").fill("Your health visitor, before a visit.")
     page.get_by_role("button", name="Send the answer").click()
     _shoot(page, "10-ig-questions")
@@ -140,17 +141,17 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Record the request").click()
     assert page.get_by_role("heading", name="Subject access request").is_visible()
-    assert "days left" in page.get_by_test_id("due").inner_text()
+    expect(page.get_by_test_id("due")).to_contain_text("days left")
     _shoot(page, "11-ig-request")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as JSON").click()
     assert download.value.suggested_filename.endswith(".json")
     page.goto(live_server.url + "/access/subject-access/")
-    assert "Cleo Dovecote" in page.get_by_test_id("open-requests").inner_text()
+    expect(page.get_by_test_id("open-requests")).to_contain_text("Cleo Dovecote")
     _shoot(page, "12-ig-requests")
 
     # The practitioner sees the family's comment on the plan.
     _sign_in_as(page, w.worker)
     page.goto(live_server.url + f"/casework/{w.episode.public_id}/")
-    assert "We read every night this week" in page.get_by_test_id("family-comment").inner_text()
+    expect(page.get_by_test_id("family-comment")).to_contain_text("We read every night this week")
     _shoot(page, "13-practitioner-plan")

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.access.models import SharingAgreement
 from familyhub.childhealth.models import HealthVisitorAllocation
@@ -93,7 +94,7 @@ def test_a_health_visitors_referral_to_the_family_hub_and_back(page, browser_sig
     )
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_selector('[data-testid="worker"]')
-    assert "Accepted" in page.get_by_test_id("referral-status").inner_text()
+    expect(page.get_by_test_id("referral-status")).to_contain_text("Accepted")
     page.screenshot(path=f"{SHOTS}/16-3-accepted.png", full_page=True)
     page.get_by_test_id("referral-actions").get_by_role("link", name="Book onto a session").click()
     page.get_by_label(re.compile("Jane Walker")).check()
@@ -115,7 +116,7 @@ def test_a_health_visitors_referral_to_the_family_hub_and_back(page, browser_sig
     # 3. The health visitor sees what happened: accepted, and the attendance.
     browser_sign_in(partners.health_visitor)
     page.goto(f"/referrals/{referral.public_id}/")
-    assert "Accepted" in page.get_by_test_id("referral-status").inner_text()
+    expect(page.get_by_test_id("referral-status")).to_contain_text("Accepted")
     page.goto(f"/access/people/{world.mother.public_id}/family/")
     timeline = page.content()
     page.screenshot(path=f"{SHOTS}/16-4-timeline.png", full_page=True)
@@ -139,7 +140,7 @@ def test_a_health_visitors_referral_to_the_family_hub_and_back(page, browser_sig
     )
     page.goto("/notifications/")
     page.screenshot(path=f"{SHOTS}/16-6-notifications.png", full_page=True)
-    assert "overdue" in page.content()
+    expect(page.locator("body")).to_contain_text("overdue")
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/referrals/overdue/")
     page.screenshot(path=f"{SHOTS}/16-7-overdue-phone.png", full_page=True)

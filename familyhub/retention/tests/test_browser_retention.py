@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from familyhub.people.models import Person
 from familyhub.retention import services
@@ -40,17 +41,17 @@ def test_the_lead_approves_a_batch_and_holds_a_family(page, browser_sign_in, wid
     _shot(page, "home", width)
     page.get_by_test_id("pending-batches").get_by_role("link").first.click()
     page.wait_for_selector('[data-testid="batch-items"]')
-    assert world.old.family_name in page.content()
+    expect(page.locator("body")).to_contain_text(world.old.family_name)
     _shot(page, "batch", width)
 
     page.get_by_label("Approve: destroy these records").check()
     page.get_by_role("button", name="Save decision").click()
-    assert "Enter the reason" in page.content()  # a decision needs its reason
+    expect(page.locator("body")).to_contain_text("Enter the reason")  # a decision needs its reason
     page.get_by_label("Approve: destroy these records").check()
     page.get_by_label("Reason").fill("Retention period met; checked against the schedule")
     page.get_by_role("button", name="Save decision").click()
     page.wait_for_selector('[data-testid="decided-batches"]')
-    assert "Batch approved" in page.content()
+    expect(page.locator("body")).to_contain_text("Batch approved")
     assert not Person.objects.filter(pk=world.old.pk).exists()
     _shot(page, "decided", width)
 
@@ -62,7 +63,7 @@ def test_the_lead_approves_a_batch_and_holds_a_family(page, browser_sign_in, wid
     _shot(page, "hold-new", width)
     page.get_by_role("button", name="Set the hold").click()
     page.wait_for_selector('[data-testid="holds"]')
-    assert "Legal hold set" in page.content()
+    expect(page.locator("body")).to_contain_text("Legal hold set")
     _shot(page, "held", width)
     page.get_by_test_id("holds").get_by_role("link").first.click()
     page.get_by_label("Why can the hold be lifted?").fill("Complaint closed")

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from familyhub.childhealth.schedule import ReviewKind
 from familyhub.returns.models import ReturnRun
@@ -54,8 +55,8 @@ def test_the_officer_generates_fixes_and_sends_the_csds(
     page.reload()
     page.get_by_role("link", name="See the results").click()
     page.wait_for_url(f"**/returns/{run.public_id}/")
-    assert page.get_by_test_id("run-status").inner_text() == "Draft: failures to fix"
-    assert "section 259(1)(a)" in page.get_by_test_id("lawful-basis").inner_text()
+    expect(page.get_by_test_id("run-status")).to_have_text("Draft: failures to fix")
+    expect(page.get_by_test_id("lawful-basis")).to_contain_text("section 259(1)(a)")
     failures = page.get_by_test_id("failure")
     assert failures.count() == 1
     row = failures.first.inner_text()
@@ -80,14 +81,14 @@ def test_the_officer_generates_fixes_and_sends_the_csds(
     again = ReturnRun.objects.exclude(pk=run.pk).get()
     generate_return.call(again.pk)
     page.goto(f"/returns/{again.public_id}/")
-    assert page.get_by_test_id("run-status").inner_text() == "Validated"
+    expect(page.get_by_test_id("run-status")).to_have_text("Validated")
     assert page.get_by_test_id("no-failures").is_visible()
     with page.expect_download() as download:
         page.get_by_test_id("download").click()
     assert download.value.suggested_filename == "csds-v1.6-2026-11.zip"
     page.get_by_test_id("mark-sent").click()
     page.wait_for_url(f"**/returns/{again.public_id}/")
-    assert page.get_by_test_id("run-status").inner_text() == "Sent"
+    expect(page.get_by_test_id("run-status")).to_have_text("Sent")
     shot(page, "04-run-sent")
     page.goto("/returns/")
     page.set_viewport_size({"width": 375, "height": 800})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from familyhub.people.models import NhsNumberStatus
 from familyhub.tracing.models import NumberReview, Trace
@@ -43,8 +44,8 @@ def test_a_team_leader_traces_reports_and_reviews(page, browser_sign_in, pds, wo
     page.screenshot(path=f"{SHOTS}/1-trace-queued-{width}.png", full_page=True)
     trace_person.call(Trace.objects.get(person=jane).pk)  # what the worker does
     page.reload()
-    assert "Verified" in page.get_by_test_id("nhs-status").inner_text()
-    assert "944 930 4424" in page.get_by_test_id("nhs-number").inner_text()
+    expect(page.get_by_test_id("nhs-status")).to_contain_text("Verified")
+    expect(page.get_by_test_id("nhs-number")).to_contain_text("944 930 4424")
     page.screenshot(path=f"{SHOTS}/2-trace-answered-{width}.png", full_page=True)
     _no_sideways_scroll(page)
 
@@ -57,9 +58,9 @@ def test_a_team_leader_traces_reports_and_reviews(page, browser_sign_in, pds, wo
     page.goto("/tracing/")
     overall = page.get_by_test_id("overall").inner_text()
     assert "87.5%" in overall and "of the 8 children" in overall and "(7)" in overall
-    assert "87.5%" in page.get_by_test_id("shares").inner_text()
-    assert "Tom" in page.get_by_test_id("to-trace").inner_text()
-    assert page.locator("svg[role=img]").count() == 1
+    expect(page.get_by_test_id("shares")).to_contain_text("87.5%")
+    expect(page.get_by_test_id("to-trace")).to_contain_text("Tom")
+    expect(page.locator("svg[role=img]")).to_have_count(1)
     page.screenshot(path=f"{SHOTS}/3-completeness-{width}.png", full_page=True)
     _no_sideways_scroll(page)
 
@@ -68,15 +69,15 @@ def test_a_team_leader_traces_reports_and_reviews(page, browser_sign_in, pds, wo
     _no_sideways_scroll(page)
     page.get_by_role("link", name="Tom Smith").click()
     page.get_by_role("button", name="Save the decision").click()
-    assert "Select which NHS number" in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select which NHS number")
     page.get_by_label("The number PDS holds").check()
     page.screenshot(path=f"{SHOTS}/5-review-{width}.png", full_page=True)
     _no_sideways_scroll(page)
     page.get_by_role("button", name="Save the decision").click()
-    assert "No differing numbers are waiting" in page.content()
+    expect(page.locator("body")).to_contain_text("No differing numbers are waiting")
     tom.refresh_from_db()
     assert (tom.nhs_number, tom.nhs_number_status) == ("9449306621", NhsNumberStatus.VERIFIED)
     assert NumberReview.objects.get(person=tom).state == "accepted"
     page.goto("/tracing/")
-    assert "100.0%" in page.get_by_test_id("shares").inner_text()
+    expect(page.get_by_test_id("shares")).to_contain_text("100.0%")
     page.screenshot(path=f"{SHOTS}/6-completeness-after-{width}.png", full_page=True)
