@@ -117,6 +117,10 @@ MIDDLEWARE = [
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+# `familyhub bench pages --profile` only: one line per request of where its time went
+# (familyhub.bench.profiling). Never set in production.
+if envstr("FAMILYHUB_PROFILE_PAGES", ""):
+    MIDDLEWARE.insert(1, "familyhub.bench.profiling.PageProfileMiddleware")
 
 ROOT_URLCONF = "familyhub.urls"
 WSGI_APPLICATION = "familyhub.wsgi.application"

@@ -91,6 +91,13 @@ def add_arguments(parser) -> None:
         "--people", type=int, default=20000, help="demo borough size, if it is not loaded yet"
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also report where each page's time goes in the worker (queries, templates, the "
+        "access log, the rest of Python); measuring costs a little, so quote throughput from a "
+        "run without it",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
@@ -105,6 +112,7 @@ def handle(options: dict[str, Any], stdout) -> None:
         think_ms=float(options.get("think_ms") or 0.0),
         people=int(options.get("people") or 20000),
         seed=int(options.get("seed") or 2026),
+        profile=bool(options.get("profile")),
         log=None if options.get("json") else stdout,
     )
     if options.get("json"):
@@ -484,7 +492,12 @@ class Server:
 
 
 def start_server(
-    *, workers: int, threads: int, secret_key: str, worker_class: str = "sync"
+    *,
+    workers: int,
+    threads: int,
+    secret_key: str,
+    worker_class: str = "sync",
+    profile_path: Path | None = None,
 ) -> Server:
     port = _free_port()
     env = dict(os.environ)
@@ -502,6 +515,7 @@ def start_server(
             # Production settings want the access log's chain key: the bench's own, so the
             # server's entries chain on from this process's.
             "FAMILYHUB_ACCESS_LOG_KEY": settings.FAMILYHUB_ACCESS_LOG_KEY,
+            "FAMILYHUB_PROFILE_PAGES": str(profile_path or ""),
         }
     )
     log_path = Path(f"/tmp/familyhub-pagebench-{os.getpid()}.log")
@@ -801,9 +815,12 @@ def run(
     think_ms: float = 0.0,
     people: int = 20000,
     seed: int = 2026,
+    profile: bool = False,
     log=None,
 ) -> dict[str, Any]:
     from django.db import connection
+
+    from familyhub.bench.profiling import breakdown
 
     bench_users = ensure_dataset(users, people=people, seed=seed, log=log)
     secret_key = secrets.token_urlsafe(64)
@@ -813,8 +830,15 @@ def run(
     connection.close()
     threads = threads if worker_class == "gthread" else 1
     _say(log, f"Starting gunicorn: {workers} {worker_class} workers x {threads} threads...\n")
+    profile_path = Path(f"/tmp/familyhub-pageprofile-{os.getpid()}.jsonl") if profile else None
+    if profile_path:
+        profile_path.unlink(missing_ok=True)
     server = start_server(
-        workers=workers, threads=threads, secret_key=secret_key, worker_class=worker_class
+        workers=workers,
+        threads=threads,
+        secret_key=secret_key,
+        worker_class=worker_class,
+        profile_path=profile_path,
     )
     try:
         load_before = loadavg()
@@ -881,6 +905,12 @@ def run(
             else None,
             "pages": completed[0],
         },
+        # Per page, averaged over every request (warm-up included), measured in the worker.
+        "profile": breakdown(
+            str(profile_path), {path: label for user in bench_users for label, path in user.pages}
+        )
+        if profile_path
+        else None,
         "target": {
             "p95_ms": TARGET_P95_MS,
             "pages_per_s": TARGET_PAGES_PER_S,
@@ -962,6 +992,19 @@ def format_report(report: dict[str, Any]) -> str:
         f"\nCPU per page: gunicorn {cpu['gunicorn']} ms, database {cpu['database']} ms "
         f"(over {cpu['pages']} pages, warm-up included)"
     )
+    if report.get("profile"):
+        lines += [
+            "",
+            "Where the time goes in the worker, per page (mean ms; queries less the access log's):",
+            f"{'page':<32} {'wall':>7} {'CPU':>7} {'queries':>8} {'query':>7} {'template':>9} "
+            f"{'log':>6} {'Python':>7}",
+        ]
+        for label, row in report["profile"].items():
+            lines.append(
+                f"{label:<32} {row['wall_ms']:>7} {row['cpu_ms']:>7} {row['queries']:>8} "
+                f"{row['query_ms']:>7} {row['template_ms']:>9} {row['access_log_ms']:>6} "
+                f"{row['python_ms']:>7}"
+            )
     target = report["target"]
     lines += [
         "",

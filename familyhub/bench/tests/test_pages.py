@@ -89,6 +89,7 @@ def test_bench_pages_reports_every_page_without_errors():
         "3",
         "--workers",
         "2",
+        "--profile",
         "--json",
         stdout=out,
     )
@@ -118,3 +119,12 @@ def test_bench_pages_reports_every_page_without_errors():
         }
     assert report["overall"]["requests"] > 0
     assert report["overall"]["errors"] == 0, report["overall"]["statuses"]
+    # --profile: where each page's time went in the worker, for every page driven.
+    assert set(report["profile"]) == set(report["pages"])
+    for row in report["profile"].values():
+        assert row["requests"] > 0
+        assert row["queries"] >= 1  # the session at least
+        parts = row["query_ms"] + row["template_ms"] + row["access_log_ms"] + row["python_ms"]
+        assert abs(parts - row["wall_ms"]) < 0.1 * row["wall_ms"] + 0.1
+        assert row["template_ms"] > 0
+    assert report["profile"]["casework caseload"]["access_log_ms"] > 0

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from familyhub.audit.log import verify
 from familyhub.audit.models import AccessLog
@@ -226,7 +227,14 @@ def test_a_rejected_batch_keeps_everything_and_is_not_listed_again_at_once():
     services.reject(batch, by=world.ig, reason="Under review", version=batch.version)
     assert set(batch.items.values_list("outcome", flat=True)) == {ItemOutcome.REJECTED}
     assert services.list_due(TODAY) == []
-    assert len(services.list_due(TODAY + services.RELIST_AFTER_REJECTION)) == 1
+    # Listed again 90 days after the decision, which was taken today (the clock's day, not the
+    # world's fixed TODAY).
+    decided = timezone.localdate(DestructionBatch.objects.get(pk=batch.pk).decided_at)
+    assert (
+        services.list_due(decided + services.RELIST_AFTER_REJECTION - datetime.timedelta(days=1))
+        == []
+    )
+    assert len(services.list_due(decided + services.RELIST_AFTER_REJECTION)) == 1
     # A second decision on the same version (another tab) is refused.
     with pytest.raises(ValidationError):
         services.approve(batch, by=world.ig, reason="x", version=1)
