@@ -86,8 +86,10 @@ def _record(rng: random.Random, due: ReviewDue, by, decile: int | None, today: d
         fields.update(whooley_low_mood=low, whooley_little_interest=low and rng.random() < 0.6)
         if low:
             fields["whooley_wants_help"] = rng.random() < 0.6
-            total = max(0, min(30, int(rng.gauss(11, 5))))
-            fields.update(epds_total=total, epds_self_harm=1 if rng.random() < 0.04 else 0)
+            self_harm = 1 if rng.random() < 0.04 else 0
+            # The self-harm item is one of the ten the total adds up, so never more than it.
+            total = max(self_harm, min(30, int(rng.gauss(11, 5))))
+            fields.update(epds_total=total, epds_self_harm=self_harm)
     if kind in (ReviewKind.NEW_BIRTH, ReviewKind.SIX_EIGHT_WEEK):
         # Any breastfeeding: ~80% / ~68% in the least deprived decile, ~30 points lower in the most.
         feeding = 0.80 if kind == ReviewKind.NEW_BIRTH else 0.68

@@ -79,6 +79,31 @@ class RecordForm(GovukForm):
         cast(Any, self.fields["needs"]).choices = [(t.code, t.name) for t in needs_terms()]
 
 
+class NewRecordForm(RecordForm):
+    """A service an editor adds from scratch: who runs it and where, as well as what it is."""
+
+    organization = forms.CharField(
+        label="Who runs it",
+        max_length=240,
+        help_text="The charity, group or council service: for example, Grays Food Bank",
+        error_messages={"required": "Enter who runs the service"},
+    )
+    address_1 = forms.CharField(
+        label="Building and street (optional)",
+        max_length=240,
+        required=False,
+        help_text="Leave the address empty for a service online or by phone",
+    )
+    city = forms.CharField(label="Town or city (optional)", max_length=120, required=False)
+    postal_code = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    field_order = ["name", "organization", "description", "address_1", "city", "postal_code"]
+    error_names = {**RecordForm.error_names, "postal_code": "postcode"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]  # nothing to have changed yet
+
+
 class CheckedForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

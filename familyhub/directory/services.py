@@ -14,9 +14,20 @@ from django.utils import timezone
 
 from familyhub.access.records import Category
 from familyhub.audit.log import log_change
-from familyhub.directory.models import DirectoryService, Signpost, TaxonomyTerm
+from familyhub.directory.models import (
+    DirectoryService,
+    Location,
+    LocationType,
+    Organization,
+    Origin,
+    ServiceAtLocation,
+    Signpost,
+    TaxonomyTerm,
+)
 from familyhub.directory.quality import score
+from familyhub.directory.selectors import PostcodeProblem, locate
 from familyhub.people.models import Person
+from familyhub.places.postcodes import normalise_postcode
 from familyhub.services.models import Team
 
 
@@ -89,6 +100,77 @@ def record_update(
             entry.refresh_from_db()
             raise DirectoryConflict(entry)
         entry.terms.set(details.terms)
+        _rescore(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a new service is held; all empty for one online or by phone."""
+
+    address_1: str = ""
+    city: str = ""
+    postal_code: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.address_1.strip() or self.city.strip() or self.postal_code.strip())
+
+
+def record_create(
+    *,
+    authority,
+    by,
+    details: RecordDetails,
+    organization_name: str,
+    where: Where,
+    checked: bool,
+) -> DirectoryService:
+    """A record an editor adds from scratch (origin: editor). The organisation is the one of
+    that name already in the directory, or a new one. A postcode is placed with the council's
+    postcode lookup (the same as the public search), so the service is found "near" a family;
+    one the lookup cannot place is refused on the postcode, not saved without coordinates."""
+    _check(details)
+    name = organization_name.strip()
+    if not name:
+        raise ValidationError({"organization": "Enter who runs the service"})
+    place = None
+    if where.postal_code.strip():
+        try:
+            place = locate(where.postal_code)
+        except PostcodeProblem as problem:
+            raise ValidationError({"postal_code": str(problem)}) from problem
+    elif not where.is_empty():
+        raise ValidationError({"postal_code": "Enter the postcode of the address"})
+    with transaction.atomic():
+        organization = Organization.objects.filter(name__iexact=name).order_by("pk").first()
+        if organization is None:
+            organization = Organization.objects.create(name=name)
+        entry = DirectoryService.objects.create(
+            authority=authority,
+            organization=organization,
+            origin=Origin.EDITOR,
+            name=details.name.strip(),
+            description=details.description.strip(),
+            url=details.url.strip(),
+            email=details.email.strip(),
+            status=details.status,
+            minimum_age=details.minimum_age,
+            maximum_age=details.maximum_age,
+            alert=details.alert.strip(),
+            assured_date=timezone.localdate() if checked else None,
+            assurer_email=(by.email or "") if checked else "",
+        )
+        entry.terms.set(details.terms)
+        location = Location.objects.create(
+            location_type=LocationType.VIRTUAL if place is None else LocationType.PHYSICAL,
+            name="" if place is None else details.name.strip(),
+            address_1=where.address_1.strip(),
+            city=where.city.strip(),
+            postal_code=(normalise_postcode(where.postal_code) or "") if place else "",
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+        )
+        ServiceAtLocation.objects.create(service=entry, location=location)
         _rescore(entry)
     return entry
 

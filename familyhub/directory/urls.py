@@ -32,6 +32,7 @@ urlpatterns = [
     path("", views.find, name="find"),
     path("services/<uuid:oruk_id>/", views.service_page, name="service"),
     path("editors/", views.worklist, name="worklist"),
+    path("editors/records/new/", views.record_new, name="new"),
     path("editors/records/<uuid:oruk_id>/", views.record_edit, name="edit"),
     path("editors/records/<uuid:oruk_id>/checked/", views.record_checked, name="checked"),
     path("editors/imports/", views.imports, name="imports"),

@@ -21,12 +21,13 @@ from familyhub.directory.forms import (
     CheckedForm,
     FindForm,
     ImportForm,
+    NewRecordForm,
     RecordForm,
     SignpostForm,
     SignpostSearchForm,
 )
 from familyhub.directory.importing import start_import
-from familyhub.directory.models import DirectoryService, ImportRun, Origin
+from familyhub.directory.models import DirectoryService, ImportRun, Origin, Status
 from familyhub.directory.selectors import (
     PostcodeProblem,
     Results,
@@ -36,6 +37,7 @@ from familyhub.directory.selectors import (
 )
 from familyhub.directory.tasks import import_feed
 from familyhub.directory.taxonomy import needs_terms
+from familyhub.places.models import Authority
 from familyhub.services.selectors import authority_of, deployment_authority
 
 DAYS = {
@@ -167,6 +169,55 @@ def _record_initial(entry: DirectoryService) -> dict:
     }
 
 
+def _details(data: dict, kept_terms=()) -> services.RecordDetails:
+    chosen = set(data["needs"])
+    return services.RecordDetails(
+        name=data["name"],
+        description=data["description"],
+        url=data["url"],
+        email=data["email"],
+        status=data["status"],
+        minimum_age=data["minimum_age"],
+        maximum_age=data["maximum_age"],
+        alert=data["alert"],
+        terms=[term for term in needs_terms() if term.code in chosen] + list(kept_terms),
+    )
+
+
+@no_person_data("A new directory record (a service, not a person)")
+def record_new(request: HttpRequest) -> HttpResponse:
+    """An editor adds a service that no feed or council record brings in."""
+    _editor(request)
+    authority_id = _authority_id(request)
+    form = NewRecordForm(request.POST or None, initial={"status": Status.ACTIVE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.record_create(
+                authority=Authority.objects.get(pk=authority_id),
+                by=request.user,
+                details=_details(data),
+                organization_name=data["organization"],
+                where=services.Where(
+                    address_1=data["address_1"],
+                    city=data["city"],
+                    postal_code=data["postal_code"],
+                ),
+                checked=data["checked"],
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, f"{entry.name} added to the directory.")
+            return redirect("directory:edit", entry.oruk_id)
+    return render(
+        request,
+        "directory/new.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @no_person_data("A directory record (a service, not a person)")
 def record_edit(request: HttpRequest, oruk_id: uuid.UUID) -> HttpResponse:
     _editor(request)
@@ -174,21 +225,10 @@ def record_edit(request: HttpRequest, oruk_id: uuid.UUID) -> HttpResponse:
     form = RecordForm(request.POST or None, initial=_record_initial(entry))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = set(data["needs"])
         kept_other = [
             term for term in entry.terms.all() if term.code not in {t.code for t in needs_terms()}
         ]
-        details = services.RecordDetails(
-            name=data["name"],
-            description=data["description"],
-            url=data["url"],
-            email=data["email"],
-            status=data["status"],
-            minimum_age=data["minimum_age"],
-            maximum_age=data["maximum_age"],
-            alert=data["alert"],
-            terms=[term for term in needs_terms() if term.code in chosen] + kept_other,
-        )
+        details = _details(data, kept_other)
         try:
             services.record_update(
                 entry=entry,
