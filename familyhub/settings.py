@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Moves the idle timeout on at most once a minute (settings.SESSION_SAVE_EVERY_REQUEST).
+    "familyhub.core.middleware.SessionTouchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,7 +199,9 @@ OTP_TOTP_ISSUER = envstr("FAMILYHUB_SERVICE_NAME", "Familyhub")
 
 # Sessions end after a period without activity.
 SESSION_COOKIE_AGE = envint("FAMILYHUB_SESSION_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Not saved on every request: core.middleware.SessionTouchMiddleware moves the expiry on at most
+# once a minute, which keeps the idle timeout without a write on every page.
+SESSION_SAVE_EVERY_REQUEST = False
 # The family side (familyhub.portal): the public signs in with a one-time code by email or text
 # message; sessions are shorter than staff ones; sending codes is throttled per address or
 # number and per network address (wrong codes lock out like wrong staff passwords).

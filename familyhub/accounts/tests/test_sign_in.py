@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -102,8 +104,41 @@ def test_in_the_demo_two_factor_is_not_required(client, make_user, settings):
 
 
 def test_sessions_expire_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert "familyhub.core.middleware.SessionTouchMiddleware" in settings.MIDDLEWARE
+
+
+def test_activity_moves_the_expiry_on_at_most_once_a_minute(client, make_user, signed_in):
+    from unittest import mock
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    signed_in(client, make_user(Role.RECEPTION))
+    client.get(reverse("home"))
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    first = expiry()
+    client.get(reverse("home"))
+    assert expiry() == first  # seconds later: no write
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert client.get(reverse("home")).status_code == 200
+    assert expiry() >= later + datetime.timedelta(minutes=29)  # moved on by the activity
+    # And after the idle time the session is gone: the next page asks to sign in.
+    idle = later + datetime.timedelta(minutes=31)
+    with mock.patch("django.utils.timezone.now", return_value=idle):
+        assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_visitor_not_signed_in_gets_no_session_row(client):
+    from django.contrib.sessions.models import Session
+
+    client.get("/directory/")
+    assert not Session.objects.exists()
 
 
 def test_sign_out_ends_the_session(client, make_user, signed_in):
