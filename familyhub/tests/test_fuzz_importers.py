@@ -6,7 +6,10 @@ birth messages: Unreadable); anything else is an unhandled exception and fails t
 
 The importers: the people CSV/XLSX import (familyhub import people, the upload page: read_rows,
 the column check and every row's checks, then prepare_import and run_import into the
-database), the EYFSP import (familyhub import-eyfsp) and the NEMS birth notification reader.
+database), the EYFSP import (familyhub import-eyfsp), the Fingertips area figures
+(import-area-figures), the maternity smoking records (import-maternity-smoking), the directory's
+Open Referral UK feeds (a feed file's reading and every service record's checks, then the
+apply into the database) and the NEMS birth notification reader.
 
 Examples per importer: FUZZ_EXAMPLES (default 400 for the reading and checking, a tenth of that
 for the imports that write to the database), about 30 s in all here. The figure of the issue,
@@ -18,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import os
 from collections import Counter
 
@@ -256,6 +260,186 @@ def test_the_birth_notification_reader_refuses_bad_messages_with_a_reason(raw):
         nems.parse(raw)
     except nems.Unreadable as error:
         assert error.args
+
+
+AREA_CODE = "E05099001"
+AREA_COLUMNS = [
+    "Indicator ID",
+    "Indicator Name",
+    "Area Code",
+    "Area Name",
+    "Area Type",
+    "Category Type",
+    "Time period",
+    "Value",
+    "Count",
+    "Denominator",
+    "Lower CI 95.0 limit",
+]
+AREA_VALUES = ["93085", "93579", "20401", "1", AREA_CODE, "E06000034", "2024/25", "2023", "12.5"]
+MATERNITY_COLUMNS = [
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "booking_date",
+    "smoking_at_booking",
+    "delivery_date",
+    "smoking_at_delivery",
+]
+MATERNITY_VALUES = ["smoker", "non-smoker", "unknown", "ex smoker", "2026-03-01", "9434765919"]
+
+
+def fixed_header_table(known: list[str], values: list[str]):
+    """A file that has every known column (so the rows are read, not refused for the header),
+    perhaps repeated and among made-up ones, with cells from the field's own vocabulary as well
+    as hostile ones."""
+    header = st.permutations(known).flatmap(
+        lambda columns: st.lists(small_text, max_size=3).map(lambda extra: [*columns, *extra])
+    )
+    field_cell = st.one_of(cell, st.sampled_from(values), st.sampled_from(values))
+    return header.flatmap(
+        lambda names: st.lists(
+            st.lists(field_cell, min_size=0, max_size=len(names) + 1), max_size=6
+        ).map(lambda rows: [names, *rows])
+    )
+
+
+@pytest.fixture(scope="module")
+def figures_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        authority = factories.AuthorityFactory(code="E06000034")
+        factories.AreaFactory(authority=authority, code=AREA_CODE)
+        service = factories.ServiceFactory(authority=authority, kind=ServiceKind.HEALTH_VISITING)
+        factories.PersonFactory(
+            authority=authority,
+            given_name="Ada",
+            family_name="Lovelace",
+            nhs_number="9434765919",
+            date_of_birth=datetime.date(1990, 12, 10),
+        )
+    yield authority, service
+    with django_db_blocker.unblock():
+        Person.objects.filter(authority=authority).delete()
+
+
+def _problems_are_named(problems, rows) -> None:
+    for row, column, message in problems:
+        assert 1 <= row <= max(1, len(rows)) and column and message
+
+
+@pytest.mark.django_db
+@given(rows=st.one_of(fixed_header_table(AREA_COLUMNS, AREA_VALUES), table(AREA_COLUMNS)))
+@FUZZ_DB
+def test_the_area_figures_import_reports_problems_by_row_and_column(rows, figures_world):
+    from familyhub.outcomes.area_figures import import_rows as import_figures
+
+    FILES["area figures: imported"] += 1
+    authority, _service = figures_world
+    report = import_figures(rows, authority=authority, source="fuzz")
+    _problems_are_named(report.problems, rows)
+    assert report.saved + report.left_out + len(report.problems) <= max(1, len(rows))
+
+
+@pytest.mark.django_db
+@given(
+    rows=st.one_of(
+        fixed_header_table(MATERNITY_COLUMNS, MATERNITY_VALUES), table(MATERNITY_COLUMNS)
+    )
+)
+@FUZZ_DB
+def test_the_maternity_import_reports_problems_by_row_and_column(rows, figures_world):
+    from familyhub.outcomes.maternity import import_rows as import_maternity
+
+    FILES["maternity smoking: imported"] += 1
+    authority, service = figures_world
+    report = import_maternity(rows, authority_id=authority.pk, service=service, by=None)
+    _problems_are_named(report.problems, rows)
+    assert report.saved + len(report.problems) <= max(1, len(rows))
+
+
+# JSON as a feed might send it: any shape, with the Open Referral fields some of the time.
+json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    cell,
+    st.sampled_from(["3f6c2e0a-6a1b-4c52-9d2e-7f1b2c3d4e5f", "not-a-uuid", "2026-02-30", "25:61"]),
+)
+ORUK_KEYS = [
+    "id",
+    "name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "minimum_age",
+    "maximum_age",
+    "organization",
+    "service_at_locations",
+    "location",
+    "schedules",
+    "contacts",
+    "cost_options",
+    "taxonomy_terms",
+    "last_modified",
+    "assured_date",
+    "latitude",
+    "longitude",
+    "postal_code",
+    "byday",
+    "opens_at",
+    "closes_at",
+]
+json_value = st.recursive(
+    json_leaf,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(ORUK_KEYS), small_text), children, max_size=6),
+    ),
+    max_leaves=25,
+)
+service_record = st.dictionaries(
+    st.one_of(st.sampled_from(ORUK_KEYS), small_text), json_value, max_size=12
+)
+
+
+@given(raw=service_record)
+@FUZZ
+def test_a_directory_record_is_refused_with_its_field_never_an_error(raw):
+    from familyhub.directory import importing as directory
+
+    FILES["directory records: checked"] += 1
+    try:
+        directory.parse_service(raw)
+    except directory._Broken as broken:
+        assert broken.field and broken.message
+
+
+@pytest.mark.django_db
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.lists(service_record, max_size=4).map(
+            lambda records: json.dumps({"contents": records}, default=str).encode()
+        ),
+    )
+)
+@FUZZ_DB
+def test_a_directory_feed_file_is_read_or_refused_and_applied_whole(data, tmp_path_factory):
+    from familyhub.directory import importing as directory
+    from familyhub.directory.models import ImportStatus
+
+    FILES["directory feeds: imported"] += 1
+    path = tmp_path_factory.mktemp("feed") / "feed.json"
+    path.write_bytes(data)
+    authority = factories.AuthorityFactory()
+    run = directory.run_import(
+        directory.start_import(authority_id=authority.pk, source=str(path), name="fuzz")
+    )
+    assert run.status in (ImportStatus.FINISHED, ImportStatus.FAILED)
+    assert run.report
 
 
 def test_zz_report_how_many_files_each_importer_was_given():
