@@ -272,6 +272,11 @@ SPECTACULAR_SETTINGS = {
 
 # The service as people see it.
 FAMILYHUB_SERVICE_NAME = envstr("FAMILYHUB_SERVICE_NAME", "Familyhub")
+# Passkeys on the family side (portal.passkeys): the relying party id (the site's domain, for
+# example families.example.gov.uk) and the origin the browser reports (https://...). Empty: taken
+# from the request, which is right for one host name; set both behind a proxy.
+FAMILYHUB_PASSKEY_RP_ID = envstr("FAMILYHUB_PASSKEY_RP_ID", "")
+FAMILYHUB_PASSKEY_ORIGIN = envstr("FAMILYHUB_PASSKEY_ORIGIN", "")
 # The address people use to reach the service, for links in emails (which never hold personal
 # details). Email goes out through Django's SMTP settings; the demo prints it instead.
 FAMILYHUB_BASE_URL = envstr("FAMILYHUB_BASE_URL", "http://127.0.0.1:8000")

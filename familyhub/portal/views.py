@@ -5,13 +5,14 @@ a page shows of the register comes through the access layer's family viewer, and
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from familyhub.access import layer
 from familyhub.accounts.lockout import current_lockout
 from familyhub.hubs.models import Attendance, Booking, BookingStatus, Session
 from familyhub.hubs.selectors import timetable_sessions
-from familyhub.portal import services, signin
+from familyhub.portal import passkeys, services, signin
 from familyhub.portal.decorators import family_required, is_family_account
 from familyhub.portal.forms import (
     BookForm,
@@ -33,7 +34,7 @@ from familyhub.portal.forms import (
     SelfRegistrationForm,
     SignInForm,
 )
-from familyhub.portal.models import LinkRequest, RequestStatus, SelfRegistration
+from familyhub.portal.models import LinkRequest, Passkey, RequestStatus, SelfRegistration
 from familyhub.portal.status import help_status
 from familyhub.referrals.models import Referral, ReferrerKind
 from familyhub.services.selectors import deployment_authority
@@ -368,3 +369,69 @@ def booking_cancel(request, public_id):
         messages.success(request, _("The booking is cancelled."))
         return redirect("portal:bookings")
     return render(request, "portal/booking_cancel.html", {"booking": booking})
+
+
+# --- passkeys (portal.passkeys) ----------------------------------------------------------------
+
+
+def _passkey_error(error: ValidationError, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": error.messages[0]}, status=status)
+
+
+@family_required
+def passkey_list(request):
+    """The account's passkeys: add one (the page's script), or remove one."""
+    if request.method == "POST":
+        try:
+            chosen = uuid.UUID(request.POST.get("remove", ""))
+        except ValueError as error:
+            raise Http404("No such passkey") from error
+        key = get_object_or_404(Passkey, public_id=chosen, account=request.user)
+        key.delete()
+        messages.success(request, _("Passkey removed. You can still sign in with a code"))
+        return redirect("portal:passkeys")
+    return render(
+        request,
+        "portal/passkeys.html",
+        {"passkeys": request.user.passkeys.all(), "added": request.GET.get("added") == "1"},
+    )
+
+
+@family_required
+@require_POST
+def passkey_register_options(request):
+    return HttpResponse(
+        passkeys.registration_options(request, request.user), content_type="application/json"
+    )
+
+
+@family_required
+@require_POST
+def passkey_register(request):
+    try:
+        key = passkeys.register(request, request.user, passkeys.body_credential(request))
+    except ValidationError as error:
+        return _passkey_error(error)
+    return JsonResponse({"name": key.name, "redirect": reverse("portal:passkeys") + "?added=1"})
+
+
+@login_not_required
+@require_POST
+def passkey_sign_in_options(request):
+    return HttpResponse(passkeys.authentication_options(request), content_type="application/json")
+
+
+@login_not_required
+@require_POST
+def passkey_sign_in(request):
+    try:
+        user = passkeys.authenticate(request, passkeys.body_credential(request))
+    except signin.LockedOut:
+        return _passkey_error(
+            ValidationError(_("There have been too many wrong tries. Try again later")), 429
+        )
+    except ValidationError as error:
+        return _passkey_error(error)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.set_expiry(settings.FAMILYHUB_FAMILY_SESSION_MINUTES * 60)
+    return JsonResponse({"redirect": reverse("portal:home")})

@@ -103,7 +103,7 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
 
     page.get_by_role("link", name="Close the episode").click()
     page.get_by_role("button", name="Close the episode").click()  # nothing chosen: errors
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     page.get_by_label("Reason for closing").fill("Attendance back to 96%; housing repairs done.")
     outcomes = page.locator("fieldset")
     for index in range(outcomes.count()):

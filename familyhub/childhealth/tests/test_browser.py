@@ -54,7 +54,7 @@ def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, mak
     page.get_by_test_id("save-review").click()
     page.wait_for_url("**/child-health/people/**")
     page.get_by_role("link", name="Reviews").first.click()
-    assert page.get_by_test_id("worklist-empty").is_visible()
+    expect(page.get_by_test_id("worklist-empty")).to_be_visible()
 
     assert (
         ReviewDue.objects.get(person=first, kind=ReviewKind.NEW_BIRTH).status == DueStatus.COMPLETED
@@ -104,7 +104,7 @@ def test_growth_charts_fit_the_screen_and_a_baby_is_weighed(
     for kind in ("weight", "height", "head"):
         chart = page.get_by_test_id(f"growth-chart-{kind}").locator("svg")
         chart.scroll_into_view_if_needed()
-        assert chart.is_visible()
+        expect(chart).to_be_visible()
         assert chart.bounding_box()["width"] <= width
     assert page.get_by_test_id("growth-chart-weight").locator("circle").count() == 3 + 1
     scroll_width, screen_width = page.evaluate(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.accounts.roles import STAFF_ROLES, Role
 from familyhub.audit.log import log_change
@@ -201,7 +202,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, browser_sign_in, borough, rol
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         if testid:
-            assert page.get_by_test_id(testid).first.is_visible(), f"{url} shows no {testid}"
+            expect(page.get_by_test_id(testid).first, f"{url} shows no {testid}").to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > page.evaluate("window.innerWidth"):
             too_wide.append(f"{url} is {width}px wide: {page.evaluate(CULPRITS)}")

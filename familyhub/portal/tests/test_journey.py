@@ -91,7 +91,7 @@ def _family_sign_in(page, walk: Walk, email: str) -> None:
     walk.look("sign-in")
     page.get_by_label("Email address or mobile phone number").fill("not an address@")
     page.get_by_role("button", name="Send me a code").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     walk.look("sign-in-bad-input")
     page.get_by_label("Email address or mobile phone number").fill(email)
     page.get_by_role("button", name="Send me a code").click()
@@ -110,12 +110,12 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     page.set_viewport_size(DESKTOP if size == "desktop" else PHONE)
     walk = Walk(page, size)
     _family_sign_in(page, walk, "amira@example.org")
-    assert page.get_by_test_id("not-linked").is_visible()
+    expect(page.get_by_test_id("not-linked")).to_be_visible()
     walk.look("home-not-linked")
 
     page.get_by_role("link", name="We are new: tell us about your family").click()
     page.get_by_role("button", name="Send").click()  # nothing filled in
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     walk.look("register-bad-input")
     page.get_by_label("Address line 1").fill("4 River Street")
     page.get_by_label("Postcode").fill("RM17 6AB")
@@ -133,7 +133,7 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     due_group.get_by_label("Year").fill(str(due.year))
     page.get_by_role("button", name="Send").click()
     page.wait_for_url("**/family/")
-    assert page.get_by_test_id("registration-waiting").is_visible()
+    expect(page.get_by_test_id("registration-waiting")).to_be_visible()
     walk.look("home-registration-waiting")
     page.get_by_test_id("family-sign-out").click()
 
@@ -142,7 +142,7 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     walk.look("reception-worklist")
     page.get_by_test_id("self-registrations").get_by_role("link").first.click()
     page.get_by_role("button", name="Register the family and link the account").click()
-    assert page.locator(".govuk-error-summary").is_visible()  # how confirmed not chosen
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # how confirmed not chosen
     walk.look("reception-confirm-bad-input")
     page.get_by_label("In person").check()
     page.get_by_role("button", name="Register the family and link the account").click()
@@ -157,7 +157,7 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     walk.look("sessions")
     page.get_by_role("link", name=re.compile("^Book")).first.click()
     page.get_by_role("button", name="Book").click()  # no one chosen
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     walk.look("book-bad-input")
     page.get_by_label("Amira Khan").check()
     page.get_by_role("button", name="Book").click()
@@ -170,7 +170,7 @@ def test_a_parent_signs_up_registers_her_baby_is_confirmed_and_books(page, brows
     page.get_by_role("button", name="Send").click()
     walk.look("help-bad-input")
     page.goto("/family/record/")
-    assert page.locator("h1").is_visible()
+    expect(page.locator("h1")).to_be_visible()
     walk.look("record-home")
     assert not walk.problems, walk.problems
 
@@ -270,7 +270,7 @@ def test_the_whole_journey_with_the_family_record(page, browser_sign_in, authori
     page.goto("/family/record/consents/")
     page.get_by_role("link", name="Withdraw").first.click()
     page.get_by_role("button", name="Withdraw my consent").click()
-    assert page.get_by_test_id("withdrawn").is_visible()
+    expect(page.get_by_test_id("withdrawn")).to_be_visible()
     walk.look("consent-withdrawn")
     page.goto("/family/record/your-data/")
     with page.expect_download() as download:

@@ -77,12 +77,12 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     page.goto(live_server.url + "/family/")
     _sign_in_as(page, w.account)
     page.goto(live_server.url + "/family/record/")
-    assert page.get_by_role("heading", name="Your record", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Your record", exact=True)).to_be_visible()
     expect(page.get_by_test_id("services-involved")).to_contain_text("Priya Lead")
     _shoot(page, "01-record")
 
     page.get_by_role("link", name="Your family plan").first.click()
-    assert page.get_by_role("heading", name="Your family plan").is_visible()
+    expect(page.get_by_role("heading", name="Your family plan")).to_be_visible()
     page.get_by_role("link", name="Add a comment").first.click()
     page.get_by_label("Your comment").fill("We read every night this week")
     page.get_by_role("button", name="Send your comment").click()
@@ -90,7 +90,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     _shoot(page, "02-plan")
 
     page.goto(live_server.url + f"/family/record/children/{w.child.public_id}/")
-    assert page.get_by_test_id("growth-chart-weight").is_visible()
+    expect(page.get_by_test_id("growth-chart-weight")).to_be_visible()
     _shoot(page, "03-growth")
 
     page.goto(live_server.url + "/family/record/appointments/")
@@ -110,7 +110,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     page.get_by_role("link", name="Withdraw").first.click()
     _shoot(page, "06-withdraw")
     page.get_by_role("button", name="Withdraw my consent").click()
-    assert page.get_by_test_id("withdrawn").is_visible()
+    expect(page.get_by_test_id("withdrawn")).to_be_visible()
     _shoot(page, "07-consents")
 
     page.goto(live_server.url + "/family/record/your-data/")
@@ -140,7 +140,7 @@ def test_a_parent_and_the_ig_lead_walk_the_family_record(page, live_server, auth
     page.get_by_label("Month").fill(str(today.month))
     page.get_by_label("Year").fill(str(today.year))
     page.get_by_role("button", name="Record the request").click()
-    assert page.get_by_role("heading", name="Subject access request").is_visible()
+    expect(page.get_by_role("heading", name="Subject access request")).to_be_visible()
     expect(page.get_by_test_id("due")).to_contain_text("days left")
     _shoot(page, "11-ig-request")
     with page.expect_download() as download:

@@ -82,7 +82,7 @@ def test_the_officer_generates_fixes_and_sends_the_csds(
     generate_return.call(again.pk)
     page.goto(f"/returns/{again.public_id}/")
     expect(page.get_by_test_id("run-status")).to_have_text("Validated")
-    assert page.get_by_test_id("no-failures").is_visible()
+    expect(page.get_by_test_id("no-failures")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_test_id("download").click()
     assert download.value.suggested_filename == "csds-v1.6-2026-11.zip"

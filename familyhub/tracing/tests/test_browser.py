@@ -40,7 +40,7 @@ def test_a_team_leader_traces_reports_and_reviews(page, browser_sign_in, pds, wo
     page.goto(f"/people/{jane.public_id}/")
     page.get_by_role("link", name="Trace the NHS number").click()
     page.get_by_role("button", name="Trace the NHS number now").click()
-    assert page.get_by_test_id("trace-waiting").is_visible()
+    expect(page.get_by_test_id("trace-waiting")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/1-trace-queued-{width}.png", full_page=True)
     trace_person.call(Trace.objects.get(person=jane).pk)  # what the worker does
     page.reload()
