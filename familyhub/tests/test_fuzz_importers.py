@@ -194,21 +194,19 @@ def test_the_people_import_stores_only_whole_checked_rows(named):
         assert person.family_name and len(person.family_name) <= 100
 
 
-@pytest.fixture(scope="module")
-def eyfsp_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        authority = factories.AuthorityFactory()
-        service = factories.ServiceFactory(authority=authority, kind=ServiceKind.FAMILY_HUB)
-        factories.PersonFactory(
-            authority=authority,
-            given_name="Ada",
-            family_name="Lovelace",
-            date_of_birth=datetime.date(2019, 12, 10),
-            upn="A123456789012",
-        )
-    yield authority, service
-    with django_db_blocker.unblock():
-        Person.objects.filter(authority=authority).delete()
+@pytest.fixture
+def eyfsp_world(db):
+    # Function scope, inside the test's transaction (see figures_world).
+    authority = factories.AuthorityFactory()
+    service = factories.ServiceFactory(authority=authority, kind=ServiceKind.FAMILY_HUB)
+    factories.PersonFactory(
+        authority=authority,
+        given_name="Ada",
+        family_name="Lovelace",
+        date_of_birth=datetime.date(2019, 12, 10),
+        upn="A123456789012",
+    )
+    return authority, service
 
 
 @pytest.mark.django_db
@@ -305,22 +303,22 @@ def fixed_header_table(known: list[str], values: list[str]):
     )
 
 
-@pytest.fixture(scope="module")
-def figures_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        authority = factories.AuthorityFactory(code="E06000034")
-        factories.AreaFactory(authority=authority, code=AREA_CODE)
-        service = factories.ServiceFactory(authority=authority, kind=ServiceKind.HEALTH_VISITING)
-        factories.PersonFactory(
-            authority=authority,
-            given_name="Ada",
-            family_name="Lovelace",
-            nhs_number="9434765919",
-            date_of_birth=datetime.date(1990, 12, 10),
-        )
-    yield authority, service
-    with django_db_blocker.unblock():
-        Person.objects.filter(authority=authority).delete()
+@pytest.fixture
+def figures_world(db):
+    # Function scope: made once per test (hypothesis's examples share it) inside the test's
+    # transaction, so nothing outlives the test (a module-scoped council and ward stayed in the
+    # database and broke the next test on the worker that counted areas).
+    authority = factories.AuthorityFactory(code="E06000034")
+    factories.AreaFactory(authority=authority, code=AREA_CODE)
+    service = factories.ServiceFactory(authority=authority, kind=ServiceKind.HEALTH_VISITING)
+    factories.PersonFactory(
+        authority=authority,
+        given_name="Ada",
+        family_name="Lovelace",
+        nhs_number="9434765919",
+        date_of_birth=datetime.date(1990, 12, 10),
+    )
+    return authority, service
 
 
 def _problems_are_named(problems, rows) -> None:
