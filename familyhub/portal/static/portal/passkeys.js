@@ -47,19 +47,15 @@ function descriptors(list) {
   return (list || []).map((item) => ({ ...item, id: toBytes(item.id) }));
 }
 
-async function addPasskey(root) {
+// One ceremony: ask the server for options, let the browser make (add) or use (sign in) the
+// passkey, and post the answer back; the server's redirect or its message follows.
+async function ceremony(root, toPublicKey, run, answerOf) {
   const token = csrfToken(root);
   const options = await post(root.dataset.optionsUrl, token);
   if (!options.ok) return say(root, root.dataset.failed);
-  const publicKey = {
-    ...options.data,
-    challenge: toBytes(options.data.challenge),
-    user: { ...options.data.user, id: toBytes(options.data.user.id) },
-    excludeCredentials: descriptors(options.data.excludeCredentials),
-  };
   let credential;
   try {
-    credential = await navigator.credentials.create({ publicKey });
+    credential = await run({ publicKey: toPublicKey(options.data) });
   } catch (error) {
     return say(root, root.dataset.cancelled);
   }
@@ -67,47 +63,47 @@ async function addPasskey(root) {
     id: credential.id,
     rawId: toBase64url(credential.rawId),
     type: credential.type,
-    response: {
-      clientDataJSON: toBase64url(credential.response.clientDataJSON),
-      attestationObject: toBase64url(credential.response.attestationObject),
-      transports: credential.response.getTransports ? credential.response.getTransports() : [],
-    },
+    response: answerOf(credential.response),
     clientExtensionResults: credential.getClientExtensionResults(),
   });
   if (!answer.ok) return say(root, answer.data.error || root.dataset.failed);
   window.location.assign(answer.data.redirect);
 }
 
-async function signIn(root) {
-  const token = csrfToken(root);
-  const options = await post(root.dataset.optionsUrl, token);
-  if (!options.ok) return say(root, root.dataset.failed);
-  const publicKey = {
-    ...options.data,
-    challenge: toBytes(options.data.challenge),
-    allowCredentials: descriptors(options.data.allowCredentials),
-  };
-  let credential;
-  try {
-    credential = await navigator.credentials.get({ publicKey });
-  } catch (error) {
-    return say(root, root.dataset.cancelled);
-  }
-  const response = credential.response;
-  const answer = await post(root.dataset.url, token, {
-    id: credential.id,
-    rawId: toBase64url(credential.rawId),
-    type: credential.type,
-    response: {
+function addPasskey(root) {
+  return ceremony(
+    root,
+    (data) => ({
+      ...data,
+      challenge: toBytes(data.challenge),
+      user: { ...data.user, id: toBytes(data.user.id) },
+      excludeCredentials: descriptors(data.excludeCredentials),
+    }),
+    (options) => navigator.credentials.create(options),
+    (response) => ({
+      clientDataJSON: toBase64url(response.clientDataJSON),
+      attestationObject: toBase64url(response.attestationObject),
+      transports: response.getTransports ? response.getTransports() : [],
+    }),
+  );
+}
+
+function signIn(root) {
+  return ceremony(
+    root,
+    (data) => ({
+      ...data,
+      challenge: toBytes(data.challenge),
+      allowCredentials: descriptors(data.allowCredentials),
+    }),
+    (options) => navigator.credentials.get(options),
+    (response) => ({
       clientDataJSON: toBase64url(response.clientDataJSON),
       authenticatorData: toBase64url(response.authenticatorData),
       signature: toBase64url(response.signature),
       userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
-    },
-    clientExtensionResults: credential.getClientExtensionResults(),
-  });
-  if (!answer.ok) return say(root, answer.data.error || root.dataset.failed);
-  window.location.assign(answer.data.redirect);
+    }),
+  );
 }
 
 for (const root of document.querySelectorAll("[data-passkey]")) {
