@@ -25,7 +25,10 @@ from familyhub.testing import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def _today():
+    """Today, asked each time: a run that crosses midnight must not mix two dates."""
+    return timezone.localdate()
 
 
 def _queries(client: Client, url: str) -> int:
@@ -54,7 +57,7 @@ def _family(world, n: int):
     child = factories.PersonFactory(
         authority=world.authority,
         family_name=f"Family{n}",
-        date_of_birth=TODAY - datetime.timedelta(days=8 * 365),
+        date_of_birth=_today() - datetime.timedelta(days=8 * 365),
     )
     factories.HouseholdMembershipFactory(household=household, person=child)
     return child
@@ -106,7 +109,7 @@ def test_child_health_worklists(signed_in, make_user):
             baby = ChildFactory(
                 authority=authority,
                 area=area,
-                date_of_birth=TODAY - datetime.timedelta(days=age),
+                date_of_birth=_today() - datetime.timedelta(days=age),
             )
             childhealth.schedule_refresh(baby)
             childhealth.allocation_set(

@@ -75,6 +75,7 @@ def test_the_ig_lead_report_and_the_chronology(page, browser_sign_in, world, wid
     _no_sideways_scroll(page)
     page.screenshot(path=f"{SHOTS}/20-1-sharing-report-{width}.png", full_page=True)
     table.get_by_role("link", name="2").first.click()
+    expect(page.get_by_test_id("shares")).to_contain_text(world.child.display_name)
     assert page.get_by_test_id("shares").inner_text().count(world.child.display_name) == 2
     _no_sideways_scroll(page)
     page.goto("/access/decisions/reviews/")

@@ -113,8 +113,8 @@ def test_a_school_referral_from_front_door_to_closure(page, browser_sign_in):
     expect(page.get_by_test_id("low-scores")).to_contain_text("7 out of 10")
     page.get_by_role("button", name="Close the episode").click()
     summary = page.locator(".govuk-error-summary")
-    assert "open action is done or handed over" in summary.inner_text()
-    assert "last scored 7 out of 10" in summary.inner_text()
+    expect(summary).to_contain_text("open action is done or handed over")
+    expect(summary).to_contain_text("last scored 7 out of 10")
     page.get_by_label("If a need is achieved although its goal scored low, say why").fill(
         "School reports full attendance for the last four weeks, since the review."
     )

@@ -21,11 +21,14 @@ from familyhub.testing import factories
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def _today():
+    """Today, asked each time: a run that crosses midnight must not mix two dates."""
+    return timezone.localdate()
 
 
 def _days_ago(days: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=days)
+    return _today() - datetime.timedelta(days=days)
 
 
 def _episode(world, *, every: int | None = 14, started: int = 60, child=None):
@@ -85,7 +88,7 @@ def test_a_contact_with_anyone_in_the_household_counts(world):
 def test_no_contact_since_the_episode_started(world):
     episode = _episode(world, every=14, started=40)
     _contact(world, world.child, 0)
-    Episode.objects.filter(pk=episode.pk).update(start=TODAY)  # the contact was before it
+    Episode.objects.filter(pk=episode.pk).update(start=_today())  # the contact was before it
     assert episode.pk not in _rows(world.lead)  # 0 days: not over yet
     Episode.objects.filter(pk=episode.pk).update(start=_days_ago(20))
     from familyhub.contacts.models import Contact

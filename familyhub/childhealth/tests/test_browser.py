@@ -30,7 +30,7 @@ def test_health_visitor_works_through_worklist(page, browser_sign_in, owner, mak
     browser_sign_in(owner)
     page.get_by_role("link", name="Reviews").first.click()
     rows = page.get_by_test_id("worklist-row")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     expect(page.get_by_test_id("worklist")).to_contain_text("Amara Okafor")
 
     # The new birth visit, with a low mood screen that needs an alert.
@@ -106,7 +106,7 @@ def test_growth_charts_fit_the_screen_and_a_baby_is_weighed(
         chart.scroll_into_view_if_needed()
         expect(chart).to_be_visible()
         assert chart.bounding_box()["width"] <= width
-    assert page.get_by_test_id("growth-chart-weight").locator("circle").count() == 3 + 1
+    expect(page.get_by_test_id("growth-chart-weight").locator("circle")).to_have_count(3 + 1)
     scroll_width, screen_width = page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )

@@ -58,7 +58,7 @@ def test_a_parent_finds_a_service_near_them(page, _browser, live_server, world, 
     plain = context.new_page()
     plain.set_viewport_size({"width": width, "height": 900})
     _search(plain, "Food and essentials", "RM17 5DQ")
-    assert plain.get_by_test_id("directory-result").count() == 3
+    expect(plain.get_by_test_id("directory-result")).to_have_count(3)
     context.close()
 
 

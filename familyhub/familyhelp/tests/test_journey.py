@@ -123,6 +123,7 @@ def test_a_family_from_early_help_through_family_help_and_child_protection_and_b
     page.get_by_role("button", name="Step up").click()
     page.goto(episode_url)
     page.get_by_role("link", name="Information pack").click()
+    expect(page.get_by_test_id("pack-chronology")).to_be_attached()
     pack = page.content()
     page.screenshot(path=f"{SHOTS}/20-pack.png", full_page=True)
     assert "The family network" in pack and "Maureen Ashcombe (Grandparent)" in pack

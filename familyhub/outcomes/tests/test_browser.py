@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from familyhub.accounts.roles import Role
 from familyhub.childhealth.schedule import ReviewKind
@@ -37,11 +38,12 @@ def test_dashboard_to_ward_to_people(
     page.get_by_role("link", name="Outcomes").first.click()
     page.get_by_role("link", name="County: five objectives").click()
     card = page.get_by_test_id("indicator-new_birth_visit_14_days").first
-    assert "2 of 2" in card.inner_text()
-    assert card.locator("svg title").count() == 1
+    expect(card).to_contain_text("2 of 2")
+    expect(card.locator("svg title")).to_have_count(1)
     card.get_by_role("link", name="New birth visits within 14 days").click()
-    assert "Low Street" in page.get_by_test_id("area-table").inner_text()
+    expect(page.get_by_test_id("area-table")).to_contain_text("Low Street")
     page.get_by_role("link", name="Low Street").click()
+    expect(page.get_by_test_id("people-table")).to_contain_text("Amara Okafor")
     table = page.get_by_test_id("people-table").inner_text()
     assert "Amara Okafor" in table and "Zed" not in table
     assert "1 of them are not shown" in page.content()

@@ -58,7 +58,7 @@ def test_the_officer_generates_fixes_and_sends_the_csds(
     expect(page.get_by_test_id("run-status")).to_have_text("Draft: failures to fix")
     expect(page.get_by_test_id("lawful-basis")).to_contain_text("section 259(1)(a)")
     failures = page.get_by_test_id("failure")
-    assert failures.count() == 1
+    expect(failures).to_have_count(1)
     row = failures.first.inner_text()
     assert "Nia Nonumber" in row and "NHSNumber" in row and "Health visiting North" in row
     assert (
